@@ -1,0 +1,3 @@
+from helpsite.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,71 @@
+"""Run every registered page check over files and folders.
+
+The check modules register themselves in ``rules``; importing this module imports them
+all, so the command line and the build hooks always run the same set.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from helpsite import page as pages
+from helpsite import rules
+from helpsite.findings import Finding
+from helpsite.site import Site
+
+# The check modules: importing one registers its rules and checks.
+CHECK_MODULES = ()
+for _module in CHECK_MODULES:
+    __import__(f"helpsite.{_module}")
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+
+
+def check_page(page: pages.Page, site: Site) -> list[Finding]:
+    """Every finding for one loaded page, in file order."""
+    findings = list(page.findings)
+    for check in rules.CHECKS:
+        try:
+            findings.extend(check(page, site))
+        except Exception as error:  # a bug in a check must not hide the other findings
+            findings.append(rules.INTERNAL.at(
+                page.display, 1, 1, f"{check.__module__}.{check.__name__} failed: "
+                f"{type(error).__name__}: {error}"))
+    return sorted(set(findings), key=lambda f: (f.line, f.column, f.rule, f.message))
+
+
+def check_file(path: Path, site: Site, locale: str | None = None,
+               data: bytes | None = None) -> list[Finding]:
+    """Check one file; ``locale`` overrides the locale its docs/<locale>/ position gives."""
+    path = Path(path)
+    display = site.display_path(path)
+    page_locale = locale or site.locale_of(path)
+    page_path = site.page_path(path) or path.name
+    if data is None:
+        loaded = pages.read(path, display, page_locale, page_path)
+    else:
+        loaded = pages.load(data, display, page_locale, page_path)
+    return check_page(loaded, site)
+
+
+def markdown_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """The Markdown files named, and those below the folders named, in a stable order."""
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            for folder, subfolders, names in os.walk(path):
+                subfolders.sort()
+                for name in sorted(names):
+                    if name.endswith(MARKDOWN_SUFFIXES):
+                        yield Path(folder) / name
+        else:
+            yield path
+
+
+def check_paths(paths: Iterable[Path], site: Site, locale: str | None = None) -> list[Finding]:
+    findings: list[Finding] = []
+    for path in markdown_files(paths):
+        findings.extend(check_file(path, site, locale))
+    return findings

@@ -1,0 +1,71 @@
+"""``python -m helpsite``: the command-line face of the checks and tools.
+
+Exit status, as Ruff and flake8: 0 clean, 1 findings with an error, 2 usage or I/O problem.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from helpsite import checks, rules
+from helpsite.findings import to_json
+from helpsite.site import load_site
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 already; keep its message short
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m helpsite", description=__doc__.splitlines()[0])
+    parser.add_argument("--root", type=Path, default=None,
+                        help="the site's folder (the one with mkdocs.yml); default: found from here")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("check", help="check pages: metadata, links, structure")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="files or folders (default: the site's docs folder)")
+    check.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.set_defaults(run=run_check)
+    return parser
+
+
+def run_check(args: argparse.Namespace) -> int:
+    site = load_site(args.root)
+    paths = args.paths or [site.docs_dir]
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        for path in missing:
+            print(f"{path}: no such file or folder", file=sys.stderr)
+        return EXIT_USAGE
+    if args.locale and args.locale not in site.locales:
+        print(f"--locale {args.locale}: not one of the site's locales ({', '.join(site.locales)})",
+              file=sys.stderr)
+        return EXIT_USAGE
+    findings = checks.check_paths(paths, site, args.locale)
+    if args.format == "json":
+        print(to_json(findings))
+    else:
+        for finding in findings:
+            print(finding.as_text())
+    if any(f.rule == rules.IO_ERROR.id for f in findings):
+        return EXIT_USAGE
+    return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except FileNotFoundError as error:
+        print(f"{error.filename}: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_CLEAN

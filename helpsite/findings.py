@@ -1,0 +1,43 @@
+"""A finding: one problem at one place in one file, and how findings are printed."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    path: str
+    line: int
+    column: int
+    rule: str
+    severity: str
+    message: str
+    suggestion: str | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def as_text(self) -> str:
+        """Ruff/flake8 form: what editors and CI annotators already parse."""
+        return f"{self.path}:{self.line}:{self.column}: {self.severity} {self.rule}: {self.message}"
+
+    def as_log(self, path: str | None = None) -> str:
+        """The form the build log uses (no severity: the log level carries it)."""
+        return f"{path or self.path}:{self.line}:{self.column}: {self.rule}: {self.message}"
+
+    def as_dict(self) -> dict:
+        data = asdict(self)
+        if data["suggestion"] is None:
+            del data["suggestion"]
+        return data
+
+
+def to_json(findings: Iterable[Finding]) -> str:
+    return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)

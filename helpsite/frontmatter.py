@@ -1,0 +1,157 @@
+"""Front matter: find it the way MkDocs does, load it safely, and remember where each key is.
+
+YAML is composed with libyaml's safe parser, then inspected before any Python object is
+built: duplicate keys, aliases (the "billion laughs" bomb needs them, front matter never
+does) and tags other than YAML's own are refused with the line they are on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml import SafeLoader as _Loader
+
+# MkDocs' own definition of a front matter block (mkdocs/utils/meta.py), so the checks
+# read exactly the block the build strips from the page.
+BLOCK_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+OPENING_RE = re.compile(r"^-{3}[ \t]*\n")
+
+_SAFE_TAG_PREFIX = "tag:yaml.org,2002:"
+_SAFE_TAGS = {_SAFE_TAG_PREFIX + name for name in
+              ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")}
+
+Position = tuple[int, int]
+
+
+@dataclass
+class FrontMatter:
+    """A page's metadata and where each piece of it stands in the file (1-based)."""
+
+    data: dict = field(default_factory=dict)
+    # ("ms.custom",) -> position of the key; ("ms.custom", 1) -> position of the 2nd item
+    key_positions: dict[tuple, Position] = field(default_factory=dict)
+    value_positions: dict[tuple, Position] = field(default_factory=dict)
+    present: bool = False
+    first_line: int = 1   # the opening ---
+    last_line: int = 0    # the closing --- (0 when absent)
+
+    def position(self, path: tuple) -> Position:
+        """Where to point for a metadata path: the key, else the nearest enclosing key."""
+        for end in range(len(path), 0, -1):
+            if path[:end] in self.key_positions:
+                if end < len(path) and path[:end + 1] in self.value_positions:
+                    return self.value_positions[path[:end + 1]]
+                return self.key_positions[path[:end]]
+        return (self.first_line, 1)
+
+
+class FrontMatterError(Exception):
+    def __init__(self, message: str, line: int, column: int):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def split(text: str) -> tuple[str | None, str, int]:
+    """(YAML text or None, body, 1-based line of the body's first line) for normalised text.
+
+    Raises FrontMatterError when a block is opened but never closed: MkDocs would then
+    publish the metadata as page text.
+    """
+    match = BLOCK_RE.match(text)
+    if match:
+        return match.group(1), text[match.end():], match.group(0).count("\n") + 1
+    if OPENING_RE.match(text):
+        raise FrontMatterError(
+            "front matter is opened with '---' on line 1 but never closed: add a line '---' "
+            "after the last metadata line", 1, 1)
+    return None, text, 1
+
+
+def parse(yaml_text: str, first_line: int = 1) -> FrontMatter:
+    """Load the YAML between the fences; ``first_line`` is the line of the opening fence."""
+    offset = first_line  # YAML line 0 is the file line after the fence
+    loader = _Loader(yaml_text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as error:
+            mark = error.problem_mark or error.context_mark
+            line, col = (mark.line + offset + 1, mark.column + 1) if mark else (offset + 1, 1)
+            raise FrontMatterError(f"front matter is not valid YAML: {_describe(error)}", line, col)
+        except yaml.YAMLError as error:
+            raise FrontMatterError(f"front matter is not valid YAML: {error}", offset + 1, 1)
+        fm = FrontMatter(present=True, first_line=first_line,
+                         last_line=first_line + yaml_text.count("\n") + 1)
+        if node is None:
+            return fm
+        if not isinstance(node, yaml.MappingNode):
+            raise FrontMatterError("front matter must be a set of 'key: value' lines",
+                                   *_pos(node.start_mark, offset))
+        _inspect(node, (), fm, offset, set())
+        try:
+            fm.data = loader.construct_document(node)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line, col = _pos(mark, offset) if mark else (offset + 1, 1)
+            raise FrontMatterError(f"front matter is not valid YAML: {_describe(error)}", line, col)
+        return fm
+    finally:
+        loader.dispose()
+
+
+def _inspect(node: yaml.Node, path: tuple, fm: FrontMatter, offset: int, seen: set) -> None:
+    """Walk the node graph once: refuse aliases and foreign tags, record positions."""
+    if id(node) in seen:
+        raise FrontMatterError(
+            "front matter uses a YAML alias ('*name'): write the value out instead",
+            *_pos(node.start_mark, offset))
+    seen.add(id(node))
+    if node.tag not in _SAFE_TAGS:
+        raise FrontMatterError(
+            f"front matter uses the YAML tag {_short_tag(node.tag)!r}, which is not allowed: "
+            "metadata is plain text, numbers, lists and key: value pairs",
+            *_pos(node.start_mark, offset))
+    if isinstance(node, yaml.MappingNode):
+        keys: dict = {}
+        for key_node, value_node in node.value:
+            _inspect(key_node, path, fm, offset, seen)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise FrontMatterError("a metadata key must be plain text",
+                                       *_pos(key_node.start_mark, offset))
+            key = key_node.value
+            if key == "<<":
+                raise FrontMatterError("front matter uses a YAML merge key ('<<'): write the keys out",
+                                       *_pos(key_node.start_mark, offset))
+            if key in keys:
+                first = keys[key]
+                raise FrontMatterError(
+                    f"duplicate key '{key}' (first on line {first[0]}): keep one of them",
+                    *_pos(key_node.start_mark, offset))
+            keys[key] = _pos(key_node.start_mark, offset)
+            fm.key_positions[path + (key,)] = keys[key]
+            fm.value_positions[path + (key,)] = _pos(value_node.start_mark, offset)
+            _inspect(value_node, path + (key,), fm, offset, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            fm.value_positions[path + (index,)] = _pos(item.start_mark, offset)
+            _inspect(item, path + (index,), fm, offset, seen)
+
+
+def _pos(mark, offset: int) -> Position:
+    return (mark.line + offset + 1, mark.column + 1)
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len(_SAFE_TAG_PREFIX):] if tag.startswith(_SAFE_TAG_PREFIX) else tag
+
+
+def _describe(error: yaml.YAMLError) -> str:
+    parts = [getattr(error, "context", None), getattr(error, "problem", None)]
+    text = ", ".join(p for p in parts if p)
+    return text or str(error).splitlines()[0]

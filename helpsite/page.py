@@ -1,0 +1,93 @@
+"""A source page as the checks see it: decoded text, front matter with positions, body.
+
+Reading never raises: a file that cannot be read, decoded or parsed becomes a page with
+findings that say why, and the checks that need what is missing are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from helpsite import frontmatter, rules
+from helpsite.findings import Finding
+from helpsite.frontmatter import FrontMatter
+
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
+
+
+@dataclass
+class Page:
+    display: str                 # how findings name the file
+    locale: str | None           # from docs/<locale>/ or --locale
+    page_path: str | None        # path inside the locale folder, e.g. licenses/x.md
+    text: str = ""               # BOM removed, line endings normalised to \n
+    front: FrontMatter = field(default_factory=FrontMatter)
+    body: str = ""
+    body_line: int = 1           # file line of the body's first line
+    findings: list[Finding] = field(default_factory=list)
+    readable: bool = False       # text decoded: body checks can run
+    meta_ok: bool = False        # front matter parsed: metadata checks can run
+
+    @property
+    def meta(self) -> dict:
+        return self.front.data
+
+
+def decode(data: bytes, display: str) -> tuple[str | None, list[Finding]]:
+    """UTF-8 text with a BOM or CRLF line endings is normal; anything else is a finding."""
+    if data.startswith(UTF32_BOMS) or data.startswith(UTF16_BOMS):
+        kind = "UTF-32" if data.startswith(UTF32_BOMS) else "UTF-16"
+        return None, [rules.ENCODING.at(display, 1, 1,
+                      f"the file is {kind} text: save it as UTF-8")]
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        line_start = data.rfind(b"\n", 0, error.start) + 1
+        column = len(data[line_start:error.start].decode("utf-8", "replace")) + 1
+        return None, [rules.ENCODING.at(display, line, column,
+                      f"byte 0x{data[error.start]:02x} is not UTF-8: save the file as UTF-8")]
+    if "\x00" in text:
+        index = text.index("\x00")
+        line = text.count("\n", 0, index) + 1
+        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        return None, [rules.ENCODING.at(display, line, column,
+                      "the file contains a NUL byte: it is binary, not text")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def load(data: bytes, display: str, locale: str | None = None,
+         page_path: str | None = None) -> Page:
+    page = Page(display=display, locale=locale, page_path=page_path)
+    text, problems = decode(data, display)
+    page.findings.extend(problems)
+    if text is None:
+        return page
+    page.text, page.readable = text, True
+    try:
+        yaml_text, page.body, page.body_line = frontmatter.split(text)
+        if yaml_text is not None:
+            page.front = frontmatter.parse(yaml_text, first_line=1)
+        page.meta_ok = True
+    except frontmatter.FrontMatterError as error:
+        page.findings.append(rules.YAML_INVALID.at(display, error.line, error.column, error.message))
+        if page.body == "":
+            page.body, page.body_line = text, 1
+    return page
+
+
+def read(path: Path, display: str, locale: str | None = None,
+         page_path: str | None = None) -> Page:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        page = Page(display=display, locale=locale, page_path=page_path)
+        page.findings.append(rules.IO_ERROR.at(display, 1, 1,
+                             f"cannot read the file: {error.strerror or error}"))
+        return page
+    return load(data, display, locale, page_path)

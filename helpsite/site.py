@@ -1,0 +1,143 @@
+"""The site's shape as the checks need it: where the docs are and which locales exist.
+
+Read from ``mkdocs.yml`` (the one place the locales are configured), with a loader that
+knows nothing of MkDocs: engine-specific tags such as ``!ENV`` are read as their default.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+CONFIG_FILE = "mkdocs.yml"
+
+
+@dataclass(frozen=True)
+class Language:
+    locale: str
+    name: str
+    site_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    docs_dir: Path
+    source_locale: str
+    languages: tuple[Language, ...]
+    site_url: str = "http://127.0.0.1:8000/"
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def locales(self) -> tuple[str, ...]:
+        return tuple(lang.locale for lang in self.languages)
+
+    @property
+    def translation_locales(self) -> tuple[str, ...]:
+        return tuple(loc for loc in self.locales if loc != self.source_locale)
+
+    def language(self, locale: str) -> Language | None:
+        return next((lang for lang in self.languages if lang.locale == locale), None)
+
+    def locale_of(self, path: Path) -> str | None:
+        """The locale a file belongs to by its ``docs/<locale>/`` position, if any."""
+        parts = _parts_below(path, self.docs_dir)
+        if parts and len(parts) > 1 and parts[0] in self.locales:
+            return parts[0]
+        return None
+
+    def page_path(self, path: Path) -> str | None:
+        """A page's path inside its locale folder, the same in every locale: ``licenses/x.md``."""
+        parts = _parts_below(path, self.docs_dir)
+        if parts and len(parts) > 1 and parts[0] in self.locales:
+            return PurePosixPath(*parts[1:]).as_posix()
+        return None
+
+    def file_for(self, locale: str, page_path: str) -> Path:
+        return self.docs_dir / locale / page_path
+
+    def source_file_for(self, translation: Path) -> Path | None:
+        """The source-locale file a translation was made from (it may not exist)."""
+        page_path = self.page_path(translation)
+        return self.file_for(self.source_locale, page_path) if page_path else None
+
+    def display_path(self, path: Path) -> str:
+        """How findings name a file: relative to the repository root when inside it."""
+        try:
+            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+
+def _parts_below(path: Path, folder: Path) -> tuple[str, ...] | None:
+    try:
+        return Path(path).absolute().relative_to(folder.absolute()).parts
+    except ValueError:
+        try:
+            return Path(path).resolve().relative_to(folder.resolve()).parts
+        except ValueError:
+            return None
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    """Safe loader for mkdocs.yml: engine tags are data, never code."""
+
+
+def _env_tag(loader: yaml.SafeLoader, node: yaml.Node):
+    # !ENV [NAME, default] or !ENV NAME: the checks only need the default.
+    import os
+
+    if isinstance(node, yaml.SequenceNode):
+        *names, default = [loader.construct_object(n) for n in node.value]
+        if len(node.value) == 1:
+            names, default = [default], None
+    else:
+        names, default = [loader.construct_scalar(node)], None
+    for name in names:
+        if os.environ.get(name):
+            return os.environ[name]
+    return default
+
+
+_ConfigLoader.add_constructor("!ENV", _env_tag)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+_ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
+
+
+def find_root(start: Path | None = None) -> Path | None:
+    """The nearest folder at or above ``start`` that holds ``mkdocs.yml``."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CONFIG_FILE).is_file():
+            return folder
+    return None
+
+
+def load_site(root: Path | None = None) -> Site:
+    root = Path(root) if root else (find_root() or Path.cwd())
+    with open(root / CONFIG_FILE, encoding="utf-8") as handle:
+        config = yaml.load(handle, Loader=_ConfigLoader) or {}
+    i18n = _plugin_config(config, "i18n")
+    languages = tuple(
+        Language(lang["locale"], lang.get("name", lang["locale"]), lang.get("site_name"))
+        for lang in i18n.get("languages", [])
+        if lang.get("locale") != "null"
+    )
+    source = next((lang["locale"] for lang in i18n.get("languages", []) if lang.get("default")), "en")
+    return Site(
+        root=root,
+        docs_dir=root / config.get("docs_dir", "docs"),
+        source_locale=source,
+        languages=languages or (Language(source, source),),
+        site_url=config.get("site_url") or "http://127.0.0.1:8000/",
+        extra=config.get("extra") or {},
+    )
+
+
+def _plugin_config(config: dict, name: str) -> dict:
+    for plugin in config.get("plugins") or []:
+        if isinstance(plugin, dict) and name in plugin:
+            return plugin[name] or {}
+    return {}

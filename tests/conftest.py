@@ -1,0 +1,77 @@
+"""Shared fixtures: the real site, built once per test session, and disposable copies of it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+ROOT = Path(__file__).resolve().parent.parent
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+SITE_FILES = ("mkdocs.yml", "docs", "overrides", "hooks")
+LOCALES = ("en", "nb", "da", "sv", "fi", "de", "ja", "ar")
+ARTICLE = "licenses/transfer-licenses-between-tenants"
+SEED = ROOT.parent / "shared" / "seeds" / "000_eda88ff86033ff96.txt"
+
+
+def build_env(**extra: str) -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env.update(extra)
+    return env
+
+
+def copy_site(target: Path) -> Path:
+    """A disposable copy of the site's sources, to edit or break in a test."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in SITE_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, target / name)
+    return target
+
+
+def mkdocs_build(project: Path, site_dir: Path, *args: str, env: dict | None = None
+                 ) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*MKDOCS, "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *args],
+        capture_output=True, text=True, env=env or build_env(), timeout=600)
+
+
+def page_url(locale: str, path: str = ARTICLE) -> str:
+    return ("" if locale == "en" else f"{locale}/") + (f"{path}/" if path else "")
+
+
+def page_file(site: Path, locale: str, path: str = ARTICLE) -> Path:
+    return site / page_url(locale, path) / "index.html"
+
+
+def parse_html(path: Path):
+    return lxml_html.fromstring(path.read_bytes())
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory) -> tuple[Path, str]:
+    """The real site from the repository, built once with --strict: (site folder, build log)."""
+    site_dir = tmp_path_factory.mktemp("site")
+    result = mkdocs_build(ROOT, site_dir)
+    assert result.returncode == 0, result.stderr
+    return site_dir, result.stderr
+
+
+@pytest.fixture(scope="session")
+def built_site(real_build) -> Path:
+    return real_build[0]

@@ -1,0 +1,72 @@
+"""The README's preview command: serves on 127.0.0.1, rebuilds on edit, live-reloads the page."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from conftest import ARTICLE, ROOT, build_env, copy_site, free_port
+
+
+def fetch(url: str, timeout: float = 10) -> str:
+    with urllib.request.urlopen(url, timeout=timeout) as response:
+        return response.read().decode("utf-8")
+
+
+def wait_for(predicate, timeout: float, step: float = 0.25):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except OSError:
+            pass
+        time.sleep(step)
+    return None
+
+
+@pytest.fixture
+def preview(tmp_path):
+    """`python3 dev.py serve` (the README command) on a copy of the site, on a free port."""
+    project = copy_site(tmp_path / "project")
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w+")
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "dev.py"), "serve", "-f", str(project / "mkdocs.yml"),
+         "--dev-addr", f"127.0.0.1:{port}"],
+        stdout=log, stderr=subprocess.STDOUT, env=build_env())
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert wait_for(lambda: fetch(base), timeout=120), (tmp_path / "serve.log").read_text()
+        yield project, base, tmp_path / "serve.log"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def test_edit_is_served_and_live_reload_fires(preview):
+    project, base, log = preview
+    url = f"{base}nb/{ARTICLE}/"
+    page = fetch(url)
+    assert "livereload" in page  # the reload script is injected
+    epoch = int(page.split("livereload(")[1].split(",")[0])
+
+    source = project / "docs" / "nb" / f"{ARTICLE}.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "Ellers følger du disse trinnene:", "Ellers følger du disse redigerte trinnene:"), encoding="utf-8")
+    started = time.monotonic()
+    assert wait_for(lambda: "redigerte trinnene" in fetch(url), timeout=60), log.read_text()
+    assert time.monotonic() - started < 60
+    # The browser's long poll answers with a newer epoch: that is what reloads the open page.
+    newer = int(fetch(f"{base}livereload/{epoch}/1", timeout=30))
+    assert newer > epoch
