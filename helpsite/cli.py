@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpsite import checks, rules
+from helpsite import checks, l10n, rules
 from helpsite.findings import to_json
 from helpsite.site import load_site
 
@@ -34,6 +34,20 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=run_check)
+
+    status = commands.add_parser("l10n", help="translation status of every page in every locale")
+    status.add_argument("--format", choices=("text", "json"), default="text")
+    status.add_argument("--fail-on", action="append", default=[], metavar="STATUS",
+                        help="exit 1 when a page has this status (repeat it, or give a comma "
+                             f"list: {','.join(l10n.STATUSES)})")
+    status.set_defaults(run=run_l10n)
+
+    stamp = commands.add_parser("stamp", help="record that translations are current with their source")
+    stamp.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                       help="translation files or folders (docs/<locale>/...)")
+    stamp.add_argument("--commit", metavar="SHA",
+                       help="the source commit to record (default: the source file's last commit)")
+    stamp.set_defaults(run=run_stamp)
     return parser
 
 
@@ -58,6 +72,50 @@ def run_check(args: argparse.Namespace) -> int:
     if any(f.rule == rules.IO_ERROR.id for f in findings):
         return EXIT_USAGE
     return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
+
+
+def run_l10n(args: argparse.Namespace) -> int:
+    fail_on = {name.strip() for value in args.fail_on for name in value.split(",") if name.strip()}
+    unknown = sorted(fail_on - set(l10n.STATUSES))
+    if unknown:
+        print(f"--fail-on {','.join(unknown)}: not a status ({', '.join(l10n.STATUSES)})",
+              file=sys.stderr)
+        return EXIT_USAGE
+    statuses = l10n.site_status(load_site(args.root))
+    for status in statuses:
+        if status.problem:
+            print(status.problem, file=sys.stderr)
+    print(l10n.status_json(statuses) if args.format == "json" else l10n.status_text(statuses),
+          end="\n" if args.format == "json" else "")
+    return EXIT_FINDINGS if any(s.status in fail_on for s in statuses) else EXIT_CLEAN
+
+
+def run_stamp(args: argparse.Namespace) -> int:
+    if args.commit is not None and not l10n.COMMIT_RE.fullmatch(args.commit):
+        print(f"--commit {args.commit}: not a full commit id (40 lowercase hex digits)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    site = load_site(args.root)
+    files = []
+    for path in args.paths:
+        if path.is_dir():
+            files.extend(sorted(path.rglob("*.md")))
+        else:
+            files.append(path)
+    refused = 0
+    for path in files:
+        try:
+            done = l10n.stamp(site, path, args.commit)
+        except l10n.StampError as error:
+            print(error, file=sys.stderr)
+            refused += 1
+            continue
+        for note in done.notes:
+            print(note, file=sys.stderr)
+        state = "stamped" if done.changed else "unchanged"
+        print(f"{site.display_path(path)}: {state}: "
+              + ", ".join(f"{key} {value}" for key, value in done.values.items()))
+    return EXIT_USAGE if refused else EXIT_CLEAN
 
 
 def main(argv: list[str] | None = None) -> int:

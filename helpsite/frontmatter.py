@@ -37,6 +37,8 @@ class FrontMatter:
     # ("ms.custom",) -> position of the key; ("ms.custom", 1) -> position of the 2nd item
     key_positions: dict[tuple, Position] = field(default_factory=dict)
     value_positions: dict[tuple, Position] = field(default_factory=dict)
+    # ("ms.date",) -> where the value ends (exclusive): a line edit can replace it exactly
+    value_ends: dict[tuple, Position] = field(default_factory=dict)
     present: bool = False
     first_line: int = 1   # the opening ---
     last_line: int = 0    # the closing --- (0 when absent)
@@ -136,6 +138,7 @@ def _inspect(node: yaml.Node, path: tuple, fm: FrontMatter, offset: int, seen: s
             keys[key] = _pos(key_node.start_mark, offset)
             fm.key_positions[path + (key,)] = keys[key]
             fm.value_positions[path + (key,)] = _pos(value_node.start_mark, offset)
+            fm.value_ends[path + (key,)] = _pos(value_node.end_mark, offset)
             _inspect(value_node, path + (key,), fm, offset, seen)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):

@@ -2,33 +2,56 @@
 
 ``ms.openlocfilehash`` is the hash of the raw bytes of the source-locale file a translation
 was made from: SHA-1 (40 hex digits) or, in newer files, SHA-256 (64). A translation is
-current while that hash equals the hash of the source file now.
+current while that hash equals the hash of the source file now. ``stamp`` records that a
+translation has caught up, editing only the lines of the keys it sets.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
+import re
+import subprocess
+from collections import Counter
 from dataclasses import asdict, dataclass
+from datetime import date, datetime
 from pathlib import Path
+from typing import Callable, Iterable
+
+import yaml
 
 from helpsite import page as pages
 from helpsite.site import Site
 
 CURRENT, STALE, UNTRACKED, MISSING = "current", "stale", "untracked", "missing"
+INVALID = "invalid"   # the translation's front matter cannot be read, so its hash is unknown
+STATUSES = (CURRENT, STALE, UNTRACKED, MISSING, INVALID)
 HASH_KEY = "ms.openlocfilehash"
+COMMIT_KEY = "ms.sourcegitcommit"
+HANDOFF_KEY = "ms.lasthandoff"
+TYPE_KEY = "ms.translationtype"
+DATE_FORMAT = "%m/%d/%Y"   # Microsoft Learn's MM/DD/YYYY
+RECORD_KEYS = ("page", "locale", "status", "translationtype", "source_hash", "recorded_hash")
+COMMIT_RE = re.compile(r"[0-9a-f]{40}")
 
 
 @dataclass(frozen=True)
 class TranslationStatus:
     page: str                     # path inside the locale folder: licenses/x.md
     locale: str
-    status: str                   # current, stale, untracked or missing
+    status: str                   # current, stale, untracked, missing or invalid
     translationtype: str | None   # MT, HT, or None when unknown
     source_hash: str              # hash of the source file now, in the recorded form
     recorded_hash: str | None
+    problem: str | None = None    # why the status is invalid, as PATH:LINE:COL: ...
+    lasthandoff: str | None = None
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def record(self) -> dict:
+        """The machine-readable record: the keys the JSON output promises."""
+        return {key: getattr(self, key) for key in RECORD_KEYS}
 
 
 def source_hash(data: bytes, like: str | None = None) -> str:
@@ -47,14 +70,18 @@ def translation_status(site: Site, locale: str, page_path: str,
     if not translation.is_file():
         return TranslationStatus(page_path, locale, MISSING, None, source_hash(source_bytes), None)
     loaded = pages.read(translation, site.display_path(translation), locale, page_path)
+    if not loaded.meta_ok:
+        return TranslationStatus(page_path, locale, INVALID, None, source_hash(source_bytes), None,
+                                 problem=_problem(loaded))
     recorded = _text(loaded.meta.get(HASH_KEY)).lower() or None
-    kind = _text(loaded.meta.get("ms.translationtype")) or None
+    kind = _text(loaded.meta.get(TYPE_KEY)) or None
     current = source_hash(source_bytes, recorded)
     if recorded is None:
         status = UNTRACKED
     else:
         status = CURRENT if recorded == current else STALE
-    return TranslationStatus(page_path, locale, status, kind, current, recorded)
+    return TranslationStatus(page_path, locale, status, kind, current, recorded,
+                             lasthandoff=_text(loaded.meta.get(HANDOFF_KEY)) or None)
 
 
 def source_pages(site: Site) -> list[str]:
@@ -71,6 +98,290 @@ def site_status(site: Site) -> list[TranslationStatus]:
         for locale in site.translation_locales:
             statuses.append(translation_status(site, locale, page_path, data))
     return statuses
+
+
+def totals(statuses: Iterable[TranslationStatus]) -> dict[str, Counter]:
+    """How many pages of each status every locale has, locales in the order met."""
+    counts: dict[str, Counter] = {}
+    for status in statuses:
+        counts.setdefault(status.locale, Counter())[status.status] += 1
+    return counts
+
+
+# ----------------------------------------------------------------------------
+# Reports: the command line's table and JSON, the site's status page
+# ----------------------------------------------------------------------------
+
+def status_text(statuses: list[TranslationStatus]) -> str:
+    """A table of every page in every locale, then the totals per locale."""
+    rows = [("page", "locale", "status", "type")]
+    rows += [(s.page, s.locale, s.status, s.translationtype or "-") for s in statuses]
+    counts = totals(statuses)
+    all_counts = sum(counts.values(), Counter())
+    sums = [("locale", *STATUSES, "pages")]
+    sums += [(locale, *(str(c[s]) for s in STATUSES), str(c.total()))
+             for locale, c in [*counts.items(), ("all", all_counts)]]
+    return _columns(rows) + "\n\n" + _columns(sums, numeric=True) + "\n"
+
+
+def status_json(statuses: list[TranslationStatus]) -> str:
+    return json.dumps([s.record() for s in statuses], ensure_ascii=False, indent=2)
+
+
+# The generated page's metadata: valid Microsoft Learn front matter, kept out of search
+# engines (ROBOTS) and the site search (Material's search.exclude).
+STATUS_PAGE_META = {
+    "title": "Localization status",
+    "description": "Which translations of the help are current, stale, untracked or missing, "
+                   "page by page and locale by locale, and whether each is a machine or a "
+                   "human translation.",
+    "author": "helpsite",
+    "ms.author": "helpsite",
+    "ms.topic": "reference",
+    "ms.service": "o365-administration",
+    "ROBOTS": "NOINDEX",
+    "search": {"exclude": True},
+}
+
+STATUS_LEGEND = {
+    CURRENT: "the translation was made from the source page as it is now.",
+    STALE: "the source page has changed since the translation was made: update the "
+           "translation, then record that with `python -m helpsite stamp`.",
+    UNTRACKED: f"the translation has no `{HASH_KEY}`, so its freshness is unknown.",
+    MISSING: "there is no translation: readers get the source page.",
+    INVALID: "the translation's front matter cannot be read: `python -m helpsite check` says why.",
+}
+
+Href = Callable[[str, str], str]   # (locale, page path) -> link to that page from the status page
+
+
+def status_page(site: Site, statuses: list[TranslationStatus], href: Href | None = None,
+                today: date | None = None) -> str:
+    """The localization status page as Markdown: pages x locales, then totals and a legend.
+
+    Its ``ms.date`` is the newest ``ms.lasthandoff`` of the translations, so the page is
+    the same on every build of the same content.
+    """
+    locales = list(dict.fromkeys(s.locale for s in statuses)) or list(site.translation_locales)
+    meta = dict(STATUS_PAGE_META, **{"ms.date": _newest_handoff(statuses, today)})
+    source_name = site.language(site.source_locale).name if site.language(site.source_locale) \
+        else site.source_locale
+    link = href or (lambda locale, page_path: "")
+    cells: dict[str, dict[str, str]] = {}
+    for s in statuses:
+        text = s.status if s.status == MISSING else _link(s.status, link(s.locale, s.page))
+        cells.setdefault(s.page, {})[s.locale] = text + (f" · {s.translationtype}"
+                                                         if s.translationtype else "")
+    heading = ["Page"] + [_language(site, locale) for locale in locales]
+    rows = [[_link(f"`{page}`", link(site.source_locale, page))]
+            + [cells[page].get(locale, "") for locale in locales] for page in cells]
+    counts = totals(statuses)
+    sums = [[_language(site, locale)] + [str(counts[locale][s]) for s in STATUSES]
+            for locale in locales]
+    lines = [
+        "---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip("\n"), "---",
+        f"# {meta['title']}", "",
+        f"Each translation compared with the {source_name} page it was translated from: the "
+        f"`{HASH_KEY}` it records against a hash of the source file as it is now. "
+        "MT is a machine translation, HT a human one.", "",
+        *_markdown_table(heading, rows), "",
+        "## Totals", "",
+        *_markdown_table(["Locale", *STATUSES], sums), "",
+        "## What the statuses mean", "",
+        *(f"- **{status}**: {text}" for status, text in STATUS_LEGEND.items()),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _columns(rows: list[tuple[str, ...]], numeric: bool = False) -> str:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    def cell(i: int, text: str, width: int) -> str:
+        return text.rjust(width) if numeric and i > 0 else text.ljust(width)
+    return "\n".join("  ".join(cell(i, c, w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
+                     for row in rows)
+
+
+def _markdown_table(heading: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(heading) + " |", "|" + " --- |" * len(heading),
+            *("| " + " | ".join(row) + " |" for row in rows)]
+
+
+def _link(text: str, url: str) -> str:
+    return f"[{text}]({url})" if url else text
+
+
+def _language(site: Site, locale: str) -> str:
+    language = site.language(locale)
+    return f"{language.name} ({locale})" if language and language.name != locale else locale
+
+
+def _newest_handoff(statuses: Iterable[TranslationStatus], today: date | None) -> str:
+    dates = []
+    for s in statuses:
+        try:
+            dates.append(datetime.strptime(s.lasthandoff or "", DATE_FORMAT).date())
+        except ValueError:
+            continue
+    newest = max(dates) if dates else (today or date.today())
+    return newest.strftime(DATE_FORMAT)
+
+
+# ----------------------------------------------------------------------------
+# Stamping a translation as current
+# ----------------------------------------------------------------------------
+
+class StampError(Exception):
+    """A file ``stamp`` refuses; the message names the file."""
+
+
+@dataclass(frozen=True)
+class Stamped:
+    path: Path
+    values: dict            # the keys set, in the order given
+    changed: bool           # False when the file already said exactly this
+    notes: tuple[str, ...]  # things the translator should know, e.g. an uncommitted source
+
+
+def stamp(site: Site, path: Path, commit: str | None = None,
+          today: date | None = None) -> Stamped:
+    """Record in a translation that it is current with its source page as it is now."""
+    path = Path(path)
+    display = site.display_path(path)
+    locale = site.locale_of(path)
+    if locale not in site.translation_locales:
+        raise StampError(
+            f"{display}: not a translation: stamp takes pages under "
+            f"{site.display_path(site.docs_dir)}/<locale>/ for the locales "
+            f"{', '.join(site.translation_locales)}")
+    source = site.source_file_for(path)
+    shown_source = site.display_path(source)
+    if not source.is_file():
+        raise StampError(f"{display}: there is no source page {shown_source} to stamp it against")
+    try:
+        data, source_bytes = path.read_bytes(), source.read_bytes()
+    except OSError as error:
+        raise StampError(f"{error.filename}: cannot read the file: {error.strerror or error}")
+    loaded = pages.load(data, display, locale, site.page_path(path))
+    if not loaded.meta_ok:
+        raise StampError(f"{_problem(loaded)} (not stamped)")
+    values = {HASH_KEY: source_hash(source_bytes, _text(loaded.meta.get(HASH_KEY)) or None)}
+    notes = []
+    if commit is None:
+        commit = source_commit(source)
+        if commit is None:
+            notes.append(f"{display}: {COMMIT_KEY} left as it was: {shown_source} has no git "
+                         "commit here (give --commit SHA)")
+        elif _git(source.parent, "status", "--porcelain", "--", source.name):
+            notes.append(f"{shown_source} has changes that are not committed: {COMMIT_KEY} "
+                         f"names its last commit, {commit[:12]}; commit first, then stamp")
+    if commit is not None:
+        values[COMMIT_KEY] = commit
+    values[HANDOFF_KEY] = (today or date.today()).strftime(DATE_FORMAT)
+    new = set_front_matter(data, loaded, values)
+    if new != data:
+        path.write_bytes(new)
+    return Stamped(path, values, new != data, tuple(notes))
+
+
+def source_commit(source: Path) -> str | None:
+    """The last commit that changed ``source``, or None outside a git checkout."""
+    sha = _git(source.parent, "log", "-1", "--format=%H", "--", source.name)
+    return sha if sha and COMMIT_RE.fullmatch(sha) else None
+
+
+def set_front_matter(data: bytes, loaded: pages.Page, values: dict[str, str]) -> bytes:
+    """``data`` with these top-level keys set and every other byte kept.
+
+    A key's value is replaced in place on its line (its quoting kept); a key that is absent
+    is added before the closing ``---``, with the file's line ending. ``loaded`` is ``data``
+    as ``pages.load`` read it: its key and value positions say where to edit.
+    """
+    bom = pages.UTF8_BOM if data.startswith(pages.UTF8_BOM) else b""
+    lines = _LINE_RE.findall(data[len(bom):].decode("utf-8"))
+    eol = _ending(lines[0]) if lines and _ending(lines[0]) else "\n"
+    front = loaded.front
+    added = [f"{key}: {_scalar(value)}{eol}" for key, value in values.items()
+             if (key,) not in front.key_positions]
+    if not front.present:
+        lines[:0] = ["---" + eol, *added, "---" + eol]
+    else:
+        top = [pos for key, pos in front.key_positions.items() if len(key) == 1]
+        if any(column != 1 for _, column in top):
+            raise StampError(f"{loaded.display}:{front.first_line + 1}:1: the front matter is not "
+                             "a block of 'key: value' lines, so stamp cannot edit it")
+        for key, value in values.items():
+            if (key,) in front.key_positions:
+                _replace_value(lines, loaded, key, value)
+        lines[front.last_line - 1:front.last_line - 1] = added
+    result = bom + "".join(lines).encode("utf-8")
+    _verify(result, loaded, values)
+    return result
+
+
+# Lines as pages.load counts them (it normalises \r\n and \r to \n), endings kept.
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def _ending(line: str) -> str:
+    return line[len(line.rstrip("\r\n")):]
+
+
+# Put ``value`` where ``key``'s one-line scalar value stands, in the same quoting style.
+def _replace_value(lines: list[str], loaded: pages.Page, key: str, value: str) -> None:
+    front, shown = loaded.front, loaded.display
+    (key_line, key_column) = front.key_positions[(key,)]
+    (line, start), (end_line, end) = front.value_positions[(key,)], front.value_ends[(key,)]
+    if not lines[key_line - 1][key_column - 1:].startswith(key):
+        raise StampError(f"{shown}:{key_line}:{key_column}: cannot find '{key}' on its line "
+                         "(an unusual line break in the front matter?): set it by hand")
+    if isinstance(loaded.meta.get(key), (list, dict)) or line != end_line:
+        raise StampError(f"{shown}:{line}:{start}: '{key}' must be one value on one line "
+                         "for stamp to set it: write it so, or set it by hand")
+    text = lines[line - 1]
+    old = text[start - 1:end - 1]
+    if old.startswith('"'):
+        new = json.dumps(value)
+    elif old.startswith("'"):
+        new = "'" + value.replace("'", "''") + "'"
+    else:
+        new = _scalar(value)
+    if not old:   # an empty value: keep a space after the colon and before a comment
+        before, after = text[:start - 1], text[start - 1:]
+        new = ("" if before[-1:].isspace() else " ") + new + (" " if after[:1] == "#" else "")
+    lines[line - 1] = text[:start - 1] + new + text[end - 1:]
+
+
+# A value as a YAML scalar: plain when YAML reads it back as that same text, else quoted.
+def _scalar(value: str) -> str:
+    try:
+        plain = yaml.safe_load(f"k: {value}") == {"k": value}
+    except yaml.YAMLError:
+        plain = False
+    return value if plain else json.dumps(value)
+
+
+# The edit must leave every other key's value as it was: check by reading it back.
+def _verify(result: bytes, before: pages.Page, values: dict[str, str]) -> None:
+    after = pages.load(result, before.display)
+    expected = dict(before.meta, **values)
+    if not after.meta_ok or after.meta != expected or after.body != before.body:
+        raise StampError(f"{before.display}: stamp could not set {', '.join(values)} without "
+                         "changing something else: set them by hand")
+
+
+def _git(folder: Path, *args: str) -> str | None:
+    try:
+        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
+                              timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _problem(loaded: pages.Page) -> str:
+    if loaded.findings:
+        return loaded.findings[0].as_text()
+    return f"{loaded.display}: the front matter cannot be read"
 
 
 def _text(value) -> str:
