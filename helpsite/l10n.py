@@ -15,6 +15,7 @@ import subprocess
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
+from html import escape
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -159,21 +160,20 @@ def status_page(site: Site, statuses: list[TranslationStatus], href: Href | None
                 today: date | None = None) -> str:
     """The localization status page as Markdown: pages x locales, then totals and a legend.
 
-    Its ``ms.date`` is the newest ``ms.lasthandoff`` of the translations, so the page is
-    the same on every build of the same content.
+    The tables are HTML: their links lead to other locales' pages, which the engine's link
+    check of a single locale cannot resolve. ``ms.date`` is the newest ``ms.lasthandoff``
+    of the translations, so the page is the same on every build of the same content.
     """
     locales = list(dict.fromkeys(s.locale for s in statuses)) or list(site.translation_locales)
     meta = dict(STATUS_PAGE_META, **{"ms.date": _newest_handoff(statuses, today)})
-    source_name = site.language(site.source_locale).name if site.language(site.source_locale) \
-        else site.source_locale
+    source = site.language(site.source_locale)
     link = href or (lambda locale, page_path: "")
     cells: dict[str, dict[str, str]] = {}
     for s in statuses:
-        text = s.status if s.status == MISSING else _link(s.status, link(s.locale, s.page))
-        cells.setdefault(s.page, {})[s.locale] = text + (f" · {s.translationtype}"
-                                                         if s.translationtype else "")
-    heading = ["Page"] + [_language(site, locale) for locale in locales]
-    rows = [[_link(f"`{page}`", link(site.source_locale, page))]
+        text = escape(s.status) if s.status == MISSING else _link(escape(s.status), link(s.locale, s.page))
+        kind = f" · {escape(s.translationtype)}" if s.translationtype else ""
+        cells.setdefault(s.page, {})[s.locale] = text + kind
+    rows = [[_link(f"<code>{escape(page)}</code>", link(site.source_locale, page))]
             + [cells[page].get(locale, "") for locale in locales] for page in cells]
     counts = totals(statuses)
     sums = [[_language(site, locale)] + [str(counts[locale][s]) for s in STATUSES]
@@ -181,12 +181,12 @@ def status_page(site: Site, statuses: list[TranslationStatus], href: Href | None
     lines = [
         "---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip("\n"), "---",
         f"# {meta['title']}", "",
-        f"Each translation compared with the {source_name} page it was translated from: the "
-        f"`{HASH_KEY}` it records against a hash of the source file as it is now. "
-        "MT is a machine translation, HT a human one.", "",
-        *_markdown_table(heading, rows), "",
+        f"Each translation compared with the {source.name if source else site.source_locale} page "
+        f"it was translated from: the `{HASH_KEY}` it records against a hash of the source file "
+        "as it is now. MT is a machine translation, HT a human one.", "",
+        *_html_table(["Page"] + [_language(site, locale) for locale in locales], rows), "",
         "## Totals", "",
-        *_markdown_table(["Locale", *STATUSES], sums), "",
+        *_html_table(["Locale", *STATUSES], sums), "",
         "## What the statuses mean", "",
         *(f"- **{status}**: {text}" for status, text in STATUS_LEGEND.items()),
     ]
@@ -201,13 +201,17 @@ def _columns(rows: list[tuple[str, ...]], numeric: bool = False) -> str:
                      for row in rows)
 
 
-def _markdown_table(heading: list[str], rows: list[list[str]]) -> list[str]:
-    return ["| " + " | ".join(heading) + " |", "|" + " --- |" * len(heading),
-            *("| " + " | ".join(row) + " |" for row in rows)]
+# Cells are HTML already; headings are plain text.
+def _html_table(heading: list[str], rows: list[list[str]]) -> list[str]:
+    return ["<table>", "<thead>",
+            "<tr>" + "".join(f"<th>{escape(text)}</th>" for text in heading) + "</tr>",
+            "</thead>", "<tbody>",
+            *("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows),
+            "</tbody>", "</table>"]
 
 
-def _link(text: str, url: str) -> str:
-    return f"[{text}]({url})" if url else text
+def _link(html: str, url: str) -> str:
+    return f'<a href="{escape(url)}">{html}</a>' if url else html
 
 
 def _language(site: Site, locale: str) -> str:

@@ -1,0 +1,56 @@
+"""MkDocs hook: the localization status page, /l10n/, generated from helpsite.l10n.
+
+The page exists only in the source locale's build. It is added after mkdocs-static-i18n
+has sorted the files by locale (its on_files runs at priority -100): a generated file has
+no path in docs/, which the plugin cannot sort, and coming last keeps the page out of its
+fallback copies and sitemap alternates. It is left out of the navigation.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.utils import get_relative_url
+
+from helpsite import l10n
+from helpsite.site import load_site
+
+STATUS_PAGE = "l10n.md"
+
+
+# ----------------------------------------------------------------------------
+# Events
+# ----------------------------------------------------------------------------
+
+@event_priority(-110)
+def on_files(files, config):
+    site = load_site(Path(config.config_file_path).parent)
+    if not _is_source_locale_build(config, site.source_locale):
+        return files
+    page = File.generated(config, STATUS_PAGE, content="", inclusion=InclusionLevel.NOT_IN_NAV)
+    page.content_string = l10n.status_page(site, l10n.site_status(site),
+                                           href=_href(config, site.source_locale, page.url))
+    files.append(page)
+    return files
+
+
+# ----------------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------------
+
+# True unless mkdocs-static-i18n builds another locale (build_only_locale makes that one
+# its default, so compare with the source locale of mkdocs.yml).
+def _is_source_locale_build(config, source_locale: str) -> bool:
+    i18n = config.plugins.get("i18n")
+    return i18n is None or i18n.current_language == source_locale
+
+
+# Links from the status page to a page in a locale, as the i18n folder layout publishes it.
+def _href(config, source_locale: str, here: str):
+    def href(locale: str, page_path: str) -> str:
+        url = File(page_path, src_dir=None, dest_dir="", use_directory_urls=config.use_directory_urls).url
+        prefix = "" if locale == source_locale else f"{locale}/"
+        return get_relative_url(prefix + url, here)
+    return href
