@@ -283,7 +283,10 @@ def stamp(site: Site, path: Path, commit: str | None = None,
     values[HANDOFF_KEY] = (today or date.today()).strftime(DATE_FORMAT)
     new = set_front_matter(data, loaded, values)
     if new != data:
-        path.write_bytes(new)
+        try:
+            path.write_bytes(new)
+        except OSError as error:
+            raise StampError(f"{display}: cannot write the file: {error.strerror or error}")
     return Stamped(path, values, new != data, tuple(notes))
 
 
