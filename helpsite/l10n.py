@@ -130,7 +130,8 @@ def status_json(statuses: list[TranslationStatus]) -> str:
 
 
 # The generated page's metadata: valid Microsoft Learn front matter, kept out of search
-# engines (ROBOTS) and the site search (Material's search.exclude).
+# engines (ROBOTS) and the site search (Material's search.exclude), with the full width
+# of the page for a table of many locales (Material's hide).
 STATUS_PAGE_META = {
     "title": "Localization status",
     "description": "Which translations of the help are current, stale, untracked or missing, "
@@ -142,6 +143,7 @@ STATUS_PAGE_META = {
     "ms.service": "o365-administration",
     "ROBOTS": "NOINDEX",
     "search": {"exclude": True},
+    "hide": ["navigation", "toc"],
 }
 
 STATUS_LEGEND = {
@@ -173,10 +175,13 @@ def status_page(site: Site, statuses: list[TranslationStatus], href: Href | None
         text = escape(s.status) if s.status == MISSING else _link(escape(s.status), link(s.locale, s.page))
         kind = f" · {escape(s.translationtype)}" if s.translationtype else ""
         cells.setdefault(s.page, {})[s.locale] = text + kind
-    rows = [[_link(f"<code>{escape(page)}</code>", link(site.source_locale, page))]
+    rows = [[_link(escape(page), link(site.source_locale, page))]
             + [cells[page].get(locale, "") for locale in locales] for page in cells]
+    # Locale codes keep the table narrow with many locales; the language name is a tooltip.
+    columns = ["Page"] + [f'<abbr title="{escape(_language(site, locale))}">{escape(locale)}</abbr>'
+                          for locale in locales]
     counts = totals(statuses)
-    sums = [[_language(site, locale)] + [str(counts[locale][s]) for s in STATUSES]
+    sums = [[escape(_language(site, locale))] + [str(counts[locale][s]) for s in STATUSES]
             for locale in locales]
     lines = [
         "---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip("\n"), "---",
@@ -184,7 +189,7 @@ def status_page(site: Site, statuses: list[TranslationStatus], href: Href | None
         f"Each translation compared with the {source.name if source else site.source_locale} page "
         f"it was translated from: the `{HASH_KEY}` it records against a hash of the source file "
         "as it is now. MT is a machine translation, HT a human one.", "",
-        *_html_table(["Page"] + [_language(site, locale) for locale in locales], rows), "",
+        *_html_table(columns, rows), "",
         "## Totals", "",
         *_html_table(["Locale", *STATUSES], sums), "",
         "## What the statuses mean", "",
@@ -201,10 +206,10 @@ def _columns(rows: list[tuple[str, ...]], numeric: bool = False) -> str:
                      for row in rows)
 
 
-# Cells are HTML already; headings are plain text.
+# Headings and cells are HTML already.
 def _html_table(heading: list[str], rows: list[list[str]]) -> list[str]:
     return ["<table>", "<thead>",
-            "<tr>" + "".join(f"<th>{escape(text)}</th>" for text in heading) + "</tr>",
+            "<tr>" + "".join(f"<th>{html}</th>" for html in heading) + "</tr>",
             "</thead>", "<tbody>",
             *("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows),
             "</tbody>", "</table>"]
