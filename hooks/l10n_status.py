@@ -8,6 +8,7 @@ fallback copies and sitemap alternates. It is left out of the navigation.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -19,6 +20,8 @@ from helpsite.site import load_site
 
 STATUS_PAGE = "l10n.md"
 
+log = logging.getLogger("mkdocs.hooks.helpsite")
+
 
 # ----------------------------------------------------------------------------
 # Events
@@ -28,6 +31,10 @@ STATUS_PAGE = "l10n.md"
 def on_files(files, config):
     site = load_site(Path(config.config_file_path).parent)
     if not _is_source_locale_build(config, site.source_locale):
+        return files
+    if files.get_file_from_path(STATUS_PAGE) is not None:
+        log.warning(f"{site.source_locale}/{STATUS_PAGE}: the localization status page is generated "
+                    "at this path: rename this page")
         return files
     page = File.generated(config, STATUS_PAGE, content="", inclusion=InclusionLevel.NOT_IN_NAV)
     page.content_string = l10n.status_page(site, l10n.site_status(site),

@@ -395,3 +395,11 @@ def test_a_single_locale_build_has_the_status_page_only_for_the_source_locale(tm
         result = mkdocs_build(ROOT, tmp_path / locale, env=build_env(HELPSITE_LOCALE=locale))
         assert result.returncode == 0, result.stderr
         assert (tmp_path / locale / "l10n" / "index.html").is_file() == expected
+
+
+def test_a_page_at_the_status_page_path_is_reported_not_overwritten(site_copy, tmp_path):
+    (site_copy / "docs" / "en" / "l10n.md").write_text("# Our own page\n", encoding="utf-8")
+    result = mkdocs_build(site_copy, tmp_path / "built", env=build_env(HELPSITE_LOCALE="en"))
+    assert result.returncode == 1
+    assert ("WARNING -  en/l10n.md: the localization status page is generated at this path: "
+            "rename this page") in result.stderr
