@@ -34,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=run_check)
+
+    schema_doc = commands.add_parser("schema-doc", help="print the writers' page about page metadata "
+                                     "(Markdown, generated from the metadata schema)")
+    schema_doc.set_defaults(run=run_schema_doc)
     return parser
 
 
@@ -58,6 +62,13 @@ def run_check(args: argparse.Namespace) -> int:
     if any(f.rule == rules.IO_ERROR.id for f in findings):
         return EXIT_USAGE
     return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
+
+
+def run_schema_doc(args: argparse.Namespace) -> int:
+    from helpsite import metadata_doc
+
+    sys.stdout.write(metadata_doc.markdown())
+    return EXIT_CLEAN
 
 
 def main(argv: list[str] | None = None) -> int:
