@@ -59,11 +59,14 @@ def metadata_findings(page: Page, site: Site) -> list[Finding]:
 
 def metadata_document(page: Page, site: Site) -> tuple[dict, set]:
     """What the schema validates for a page, and the known keys left out for being empty."""
-    empty = {key for key, value in page.meta.items() if key in KNOWN_KEYS and _is_empty(value)}
+    # YAML keys such as 123, true or null are not text; name them as they were written.
+    meta = {key if isinstance(key, str) else json.dumps(key, default=str): value
+            for key, value in page.meta.items()}
+    empty = {key for key, value in meta.items() if key in KNOWN_KEYS and _is_empty(value)}
     document = {
         "locale": page.locale,
         "translation": page.locale is not None and page.locale != site.source_locale,
-        "metadata": {key: value for key, value in page.meta.items() if key not in empty},
+        "metadata": {key: value for key, value in meta.items() if key not in empty},
     }
     return document, empty
 

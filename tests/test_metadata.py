@@ -168,6 +168,9 @@ FAILING = {
         ("meta-unknown", 7, 1, W, "ms.assetid is not a known metadata key (keys are case-sensitive)", None)]),
     "unknown key with an empty value": (SOURCE, "en", "manager: scotv", "manager: scotv\nf1.keywords:", [
         ("meta-unknown", 7, 1, W, "f1.keywords is not a known metadata key (keys are case-sensitive)", None)]),
+    "keys that are not text": (SOURCE, "en", "manager: scotv", "manager: scotv\n123: x\nnull: y", [
+        ("meta-unknown", 7, 1, W, "123 is not a known metadata key (keys are case-sensitive)", None),
+        ("meta-unknown", 8, 1, W, "null is not a known metadata key (keys are case-sensitive)", None)]),
     # translations
     "ms.contentlocale missing": (TRANSLATION, "nb", "ms.contentlocale: nb-NO\n", "", [
         ("meta-missing", 1, 1, E, "ms.contentlocale is missing: add a line 'ms.contentlocale: nb-NO'", None)]),
