@@ -76,8 +76,9 @@ def schema_errors(document: dict) -> Iterator[tuple[tuple, ValidationError]]:
 
     The same errors as ``VALIDATOR.iter_errors(document)``, found faster in two parts, each
     remembered because pages repeat each other: every value against its key's subschema, and
-    the document's shape (its keys, translation, locale) against the schema with every value
-    accepted. Remembered errors are forgotten each day: x-max-days-ahead counts from today.
+    the document's shape (its keys, translation, locale and the few values VALUES_IN_SHAPE
+    names) against the schema with every value accepted. Remembered errors are forgotten each
+    day: x-max-days-ahead counts from today.
     """
     if _remembered["day"] != date.today():
         _remembered.update(day=date.today(), values={}, shapes={})
@@ -209,19 +210,30 @@ def _keyword_values(schema, keyword: str) -> Iterator:
         for name, value in schema.items():
             if name == keyword:
                 yield value
-            elif not name.startswith("x-"):  # x- annotations hold messages, not schemas
+            if not name.startswith("x-"):  # x- annotations hold messages, not schemas
                 yield from _keyword_values(value, keyword)
     elif isinstance(schema, list):
         for item in schema:
             yield from _keyword_values(item, keyword)
 
 
+def _values_read_by(shape: dict) -> tuple[str, ...]:
+    """The keys whose values ``shape`` still reads: x-locale-of-page's, and any key that a
+    subschema constrains (ms.prod, or one an if/then names), so that a shape is remembered
+    by them too."""
+    keys = set(_keyword_values(shape, "x-locale-of-page"))
+    for properties in _keyword_values(shape, "properties"):
+        keys.update(key for key, subschema in properties.items() if subschema is not True)
+    return tuple(sorted(keys))
+
+
 VALIDATOR = Validator(SCHEMA, format_checker=FORMATS)
 VALUE_VALIDATORS = {key: VALIDATOR.evolve(schema=subschema)
                     for key, subschema in METADATA["properties"].items()}
 SHAPE_VALIDATOR = Validator(_shape_schema(SCHEMA), format_checker=FORMATS)
-# The keys whose values the shape still reads (x-locale-of-page compares one with the locale).
-VALUES_IN_SHAPE = tuple(_keyword_values(SCHEMA, "x-locale-of-page"))
+VALUES_IN_SHAPE = _values_read_by(SHAPE_VALIDATOR.schema)
+# The keys that must name the page's locale.
+LOCALE_KEYS = tuple(_keyword_values(SCHEMA, "x-locale-of-page"))
 REMEMBERED_MAX = 50_000
 _remembered: dict = {"day": None}
 

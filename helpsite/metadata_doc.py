@@ -62,7 +62,7 @@ def markdown() -> str:
         "A translation is a page outside the source locale's folder (`docs/<locale>/`, or the "
         "locale given with `--locale`). It also needs " + _code_list(translation_required) + ".",
     ]
-    for key in metadata.VALUES_IN_SHAPE:
+    for key in metadata.LOCALE_KEYS:
         lines.append(f"`{key}` must name the language of the page's locale folder "
                      f"(`nb-NO` in `docs/nb/`), or the finding is `{metadata.LOCALE_MISMATCH.id}`.")
     lines += [

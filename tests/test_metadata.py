@@ -324,6 +324,15 @@ def test_remembered_errors_are_forgotten_the_next_day(monkeypatch):
                                "write the date the page was last reviewed", None)]
 
 
+def test_a_shape_is_remembered_by_every_value_it_reads():
+    shape = metadata._shape_schema(metadata.SCHEMA)
+    shape["$defs"]["metadata"].update({"if": {"properties": {"ms.topic": {"const": "tutorial"}}},
+                                       "then": {"required": ["ms.reviewer"]}})
+    read = metadata._values_read_by(shape)
+    assert {"ms.topic", "ms.contentlocale", "ms.prod"} <= set(read)
+    assert not {"title", "ms.date", "ms.custom"} & set(read)
+
+
 def test_the_seed_gives_its_known_metadata_findings():
     assert SEED.is_file(), SEED
     found = [(f.rule, f.line, f.column, f.severity, f.message) for f in checks.check_file(SEED, SITE, "nb")
