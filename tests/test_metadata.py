@@ -448,6 +448,7 @@ def test_cli_warnings_alone_exit_0(capsys, outside):
     status, out, _ = run_cli(capsys, "check", "--locale", "nb", str(outside / "warning.md"), str(outside / "clean.md"))
     assert status == 0
     assert len(out.splitlines()) == 1
+    assert run_cli(capsys, "check", "--format", "json", str(outside / "clean.md")) == (0, "[]\n", "")
 
 
 def test_cli_locale_decides_what_a_translation_needs(capsys, outside):
@@ -467,6 +468,10 @@ def test_cli_usage_and_io_problems_exit_2(capsys, outside):
     with pytest.raises(SystemExit) as exit_:
         cli.main(["check", "--format", "xml"])
     assert exit_.value.code == 2
+    (outside / "gone.md").symlink_to(outside / "nowhere.md")
+    status, out, _ = run_cli(capsys, "check", str(outside / "gone.md"))
+    assert (status, out) == (2, f"{outside}/gone.md:1:1: error io-error: cannot read the file: "
+                                "No such file or directory\n")
 
 
 def test_cli_finds_the_locale_from_the_docs_folder(capsys, tmp_path):
