@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     stamp.add_argument("--commit", metavar="SHA",
                        help="the source commit to record (default: the source file's last commit)")
     stamp.set_defaults(run=run_stamp)
+    schema_doc = commands.add_parser("schema-doc", help="print the writers' page about page metadata "
+                                     "(Markdown, generated from the metadata schema)")
+    schema_doc.set_defaults(run=run_schema_doc)
     return parser
 
 
@@ -116,6 +119,11 @@ def run_stamp(args: argparse.Namespace) -> int:
         print(f"{site.display_path(path)}: {state}: "
               + ", ".join(f"{key} {value}" for key, value in done.values.items()))
     return EXIT_USAGE if refused else EXIT_CLEAN
+def run_schema_doc(args: argparse.Namespace) -> int:
+    from helpsite import metadata_doc
+
+    sys.stdout.write(metadata_doc.markdown())
+    return EXIT_CLEAN
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -13,9 +13,20 @@ from dataclasses import dataclass, field
 import yaml
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _SafeLoader
 except ImportError:  # pragma: no cover - PyYAML without libyaml
-    from yaml import SafeLoader as _Loader
+    from yaml import SafeLoader as _SafeLoader
+
+
+class _Loader(_SafeLoader):
+    """The safe loader, except that a timestamp stays the text that was written.
+
+    Metadata dates are MM/DD/YYYY text; ``ms.date: 2021-08-13`` is a wrong form to report
+    as written, not a date object to accept.
+    """
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_str)
 
 # MkDocs' own definition of a front matter block (mkdocs/utils/meta.py), so the checks
 # read exactly the block the build strips from the page.

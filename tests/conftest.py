@@ -17,7 +17,9 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 SITE_FILES = ("mkdocs.yml", "docs", "overrides", "hooks")
 LOCALES = ("en", "nb", "da", "sv", "fi", "de", "ja", "ar")
 ARTICLE = "licenses/transfer-licenses-between-tenants"
-SEED = ROOT.parent / "shared" / "seeds" / "000_eda88ff86033ff96.txt"
+# The shared folder is beside the repository, or beside the folder of the worktrees.
+SEED = next((folder / "shared" / "seeds" / "000_eda88ff86033ff96.txt" for folder in ROOT.parents
+             if (folder / "shared" / "seeds").is_dir()), ROOT.parent / "shared" / "seeds" / "000_eda88ff86033ff96.txt")
 
 
 def build_env(**extra: str) -> dict:
