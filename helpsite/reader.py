@@ -46,7 +46,7 @@ class Notice:
     kind: str                      # machine-translation, fallback or stale
     text: str
     link_text: str | None = None
-    link_url: str | None = None    # site-relative URL of the source-language page
+    link_url: str | None = None    # path of the source-language page from the host's root
     link_locale: str | None = None
 
     @property
@@ -78,7 +78,7 @@ class ReaderPage:
     alternates: tuple[Alternate, ...]
     notices: tuple[Notice, ...]
     last_updated: LastUpdated | None
-    search_base: str               # URL of the locale's root, for its search index
+    locale_home: str               # URL of the locale's home page, where its search index is
     made_with: MadeWith
     strings: dict
 
@@ -114,7 +114,7 @@ class LocalizedSite:
         ``content_locale`` (the source locale when the translation is missing) at ``url``."""
         fallback = content_locale != locale
         indexable = self.is_indexable(content_locale, page_path)
-        source_url = self.page_url(self.site.source_locale, page_path)
+        source_url = self.root_path(self.site.source_locale, page_path)
         own = self.absolute_url(locale, page_path)
         return ReaderPage(
             locale=locale,
@@ -125,17 +125,17 @@ class LocalizedSite:
             alternates=self.alternates(page_path) if indexable else (),
             notices=self._notices(locale, page_path, fallback, source_url),
             last_updated=self._last_updated(locale, content_locale, page_path),
-            search_base=relative_url(url, locale_root),
+            locale_home=relative_url(url, locale_root),
             made_with=made_with(locale),
             strings=strings(locale),
         )
 
     def not_found(self, locale: str, locale_root: str) -> ReaderPage:
-        """The locale's 404 page; served at any URL, so its search base is absolute."""
+        """The locale's 404 page; served at any URL, so its links are absolute."""
         return ReaderPage(
             locale=locale, content_locale=locale, content_dir=direction(locale),
             canonical=None, robots=None, alternates=(), notices=(), last_updated=None,
-            search_base=posixpath.join(_path_of(self.site_url), locale_root),
+            locale_home=posixpath.join(urlsplit(self.site_url).path or "/", locale_root),
             made_with=made_with(locale), strings=strings(locale),
         )
 
@@ -229,6 +229,11 @@ class LocalizedSite:
 
     def absolute_url(self, locale: str, page_path: str) -> str:
         return urljoin(self.site_url, self.page_url(locale, page_path))
+
+    def root_path(self, locale: str, page_path: str) -> str:
+        """The page's URL from the host's root, ``/docs/nb/licenses/x/``: right in the full
+        site and in a one-locale build (HELPSITE_LOCALE) published into it."""
+        return urlsplit(self.absolute_url(locale, page_path)).path
 
 
 # ----------------------------------------------------------------------------
@@ -332,6 +337,3 @@ def relative_url(from_url: str, to_url: str) -> str:
 def _with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
-
-def _path_of(url: str) -> str:
-    return urlsplit(url).path or "/"

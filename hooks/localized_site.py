@@ -81,7 +81,8 @@ def on_template_context(context, template_name, config):
         # The i18n plugin points the selector at each page's versions by setting the attribute
         # config.extra.alternate, which outlives its build; a 404 page's selector leads to the
         # locales' home pages, the item it resets every build.
-        config.extra.alternate = config.extra["alternate"]
+        if "alternate" in config.extra:
+            config.extra.alternate = config.extra["alternate"]
     elif template_name == "sitemap.xml":
         context["sitemap"] = _State.localized.sitemap()
     return context
