@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import ARTICLE, ROOT, page_url
+from browser import SiteServer
+from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_url
 from helpsite import page as pages
 
 
@@ -88,3 +89,21 @@ def test_missing_url_outside_a_locale_gets_the_english_404(browser_page, site_se
     response = browser_page.goto(site_server + "no/such/" + ARTICLE)
     assert response.status == 404
     assert browser_page.locator("article h1").inner_text() == "Page not found"
+
+
+def test_english_fallback_in_the_arabic_site_reads_left_to_right(browser_page, tmp_path):
+    project = copy_site(tmp_path / "project")
+    (project / "docs" / "ar" / (ARTICLE + ".md")).unlink()
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 0, result.stderr
+    server = SiteServer(tmp_path / "site")
+    try:
+        browser_page.goto(server.url + page_url("ar"))
+        assert browser_page.locator("[data-notice=fallback]").inner_text().strip() == \
+            "لم تُترجم هذه الصفحة إلى العربية بعد، لذا تُعرض باللغة الإنجليزية."
+        item = browser_page.locator("article div[lang=en] ul li").first
+        style = item.evaluate("li => [getComputedStyle(li).direction, getComputedStyle(li).marginLeft,"
+                              " getComputedStyle(li).marginRight]")
+        assert style == ["ltr", "20px", "0px"]
+    finally:
+        server.stop()
