@@ -17,11 +17,12 @@ import json
 import posixpath
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import yaml
+from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
 from helpsite import l10n
@@ -33,6 +34,7 @@ MACHINE_TRANSLATION, FALLBACK, STALE = "machine-translation", "fallback", "stale
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 MS_DATE_FORMAT = "%m/%d/%Y"
 X_DEFAULT = "x-default"
+NOINDEX = frozenset({"noindex", "none"})   # robots directives that keep a page out of the index
 
 
 @dataclass(frozen=True)
@@ -164,8 +166,7 @@ class LocalizedSite:
         date = ms_date((self.front(content_locale, page_path) or {}).get("ms.date"))
         if date is None:
             return None
-        return LastUpdated(strings(locale)["last_updated"], format_date(date, "medium", locale=locale),
-                           date.isoformat())
+        return LastUpdated(strings(locale)["last_updated"], local_date(date, locale), date.isoformat())
 
     # -- language versions -------------------------------------------------------
 
@@ -178,8 +179,10 @@ class LocalizedSite:
             return tuple(real)
         return (*real, Alternate(X_DEFAULT, self.absolute_url(self.site.source_locale, page_path)))
 
+    @cached_property
     def sitemap(self) -> list[SitemapEntry]:
-        """One entry per indexable page of every locale, with the page's alternates."""
+        """One entry per indexable page of every locale, with the page's alternates; the same
+        for every locale's build, so it is made once."""
         entries = []
         for page_path in self.page_paths():
             alternates = self.alternates(page_path)
@@ -219,7 +222,7 @@ class LocalizedSite:
     def is_indexable(self, locale: str, page_path: str) -> bool:
         if not self.has_page(locale, page_path):
             return False
-        return "noindex" not in (self.robots(locale, page_path) or "")
+        return not NOINDEX & set((self.robots(locale, page_path) or "").split(", "))
 
     # -- URLs --------------------------------------------------------------------
 
@@ -291,6 +294,14 @@ def made_with(locale: str) -> MadeWith:
 
 def direction(locale: str) -> str:
     return "rtl" if locale.split("-")[0].split("_")[0] in RTL_LANGUAGES else "ltr"
+
+
+# The reader's medium date format ("13. aug. 2021"); ISO for a locale Babel does not know.
+def local_date(date: datetime.date, locale: str) -> str:
+    try:
+        return format_date(date, "medium", locale=locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return date.isoformat()
 
 
 # Microsoft Learn writes ms.date as MM/DD/YYYY; YAML may already have made it a date.

@@ -84,7 +84,7 @@ def on_template_context(context, template_name, config):
         if "alternate" in config.extra:
             config.extra.alternate = config.extra["alternate"]
     elif template_name == "sitemap.xml":
-        context["sitemap"] = _State.localized.sitemap()
+        context["sitemap"] = _State.localized.sitemap
     return context
 
 

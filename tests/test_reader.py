@@ -53,6 +53,20 @@ def test_ms_date(value, expected):
     assert reader.ms_date(value) == expected
 
 
+@pytest.mark.parametrize("locale, text", [
+    ("nb", "13. aug. 2021"), ("ja", "2021/08/13"), ("pt-BR", "13 de ago. de 2021"), ("xx", "2021-08-13"),
+])
+def test_local_date(locale, text):
+    assert reader.local_date(datetime.date(2021, 8, 13), locale) == text
+
+
+def test_robots_none_keeps_a_page_out_like_noindex(localized):
+    nb = localized.site.file_for("nb", "index.md")
+    nb.write_text(nb.read_text(encoding="utf-8").replace("ms.date:", "ROBOTS: NONE\nms.date:"), encoding="utf-8")
+    assert "nb" not in [alt.hreflang for alt in localized.alternates("index.md")]
+    assert localized.is_indexable("da", "index.md")
+
+
 @pytest.mark.parametrize("value, expected", [
     ("NOINDEX, NOFOLLOW", "noindex, nofollow"),
     ("noindex", "noindex"),
