@@ -77,3 +77,6 @@ def real_build(tmp_path_factory) -> tuple[Path, str]:
 @pytest.fixture(scope="session")
 def built_site(real_build) -> Path:
     return real_build[0]
+
+
+from browser import browser, browser_page, site_server  # noqa: E402,F401  (Chromium and a local host)

@@ -1,0 +1,359 @@
+"""What a reader sees around an article, in the language of the site version they are on.
+
+For each page of each locale's site: the language of its text, the notices above it (machine
+translation, English fallback, out-of-date translation), its real language versions as absolute
+hreflang alternates, robots, the "last updated" date in the reader's format, the 404 page, the
+sitemap and the locale's own search index. Plain data computed from the files in docs/; the
+templates in overrides/ only show it and the MkDocs hook only hands it over.
+
+URLs follow MkDocs' directory URLs: ``docs/nb/licenses/x.md`` is ``nb/licenses/x/``, the source
+locale is served at the site root.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import posixpath
+import re
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import yaml
+from babel.core import UnknownLocaleError
+from babel.dates import format_date
+
+from helpsite import l10n
+from helpsite import page as pages
+from helpsite.site import Site
+
+STRINGS_FILE = Path(__file__).with_name("reader.yaml")
+MACHINE_TRANSLATION, FALLBACK, STALE = "machine-translation", "fallback", "stale"
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
+MS_DATE_FORMAT = "%m/%d/%Y"
+X_DEFAULT = "x-default"
+NOINDEX = frozenset({"noindex", "none"})   # robots directives that keep a page out of the index
+
+
+@dataclass(frozen=True)
+class Alternate:
+    hreflang: str
+    href: str                      # absolute
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str                      # machine-translation, fallback or stale
+    text: str
+    link_text: str | None = None
+    link_url: str | None = None    # path of the source-language page from the host's root
+    link_locale: str | None = None
+
+    @property
+    def style(self) -> str:
+        """Material's admonition type: a fallback informs, the others warn."""
+        return "info" if self.kind == FALLBACK else "warning"
+
+
+@dataclass(frozen=True)
+class LastUpdated:
+    label: str
+    text: str                      # in the reader's locale format
+    iso: str                       # for <time datetime>
+
+
+@dataclass(frozen=True)
+class MadeWith:
+    before: str                    # text around the generator link, in the reader's word order
+    after: str
+
+
+@dataclass(frozen=True)
+class ReaderPage:
+    locale: str                    # the site version the reader is on (its UI language)
+    content_locale: str            # the language of the article text
+    content_dir: str               # ltr or rtl, of the article text
+    canonical: str | None          # absolute; a fallback page's is its source page
+    robots: str | None             # "noindex, nofollow" as written for <meta name="robots">
+    alternates: tuple[Alternate, ...]
+    notices: tuple[Notice, ...]
+    last_updated: LastUpdated | None
+    locale_home: str               # URL of the locale's home page, where its search index is
+    made_with: MadeWith
+    strings: dict
+
+    @property
+    def content_is_foreign(self) -> bool:
+        return self.content_locale != self.locale
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    loc: str
+    lastmod: str | None
+    alternates: tuple[Alternate, ...]
+
+
+# ----------------------------------------------------------------------------
+# The localized site
+# ----------------------------------------------------------------------------
+
+class LocalizedSite:
+    """The reader's view of every page; reads each file's front matter once."""
+
+    def __init__(self, site: Site, site_url: str | None = None):
+        self.site = site
+        self.site_url = _with_slash(site_url or site.site_url)
+        self._front: dict[tuple[str, str], dict | None] = {}
+
+    # -- what a page shows -----------------------------------------------------
+
+    def page(self, locale: str, page_path: str, content_locale: str, url: str,
+             locale_root: str) -> ReaderPage:
+        """The page ``page_path`` as the ``locale`` site shows it, built from the file of
+        ``content_locale`` (the source locale when the translation is missing) at ``url``."""
+        fallback = content_locale != locale
+        indexable = self.is_indexable(content_locale, page_path)
+        source_url = self.root_path(self.site.source_locale, page_path)
+        own = self.absolute_url(locale, page_path)
+        return ReaderPage(
+            locale=locale,
+            content_locale=content_locale,
+            content_dir=direction(content_locale),
+            canonical=self.absolute_url(self.site.source_locale, page_path) if fallback else own,
+            robots=self.robots(content_locale, page_path),
+            alternates=self.alternates(page_path) if indexable else (),
+            notices=self._notices(locale, page_path, fallback, source_url),
+            last_updated=self._last_updated(locale, content_locale, page_path),
+            locale_home=relative_url(url, locale_root),
+            made_with=made_with(locale),
+            strings=strings(locale),
+        )
+
+    def generated(self, locale: str, meta: dict, url: str, locale_root: str) -> ReaderPage:
+        """A page the build makes (the /l10n/ status page): no source file, no other versions."""
+        return ReaderPage(
+            locale=locale, content_locale=locale, content_dir=direction(locale),
+            canonical=None, robots=robots_content(meta.get("ROBOTS")), alternates=(), notices=(),
+            last_updated=None, locale_home=relative_url(url, locale_root),
+            made_with=made_with(locale), strings=strings(locale),
+        )
+
+    def not_found(self, locale: str, locale_root: str) -> ReaderPage:
+        """The locale's 404 page; served at any URL, so its links are absolute."""
+        return ReaderPage(
+            locale=locale, content_locale=locale, content_dir=direction(locale),
+            canonical=None, robots=None, alternates=(), notices=(), last_updated=None,
+            locale_home=posixpath.join(urlsplit(self.site_url).path or "/", locale_root),
+            made_with=made_with(locale), strings=strings(locale),
+        )
+
+    def _notices(self, locale: str, page_path: str, fallback: bool, source_url: str
+                 ) -> tuple[Notice, ...]:
+        if locale == self.site.source_locale:
+            return ()
+        text = strings(locale)
+        if fallback:
+            return (Notice(FALLBACK, text["fallback"]),)
+        source = self.site.file_for(self.site.source_locale, page_path)
+        if not source.is_file():
+            return ()
+        status = l10n.translation_status(self.site, locale, page_path)
+        notices = []
+        if (status.translationtype or "").upper() == "MT":
+            notices.append(Notice(MACHINE_TRANSLATION, text["machine_translation"],
+                                  text["read_source"], source_url, self.site.source_locale))
+        if status.status == l10n.STALE:
+            notices.append(Notice(STALE, text["stale"], text["read_source"], source_url,
+                                  self.site.source_locale))
+        return tuple(notices)
+
+    def _last_updated(self, locale: str, content_locale: str, page_path: str
+                      ) -> LastUpdated | None:
+        date = ms_date((self.front(content_locale, page_path) or {}).get("ms.date"))
+        if date is None:
+            return None
+        return LastUpdated(strings(locale)["last_updated"], local_date(date, locale), date.isoformat())
+
+    # -- language versions -------------------------------------------------------
+
+    def alternates(self, page_path: str) -> tuple[Alternate, ...]:
+        """Every locale that really has the page and lets it be indexed, plus x-default to the
+        source page: the same set on every version, so the links are reciprocal."""
+        real = [Alternate(locale, self.absolute_url(locale, page_path))
+                for locale in self.site.locales if self.is_indexable(locale, page_path)]
+        if not any(alt.hreflang == self.site.source_locale for alt in real):
+            return tuple(real)
+        return (*real, Alternate(X_DEFAULT, self.absolute_url(self.site.source_locale, page_path)))
+
+    @cached_property
+    def sitemap(self) -> list[SitemapEntry]:
+        """One entry per indexable page of every locale, with the page's alternates; the same
+        for every locale's build, so it is made once."""
+        entries = []
+        for page_path in self.page_paths():
+            alternates = self.alternates(page_path)
+            for alternate in alternates:
+                if alternate.hreflang == X_DEFAULT:
+                    continue
+                date = ms_date((self.front(alternate.hreflang, page_path) or {}).get("ms.date"))
+                entries.append(SitemapEntry(alternate.href, date.isoformat() if date else None,
+                                            alternates))
+        return entries
+
+    def page_paths(self) -> list[str]:
+        """Every page of any locale, as paths inside the locale folder."""
+        found = set()
+        for locale in self.site.locales:
+            root = self.site.docs_dir / locale
+            found.update(p.relative_to(root).as_posix() for p in root.rglob("*.md") if p.is_file())
+        return sorted(found)
+
+    # -- front matter ------------------------------------------------------------
+
+    def has_page(self, locale: str, page_path: str) -> bool:
+        return self.site.file_for(locale, page_path).is_file()
+
+    def front(self, locale: str, page_path: str) -> dict | None:
+        key = (locale, page_path)
+        if key not in self._front:
+            path = self.site.file_for(locale, page_path)
+            loaded = pages.read(path, self.site.display_path(path), locale, page_path) \
+                if path.is_file() else None
+            self._front[key] = loaded.meta if loaded and loaded.meta_ok else None
+        return self._front[key]
+
+    def robots(self, locale: str, page_path: str) -> str | None:
+        return robots_content((self.front(locale, page_path) or {}).get("ROBOTS"))
+
+    def is_indexable(self, locale: str, page_path: str) -> bool:
+        if not self.has_page(locale, page_path):
+            return False
+        return not NOINDEX & set((self.robots(locale, page_path) or "").split(", "))
+
+    # -- URLs --------------------------------------------------------------------
+
+    def page_url(self, locale: str, page_path: str) -> str:
+        """Site-relative URL of a page in a locale's site: ``nb/licenses/x/``."""
+        return locale_root(self.site, locale) + directory_url(page_path)
+
+    def absolute_url(self, locale: str, page_path: str) -> str:
+        return urljoin(self.site_url, self.page_url(locale, page_path))
+
+    def root_path(self, locale: str, page_path: str) -> str:
+        """The page's URL from the host's root, ``/docs/nb/licenses/x/``: right in the full
+        site and in a one-locale build (HELPSITE_LOCALE) published into it."""
+        return urlsplit(self.absolute_url(locale, page_path)).path
+
+
+# ----------------------------------------------------------------------------
+# Search
+# ----------------------------------------------------------------------------
+
+def search_index(entries: list[dict], locale_root: str, locale: str, separator: str,
+                 pipeline: list[str], fields: dict) -> dict:
+    """A locale's own search index in the form Material's search worker reads: that locale's
+    entries with locations relative to the locale's root, and the locale's lunr language."""
+    docs = [dict(entry, location=entry["location"].removeprefix(locale_root)) for entry in entries
+            if entry["location"].startswith(locale_root)]
+    config = {"lang": [search_language(locale)], "separator": separator, "pipeline": pipeline,
+              "fields": fields}
+    return {"config": config, "docs": docs}
+
+
+def with_search_base(markup: str, base: str) -> str:
+    """Material's ``#__config`` script with ``base`` (where it fetches search/search_index.json
+    and resolves result links) set to the locale's root instead of the site root."""
+    def replace(match: re.Match) -> str:
+        config = json.loads(match.group(2))
+        config["base"] = base
+        return match.group(1) + json.dumps(config, sort_keys=True).replace("</", "<\\/") + match.group(3)
+    return _CONFIG_SCRIPT.sub(replace, markup, count=1)
+
+
+_CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.*?)(</script>)', re.S)
+
+
+# ----------------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def _all_strings() -> dict:
+    with open(STRINGS_FILE, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def strings(locale: str) -> dict:
+    """The reader-facing strings of a locale; English for a locale without them."""
+    table = _all_strings()
+    return {**table["en"], **table.get(locale, {})}
+
+
+def search_language(locale: str) -> str:
+    return str(strings(locale)["search_language"])
+
+
+def made_with(locale: str) -> MadeWith:
+    before, _, after = strings(locale)["made_with"].partition("{generator}")
+    return MadeWith(before, after)
+
+
+def direction(locale: str) -> str:
+    return "rtl" if locale.split("-")[0].split("_")[0] in RTL_LANGUAGES else "ltr"
+
+
+# The reader's medium date format ("13. aug. 2021"); ISO for a locale Babel does not know.
+def local_date(date: datetime.date, locale: str) -> str:
+    try:
+        return format_date(date, "medium", locale=locale.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return date.isoformat()
+
+
+# Microsoft Learn writes ms.date as MM/DD/YYYY; YAML may already have made it a date.
+def ms_date(value) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return datetime.datetime.strptime(value.strip(), MS_DATE_FORMAT).date()
+        except ValueError:
+            return None
+    return None
+
+
+# "NOINDEX, NOFOLLOW" -> "noindex, nofollow"; anything but directive words is dropped.
+def robots_content(value) -> str | None:
+    if not isinstance(value, str):
+        return None
+    words = [word.strip().lower() for word in value.split(",")]
+    words = [word for word in words if re.fullmatch(r"[a-z-]+", word)]
+    return ", ".join(words) or None
+
+
+def locale_root(site: Site, locale: str) -> str:
+    """Where a locale's site lives, relative to the site root: ``""`` or ``nb/``."""
+    return "" if locale == site.source_locale else f"{locale}/"
+
+
+def directory_url(page_path: str) -> str:
+    """``licenses/x.md`` -> ``licenses/x/``; ``index.md`` -> ``""``."""
+    stem = page_path.removesuffix(".md")
+    if stem == "index" or stem.endswith("/index"):
+        return stem.removesuffix("index")
+    return stem + "/"
+
+
+def relative_url(from_url: str, to_url: str) -> str:
+    """The relative link from a directory URL to another, as MkDocs writes base_url."""
+    return posixpath.relpath(to_url or ".", posixpath.dirname(from_url) or ".")
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+

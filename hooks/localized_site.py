@@ -1,0 +1,130 @@
+"""MkDocs hook: hand helpsite.reader's view of each page to the templates in overrides/, and
+give every locale its own search index and 404 page.
+
+mkdocs-static-i18n builds the source locale, then (inside that build's post_build event) every
+other locale into the same site folder; each build would write search/search_index.json and
+404.html at the site root. So each build's own index and 404 page are kept and written under
+the locale's folder at the very end of that build, after the i18n plugin (priority -100).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from mkdocs.plugins import event_priority
+
+from helpsite import reader
+from helpsite.site import load_site
+
+
+@dataclass
+class _Build:
+    locale: str
+    root: str                      # the locale's folder in the site: "" or "nb/"
+    search_index: object           # Material's SearchIndex of this build
+    separator: str                 # how Material's language partial splits this locale's words
+    pipeline: list[str]
+    not_found: str | None = None   # this build's rendered 404.html
+
+
+class _State:
+    config = None                  # the top-level build's config (i18n builds reuse it)
+    localized: reader.LocalizedSite | None = None
+    builds: list[_Build] = []      # the builds under way, innermost last
+
+
+# ----------------------------------------------------------------------------
+# Events
+# ----------------------------------------------------------------------------
+
+def on_config(config):
+    if _State.config is not config:
+        _State.config = config
+        _State.localized = reader.LocalizedSite(load_site(Path(config.config_file_path).parent),
+                                                config.site_url)
+        _State.builds = []
+
+
+def on_pre_build(config):
+    i18n = config.plugins["i18n"]
+    locale = i18n.current_language
+    root = "" if locale == i18n.default_language else f"{locale}/"
+    separator, pipeline = _search_words(config)
+    _State.builds.append(_Build(locale, root, _search_plugin(config).search_index, separator, pipeline))
+
+
+def on_env(env, config, files):
+    env.filters["with_search_base"] = reader.with_search_base
+    return env
+
+
+def on_page_context(context, page, config, nav):
+    build = _State.builds[-1]
+    if page.file.abs_src_path is None:  # generated (the /l10n/ status page): no source file
+        context["reader"] = _State.localized.generated(build.locale, page.meta, page.url, build.root)
+        return context
+    site = _State.localized.site
+    source = Path(page.file.abs_src_path)
+    page_path = site.page_path(source)
+    if page_path is None:
+        return context
+    view = _State.localized.page(build.locale, page_path, site.locale_of(source), page.url, build.root)
+    page.canonical_url = view.canonical
+    context["reader"] = view
+    return context
+
+
+def on_template_context(context, template_name, config):
+    if template_name == "404.html":
+        build = _State.builds[-1]
+        context["reader"] = _State.localized.not_found(build.locale, build.root)
+        # The i18n plugin points the selector at each page's versions by setting the attribute
+        # config.extra.alternate, which outlives its build; a 404 page's selector leads to the
+        # locales' home pages, the item it resets every build.
+        if "alternate" in config.extra:
+            config.extra.alternate = config.extra["alternate"]
+    elif template_name == "sitemap.xml":
+        context["sitemap"] = _State.localized.sitemap
+    return context
+
+
+def on_post_template(output, template_name, config):
+    if template_name == "404.html":
+        _State.builds[-1].not_found = output
+    return output
+
+
+@event_priority(-110)
+def on_post_build(config):
+    build = _State.builds.pop()
+    index = reader.search_index(build.search_index.entries, build.root, build.locale,
+                                build.separator, build.pipeline, _search_plugin(config).config.fields)
+    _write(config, build.root + "search/search_index.json",
+           json.dumps(index, separators=(",", ":"), default=str))
+    if build.not_found is not None:
+        _write(config, build.root + "404.html", build.not_found)
+
+
+# ----------------------------------------------------------------------------
+# Helpers
+# ----------------------------------------------------------------------------
+
+def _search_plugin(config):
+    return config.plugins.get("material/search") or config.plugins["search"]
+
+
+# The separator and pipeline Material's language partial gives the language being built.
+def _search_words(config) -> tuple[str, list[str]]:
+    language = config.theme.get_env().get_template("partials/language.html", None, {"config": config})
+    pipeline = [step.strip() for step in language.module.t("search.config.pipeline").split(",")]
+    return language.module.t("search.config.separator"), [step for step in pipeline if step]
+
+
+def _write(config, relative: str, text: str) -> None:
+    path = os.path.join(config.site_dir, relative)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)
