@@ -1,0 +1,303 @@
+"""The bad-input catalogue: every hostile or broken file gets findings, never a crash.
+
+Each case is ``tests/fixtures/bad-input/<name>.expected.json`` (what the file is, the exit
+status of ``python -m helpsite check``, whether ``mkdocs build --strict`` passes, and the exact
+findings) with either ``<name>.md`` beside it or a ``generate`` function here for inputs too
+big to commit or that must be made on the spot (symbolic links, a named pipe, permissions).
+The case is placed at docs/nb/<name>.md in a copy of the site; the check runs over the whole
+docs folder in a subprocess with a time limit and an address-space limit, and its wall time
+and peak memory are recorded (``--durations`` style report at the end of the run).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build_env, copy_site
+
+CATALOGUE = Path(__file__).parent / "fixtures" / "bad-input"
+CASES = sorted(p.name[:-len(".expected.json")] for p in CATALOGUE.glob("*.expected.json"))
+CHECK_TIMEOUT, BUILD_TIMEOUT = 60, 300
+MEMORY_LIMIT = 2 << 30   # address space; Python and libyaml need far less for any case
+NOBODY = 65534
+FRONT_MATTER = (CATALOGUE / "crlf.md").read_bytes().replace(b"\r\n", b"\n").split(b"# ", 1)[0]
+MEASURED: dict[str, dict] = {}
+
+
+@dataclass
+class Run:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_mb: float
+
+
+# Runs a Python module and records its peak resident memory (VmHWM) when it exits.
+# ru_maxrss from wait4 would not do: Linux carries the forking process's peak into the child.
+_MEASURED_RUN = """
+import atexit, os, runpy, sys
+def record():
+    with open("/proc/self/status") as status, open(os.environ["HELPSITE_PEAK_FILE"], "w") as out:
+        out.write(next(l for l in status if l.startswith("VmHWM")).split()[1])
+atexit.register(record)
+module, sys.argv = sys.argv[1], sys.argv[1:]
+runpy.run_module(module, run_name="__main__", alter_sys=True)
+"""
+
+
+def run_module_bounded(module: str, args: list[str], cwd: Path, timeout: float,
+                       as_user: int | None = None, env: dict | None = None) -> Run:
+    """``python -m module args`` with a wall-clock and an address-space limit; time and peak RSS."""
+    peak_file = Path(tempfile.mkdtemp()) / "peak"
+    peak_file.parent.chmod(0o777)
+    env = dict(env or build_env(), HELPSITE_PEAK_FILE=str(peak_file))
+    try:
+        result = run_bounded([sys.executable, "-c", _MEASURED_RUN, module, *args], cwd, timeout,
+                             as_user, env)
+        result.peak_mb = int(peak_file.read_text()) / 1024
+        return result
+    finally:
+        shutil.rmtree(peak_file.parent)
+
+
+def run_bounded(command: list[str], cwd: Path, timeout: float, as_user: int | None = None,
+                env: dict | None = None) -> Run:
+    """Run with a wall-clock and an address-space limit."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+        if as_user is not None:
+            os.setgid(as_user)
+            os.setuid(as_user)
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.monotonic()
+        pid = subprocess.Popen(command, cwd=cwd, env=env or build_env(), preexec_fn=limit,
+                               stdout=out, stderr=err).pid
+        while True:
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+            if time.monotonic() - started > timeout:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                pytest.fail(f"{' '.join(command)} ran longer than {timeout} s")
+            time.sleep(0.02)
+        seconds = time.monotonic() - started
+        out.seek(0)
+        err.seek(0)
+        return Run(os.waitstatus_to_exitcode(status), out.read().decode(), err.read().decode(),
+                   seconds, 0.0)
+
+
+# ----------------------------------------------------------------------------
+# Generated inputs: each writes docs/nb/<name>.md in a site copy
+# ----------------------------------------------------------------------------
+
+def huge_line(path: Path) -> None:
+    words = "lisens tenant abonnement organisasjon kjøpe fjerne administrator".split()
+    line = " ".join(words[i % len(words)] for i in range(1_500_000)).encode()[:10_000_000]
+    path.write_bytes(FRONT_MATTER + line.rsplit(b" ", 1)[0] + b"\n")
+
+
+def many_links(path: Path) -> None:
+    links = "".join(f"- [Lisens {i}](https://learn.microsoft.com/nb-no/microsoft-365/{i})\n"
+                    for i in range(10_000))
+    path.write_bytes(FRONT_MATTER + b"# Mange lenker\n\n" + links.encode())
+
+
+def deep_list(path: Path) -> None:
+    # line 15 + i holds an item nested i levels deep; level 21 (line 36) is the first too deep
+    items = "".join("    " * i + "- nivå\n" for i in range(300))
+    path.write_bytes(FRONT_MATTER + b"# Dypt nestet liste\n\n" + items.encode())
+
+
+def deep_quote(path: Path) -> None:
+    # line 14 + k is quoted k levels deep; level 21 (line 35) is the first too deep
+    quotes = "".join(">" * k + " sitat\n" for k in range(1, 2001))
+    path.write_bytes(FRONT_MATTER + b"# Dypt sitat\n\n" + quotes.encode())
+
+
+def nested_twenty(path: Path) -> None:
+    items = "".join("    " * i + "- nivå\n" for i in range(20))
+    quotes = "".join(">" * k + " sitat\n" for k in range(1, 21))
+    path.write_bytes(FRONT_MATTER + b"# Nestet\n\n" + items.encode() + b"\n" + quotes.encode())
+
+
+def symlink_outside(path: Path) -> None:
+    secret = path.parents[3] / "outside" / "secret.md"
+    secret.parent.mkdir()
+    secret.write_text("# Hemmelig\n\npassord: hunter2\n", encoding="utf-8")
+    path.symlink_to(secret)
+
+
+def symlink_dangling(path: Path) -> None:
+    path.symlink_to("finnes-ikke.md")
+
+
+def symlink_loop(path: Path) -> None:
+    path.symlink_to(path.name)
+
+
+def named_pipe(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def unreadable(path: Path) -> None:
+    path.write_bytes((CATALOGUE / "crlf.md").read_bytes())
+    path.chmod(0)
+
+
+# ----------------------------------------------------------------------------
+# Tests
+# ----------------------------------------------------------------------------
+
+def expected(name: str) -> dict:
+    return json.loads((CATALOGUE / f"{name}.expected.json").read_text(encoding="utf-8"))
+
+
+def place(name: str, project: Path) -> Path:
+    """Put the case at docs/nb/<name>.md in the site copy."""
+    target = project / "docs" / "nb" / f"{name}.md"
+    spec = expected(name)
+    if "generate" in spec:
+        globals()[spec["generate"]](target)
+    else:
+        shutil.copyfile(CATALOGUE / f"{name}.md", target)
+    return target
+
+
+@pytest.fixture
+def world_readable_tmp():
+    """A scratch folder user nobody can use too (pytest's own is private to root)."""
+    folder = Path(tempfile.mkdtemp(prefix="helpsite-bad-input-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def as_user_for(name: str) -> int | None:
+    # chmod 000 does not stop root: the unreadable case is checked as user nobody then.
+    return NOBODY if name == "unreadable" and os.geteuid() == 0 else None
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_check_reports_exact_findings_within_limits(name, world_readable_tmp):
+    project = copy_site(world_readable_tmp / "project")
+    place(name, project)
+    result = run_module_bounded("helpsite", ["check", "--format", "json", "docs"],
+                                project, CHECK_TIMEOUT, as_user=as_user_for(name))
+    MEASURED[name] = {"check_seconds": result.seconds, "check_peak_mb": result.peak_mb}
+    assert "Traceback" not in result.stderr, result.stderr
+    spec = expected(name)
+    found = [{k: f[k] for k in ("rule", "line", "column", "severity")}
+             for f in json.loads(result.stdout)]
+    assert {f["path"] for f in json.loads(result.stdout)} <= {f"docs/nb/{name}.md"}
+    assert found == spec["findings"]
+    assert result.returncode == spec["exit"], result.stderr
+
+
+def test_yaml_tag_never_runs():
+    assert not Path("/tmp/helpsite-pwned").exists()
+
+
+@pytest.mark.parametrize("outcome", ["fails", "passes"])
+def test_strict_build_of_the_catalogue(outcome, world_readable_tmp):
+    """All cases with one outcome in one build of the nb locale: clean failure or success."""
+    names = [n for n in CASES if expected(n)["build"] == outcome]
+    project = copy_site(world_readable_tmp / "project")
+    for name in names:
+        if as_user_for(name) is None:
+            place(name, project)
+    site_dir = world_readable_tmp / "site"
+    result = run_module_bounded("mkdocs", ["build", "--strict", "-d", str(site_dir)],
+                                project, BUILD_TIMEOUT, env=build_env(HELPSITE_LOCALE="nb"))
+    MEASURED[f"build ({outcome}: {len(names)} inputs)"] = {
+        "build_seconds": result.seconds, "build_peak_mb": result.peak_mb}
+    assert "Traceback" not in result.stderr, result.stderr
+    if outcome == "passes":
+        assert result.returncode == 0, result.stderr
+        for name in names:
+            assert (site_dir / name / "index.html").is_file()  # one locale: built at the root
+        return
+    assert result.returncode == 1, result.stderr
+    assert "in strict mode!" in result.stdout + result.stderr
+    for name in names:
+        if as_user_for(name) is not None:
+            continue
+        for finding in expected(name)["findings"]:
+            logged = f"nb/{name}.md:{finding['line']}:{finding['column']}: {finding['rule']}: "
+            assert logged in result.stderr, (name, result.stderr)
+
+
+def test_unreadable_page_fails_the_build_cleanly_for_its_reader(world_readable_tmp):
+    """chmod 000 for real: as user nobody when the tests run as root."""
+    project = copy_site(world_readable_tmp / "project")
+    place("unreadable", project)
+    site_dir = project / "site"
+    if as_user_for("unreadable") is not None:
+        for folder in (project, *[p for p in project.rglob("*") if p.is_dir()]):
+            folder.chmod(0o777)
+    result = run_bounded([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
+                         project, BUILD_TIMEOUT, as_user=as_user_for("unreadable"),
+                         env=build_env(HELPSITE_LOCALE="nb", HOME=str(world_readable_tmp)))
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1, result.stderr
+    assert "nb/unreadable.md:1:1: io-error: cannot read the file: Permission denied" in result.stderr
+
+
+def test_symlinked_asset_outside_docs_is_not_published(world_readable_tmp):
+    project = copy_site(world_readable_tmp / "project")
+    secret = world_readable_tmp / "passwords.txt"
+    secret.write_text("hunter2\n")
+    (project / "docs" / "nb" / "passwords.txt").symlink_to(secret)
+    site_dir = world_readable_tmp / "site"
+    result = run_bounded([sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir)],
+                         project, BUILD_TIMEOUT, env=build_env(HELPSITE_LOCALE="nb"))
+    assert result.returncode == 0, result.stderr
+    assert "nb/passwords.txt:1:1: symlink-outside: the file is a symbolic link to " in result.stderr
+    assert not any("hunter2" in p.read_text(errors="replace") for p in site_dir.rglob("*") if p.is_file())
+
+
+def test_symlinked_page_outside_docs_publishes_only_a_notice(world_readable_tmp):
+    project = copy_site(world_readable_tmp / "project")
+    place("symlink-outside", project)
+    site_dir = world_readable_tmp / "site"
+    result = run_bounded([sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir)],
+                         project, BUILD_TIMEOUT, env=build_env(HELPSITE_LOCALE="nb"))
+    assert result.returncode == 0, result.stderr
+    page = (site_dir / "symlink-outside" / "index.html").read_text(encoding="utf-8")
+    assert "Page not published" in page and "symlink-outside" in page
+    assert not any("hunter2" in p.read_text(errors="replace") for p in site_dir.rglob("*") if p.is_file())
+
+
+def test_zz_report_measurements(capsys):
+    """Prints the measured figures (run with -s); asserts the bounds the README states."""
+    if not MEASURED:
+        pytest.skip("no case ran in this session")
+    checks = {name: figures for name, figures in MEASURED.items() if "check_seconds" in figures}
+    if not checks:
+        pytest.skip("no check ran in this session")
+    worst_time = max(checks.items(), key=lambda kv: kv[1]["check_seconds"])
+    worst_memory = max(checks.items(), key=lambda kv: kv[1]["check_peak_mb"])
+    with capsys.disabled():
+        print("\nbad-input measurements:")
+        for name, figures in MEASURED.items():
+            print(f"  {name}: " + ", ".join(f"{k}={v:.2f}" for k, v in figures.items()))
+        print(f"  worst check time: {worst_time[0]}; worst check memory: {worst_memory[0]}")
+    assert worst_time[1]["check_seconds"] < CHECK_TIMEOUT
