@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The site's one entry point on a fresh machine: it sets itself up, then runs a task.
 
-    python3 dev.py serve   build every locale, preview at http://127.0.0.1:8000/ with live reload
+    python3 dev.py serve [--port N]   build every locale, preview at http://127.0.0.1:8000/
+                           with live reload (loopback only)
     python3 dev.py test    run the whole test suite (installs the browser it needs)
     python3 dev.py build   the publishing build: mkdocs build --strict
     python3 dev.py publish [--to DIR]   check and build into a temporary folder, then swap it
@@ -42,7 +43,12 @@ def main(argv: list[str]) -> int:
 
 def serve(args: list[str]) -> int:
     # --livereload explicitly: with some click releases MkDocs 1.6.1's default is lost.
-    return run([BIN / "mkdocs", "serve", "--livereload", "--dev-addr", "127.0.0.1:8000", *args])
+    # Loopback only; --port picks another port; --dev-addr 0.0.0.0:8000 (the last one given
+    # wins) exposes the preview to the network, deliberately.
+    parser = argparse.ArgumentParser(prog="dev.py serve", add_help=False)
+    parser.add_argument("--port", default="8000")
+    known, rest = parser.parse_known_args(args)
+    return run([BIN / "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{known.port}", *rest])
 
 
 def test(args: list[str]) -> int:
