@@ -4,7 +4,9 @@ A symbolic link in docs/ that points elsewhere would publish whatever it points 
 is refused. Python-Markdown recurses once per nesting level: a list nested ~250 levels deep
 raises RecursionError and a deep block quote takes time quadratic in its depth, so nesting
 past ``MAX_NESTING`` is an error found before rendering. The build hook renders a page
-that has one of the ``UNRENDERABLE`` findings as a notice instead of its text.
+that has one of the ``UNRENDERABLE`` findings as a notice instead of its text. Invalid front
+matter is one of them: MkDocs would publish it as page text, and would load an alias bomb
+that anything serialising the metadata later expands.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ NESTING_TOO_DEEP = rules.define(
     f"Lists or block quotes are nested more than {MAX_NESTING} levels deep.", ["structure"])
 
 # Findings after which the page's text must not reach Markdown (or cannot be read at all).
-UNRENDERABLE = {rules.ENCODING.id, rules.IO_ERROR.id, SYMLINK_OUTSIDE.id, NESTING_TOO_DEEP.id}
+UNRENDERABLE = {rules.ENCODING.id, rules.IO_ERROR.id, rules.YAML_INVALID.id, SYMLINK_OUTSIDE.id,
+                NESTING_TOO_DEEP.id}
 
 _QUOTE_RE = re.compile(r"[ ]{0,3}>")
 _FENCE_RE = re.compile(r"[ \t>]*(`{3,}|~{3,})")

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, build_env, copy_site
+from conftest import build_env, copy_site, parse_html
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "bad-input"
 CASES = sorted(p.name[:-len(".expected.json")] for p in CATALOGUE.glob("*.expected.json"))
@@ -274,16 +274,27 @@ def test_symlinked_asset_outside_docs_is_not_published(world_readable_tmp):
     assert not any("hunter2" in p.read_text(errors="replace") for p in site_dir.rglob("*") if p.is_file())
 
 
-def test_symlinked_page_outside_docs_publishes_only_a_notice(world_readable_tmp):
+@pytest.mark.parametrize("name, hidden", [
+    ("symlink-outside", "hunter2"),                  # the target's content
+    ("frontmatter-never-closed", "Slik kjøper du"),  # metadata MkDocs would show as text
+    ("billion-laughs", "lol"),                        # the alias bomb
+    ("deep-list", "nivå"),                            # text Python-Markdown cannot nest
+])
+def test_unrenderable_page_is_published_only_as_a_notice(name, hidden, world_readable_tmp):
+    """Without --strict (the preview) the page shows its findings, never its text."""
     project = copy_site(world_readable_tmp / "project")
-    place("symlink-outside", project)
+    place(name, project)
     site_dir = world_readable_tmp / "site"
     result = run_bounded([sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir)],
                          project, BUILD_TIMEOUT, env=build_env(HELPSITE_LOCALE="nb"))
     assert result.returncode == 0, result.stderr
-    page = (site_dir / "symlink-outside" / "index.html").read_text(encoding="utf-8")
-    assert "Page not published" in page and "symlink-outside" in page
-    assert not any("hunter2" in p.read_text(errors="replace") for p in site_dir.rglob("*") if p.is_file())
+    page = parse_html(site_dir / name / "index.html")
+    (finding,) = expected(name)["findings"]
+    assert page.xpath("string(//article//h1)").startswith("Page not published")
+    assert f"nb/{name}.md:{finding['line']}:{finding['column']}: {finding['rule']}: " in \
+        page.xpath("string(//article//code)")
+    assert hidden not in page.xpath("string(//article)")
+    assert not any(hidden in p.read_text(errors="replace") for p in site_dir.rglob("*.html"))
 
 
 def test_zz_report_measurements(capsys):
@@ -301,3 +312,34 @@ def test_zz_report_measurements(capsys):
             print(f"  {name}: " + ", ".join(f"{k}={v:.2f}" for k, v in figures.items()))
         print(f"  worst check time: {worst_time[0]}; worst check memory: {worst_memory[0]}")
     assert worst_time[1]["check_seconds"] < CHECK_TIMEOUT
+
+
+def measure_all() -> None:
+    """``python tests/test_bad_input.py``: check and strict build of each case alone, as a table
+    (the figures in the README's "Reliability and security" section)."""
+    print("case | check exit | check s | check MB | build exit | build s | build MB")
+    for name in CASES:
+        folder = Path(tempfile.mkdtemp(prefix="helpsite-measure-"))
+        folder.chmod(0o755)
+        try:
+            project = copy_site(folder / "project")
+            place(name, project)
+            user = as_user_for(name)
+            if user is not None:
+                for sub in (project, *[p for p in project.rglob("*") if p.is_dir()]):
+                    sub.chmod(0o777)
+            check = run_module_bounded("helpsite", ["check", "docs"], project, CHECK_TIMEOUT, user)
+            build = run_module_bounded("mkdocs", ["build", "--strict", "-d", str(project / "site")],
+                                       project, BUILD_TIMEOUT, user,
+                                       build_env(HELPSITE_LOCALE="nb", HOME=str(folder)))
+            crashed = any("Traceback" in r.stderr for r in (check, build))
+            print(f"{name} | {check.returncode} | {check.seconds:.2f} | {check.peak_mb:.0f} | "
+                  f"{build.returncode} | {build.seconds:.2f} | {build.peak_mb:.0f}"
+                  + (" | CRASH" if crashed else ""), flush=True)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).parent))
+    measure_all()
