@@ -58,8 +58,13 @@ def markdown_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
+            top = os.path.realpath(path)
             for folder, subfolders, names in os.walk(path):
                 subfolders.sort()
+                # MkDocs follows linked folders; one that leads out is named for safety.outside_docs
+                yield from (Path(folder) / name for name in subfolders
+                            if os.path.islink(Path(folder) / name)
+                            and not Path(os.path.realpath(Path(folder) / name)).is_relative_to(top))
                 for name in sorted(names):
                     if name.endswith(MARKDOWN_SUFFIXES):
                         yield Path(folder) / name

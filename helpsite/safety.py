@@ -23,7 +23,7 @@ MAX_NESTING = 20
 
 SYMLINK_OUTSIDE = rules.define(
     "symlink-outside", ERROR,
-    "The file is a symbolic link to something outside the docs folder; it is not published.",
+    "A file or folder in docs/ is a symbolic link to something outside it; it is not published.",
     ["file"])
 NESTING_TOO_DEEP = rules.define(
     "nesting-too-deep", ERROR,
@@ -47,7 +47,7 @@ def outside_docs(path: Path, docs_dir: Path, display: str) -> Finding | None:
     if target.is_relative_to(os.path.realpath(docs_dir)):
         return None
     return SYMLINK_OUTSIDE.at(display, 1, 1,
-                              f"the file is a symbolic link to {target}, outside the docs folder: "
+                              f"it is a symbolic link to {target}, outside the docs folder: "
                               "copy the content into docs/ instead")
 
 

@@ -278,7 +278,30 @@ def test_symlinked_asset_outside_docs_is_not_published(world_readable_tmp):
     result = run_bounded([sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir)],
                          project, BUILD_TIMEOUT, env=build_env(HELPSITE_LOCALE="nb"))
     assert result.returncode == 0, result.stderr
-    assert "nb/passwords.txt:1:1: symlink-outside: the file is a symbolic link to " in result.stderr
+    assert "nb/passwords.txt:1:1: symlink-outside: it is a symbolic link to " in result.stderr
+    assert not any("hunter2" in p.read_text(errors="replace") for p in site_dir.rglob("*") if p.is_file())
+
+
+def test_linked_folder_outside_docs_is_reported_and_not_published(world_readable_tmp):
+    outside = world_readable_tmp / "outside"
+    outside.mkdir()
+    (outside / "secret.md").write_text("# Hemmelig\n\npassord: hunter2\n", encoding="utf-8")
+    (outside / "secret.txt").write_text("hunter2\n", encoding="utf-8")
+    project = copy_site(world_readable_tmp / "project")
+    (project / "docs" / "nb" / "ekstern").symlink_to(outside, target_is_directory=True)
+
+    check = run_bounded([sys.executable, "-m", "helpsite", "check", "docs"], project, CHECK_TIMEOUT)
+    assert check.stdout == (f"docs/nb/ekstern:1:1: error symlink-outside: it is a symbolic link "
+                            f"to {outside}, outside the docs folder: copy the content into docs/ instead\n")
+    assert check.returncode == 1
+
+    site_dir = world_readable_tmp / "site"
+    build = run_bounded([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
+                        project, BUILD_TIMEOUT, env=build_env(HELPSITE_LOCALE="nb"))
+    assert "Traceback" not in build.stderr, build.stderr
+    assert build.returncode == 1
+    assert "nb/ekstern/secret.md:1:1: symlink-outside: " in build.stderr
+    assert "nb/ekstern/secret.txt:1:1: symlink-outside: " in build.stderr
     assert not any("hunter2" in p.read_text(errors="replace") for p in site_dir.rglob("*") if p.is_file())
 
 
