@@ -7,7 +7,7 @@ import pytest
 
 from conftest import LOCALES, page_file, parse_html
 
-EXTENSIONS = ["attr_list", "helpsite.external_links"]
+EXTENSIONS = ["attr_list", "md_in_html", "helpsite.external_links"]
 
 
 def render(text: str) -> str:
@@ -28,6 +28,19 @@ def render(text: str) -> str:
     ("[Post](mailto:hjelp@example.com)", '<p><a href="mailto:hjelp@example.com">Post</a></p>'),
 ])
 def test_rel_is_added_to_external_links_only(text, html):
+    assert render(text) == html
+
+
+@pytest.mark.parametrize("text, html", [
+    ('Se <a href="https://x.example/?a=1&amp;b=2" title="T > 1">her</a>.',
+     '<p>Se <a href="https://x.example/?a=1&amp;b=2" title="T &gt; 1" rel="noopener">her</a>.</p>'),
+    ("<p>Blokk: <A HREF='//cdn.example' rel=nofollow>cdn</A> og <a href=\"../lokal/\">lokal</a></p>",
+     '<p>Blokk: <a href="//cdn.example" rel="nofollow noopener">cdn</A> og <a href="../lokal/">lokal</a></p>'),
+    ('<div markdown="1">\n[Inni](https://y.example) <a href="https://y.example">rå</a>\n</div>',
+     '<div>\n<p><a href="https://y.example" rel="noopener">Inni</a> '
+     '<a href="https://y.example" rel="noopener">rå</a></p>\n</div>'),
+])
+def test_rel_is_added_to_raw_html_links(text, html):
     assert render(text) == html
 
 
