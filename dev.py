@@ -129,7 +129,7 @@ def source_date_epoch() -> str:
     except (OSError, subprocess.CalledProcessError):
         pass
     # not a git checkout (an archive): the newest source file
-    return str(int(max(p.stat().st_mtime for p in (ROOT / "docs").rglob("*"))))
+    return str(int(max(p.lstat().st_mtime for p in (ROOT / "docs").rglob("*"))))
 
 
 # ----------------------------------------------------------------------------
