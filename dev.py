@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """The site's one entry point on a fresh machine: it sets itself up, then runs a task.
 
-    python3 dev.py serve   build every locale, preview at http://127.0.0.1:8000/ with live reload
+    python3 dev.py serve [--port N]   build every locale, preview at http://127.0.0.1:8000/
+                           with live reload (loopback only)
     python3 dev.py test    run the whole test suite (installs the browser it needs)
     python3 dev.py build   the publishing build: mkdocs build --strict
+    python3 dev.py publish [--to DIR]   check and build into a temporary folder, then swap it
+                           into DIR (default: public/) only when everything passed
 
 Set-up is a virtual environment in .venv with requirements.txt and this package installed;
 it is redone only when requirements.txt or pyproject.toml change. Needs only Python 3.11.
@@ -11,11 +14,14 @@ it is redone only when requirements.txt or pyproject.toml change. Needs only Pyt
 
 from __future__ import annotations
 
+import argparse
+import ctypes
 import hashlib
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import venv
 from pathlib import Path
 
@@ -37,7 +43,12 @@ def main(argv: list[str]) -> int:
 
 def serve(args: list[str]) -> int:
     # --livereload explicitly: with some click releases MkDocs 1.6.1's default is lost.
-    return run([BIN / "mkdocs", "serve", "--livereload", "--dev-addr", "127.0.0.1:8000", *args])
+    # Loopback only; --port picks another port; --dev-addr 0.0.0.0:8000 (the last one given
+    # wins) exposes the preview to the network, deliberately.
+    parser = argparse.ArgumentParser(prog="dev.py serve", add_help=False)
+    parser.add_argument("--port", default="8000")
+    known, rest = parser.parse_known_args(args)
+    return run([BIN / "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{known.port}", *rest])
 
 
 def test(args: list[str]) -> int:
@@ -46,10 +57,79 @@ def test(args: list[str]) -> int:
 
 
 def build(args: list[str]) -> int:
-    return run([BIN / "mkdocs", "build", "--strict", *args])
+    return run([BIN / "mkdocs", "build", "--strict", *args], reproducible=True)
 
 
-TASKS = {"serve": serve, "test": test, "build": build}
+def publish(args: list[str]) -> int:
+    """Every gate must pass on a fresh build before the published folder is replaced."""
+    target, config, rest = _publish_args(args)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        gates = [
+            ("page checks", [BIN / "python", "-m", "helpsite", "--root", config.parent, "check"]),
+            ("strict build", [BIN / "mkdocs", "build", "--strict", "-f", config,
+                              "-d", staging / "site", *rest]),
+        ]
+        for name, command in gates:
+            if run(command, reproducible=True):
+                print(f"publish: the {name} failed; {target} is unchanged", file=sys.stderr)
+                return 1
+        _swap_into_place(staging / "site", target, staging / "previous")
+        print(f"publish: {target} replaced")
+        return 0
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+TASKS = {"serve": serve, "test": test, "build": build, "publish": publish}
+
+
+# ----------------------------------------------------------------------------
+# Publishing
+# ----------------------------------------------------------------------------
+
+def _publish_args(args: list[str]) -> tuple[Path, Path, list[str]]:
+    parser = argparse.ArgumentParser(prog="dev.py publish")
+    parser.add_argument("--to", type=Path, default=ROOT / "public")
+    parser.add_argument("-f", "--config-file", type=Path, default=ROOT / "mkdocs.yml")
+    known, rest = parser.parse_known_args(args)
+    return known.to.absolute(), known.config_file.absolute(), rest
+
+
+def _swap_into_place(new: Path, target: Path, previous: Path) -> None:
+    """Readers see the old folder or the new one, never a mix or nothing."""
+    if not target.exists():
+        os.rename(new, target)
+    elif not _exchange(new, target):
+        os.rename(target, previous)  # no atomic exchange here: a moment without the folder
+        os.rename(new, target)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    # Linux renameat2(RENAME_EXCHANGE) swaps two paths in one step.
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
+
+
+def source_date_epoch() -> str:
+    """The time builds stamp into the sitemap: the last commit's, so a rebuild is identical."""
+    if os.environ.get("SOURCE_DATE_EPOCH"):
+        return os.environ["SOURCE_DATE_EPOCH"]
+    try:
+        stamp = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%ct"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+        if stamp:
+            return stamp
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    # not a git checkout (an archive): the newest source file
+    return str(int(max(p.lstat().st_mtime for p in (ROOT / "docs").rglob("*"))))
 
 
 # ----------------------------------------------------------------------------
@@ -98,8 +178,10 @@ def _checked(command: list, **kwargs) -> None:
         sys.exit(f"Set-up step failed ({result.returncode}): {' '.join(map(str, command))}")
 
 
-def run(command: list) -> int:
+def run(command: list, reproducible: bool = False) -> int:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    if reproducible:
+        env["SOURCE_DATE_EPOCH"] = source_date_epoch()
     env.pop("VIRTUAL_ENV", None)
     try:
         return subprocess.call([str(c) for c in command], cwd=ROOT, env=env)

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from helpsite import page as pages
-from helpsite import rules
+from helpsite import rules, safety
 from helpsite.findings import Finding
 from helpsite.site import Site
 
 # The check modules: importing one registers its rules and checks.
-CHECK_MODULES = ("metadata",)
+CHECK_MODULES = ("metadata", "safety")
 for _module in CHECK_MODULES:
     __import__(f"helpsite.{_module}")
 
@@ -44,6 +44,9 @@ def check_file(path: Path, site: Site, locale: str | None = None,
     page_locale = locale or site.locale_of(path)
     page_path = site.page_path(path) or path.name
     if data is None:
+        outside = safety.outside_docs(path, site.docs_dir, display)
+        if outside:  # never read: its content is not the site's
+            return [outside]
         loaded = pages.read(path, display, page_locale, page_path)
     else:
         loaded = pages.load(data, display, page_locale, page_path)
@@ -55,8 +58,13 @@ def markdown_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
+            top = os.path.realpath(path)
             for folder, subfolders, names in os.walk(path):
                 subfolders.sort()
+                # MkDocs follows linked folders; one that leads out is named for safety.outside_docs
+                yield from (Path(folder) / name for name in subfolders
+                            if os.path.islink(Path(folder) / name)
+                            and not Path(os.path.realpath(Path(folder) / name)).is_relative_to(top))
                 for name in sorted(names):
                     if name.endswith(MARKDOWN_SUFFIXES):
                         yield Path(folder) / name

@@ -95,6 +95,8 @@ def parse(yaml_text: str, first_line: int = 1) -> FrontMatter:
             node = loader.get_single_node()
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
+            if error.context_mark and mark.index >= len(yaml_text):
+                mark = error.context_mark  # an unclosed quote or bracket: point at its start
             line, col = (mark.line + offset + 1, mark.column + 1) if mark else (offset + 1, 1)
             raise FrontMatterError(f"front matter is not valid YAML: {_describe(error)}", line, col)
         except yaml.YAMLError as error:

@@ -6,6 +6,9 @@ findings that say why, and the checks that need what is missing are skipped.
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -84,10 +87,34 @@ def load(data: bytes, display: str, locale: str | None = None,
 def read(path: Path, display: str, locale: str | None = None,
          page_path: str | None = None) -> Page:
     try:
-        data = Path(path).read_bytes()
+        data = _read_regular_file(Path(path))
     except OSError as error:
+        reason = error.strerror or str(error)
+        if error.errno == errno.ENOENT and Path(path).is_symlink():
+            reason = f"it is a symbolic link to {os.readlink(path)}, which does not exist"
         page = Page(display=display, locale=locale, page_path=page_path)
-        page.findings.append(rules.IO_ERROR.at(display, 1, 1,
-                             f"cannot read the file: {error.strerror or error}"))
+        page.findings.append(rules.IO_ERROR.at(display, 1, 1, f"cannot read the file: {reason}"))
         return page
     return load(data, display, locale, page_path)
+
+
+def _read_regular_file(path: Path) -> bytes:
+    # Opened without blocking and checked before reading: reading a named pipe (FIFO) or a
+    # device named *.md would wait forever or never end.
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _FILE_KINDS.get(stat.S_IFMT(mode), "something else")
+            raise OSError(errno.EINVAL, f"it is {kind}, not a regular file")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+_FILE_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a named pipe (FIFO)",
+               stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
+               stat.S_IFBLK: "a block device"}

@@ -6,6 +6,7 @@ knows nothing of MkDocs: engine-specific tags such as ``!ENV`` are read as their
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -65,10 +66,13 @@ class Site:
 
     def display_path(self, path: Path) -> str:
         """How findings name a file: relative to the repository root when inside it."""
-        try:
-            return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
-        except ValueError:
-            return str(path)
+        # The link's own path first: a symbolic link is named as the writer sees it.
+        for resolve in (os.path.abspath, os.path.realpath):
+            try:
+                return Path(resolve(path)).relative_to(resolve(self.root)).as_posix()
+            except ValueError:
+                pass
+        return str(path)
 
 
 def _parts_below(path: Path, folder: Path) -> tuple[str, ...] | None:
@@ -76,7 +80,7 @@ def _parts_below(path: Path, folder: Path) -> tuple[str, ...] | None:
         return Path(path).absolute().relative_to(folder.absolute()).parts
     except ValueError:
         try:
-            return Path(path).resolve().relative_to(folder.resolve()).parts
+            return Path(os.path.realpath(path)).relative_to(os.path.realpath(folder)).parts
         except ValueError:
             return None
 
@@ -87,8 +91,6 @@ class _ConfigLoader(yaml.SafeLoader):
 
 def _env_tag(loader: yaml.SafeLoader, node: yaml.Node):
     # !ENV [NAME, default] or !ENV NAME: the checks only need the default.
-    import os
-
     if isinstance(node, yaml.SequenceNode):
         *names, default = [loader.construct_object(n) for n in node.value]
         if len(node.value) == 1:

@@ -26,7 +26,7 @@ def problems(data: bytes) -> list[tuple]:
     (b"---\ntitle: a\n  description: b\n---\n# x\n",
      ("yaml-invalid", 3, 14, "error", "front matter is not valid YAML: mapping values are not allowed in this context")),
     (b"---\ntitle: [a\n---\n# x\n",
-     ("yaml-invalid", 3, 1, "error", "front matter is not valid YAML: while parsing a flow sequence, "
+     ("yaml-invalid", 2, 8, "error", "front matter is not valid YAML: while parsing a flow sequence, "
       "did not find expected ',' or ']'")),
     (b"---\n- a\n- b\n---\n# x\n",
      ("yaml-invalid", 2, 1, "error", "front matter must be a set of 'key: value' lines")),

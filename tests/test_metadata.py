@@ -471,7 +471,7 @@ def test_cli_usage_and_io_problems_exit_2(capsys, outside):
     (outside / "gone.md").symlink_to(outside / "nowhere.md")
     status, out, _ = run_cli(capsys, "check", str(outside / "gone.md"))
     assert (status, out) == (2, f"{outside}/gone.md:1:1: error io-error: cannot read the file: "
-                                "No such file or directory\n")
+                                f"it is a symbolic link to {outside}/nowhere.md, which does not exist\n")
 
 
 def test_cli_finds_the_locale_from_the_docs_folder(capsys, tmp_path):
