@@ -16,7 +16,7 @@ from helpsite.findings import Finding
 from helpsite.site import Site
 
 # The check modules: importing one registers its rules and checks.
-CHECK_MODULES = ()
+CHECK_MODULES = ("links", "structure")
 for _module in CHECK_MODULES:
     __import__(f"helpsite.{_module}")
 

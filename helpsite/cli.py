@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpsite import checks, rules
+from helpsite import checks, links, rules
 from helpsite.findings import to_json
 from helpsite.site import load_site
 
@@ -34,6 +34,13 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=run_check)
+
+    fix = commands.add_parser("fix", help="show, or with --write make, the safe repairs "
+                              "(link text from the source locale, marked for review)")
+    fix.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    fix.add_argument("--write", action="store_true", help="change the files (default: show a diff)")
+    fix.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
+    fix.set_defaults(run=run_fix)
     return parser
 
 
@@ -58,6 +65,31 @@ def run_check(args: argparse.Namespace) -> int:
     if any(f.rule == rules.IO_ERROR.id for f in findings):
         return EXIT_USAGE
     return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
+
+
+def run_fix(args: argparse.Namespace) -> int:
+    """Exit 1 when a shown repair is pending or a file was left alone, else 0."""
+    site = load_site(args.root)
+    missing = [p for p in args.paths if not p.exists()]
+    if missing:
+        for path in missing:
+            print(f"{path}: no such file or folder", file=sys.stderr)
+        return EXIT_USAGE
+    status = EXIT_CLEAN
+    for path in checks.markdown_files(args.paths):
+        repair = links.repair_file(path, site, args.locale)
+        for note in repair.notes:
+            print(note, file=sys.stderr)
+        if not repair.changed:
+            continue
+        display = site.display_path(path)
+        if args.write:
+            links.write_repair(repair)
+            print(f"{display}: repaired", file=sys.stderr)
+        else:
+            sys.stdout.write(repair.diff(display))
+            status = EXIT_FINDINGS
+    return status
 
 
 def main(argv: list[str] | None = None) -> int:
