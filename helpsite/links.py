@@ -56,7 +56,7 @@ def link_findings(page: Page, site: Site) -> Iterator:
         scheme = unsafe_scheme(link.href)
         if scheme:
             yield UNSAFE_LINK.at(page.display, link.line, link.column,
-                                 f"link to {shorten(link.href)} uses a {scheme}: URL, which runs code "
+                                 f"link to {shorten(' '.join(link.href.split()))} uses a {scheme}: URL, which runs code "
                                  "or hides content in the link: link to a web page instead")
         elif not link.label:
             yield empty_link_finding(page, site, link)

@@ -221,7 +221,7 @@ class _Located(str):
     """A block's text, knowing the body offset where each of its lines starts."""
 
     line_offsets: list[int]   # offset in the block text where each line starts
-    origins: list[int]        # body offset of each line's first character
+    origins: list[tuple[int, int]]   # (body line, column with tabs expanded) of each line
 
 
 class _SourceLocator(Treeprocessor):
@@ -261,7 +261,7 @@ class _SourceLocator(Treeprocessor):
         # the '#' that opens the heading's line, else the line's first character
         located = heading.text
         if isinstance(located, _Located):
-            offset = located.origins[0]
+            offset = self.offset_in(located, 0)
         else:
             offset = self.line_starts[min(self.cursor[0], len(self.line_starts) - 1)]
         line = bisect.bisect_right(self.line_starts, offset) - 1
@@ -286,8 +286,7 @@ class _SourceLocator(Treeprocessor):
                 for piece in pieces[:-1]:
                     located.line_offsets.append(located.line_offsets[-1] + len(piece) + 1)
                 end_line = start_line + len(pieces) - 1
-                last = origins[-1] - self.line_starts[end_line]
-                self.cursor = (end_line, self._expanded_column(end_line, last) + len(pieces[-1]))
+                self.cursor = (end_line, origins[-1][1] + len(pieces[-1]))
                 return located
         return text
 
@@ -300,7 +299,7 @@ class _SourceLocator(Treeprocessor):
             found = self._find(line, piece, column if index == 0 else 0)
             if found < 0:
                 return None
-            origins.append(self.line_starts[first + index] + self._raw_column(first + index, found))
+            origins.append((first + index, found))
         return origins
 
     @staticmethod
@@ -319,6 +318,7 @@ class _SourceLocator(Treeprocessor):
         return line.find(piece, column)
 
     def _raw_column(self, index: int, expanded: int) -> int:
+        """The column of the file's line for a column the parser sees (tabs expanded)."""
         raw = self.raw_lines[index]
         if "\t" not in raw:
             return expanded
@@ -330,6 +330,7 @@ class _SourceLocator(Treeprocessor):
         return len(raw)
 
     def _expanded_column(self, index: int, raw_column: int) -> int:
+        """The column the parser sees (tabs expanded) for a column of the file's line."""
         return len(self.raw_lines[index][:raw_column].expandtabs(self.md.tab_length))
 
     def offset_in(self, text: str, index: int) -> int | None:
@@ -337,7 +338,8 @@ class _SourceLocator(Treeprocessor):
         if not isinstance(text, _Located):
             return None
         line = bisect.bisect_right(text.line_offsets, index) - 1
-        return text.origins[line] + (index - text.line_offsets[line])
+        body_line, column = text.origins[line]
+        return self.line_starts[body_line] + self._raw_column(body_line, column + index - text.line_offsets[line])
 
     def mark(self, offset: int, raw: bool = False) -> str:
         """A new marker number for the body offset ``offset``."""
