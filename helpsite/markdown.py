@@ -36,6 +36,9 @@ from helpsite.site import Site, _ConfigLoader
 # MkDocs always loads these before the configured ones (mkdocs/config/defaults.py).
 MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
 MARKER = "data-helpsite"
+# Python-Markdown rebuilds a paragraph's text for every link in it (quadratic time): a body
+# this large with link candidates is not parsed, and the page says so.
+MAX_PARSED_LENGTH = 200_000
 UNSAFE_TAGS = ("script", "iframe", "object", "embed")
 
 
@@ -73,6 +76,7 @@ class Document:
     tags: list[Tag] = field(default_factory=list)
     h1_lines: list[tuple[int, int]] = field(default_factory=list)   # (line, column) of each H1
     parsed: bool = True
+    failure: str | None = None    # why the body could not be read, when it could not
 
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -108,8 +112,10 @@ _UNSAFE_CANDIDATE = re.compile(
 # Lines that could start an H1 (ATX anywhere in a container, or a setext underline).
 _ATX_H1 = re.compile(r"^[ \t>*+\-0-9.)]*#(?!#)", re.M)
 _SETEXT_H1 = re.compile(r"^[ \t>]*=+[ \t]*$", re.M)
-# Constructs that can hide a line from the Markdown parser: HTML blocks, fences.
-_BLOCK_HIDERS = re.compile(r"^[ \t>]*(?:<[A-Za-z!?/]|```|~~~)", re.M)
+# HTML blocks can hide a line from the Markdown parser (or, with markdown="1", not).
+_HTML_BLOCK = re.compile(r"^[ \t>]*<[A-Za-z!?/]", re.M)
+_FENCE = re.compile(r"^[ \t>]*(?:```|~~~)", re.M)
+_PLAIN_FENCE = re.compile(r"(```|~~~)(?![`~])")
 
 
 def needs_parsing(body: str) -> bool:
@@ -117,16 +123,42 @@ def needs_parsing(body: str) -> bool:
     if (_EMPTY_LINK_CANDIDATE.search(body) or _RAW_LINK.search(body)
             or _UNSAFE_CANDIDATE.search(body) or _SETEXT_H1.search(body)):
         return True
-    h1s = _ATX_H1.findall(body)
-    if any(not h.startswith("#") for h in h1s):
-        return True          # a heading inside a list or quote: let the parser decide
-    return bool(h1s) and bool(_BLOCK_HIDERS.search(body)) or len(h1s) > 1
+    text = _outside_fences(body)
+    if text is None:
+        return True
+    h1s = _ATX_H1.findall(text)
+    if not h1s:
+        return False
+    return len(h1s) > 1 or h1s[0] != "#" or bool(_HTML_BLOCK.search(text))
+
+
+def _outside_fences(body: str) -> str | None:
+    """The body with its fenced code blocks blanked out (lines kept), when they are plainly
+    written; None when a fence could be read more than one way."""
+    if not _FENCE.search(body):
+        return body
+    kept, fence, previous = [], None, ""
+    for line in body.split("\n"):
+        if fence is None:
+            opening = _PLAIN_FENCE.match(line)
+            if opening and not previous.strip():
+                fence, line = opening.group(1), ""
+            elif _FENCE.match(line):
+                return None     # a fence indented, quoted, longer, or interrupting a paragraph
+        elif line.rstrip() == fence:
+            fence, line = None, ""
+        else:
+            line = ""
+        kept.append(line)
+        previous = line
+    return None if fence else "\n".join(kept)
 
 
 def shortcut(body: str, body_line: int) -> Document:
     """The document of a body ``needs_parsing`` accepted: at most one H1, on a ``#`` line."""
-    match = _ATX_H1.search(body)
-    h1s = [(body_line + body.count("\n", 0, match.start()), 1)] if match else []
+    text = _outside_fences(body)
+    match = _ATX_H1.search(text)
+    h1s = [(body_line + text.count("\n", 0, match.start()), 1)] if match else []
     return Document(h1_lines=h1s, parsed=False)
 
 
@@ -141,7 +173,14 @@ def parse(body: str, body_line: int = 1, site: Site | None = None, full: bool = 
     """
     if not full and not needs_parsing(body):
         return shortcut(body, body_line)
-    return _Parser.for_site(site).parse(body, body_line)
+    if len(body) > MAX_PARSED_LENGTH:
+        return Document(parsed=False, failure=f"the page body has {len(body):,} characters, too many "
+                        f"to check its links and headings (at most {MAX_PARSED_LENGTH:,}): split the page")
+    try:
+        return _Parser.for_site(site).parse(body, body_line)
+    except RecursionError:
+        return Document(parsed=False, failure="lists or quotes nest too deeply for the Markdown "
+                        "parser to read the page: flatten them")
 
 
 _RECENT: dict[int, tuple] = {}
@@ -205,6 +244,7 @@ class _Parser:
         reader = _HtmlReader(self.locator)
         reader.feed(html)
         reader.close()
+        reader.links.sort(key=lambda item: item[3])   # in source order, not closing order
         place = self.locator.place
         return Document(
             links=[Link(href, text, alt, *place(offset, body_line), raw, offset)
@@ -420,7 +460,8 @@ class _TrackingInline(InlineProcessor):
             parent = self.frames[-1]
             outer, start, end = parent.match
             found = outer.find(data, start, end)
-            frame = _Frame(self, parent.located, parent.original(outer, found)) if found >= 0 else _Frame(self, None, 0)
+            frame = (_Frame(self, parent.located, parent.original(outer, found, None))
+                     if found >= 0 else _Frame(self, None, 0))
         else:
             frame = _Frame(self, None, 0)
         self.frames.append(frame)
@@ -441,8 +482,9 @@ class _TrackingInline(InlineProcessor):
         end = len(data) - len(new) + index
         self.lengths[placeholder] = self._original_length(data[start:end])
         node = self.stashed_nodes[key]
-        offset = self.locator.offset_in(frame.located, frame.original(data, start)) \
-            if frame.located is not None else None
+        original = frame.original(data, start, patternIndex)
+        offset = self.locator.offset_in(frame.located, original) if frame.located is not None else None
+        frame.advance(start + len(placeholder), self.lengths[placeholder] - len(placeholder))
         if offset is not None:
             if isinstance(node, Element) and node.tag == "a":
                 node.set(MARKER, self.locator.mark(offset))
@@ -465,10 +507,22 @@ class _Frame:
     def __init__(self, inline: _TrackingInline, located: _Located | None, base: int):
         self.inline, self.located, self.base = inline, located, base
         self.match: tuple[str, int, int] | None = None
+        # each pattern scans left to right: remember how far, to stay linear on long texts
+        self.pattern: int | None = None
+        self.position = self.shift = 0
 
-    def original(self, data: str, index: int) -> int:
+    def original(self, data: str, index: int, pattern: int | None) -> int:
         """Offset in the block text of ``index`` in ``data`` (placeholders undone)."""
-        return self.base + self.inline._original_length(data[:index])
+        if pattern is None or pattern != self.pattern or index < self.position:
+            self.pattern, self.position, self.shift = pattern, 0, 0
+        self.shift += self.inline._original_length(data[self.position:index]) - (index - self.position)
+        self.position = index
+        return self.base + index + self.shift
+
+    def advance(self, position: int, shift: int) -> None:
+        """Past a new placeholder ending at ``position`` that stands for ``shift`` more characters."""
+        if self.position <= position:
+            self.position, self.shift = position, self.shift + shift
 
 
 # ----------------------------------------------------------------------------
@@ -525,4 +579,3 @@ class _HtmlReader(HTMLParser):
         if link is not None:
             href, text, alt, offset, raw = link
             self.links.append((href, visible("".join(text)), " ".join(alt), offset, raw))
-            self.links.sort(key=lambda item: item[3])

@@ -21,6 +21,9 @@ def structure_findings(page: Page, site: Site) -> Iterator:
     if not page.readable:
         return
     document = markdown.page_document(page, site)
+    if document.failure:
+        yield rules.INTERNAL.at(page.display, page.body_line, 1, document.failure)
+        return
     yield from h1_findings(page, document)
     for tag in document.tags:
         if tag.name in markdown.UNSAFE_TAGS:

@@ -103,7 +103,9 @@ def test_h1_lines(name, h1s):
 def test_a_body_without_candidates_skips_the_parser():
     assert not markdown.needs_parsing("# Title\n\nText with [a link](https://example.com/).\n")
     assert markdown.needs_parsing("# Title\n\nText with [](https://example.com/).\n")
-    assert markdown.needs_parsing("# Title\n\n```\n# comment\n```\n")
+    assert not markdown.needs_parsing("# Title\n\n```\n# comment\n```\n")
+    assert markdown.needs_parsing("# Title\nText\n```\n# comment\n```\n")    # is it a fence?
+    assert markdown.needs_parsing("# Title\n\n- Item\n\n    ```\n    # comment\n    ```\n")
     assert markdown.needs_parsing("# Title\n\n<a href='https://example.com/'></a>\n")
 
 
