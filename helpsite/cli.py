@@ -68,7 +68,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_fix(args: argparse.Namespace) -> int:
-    """Exit 1 when a shown repair is pending or a file was left alone, else 0."""
+    """Exit 1 when repairs are shown but not written, else 0; what is left alone goes to stderr."""
     site = load_site(args.root)
     missing = [p for p in args.paths if not p.exists()]
     if missing:

@@ -282,7 +282,6 @@ class _SourceLocator(Treeprocessor):
         self.markers: list[int] = []      # marker number -> body offset
         self.raw_markers: set[int] = set()  # markers of tags written as raw HTML
         self.h1_offsets: list[int] = []
-        self.block_stash = 0
 
     def run(self, root: Element) -> None:
         for element in root.iter():
@@ -294,7 +293,6 @@ class _SourceLocator(Treeprocessor):
                 self.h1_offsets.append(self._heading_offset(element))
             if element.tail and element.tail.strip() and not isinstance(element.tail, util.AtomicString):
                 element.tail = self.locate(element.tail)
-        self.block_stash = len(self.md.htmlStash.rawHtmlBlocks)
         self._mark_block_html()
 
     def _heading_offset(self, heading: Element) -> int:

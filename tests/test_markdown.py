@@ -116,7 +116,7 @@ def test_a_body_without_candidates_skips_the_parser():
 def agreement_files() -> list[Path]:
     files = sorted(FIXTURES.rglob("*.md"))
     if CORPUS.is_dir():
-        corpus = sorted(CORPUS.glob("*.md"))
+        corpus = sorted(CORPUS.rglob("*.md"))
         if not os.environ.get("HELPSITE_WHOLE_CORPUS"):
             # every file with a lost link text, and every 20th of the others
             corpus = [path for index, path in enumerate(corpus)
