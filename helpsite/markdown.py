@@ -241,9 +241,10 @@ class _Parser:
         self.md.reset()
         self.locator.start(body)
         html = self.md.convert(body)
-        reader = _HtmlReader(self.locator)
-        reader.feed(html)
-        reader.close()
+        try:
+            reader = _HtmlReader.read(html, self.locator)
+        except AssertionError:   # html.parser gives up on a malformed '<![' section
+            reader = _HtmlReader.read(html.replace("<![", "&lt;!["), self.locator)
         reader.links.sort(key=lambda item: item[3])   # in source order, not closing order
         place = self.locator.place
         return Document(
@@ -386,12 +387,13 @@ class _SourceLocator(Treeprocessor):
             self.raw_markers.add(len(self.markers) - 1)
         return str(len(self.markers) - 1)
 
-    def mark_html(self, html: str, offset: int) -> str:
-        """Raw HTML with a marker in each start tag, for the tags to be found in the output."""
+    def mark_html(self, html: str, offset: int, count: int = 0) -> str:
+        """Raw HTML with a marker in each start tag (the first ``count`` if not 0), for the
+        tags to be found in the output."""
         def marked(match: re.Match) -> str:
             number = self.mark(self._advance(html, offset, match.start()), raw=True)
             return f'{match.group(0)} {MARKER}="{number}"'
-        return re.sub(r"<[A-Za-z][\w:-]*", marked, html)
+        return re.sub(r"<[A-Za-z][\w:-]*", marked, html, count=count)
 
     def _advance(self, html: str, offset: int, index: int) -> int:
         # the stash holds the source text as the parser saw it: tabs expanded
@@ -489,7 +491,8 @@ class _TrackingInline(InlineProcessor):
             elif isinstance(node, str) and (html := util.HTML_PLACEHOLDER_RE.fullmatch(node)):
                 stash = self.md.htmlStash.rawHtmlBlocks
                 key = int(html.group(1))
-                stash[key] = self.locator.mark_html(stash[key], offset)
+                # one tag; anything after its start may be text the tag swallowed, already marked
+                stash[key] = self.locator.mark_html(stash[key], offset, count=1)
         return new, matched, index
 
     def _original_length(self, text: str) -> int:
@@ -536,6 +539,13 @@ class _HtmlReader(HTMLParser):
         self.open: list[list] = []     # [href, text parts, alt parts, offset, raw]
         self.links: list[tuple] = []
         self.tags: list[tuple] = []
+
+    @classmethod
+    def read(cls, html: str, locator: _SourceLocator) -> "_HtmlReader":
+        reader = cls(locator)
+        reader.feed(html)
+        reader.close()
+        return reader
 
     def handle_starttag(self, tag, attrs):
         marker = next((value for name, value in attrs if name == MARKER), None)

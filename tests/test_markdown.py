@@ -147,3 +147,40 @@ def test_the_shortcut_loses_nothing():
         full = markdown.parse(page.body, page.body_line, SITE, full=True)
         assert empty_links(quick) == empty_links(full), path.name
         assert quick.h1_lines == full.h1_lines, path.name
+
+
+# ----------------------------------------------------------------------------
+# Properties
+# ----------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+ARTICLE_PAGE = load(ROOT / "docs" / "en" / "licenses" / "transfer-licenses-between-tenants.md")
+TEXT_LINES = [index for index, line in enumerate(ARTICLE_PAGE.body.split("\n")) if line.strip()]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(TEXT_LINES), st.sampled_from(["[](https://example.com/new)",
+                                                     "[ ][new]", '<a href="https://example.com/new"></a>']))
+def test_an_added_empty_link_is_found_where_it_was_added(index, link):
+    lines = ARTICLE_PAGE.body.split("\n")
+    column = len(lines[index]) + 2
+    lines[index] += " " + link
+    body = "\n".join(lines) + ("\n[new]: https://example.com/new\n" if "[new]" in link else "")
+    before = empty_links(markdown.parse(ARTICLE_PAGE.body, ARTICLE_PAGE.body_line, SITE))
+    after = empty_links(markdown.parse(body, ARTICLE_PAGE.body_line, SITE))
+    assert before == [] and [(line, col) for line, col, _ in after] == \
+        [(ARTICLE_PAGE.body_line + index, column)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(list("[]()<>!*_`#=-> \t\n\\&;ax:/\"'") + [
+    "\u00a0", "href=", "<a ", "</a>", "```", "    ", "javascript:", "&nbsp;", "<div>", "> "]),
+    max_size=80).map("".join))
+def test_any_text_parses_and_points_inside_itself(body):
+    doc = markdown.parse(body, 3, SITE, full=True)
+    lines = body.split("\n")
+    for line, column in [(link.line, link.column) for link in doc.links] + \
+            [(tag.line, tag.column) for tag in doc.tags] + doc.h1_lines:
+        assert 3 <= line < 3 + len(lines)
+        assert 1 <= column <= len(lines[line - 3]) + 1
