@@ -380,7 +380,7 @@ class _SourceLocator(Treeprocessor):
         body_line, column = text.origins[line]
         return self.line_starts[body_line] + self._raw_column(body_line, column + index - text.line_offsets[line])
 
-    def mark(self, offset: int, raw: bool = False) -> str:
+    def mark(self, offset: int | None, raw: bool = False) -> str:
         """A new marker number for the body offset ``offset``."""
         self.markers.append(offset)
         if raw:
@@ -395,8 +395,10 @@ class _SourceLocator(Treeprocessor):
             return f'{match.group(0)} {MARKER}="{number}"'
         return re.sub(r"<[A-Za-z][\w:-]*", marked, html, count=count)
 
-    def _advance(self, html: str, offset: int, index: int) -> int:
+    def _advance(self, html: str, offset: int | None, index: int) -> int | None:
         # the stash holds the source text as the parser saw it: tabs expanded
+        if offset is None:
+            return None
         if "\t" not in self.body[offset:offset + len(html) + 40]:
             return offset + index
         line = bisect.bisect_right(self.line_starts, offset) - 1
@@ -422,6 +424,19 @@ class _SourceLocator(Treeprocessor):
             column = found - (expanded.rfind("\n", 0, found) + 1)
             offset = self.line_starts[line] + self._raw_column(line, column)
             stash[index] = self.mark_html(html, offset)
+
+    def guess(self, tag: str, attrs: tuple, after: int) -> int:
+        """Where a tag from text the block parser rewrote most likely starts: the first
+        ``[`` or ``<tag`` before its URL, else the next ``<tag``, after the previous one."""
+        lowered = self.body.lower()
+        href = dict(attrs).get("href") if tag == "a" else None
+        found = self.body.find(href, after) if href else -1
+        if found >= 0:
+            start = max(self.body.rfind("\n", 0, found) + 1, after)
+            opening = max(self.body.rfind("[", start, found), lowered.rfind("<a", start, found))
+            return opening if opening >= 0 else found
+        found = lowered.find("<" + tag, after)
+        return found if found >= 0 else min(after, len(self.body))
 
     def place(self, offset: int, body_line: int) -> tuple[int, int]:
         """(line, column), both 1-based, of a body offset; the body starts at ``body_line``."""
@@ -485,14 +500,14 @@ class _TrackingInline(InlineProcessor):
         original = frame.original(data, start, patternIndex)
         offset = self.locator.offset_in(frame.located, original) if frame.located is not None else None
         frame.advance(start + len(placeholder), self.lengths[placeholder] - len(placeholder))
-        if offset is not None:
-            if isinstance(node, Element) and node.tag == "a":
-                node.set(MARKER, self.locator.mark(offset))
-            elif isinstance(node, str) and (html := util.HTML_PLACEHOLDER_RE.fullmatch(node)):
-                stash = self.md.htmlStash.rawHtmlBlocks
-                key = int(html.group(1))
-                # one tag; anything after its start may be text the tag swallowed, already marked
-                stash[key] = self.locator.mark_html(stash[key], offset, count=1)
+        # offset None: a text the block parser rewrote; the reader guesses the place
+        if isinstance(node, Element) and node.tag == "a":
+            node.set(MARKER, self.locator.mark(offset))
+        elif isinstance(node, str) and (html := util.HTML_PLACEHOLDER_RE.fullmatch(node)):
+            stash = self.md.htmlStash.rawHtmlBlocks
+            key = int(html.group(1))
+            # one tag; anything after its start may be text the tag swallowed, already marked
+            stash[key] = self.locator.mark_html(stash[key], offset, count=1)
         return new, matched, index
 
     def _original_length(self, text: str) -> int:
@@ -539,6 +554,7 @@ class _HtmlReader(HTMLParser):
         self.open: list[list] = []     # [href, text parts, alt parts, offset, raw]
         self.links: list[tuple] = []
         self.tags: list[tuple] = []
+        self.last = 0                  # just after the last place seen: guesses go beyond it
 
     @classmethod
     def read(cls, html: str, locator: _SourceLocator) -> "_HtmlReader":
@@ -550,15 +566,23 @@ class _HtmlReader(HTMLParser):
     def handle_starttag(self, tag, attrs):
         marker = next((value for name, value in attrs if name == MARKER), None)
         attrs = tuple((name, value) for name, value in attrs if name != MARKER)
-        offset = self.locator.markers[int(marker)] if marker and marker.isdigit() \
-            and int(marker) < len(self.locator.markers) else None
-        raw = offset is not None and int(marker) in self.locator.raw_markers
+        known = marker is not None and marker.isdigit() and int(marker) < len(self.locator.markers)
+        offset = self.locator.markers[int(marker)] if known else None
+        if known and offset is None:
+            offset = self.locator.guess(tag, attrs, self.last)
+        if offset is not None:
+            self.last = offset + 1
+        raw = known and int(marker) in self.locator.raw_markers
         if raw:
             self.tags.append((tag, attrs, offset))
         if tag == "img" and self.open:
             alt = dict(attrs).get("alt") or ""
             for link in self.open:
-                link[2].append(alt)
+                if link is not None:
+                    link[2].append(alt)
+        if tag == "a":
+            while self.open:    # as in HTML5: a link starting inside a link ends that link
+                self._finish(self.open.pop())
         if tag == "a" and offset is not None and any(name == "href" for name, _ in attrs):
             self.open.append([dict(attrs)["href"] or "", [], [], offset, raw])
         elif tag == "a" and any(name == "href" for name, _ in attrs):
