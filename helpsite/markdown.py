@@ -280,7 +280,7 @@ class _SourceLocator(Treeprocessor):
             self.line_starts.append(offset)
             offset += len(line) + 1
         self.cursor = (0, 0)
-        self.markers: list[int] = []      # marker number -> body offset
+        self.markers: list[int | None] = []   # marker number -> body offset (None: guess it)
         self.raw_markers: set[int] = set()  # markers of tags written as raw HTML
         self.h1_offsets: list[int] = []
 

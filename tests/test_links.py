@@ -150,6 +150,22 @@ def test_urls_match_after_trivial_differences(url, same):
     assert (links.normalise_url(url) in english) is same
 
 
+def test_the_source_page_is_read_once_for_all_its_translations(tmp_path, monkeypatch):
+    project = copy_site(tmp_path / "project")
+    for locale in ("nb", "da", "sv", "fi"):
+        shutil.copyfile(SEED, project / "docs" / locale / (ARTICLE + ".md"))
+    source = str(project / "docs" / "en" / (ARTICLE + ".md"))
+    reads = []
+    real_read = links.pages.read
+    monkeypatch.setattr(links.pages, "read", lambda path, *args: reads.append(str(path)) or
+                        real_read(path, *args))
+    site = load_site(project)
+    folders = [site.docs_dir / locale for locale in ("nb", "da", "sv", "fi")]
+    found = [f for f in checks.check_paths(folders, site) if f.rule == "empty-link"]
+    assert len(found) == 12 and all(f.suggestion for f in found)
+    assert reads.count(source) == 1
+
+
 def test_no_suggestion_without_a_source_page(tmp_path):
     project = copy_site(tmp_path / "project")
     page = project / "docs" / "nb" / "orphan.md"
