@@ -57,7 +57,7 @@ class Link:
     @property
     def label(self) -> str:
         """What a reader is told about the link: its text, else its images' alt text."""
-        return label(self.text) or label(self.image_alt)
+        return label_text(self.text) or label_text(self.image_alt)
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,7 @@ def visible(text: str) -> str:
     return " ".join(text.translate({ord(c): None for c in _INVISIBLE}).split())
 
 
-def label(text: str) -> str:
+def label_text(text: str) -> str:
     """What a text tells a reader: nothing when it is only white space and stray markup."""
     text = visible(text)
     return "" if _MARKUP_ONLY.fullmatch(text) else text

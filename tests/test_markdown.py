@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import html as lxml_html
 
 from conftest import ROOT
@@ -41,8 +42,8 @@ def rendered_empty_links(body: str) -> int:
         return 0
     tree = lxml_html.fromstring(f"<div>{rendered}</div>")
     return sum(1 for a in tree.iter("a") if a.get("href") is not None
-               and not markdown.label(a.text_content())
-               and not markdown.label(" ".join(img.get("alt") or "" for img in a.iter("img"))))
+               and not markdown.label_text(a.text_content())
+               and not markdown.label_text(" ".join(img.get("alt") or "" for img in a.iter("img"))))
 
 
 def test_every_empty_link_form_at_its_place():
@@ -152,8 +153,6 @@ def test_the_shortcut_loses_nothing():
 # ----------------------------------------------------------------------------
 # Properties
 # ----------------------------------------------------------------------------
-
-from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
 
 ARTICLE_PAGE = load(ROOT / "docs" / "en" / "licenses" / "transfer-licenses-between-tenants.md")
 TEXT_LINES = [index for index, line in enumerate(ARTICLE_PAGE.body.split("\n")) if line.strip()]
