@@ -222,7 +222,11 @@ def _empty_links(page: Page, site: Site) -> list:
 
 
 def _fill_in(body: str, link: markdown.Link, text: str, locale: str) -> Edit | None:
-    """Put ``text`` into a link whose brackets (or <a> element) hold only white space."""
+    """Put ``text`` into a link whose brackets (or <a> element) hold only white space.
+
+    The review mark goes inside the link, after the text: readers never see it, and a mark
+    at the start of a line would open an HTML block and change how the paragraph is read.
+    """
     mark = REVIEW_MARK.format(locale=locale)
     start = link.offset
     if link.raw_html:
@@ -231,14 +235,14 @@ def _fill_in(body: str, link: markdown.Link, text: str, locale: str) -> Edit | N
         inside = body[opening_end + 1:closing] if opening_end >= 0 and closing >= 0 else "x"
         if inside.strip() or "\n" in inside:
             return None
-        return Edit(start, closing, mark + body[start:opening_end + 1] + html.escape(text, quote=False))
+        return Edit(opening_end + 1, closing, html.escape(text, quote=False) + mark)
     if not body.startswith("[", start):
         return None
     closing = body.find("]", start)
     inside = body[start + 1:closing] if closing >= 0 else "x"
     if inside.strip() or "\n" in inside:
         return None
-    return Edit(start, closing, mark + "[" + _escape_markdown(text))
+    return Edit(start + 1, closing, _escape_markdown(text) + mark)
 
 
 def _escape_markdown(text: str) -> str:

@@ -193,7 +193,7 @@ def test_fix_shows_a_diff_and_changes_nothing(nb_seed_site, capsys):
     assert status == 1
     assert page.read_bytes() == before and page.stat().st_mtime_ns == stamp
     assert "+- Hvis du ikke lenger planlegger å bruke leieren du vil overføre " \
-           "<!-- helpsite: review link text (from en) -->[cancel the subscription](https://admin" in out
+           "[cancel the subscription<!-- helpsite: review link text (from en) -->](https://admin" in out
     assert out.count("<!-- helpsite: review link text (from en) -->") == 3
 
 
@@ -207,13 +207,13 @@ def test_fix_writes_marks_for_review_and_is_idempotent(nb_seed_site, capsys):
     expected = crlf
     for _, _, href, text in SEED_LINKS:
         expected = expected.replace(f"[]({href})".encode(),
-                                    f"<!-- helpsite: review link text (from en) -->[{text}]({href})".encode())
+                                    f"[{text}<!-- helpsite: review link text (from en) -->]({href})".encode())
     assert repaired == expected      # BOM, CRLF and every other byte kept
     site = load_site(project)
     assert [(f.line, f.column, f.rule, f.severity) for f in checks.check_file(page, site)
             if f.rule in RULES] == [
-        (29, 66, "link-text-unreviewed", "warning"), (29, 265, "link-text-unreviewed", "warning"),
-        (30, 66, "link-text-unreviewed", "warning")]
+        (29, 90, "link-text-unreviewed", "warning"), (29, 280, "link-text-unreviewed", "warning"),
+        (30, 82, "link-text-unreviewed", "warning")]
     assert run_fix(project, "--write", page, capsys=capsys)[0] == 0
     assert run_fix(project, page, capsys=capsys)[:2] == (0, "")
     assert page.read_bytes() == repaired
@@ -240,8 +240,24 @@ def test_fix_fills_raw_html_links(tmp_path, capsys):
     text = SEED.read_text(encoding="utf-8").replace(f"[]({english})", f'<a href="{english}"></a>')
     page.write_text(text, encoding="utf-8")
     run_fix(project, "--write", page, capsys=capsys)
-    assert (f'<!-- helpsite: review link text (from en) --><a href="{english}">cancel the subscription</a>'
+    assert (f'<a href="{english}">cancel the subscription<!-- helpsite: review link text (from en) --></a>'
             in page.read_text(encoding="utf-8"))
+
+
+def test_fix_keeps_how_the_page_reads(tmp_path, capsys):
+    project = copy_site(tmp_path / "project")
+    page = project / "docs" / "nb" / (ARTICLE + ".md")
+    english = SEED_LINKS[2][2]
+    text = SEED.read_text(encoding="utf-8") + f"\n\n[]({english}) og&nbsp;mer.\n"
+    page.write_text(text, encoding="utf-8")
+    before = markdown.render(text.split("---\n", 2)[2], SITE)
+    run_fix(project, "--write", page, capsys=capsys)
+    after = markdown.render(page.read_text(encoding="utf-8").split("---\n", 2)[2], SITE)
+    mark = "<!-- helpsite: review link text (from en) -->"
+    for _, _, href, link_text in SEED_LINKS:
+        href = href.replace("&", "&amp;")
+        before = before.replace(f'"{href}"></a>', f'"{href}">{link_text}{mark}</a>')
+    assert after == before and "og&nbsp;mer" in after
 
 
 # ----------------------------------------------------------------------------
