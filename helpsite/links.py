@@ -246,8 +246,8 @@ def _fill_in(body: str, link: markdown.Link, text: str, locale: str) -> Edit | N
 
 
 def _escape_markdown(text: str) -> str:
-    text = re.sub(r"([\\`*_\[\]<])", r"\\\1", text)
-    return re.sub(r"&(?=#?\w+;)", "&amp;", text)
+    text = re.sub(r"([\\`*_\[\]|])", r"\\\1", text)    # | too: the link may sit in a table
+    return re.sub(r"&(?=#?\w+;)", "&amp;", text).replace("<", "&lt;")
 
 
 def _apply(data: bytes, text: str, edits: list[Edit]) -> bytes:

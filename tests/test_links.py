@@ -260,6 +260,14 @@ def test_fix_keeps_how_the_page_reads(tmp_path, capsys):
     assert after == before and "og&nbsp;mer" in after
 
 
+@pytest.mark.parametrize("text", ["a|b [c] *d* _e_", "A & B &amp; <tag> \\ `code`", "ok"])
+def test_filled_in_text_reads_as_the_source_text(text):
+    for body in (f"[{links._escape_markdown(text)}](u)",
+                 f"| x |\n|---|\n| [{links._escape_markdown(text)}](u) |"):
+        (link,) = markdown.parse(body, 1, SITE, full=True).links
+        assert link.label == text
+
+
 # ----------------------------------------------------------------------------
 # The build
 # ----------------------------------------------------------------------------
