@@ -47,10 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run_check(args: argparse.Namespace) -> int:
     site = load_site(args.root)
     paths = args.paths or [site.docs_dir]
-    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
-    if missing:
-        for path in missing:
-            print(f"{path}: no such file or folder", file=sys.stderr)
+    if _missing(paths):
         return EXIT_USAGE
     if args.locale and args.locale not in site.locales:
         print(f"--locale {args.locale}: not one of the site's locales ({', '.join(site.locales)})",
@@ -70,10 +67,7 @@ def run_check(args: argparse.Namespace) -> int:
 def run_fix(args: argparse.Namespace) -> int:
     """Exit 1 when repairs are shown but not written, else 0; what is left alone goes to stderr."""
     site = load_site(args.root)
-    missing = [p for p in args.paths if not p.exists()]
-    if missing:
-        for path in missing:
-            print(f"{path}: no such file or folder", file=sys.stderr)
+    if _missing(args.paths):
         return EXIT_USAGE
     status = EXIT_CLEAN
     for path in checks.markdown_files(args.paths):
@@ -90,6 +84,14 @@ def run_fix(args: argparse.Namespace) -> int:
             sys.stdout.write(repair.diff(display))
             status = EXIT_FINDINGS
     return status
+
+
+def _missing(paths: list[Path]) -> bool:
+    """Say which of the paths named do not exist; True if any."""
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+    for path in missing:
+        print(f"{path}: no such file or folder", file=sys.stderr)
+    return bool(missing)
 
 
 def main(argv: list[str] | None = None) -> int:
