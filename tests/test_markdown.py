@@ -66,6 +66,9 @@ def test_every_empty_link_form_at_its_place():
         (22, 7, "https://example.com/cell"),
         (25, 28, "https://example.com/md-in-html"),
         (29, 1, "https://example.com/raw-block"),
+        (33, 16, "https://example.com/admonition"),
+        (36, 17, "https://example.com/details"),
+        (41, 4, "https://example.com/heading"),
     ]
 
 
