@@ -85,6 +85,18 @@ def test_positions_count_tabs_as_one_column(tmp_path):
     assert empty_links(markdown.parse(body, 1, SITE)) == [(4, 5, "x"), (4, 15, "y"), (6, 2, "z")]
 
 
+@pytest.mark.parametrize("body, expected", [
+    # Python-Markdown cuts a comment off its line and rewrites the rest: the place is inferred
+    ("# T\n\n<!-- note -->See [](https://x) and &nbsp; [](https://y).\n",
+     [(3, 18, "https://x"), (3, 43, "https://y")]),
+    # a Microsoft Learn alert is a quote whose [!NOTE] is no link
+    ("# T\n\n> [!NOTE]\n> Read [](https://x) first.\n", [(4, 8, "https://x")]),
+    ("# T\n\nSee [](<https://x/a b> \"Title\").\n", [(3, 5, "https://x/a b")]),
+])
+def test_empty_links_in_other_surroundings(body, expected):
+    assert empty_links(markdown.parse(body, 1, SITE)) == expected
+
+
 def test_raw_tags_and_their_attributes_as_a_browser_reads_them():
     doc = document("unsafe.md")
     assert [(tag.name, tag.line, tag.column) for tag in doc.tags] == [
