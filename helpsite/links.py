@@ -37,6 +37,7 @@ LINK_TEXT_UNREVIEWED = rules.define(
     ["links", "localization"])
 
 UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
+_C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
 REVIEW_MARK = "<!-- helpsite: review link text (from {locale}) -->"
 REVIEW_MARK_RE = re.compile(r"<!-- helpsite: review link text \(from ([\w-]+)\) -->")
 # A locale segment in a URL path: /en-us/, /nb-no/, /zh-hans/
@@ -55,9 +56,10 @@ def link_findings(page: Page, site: Site) -> Iterator:
     for link in document.links:
         scheme = unsafe_scheme(link.href)
         if scheme:
+            target = shorten(" ".join(link.href.split()))
             yield UNSAFE_LINK.at(page.display, link.line, link.column,
-                                 f"link to {shorten(' '.join(link.href.split()))} uses a {scheme}: URL, which runs code "
-                                 "or hides content in the link: link to a web page instead")
+                                 f"link to {target} uses a {scheme}: URL, which runs code or hides "
+                                 "content in the link: link to a web page instead")
         elif not link.label:
             yield empty_link_finding(page, site, link)
     for match in REVIEW_MARK_RE.finditer(page.body):
@@ -79,10 +81,9 @@ def empty_link_finding(page: Page, site: Site, link: markdown.Link):
 
 
 def unsafe_scheme(href: str) -> str | None:
-    """The scheme a browser would run, seen as a browser reads the URL."""
-    url = re.sub(r"[\t\n\r]", "", href).strip("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c"
-                                             "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"
-                                             "\x1a\x1b\x1c\x1d\x1e\x1f ")
+    """The scheme a browser would run, reading the URL as the URL standard says: tabs and
+    newlines removed, control characters and spaces stripped from both ends, any case."""
+    url = re.sub(r"[\t\n\r]", "", href).strip(_C0_AND_SPACE)
     scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     return scheme if scheme in UNSAFE_SCHEMES else None
 
