@@ -16,7 +16,7 @@ from helpsite.findings import Finding
 from helpsite.site import Site
 
 # The check modules: importing one registers its rules and checks.
-CHECK_MODULES = ("metadata", "safety")
+CHECK_MODULES = ("metadata", "links", "structure", "safety")
 for _module in CHECK_MODULES:
     __import__(f"helpsite.{_module}")
 

@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpsite import checks, l10n, rules
+from helpsite import checks, l10n, links, rules
 from helpsite.findings import to_json
 from helpsite.site import load_site
 
@@ -48,19 +48,24 @@ def build_parser() -> argparse.ArgumentParser:
     stamp.add_argument("--commit", metavar="SHA",
                        help="the source commit to record (default: the source file's last commit)")
     stamp.set_defaults(run=run_stamp)
+
     schema_doc = commands.add_parser("schema-doc", help="print the writers' page about page metadata "
                                      "(Markdown, generated from the metadata schema)")
     schema_doc.set_defaults(run=run_schema_doc)
+
+    fix = commands.add_parser("fix", help="show, or with --write make, the safe repairs "
+                              "(link text from the source locale, marked for review)")
+    fix.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
+    fix.add_argument("--write", action="store_true", help="change the files (default: show a diff)")
+    fix.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
+    fix.set_defaults(run=run_fix)
     return parser
 
 
 def run_check(args: argparse.Namespace) -> int:
     site = load_site(args.root)
     paths = args.paths or [site.docs_dir]
-    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
-    if missing:
-        for path in missing:
-            print(f"{path}: no such file or folder", file=sys.stderr)
+    if _missing(paths):
         return EXIT_USAGE
     if args.locale and args.locale not in site.locales:
         print(f"--locale {args.locale}: not one of the site's locales ({', '.join(site.locales)})",
@@ -119,11 +124,43 @@ def run_stamp(args: argparse.Namespace) -> int:
         print(f"{site.display_path(path)}: {state}: "
               + ", ".join(f"{key} {value}" for key, value in done.values.items()))
     return EXIT_USAGE if refused else EXIT_CLEAN
+
+
 def run_schema_doc(args: argparse.Namespace) -> int:
     from helpsite import metadata_doc
 
     sys.stdout.write(metadata_doc.markdown())
     return EXIT_CLEAN
+
+
+def run_fix(args: argparse.Namespace) -> int:
+    """Exit 1 when repairs are shown but not written, else 0; what is left alone goes to stderr."""
+    site = load_site(args.root)
+    if _missing(args.paths):
+        return EXIT_USAGE
+    status = EXIT_CLEAN
+    for path in checks.markdown_files(args.paths):
+        repair = links.repair_file(path, site, args.locale)
+        for note in repair.notes:
+            print(note, file=sys.stderr)
+        if not repair.changed:
+            continue
+        display = site.display_path(path)
+        if args.write:
+            links.write_repair(repair)
+            print(f"{display}: repaired", file=sys.stderr)
+        else:
+            sys.stdout.write(repair.diff(display))
+            status = EXIT_FINDINGS
+    return status
+
+
+def _missing(paths: list[Path]) -> bool:
+    """Say which of the paths named do not exist; True if any."""
+    missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+    for path in missing:
+        print(f"{path}: no such file or folder", file=sys.stderr)
+    return bool(missing)
 
 
 def main(argv: list[str] | None = None) -> int:

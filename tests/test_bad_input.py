@@ -111,7 +111,7 @@ def run_bounded(command: list[str], cwd: Path, timeout: float, unprivileged: boo
 def huge_line(path: Path) -> None:
     words = "lisens tenant abonnement organisasjon kjøpe fjerne administrator".split()
     line = " ".join(words[i % len(words)] for i in range(1_500_000)).encode()[:10_000_000]
-    path.write_bytes(FRONT_MATTER + line.rsplit(b" ", 1)[0] + b"\n")
+    path.write_bytes(FRONT_MATTER + b"# Stor side\n\n" + line.rsplit(b" ", 1)[0] + b"\n")
 
 
 def many_links(path: Path) -> None:

@@ -1,0 +1,613 @@
+"""A page body as the site renders it, with the source position of every link and tag.
+
+The site's own Markdown engine decides what is a link: Python-Markdown with the extensions
+``mkdocs.yml`` configures (plus MkDocs' built-in ones). Nothing here re-implements Markdown
+syntax; three small additions to the engine record where things come from:
+
+- before inline processing, each block's text is tied to the source lines it was cut from
+  (block processors only remove container prefixes, so every line of a block's text is
+  found on its source line);
+- the inline processor tracks, through its placeholders, the offset of every link and
+  inline HTML tag it creates in that text;
+- each link element and each raw HTML tag gets a ``data-helpsite`` marker, so that reading
+  the rendered HTML (what a browser gets) yields the links with their places.
+
+Parsing costs milliseconds, so ``needs_parsing`` first proves cheaply that a body holds
+nothing the link and structure checks could report; tests/test_markdown.py shows the
+shortcut loses nothing on the real corpus.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree.ElementTree import Element
+
+import markdown
+import yaml
+from markdown import util
+from markdown.treeprocessors import InlineProcessor, Treeprocessor
+
+from helpsite.site import Site, _ConfigLoader
+
+# MkDocs always loads these before the configured ones (mkdocs/config/defaults.py).
+MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
+MARKER = "data-helpsite"
+# Python-Markdown rebuilds a paragraph's text for every link in it (quadratic time): a body
+# this large with link candidates is not parsed, and the page says so.
+MAX_PARSED_LENGTH = 200_000
+UNSAFE_TAGS = ("script", "iframe", "object", "embed")
+
+
+@dataclass(frozen=True)
+class Link:
+    """An ``<a href>`` a reader gets: its target, visible text and where it is written."""
+
+    href: str
+    text: str            # the rendered text, white space collapsed
+    image_alt: str       # alt text of images inside the link, joined
+    line: int
+    column: int
+    raw_html: bool       # written as an HTML <a> tag rather than Markdown
+    offset: int          # index of the link's first character in the page body
+
+    @property
+    def label(self) -> str:
+        """What a reader is told about the link: its text, else its images' alt text."""
+        return label_text(self.text) or label_text(self.image_alt)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A raw HTML start tag written in the page, with its attributes as a browser reads them."""
+
+    name: str
+    attrs: tuple[tuple[str, str | None], ...]
+    line: int
+    column: int
+
+
+@dataclass
+class Document:
+    links: list[Link] = field(default_factory=list)
+    tags: list[Tag] = field(default_factory=list)
+    h1_lines: list[tuple[int, int]] = field(default_factory=list)   # (line, column) of each H1
+    parsed: bool = True
+    failure: str | None = None    # why the body could not be read, when it could not
+
+
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+_MARKUP_ONLY = re.compile(r"[\s*_~`]*")
+
+
+def visible(text: str) -> str:
+    """Text with white space (non-breaking too) collapsed and invisible characters dropped."""
+    return " ".join(text.translate({ord(c): None for c in _INVISIBLE}).split())
+
+
+def label_text(text: str) -> str:
+    """What a text tells a reader: nothing when it is only white space and stray markup."""
+    text = visible(text)
+    return "" if _MARKUP_ONLY.fullmatch(text) else text
+
+
+# ----------------------------------------------------------------------------
+# The shortcut: bodies that cannot hold a finding
+# ----------------------------------------------------------------------------
+
+# A link text made only of white space, markup and tags, or starting with an image.
+_EMPTY_LINK_CANDIDATE = re.compile(
+    r"\[(?:[\s*_~`\\" + _INVISIBLE + r"]|&[#\w]+;|<[^>\n]*>)*(?:\]|!\[)")
+_RAW_LINK = re.compile(r"<a\b[^>]*\bhref", re.I)
+# Unsafe targets where a link target can start (also split by white space or hidden in
+# character references), and unsafe tags or event handlers.
+_UNSAFE_CANDIDATE = re.compile(
+    r"(?:\]\(|\]:|<|href\s*=)\s*[\"'<]?\s*(?:j\s*a\s*v\s*a|v\s*b|d\s*a\s*t\s*a\s*:)"
+    r"|&#|&(?:colon|tab|newline);|<\s*(?:script|iframe|object|embed)|\son\w+\s*=", re.I)
+# Lines that could start an H1 (ATX anywhere in a container, or a setext underline).
+_ATX_H1 = re.compile(r"^[ \t>*+\-0-9.)]*#(?!#)", re.M)
+_SETEXT_H1 = re.compile(r"^[ \t>]*=+[ \t]*$", re.M)
+# HTML blocks can hide a line from the Markdown parser (or, with markdown="1", not).
+_HTML_BLOCK = re.compile(r"^[ \t>]*<[A-Za-z!?/]", re.M)
+_FENCE = re.compile(r"^[ \t>]*(?:```|~~~)", re.M)
+_PLAIN_FENCE = re.compile(r"(```|~~~)(?![`~])")
+
+
+def needs_parsing(body: str) -> bool:
+    """False when the body provably has no link to check and its H1s are plain ``#`` lines."""
+    if (_EMPTY_LINK_CANDIDATE.search(body) or _RAW_LINK.search(body)
+            or _UNSAFE_CANDIDATE.search(body) or _SETEXT_H1.search(body)):
+        return True
+    text = _outside_fences(body)
+    if text is None:
+        return True
+    h1s = _ATX_H1.findall(text)
+    if not h1s:
+        return False
+    return len(h1s) > 1 or h1s[0] != "#" or bool(_HTML_BLOCK.search(text))
+
+
+def _outside_fences(body: str) -> str | None:
+    """The body with its fenced code blocks blanked out (lines kept), when they are plainly
+    written; None when a fence could be read more than one way."""
+    if not _FENCE.search(body):
+        return body
+    kept, fence, previous = [], None, ""
+    for line in body.split("\n"):
+        if fence is None:
+            opening = _PLAIN_FENCE.match(line)
+            if opening and not previous.strip():
+                fence, line = opening.group(1), ""
+            elif _FENCE.match(line):
+                return None     # a fence indented, quoted, longer, or interrupting a paragraph
+        elif line.rstrip() == fence:
+            fence, line = None, ""
+        else:
+            line = ""
+        kept.append(line)
+        previous = line
+    return None if fence else "\n".join(kept)
+
+
+def shortcut(body: str, body_line: int) -> Document:
+    """The document of a body ``needs_parsing`` accepted: at most one H1, on a ``#`` line."""
+    text = _outside_fences(body)
+    match = _ATX_H1.search(text)
+    h1s = [(body_line + text.count("\n", 0, match.start()), 1)] if match else []
+    return Document(h1_lines=h1s, parsed=False)
+
+
+# ----------------------------------------------------------------------------
+# Parsing
+# ----------------------------------------------------------------------------
+
+def parse(body: str, body_line: int = 1, site: Site | None = None, full: bool = False) -> Document:
+    """Every link, raw tag and H1 of a page body; line numbers count from ``body_line``.
+
+    Unless ``full``, a body without anything to report skips the parser and lists no links.
+    """
+    if not full and not needs_parsing(body):
+        return shortcut(body, body_line)
+    if len(body) > MAX_PARSED_LENGTH:
+        return Document(parsed=False, failure=f"the page body has {len(body):,} characters, too many "
+                        f"to check its links and headings (at most {MAX_PARSED_LENGTH:,}): split the page")
+    try:
+        return _Parser.for_site(site).parse(body, body_line)
+    except RecursionError:
+        return Document(parsed=False, failure="lists or quotes nest too deeply for the Markdown "
+                        "parser to read the page: flatten them")
+
+
+_RECENT: dict[int, tuple] = {}
+
+
+def page_document(page, site: Site | None) -> Document:
+    """The parsed body of a loaded page, shared by the checks that run on it."""
+    cached = _RECENT.get(id(page))
+    if cached and cached[0] is page and cached[1] is page.body:
+        return cached[2]
+    document = parse(page.body, page.body_line, site)
+    _RECENT.clear()
+    _RECENT[id(page)] = (page, page.body, document)
+    return document
+
+
+def render(body: str, site: Site | None = None) -> str:
+    """The body as the site renders it, without any marker (for comparisons)."""
+    md = _Parser.for_site(site).plain
+    md.reset()
+    return md.convert(body)
+
+
+def site_extensions(site: Site | None) -> tuple[list[str], dict]:
+    """The Markdown extensions and their settings as MkDocs loads them for this site."""
+    names, configs = list(MKDOCS_BUILTIN_EXTENSIONS), {}
+    if site is not None:
+        with open(site.root / "mkdocs.yml", encoding="utf-8") as handle:
+            config = yaml.load(handle, Loader=_ConfigLoader) or {}
+        for item in config.get("markdown_extensions") or []:
+            name, options = (next(iter(item.items())) if isinstance(item, dict) else (item, None))
+            if name not in names:
+                names.append(name)
+            # options a safe loader cannot build (python tags) only shape ids, not links
+            configs[name] = {k: v for k, v in (options or {}).items() if v is not None}
+    return names, configs
+
+
+class _Parser:
+    _cache: dict[Path | None, "_Parser"] = {}
+
+    @classmethod
+    def for_site(cls, site: Site | None) -> "_Parser":
+        key = site.root.resolve() if site else None
+        if key not in cls._cache:
+            cls._cache[key] = cls(*site_extensions(site))
+        return cls._cache[key]
+
+    def __init__(self, extensions: list[str], configs: dict):
+        self.plain = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        self.locator = _SourceLocator(self.md)
+        self.md.treeprocessors.register(self.locator, "helpsite_locate", 25)
+        self.inline = _TrackingInline(self.md, self.locator)
+        self.md.treeprocessors.register(self.inline, "inline", 20)
+
+    def parse(self, body: str, body_line: int) -> Document:
+        self.md.reset()
+        self.locator.start(body)
+        html = self.md.convert(body)
+        try:
+            reader = _HtmlReader.read(html, self.locator)
+        except AssertionError:   # html.parser gives up on a malformed '<![' section
+            reader = _HtmlReader.read(html.replace("<![", "&lt;!["), self.locator)
+        reader.links.sort(key=lambda item: item[3])   # in source order, not closing order
+        place = self.locator.place
+        return Document(
+            links=[Link(href, text, alt, *place(offset, body_line), raw, offset)
+                   for href, text, alt, offset, raw in reader.links],
+            tags=[Tag(name, attrs, *place(offset, body_line)) for name, attrs, offset in reader.tags],
+            h1_lines=[place(offset, body_line) for offset in self.locator.h1_offsets])
+
+
+# ----------------------------------------------------------------------------
+# Source positions
+# ----------------------------------------------------------------------------
+
+class _Located(str):
+    """A block's text, knowing the body offset where each of its lines starts."""
+
+    line_offsets: list[int]   # offset in the block text where each line starts
+    origins: list[tuple[int, int]]   # (body line, column with tabs expanded) of each line
+
+
+class _SourceLocator(Treeprocessor):
+    """Ties every block text to the body lines it came from, in document order."""
+
+    def start(self, body: str) -> None:
+        self.body = body
+        # the parser's view of the body: tabs expanded, as NormalizeWhitespace does
+        raw_lines = body.split("\n")
+        self.lines = [line.expandtabs(self.md.tab_length) for line in raw_lines]
+        self.raw_lines = raw_lines
+        self.line_starts = []
+        offset = 0
+        for line in raw_lines:
+            self.line_starts.append(offset)
+            offset += len(line) + 1
+        self.cursor = (0, 0)
+        self.markers: list[int | None] = []   # marker number -> body offset (None: guess it)
+        self.raw_markers: set[int] = set()  # markers of tags written as raw HTML
+        self.h1_offsets: list[int] = []
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            if element.text and not isinstance(element.text, _Located):
+                located = self.locate(element.text)   # code text only moves the cursor past it
+                if not isinstance(element.text, util.AtomicString):
+                    element.text = located
+            if element.tag == "h1":
+                self.h1_offsets.append(self._heading_offset(element))
+            if element.tail and element.tail.strip() and not isinstance(element.tail, util.AtomicString):
+                element.tail = self.locate(element.tail)
+        self._mark_block_html()
+
+    def _heading_offset(self, heading: Element) -> int:
+        # the '#' that opens the heading's line, else the line's first character
+        located = heading.text
+        if isinstance(located, _Located):
+            offset = self.offset_in(located, 0)
+        else:
+            offset = self.line_starts[min(self.cursor[0], len(self.line_starts) - 1)]
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        start = self.line_starts[line]
+        hashes = self.body.rfind("#", start, offset)
+        if hashes >= 0:
+            while hashes > start and self.body[hashes - 1] == "#":
+                hashes -= 1
+            return hashes
+        return start + len(self.raw_lines[line]) - len(self.raw_lines[line].lstrip())
+
+    def locate(self, text: str) -> str:
+        """The text as a _Located string when its lines are found in order in the body."""
+        pieces = text.split("\n")
+        line, column = self.cursor
+        for start_line in range(line, len(self.lines)):
+            origins = self._match(pieces, start_line, column if start_line == line else 0)
+            if origins is not None:
+                located = _Located(text)
+                located.origins = origins
+                located.line_offsets = [0]
+                for piece in pieces[:-1]:
+                    located.line_offsets.append(located.line_offsets[-1] + len(piece) + 1)
+                end_line = start_line + len(pieces) - 1
+                self.cursor = (end_line, origins[-1][1] + len(pieces[-1]))
+                return located
+        return text
+
+    def _match(self, pieces: list[str], first: int, column: int) -> list[int] | None:
+        if first + len(pieces) > len(self.lines):
+            return None
+        origins = []
+        for index, piece in enumerate(pieces):
+            line = self.lines[first + index]
+            found = self._find(line, piece, column if index == 0 else 0)
+            if found < 0:
+                return None
+            origins.append((first + index, found))
+        return origins
+
+    @staticmethod
+    def _find(line: str, piece: str, column: int) -> int:
+        stripped = piece.strip()
+        if not stripped:
+            return column if not line[column:].strip() or not piece else -1
+        if util.STX in piece:   # holds stashed HTML: match the text between placeholders
+            pattern = ".*?".join(re.escape(p) for p in re.split(r"\x02[^\x03]*\x03", piece))
+            match = re.compile(pattern).search(line, column)
+            return match.start() if match else -1
+        # block processors cut prefixes and trailing space: prefer the piece as the line's end
+        end = len(line.rstrip())
+        if line.rstrip().endswith(piece.rstrip()) and end - len(piece.rstrip()) >= column:
+            return end - len(piece.rstrip())
+        return line.find(piece, column)
+
+    def _raw_column(self, index: int, expanded: int) -> int:
+        """The column of the file's line for a column the parser sees (tabs expanded)."""
+        raw = self.raw_lines[index]
+        if "\t" not in raw:
+            return expanded
+        width = 0
+        for position, char in enumerate(raw):
+            if width >= expanded:
+                return position
+            width = (width // self.md.tab_length + 1) * self.md.tab_length if char == "\t" else width + 1
+        return len(raw)
+
+    def _expanded_column(self, index: int, raw_column: int) -> int:
+        """The column the parser sees (tabs expanded) for a column of the file's line."""
+        return len(self.raw_lines[index][:raw_column].expandtabs(self.md.tab_length))
+
+    def offset_in(self, text: str, index: int) -> int | None:
+        """The body offset of ``index`` in a located block text."""
+        if not isinstance(text, _Located):
+            return None
+        line = bisect.bisect_right(text.line_offsets, index) - 1
+        body_line, column = text.origins[line]
+        return self.line_starts[body_line] + self._raw_column(body_line, column + index - text.line_offsets[line])
+
+    def mark(self, offset: int | None, raw: bool = False) -> str:
+        """A new marker number for the body offset ``offset``."""
+        self.markers.append(offset)
+        if raw:
+            self.raw_markers.add(len(self.markers) - 1)
+        return str(len(self.markers) - 1)
+
+    def mark_html(self, html: str, offset: int, count: int = 0) -> str:
+        """Raw HTML with a marker in each start tag (the first ``count`` if not 0), for the
+        tags to be found in the output."""
+        def marked(match: re.Match) -> str:
+            number = self.mark(self._advance(html, offset, match.start()), raw=True)
+            return f'{match.group(0)} {MARKER}="{number}"'
+        return re.sub(r"<[A-Za-z][\w:-]*", marked, html, count=count)
+
+    def _advance(self, html: str, offset: int | None, index: int) -> int | None:
+        # the stash holds the source text as the parser saw it: tabs expanded
+        if offset is None:
+            return None
+        if "\t" not in self.body[offset:offset + len(html) + 40]:
+            return offset + index
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        before = html[:index]
+        line += before.count("\n")
+        start = before.rfind("\n") + 1
+        column = self._expanded_column(line, offset - self.line_starts[line]) if start == 0 else 0
+        return self.line_starts[line] + self._raw_column(line, column + len(before) - start)
+
+    def _mark_block_html(self) -> None:
+        # HTML blocks were stashed before block parsing, in document order
+        stash = self.md.htmlStash.rawHtmlBlocks
+        expanded = "\n".join(self.lines)
+        position = 0
+        for index, html in enumerate(stash):
+            if not isinstance(html, str):
+                continue
+            found = expanded.find(html, position)
+            if found < 0:
+                continue      # produced by an extension (highlighted code), not written
+            position = found + len(html)
+            line = expanded.count("\n", 0, found)
+            column = found - (expanded.rfind("\n", 0, found) + 1)
+            offset = self.line_starts[line] + self._raw_column(line, column)
+            stash[index] = self.mark_html(html, offset)
+
+    def guess(self, tag: str, attrs: tuple, after: int) -> int:
+        """Where a tag from text the block parser rewrote most likely starts: the first
+        ``[`` or ``<tag`` before its URL, else the next ``<tag``, after the previous one."""
+        lowered = self.body.lower()
+        href = dict(attrs).get("href") if tag == "a" else None
+        found = self.body.find(href, after) if href else -1
+        if found >= 0:
+            start = max(self.body.rfind("\n", 0, found) + 1, after)
+            opening = max(self.body.rfind("[", start, found), lowered.rfind("<a", start, found))
+            return opening if opening >= 0 else found
+        found = lowered.find("<" + tag, after)
+        return found if found >= 0 else min(after, len(self.body))
+
+    def place(self, offset: int, body_line: int) -> tuple[int, int]:
+        """(line, column), both 1-based, of a body offset; the body starts at ``body_line``."""
+        line = bisect.bisect_right(self.line_starts, offset) - 1
+        return body_line + line, offset - self.line_starts[line] + 1
+
+
+class _TrackingInline(InlineProcessor):
+    """Python-Markdown's inline processor, also noting where each link and HTML tag starts."""
+
+    def __init__(self, md, locator: _SourceLocator):
+        super().__init__(md)
+        self.locator = locator
+        self.frames: list[_Frame] = []
+        self.lengths: dict[str, int] = {}   # placeholder -> length of the text it replaced
+        for pattern in md.inlinePatterns:
+            pattern.handleMatch = self._watch(pattern.handleMatch)
+
+    def run(self, tree, ancestors=None):
+        self.lengths = {}
+        return super().run(tree, ancestors)
+
+    def _watch(self, handle):
+        def handle_match(m, data):
+            result = handle(m, data)
+            if self.frames and result[1] is not None:
+                self.frames[-1].match = (data, result[1], result[2])
+            return result
+        return handle_match
+
+    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
+        if isinstance(data, _Located):
+            frame = _Frame(self, data, 0)
+        elif self.frames and self.frames[-1].match:
+            # the text of an element a pattern just made: a piece of the text it matched
+            parent = self.frames[-1]
+            outer, start, end = parent.match
+            found = outer.find(data, start, end)
+            frame = (_Frame(self, parent.located, parent.original(outer, found, None))
+                     if found >= 0 else _Frame(self, None, 0))
+        else:
+            frame = _Frame(self, None, 0)
+        self.frames.append(frame)
+        try:
+            return super()._InlineProcessor__handleInline(data, patternIndex)
+        finally:
+            self.frames.pop()
+
+    def _InlineProcessor__applyPattern(self, pattern, data, patternIndex, startIndex=0):
+        frame = self.frames[-1] if self.frames else _Frame(self, None, 0)
+        before = len(self.stashed_nodes)
+        new, matched, index = super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)
+        if len(self.stashed_nodes) == before:
+            return new, matched, index
+        key = "%04d" % (len(self.stashed_nodes) - 1)   # as InlineProcessor.__makePlaceholder
+        placeholder = util.INLINE_PLACEHOLDER % key
+        start = index - len(placeholder)
+        end = len(data) - len(new) + index
+        self.lengths[placeholder] = self._original_length(data[start:end])
+        node = self.stashed_nodes[key]
+        original = frame.original(data, start, patternIndex)
+        offset = self.locator.offset_in(frame.located, original) if frame.located is not None else None
+        frame.advance(start + len(placeholder), self.lengths[placeholder] - len(placeholder))
+        # offset None: a text the block parser rewrote; the reader guesses the place
+        if isinstance(node, Element) and node.tag == "a":
+            node.set(MARKER, self.locator.mark(offset))
+        elif isinstance(node, str) and (html := util.HTML_PLACEHOLDER_RE.fullmatch(node)):
+            stash = self.md.htmlStash.rawHtmlBlocks
+            key = int(html.group(1))
+            # one tag; anything after its start may be text the tag swallowed, already marked
+            stash[key] = self.locator.mark_html(stash[key], offset, count=1)
+        return new, matched, index
+
+    def _original_length(self, text: str) -> int:
+        length = len(text)
+        for match in util.INLINE_PLACEHOLDER_RE.finditer(text):
+            length += self.lengths.get(match.group(0), len(match.group(0))) - len(match.group(0))
+        return length
+
+
+class _Frame:
+    """One text the inline processor works on: its block text and where it starts in it."""
+
+    def __init__(self, inline: _TrackingInline, located: _Located | None, base: int):
+        self.inline, self.located, self.base = inline, located, base
+        self.match: tuple[str, int, int] | None = None
+        # each pattern scans left to right: remember how far, to stay linear on long texts
+        self.pattern: int | None = None
+        self.position = self.shift = 0
+
+    def original(self, data: str, index: int, pattern: int | None) -> int:
+        """Offset in the block text of ``index`` in ``data`` (placeholders undone)."""
+        if pattern is None or pattern != self.pattern or index < self.position:
+            self.pattern, self.position, self.shift = pattern, 0, 0
+        self.shift += self.inline._original_length(data[self.position:index]) - (index - self.position)
+        self.position = index
+        return self.base + index + self.shift
+
+    def advance(self, position: int, shift: int) -> None:
+        """Past a new placeholder ending at ``position`` that stands for ``shift`` more characters."""
+        if self.position <= position:
+            self.position, self.shift = position, self.shift + shift
+
+
+# ----------------------------------------------------------------------------
+# Reading the rendered HTML
+# ----------------------------------------------------------------------------
+
+class _HtmlReader(HTMLParser):
+    """Collects the marked links (with the text a reader sees) and raw tags of the output."""
+
+    def __init__(self, locator: _SourceLocator):
+        super().__init__(convert_charrefs=True)
+        self.locator = locator
+        self.open: list[list] = []     # [href, text parts, alt parts, offset, raw]
+        self.links: list[tuple] = []
+        self.tags: list[tuple] = []
+        self.last = 0                  # just after the last place seen: guesses go beyond it
+
+    @classmethod
+    def read(cls, html: str, locator: _SourceLocator) -> "_HtmlReader":
+        reader = cls(locator)
+        reader.feed(html)
+        reader.close()
+        return reader
+
+    def handle_starttag(self, tag, attrs):
+        marker = next((value for name, value in attrs if name == MARKER), None)
+        attrs = tuple((name, value) for name, value in attrs if name != MARKER)
+        known = marker is not None and marker.isdigit() and int(marker) < len(self.locator.markers)
+        offset = self.locator.markers[int(marker)] if known else None
+        if known and offset is None:
+            offset = self.locator.guess(tag, attrs, self.last)
+        if offset is not None:
+            self.last = offset + 1
+        raw = known and int(marker) in self.locator.raw_markers
+        if raw:
+            self.tags.append((tag, attrs, offset))
+        if tag == "img" and self.open:
+            alt = dict(attrs).get("alt") or ""
+            for link in self.open:
+                if link is not None:
+                    link[2].append(alt)
+        if tag == "a":
+            while self.open:    # as in HTML5: a link starting inside a link ends that link
+                self._finish(self.open.pop())
+        if tag == "a" and offset is not None and any(name == "href" for name, _ in attrs):
+            self.open.append([dict(attrs)["href"] or "", [], [], offset, raw])
+        elif tag == "a" and any(name == "href" for name, _ in attrs):
+            self.open.append(None)
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+        if tag == "a":
+            self.handle_endtag(tag)
+
+    def handle_data(self, data):
+        for link in self.open:
+            if link is not None:
+                link[1].append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.open:
+            self._finish(self.open.pop())
+
+    def close(self):
+        super().close()
+        while self.open:      # an <a> never closed runs to the end, as in a browser
+            self._finish(self.open.pop())
+
+    def _finish(self, link):
+        if link is not None:
+            href, text, alt, offset, raw = link
+            self.links.append((href, visible("".join(text)), " ".join(alt), offset, raw))

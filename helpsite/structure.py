@@ -1,0 +1,47 @@
+"""The shape of a page's Markdown: one H1, and no HTML that runs code or embeds other sites."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from helpsite import markdown, rules
+from helpsite.page import Page
+from helpsite.site import Site
+
+H1 = rules.define("h1", rules.ERROR, "A page needs exactly one H1 heading (# or setext).",
+                  ["structure"])
+UNSAFE_HTML = rules.define(
+    "unsafe-html", rules.ERROR,
+    "Raw <script>, <iframe>, <object> or <embed>, or an inline event handler (onclick=...).",
+    ["security"])
+
+
+@rules.page_check
+def structure_findings(page: Page, site: Site) -> Iterator:
+    if not page.readable:
+        return
+    document = markdown.page_document(page, site)
+    if document.failure:
+        yield rules.INTERNAL.at(page.display, page.body_line, 1, document.failure)
+        return
+    yield from h1_findings(page, document)
+    for tag in document.tags:
+        if tag.name in markdown.UNSAFE_TAGS:
+            yield UNSAFE_HTML.at(page.display, tag.line, tag.column,
+                                 f"<{tag.name}> runs code or embeds another site in the page: "
+                                 "remove it, or link to the content instead")
+        for name, _ in tag.attrs:
+            if name.startswith("on"):
+                yield UNSAFE_HTML.at(page.display, tag.line, tag.column,
+                                     f"<{tag.name} {name}=...> runs script: remove the attribute")
+
+
+def h1_findings(page: Page, document: markdown.Document) -> Iterator:
+    # the front matter title is not a heading: a reader of the page sees only the body's H1
+    if not document.h1_lines:
+        yield H1.at(page.display, 1, 1, "the page has no H1: start the body with '# Title'")
+    for line, column in document.h1_lines[1:]:
+        first = document.h1_lines[0][0]
+        yield H1.at(page.display, line, column,
+                    f"a second H1 (the first is on line {first}): a page has one H1; "
+                    "make this one '##'")

@@ -1,0 +1,200 @@
+"""The Markdown reading behind the link checks: positions, and agreement with the rendered HTML."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+from lxml import html as lxml_html
+
+from conftest import ROOT
+from helpsite import markdown
+from helpsite import page as pages
+from helpsite.site import load_site
+
+FIXTURES = ROOT / "tests" / "fixtures" / "links"
+# the shared folder next to the repository (or next to the folder of its worktrees)
+SHARED = next((folder / "shared" for folder in ROOT.parents if (folder / "shared").is_dir()),
+              ROOT.parent / "shared")
+CORPUS = SHARED / "corpus" / "sv-SE" / "AlchemyInsights"
+SITE = load_site(ROOT)
+
+
+def load(path: Path) -> pages.Page:
+    return pages.read(path, path.name)
+
+
+def document(name: str) -> markdown.Document:
+    page = load(FIXTURES / name)
+    return markdown.parse(page.body, page.body_line, SITE)
+
+
+def empty_links(doc: markdown.Document) -> list[tuple[int, int, str]]:
+    return [(link.line, link.column, link.href) for link in doc.links if not link.label]
+
+
+def rendered_empty_links(body: str) -> int:
+    """Empty <a href> elements in the HTML Python-Markdown renders for the site (no markers)."""
+    rendered = markdown.render(body, SITE)
+    if not rendered.strip():
+        return 0
+    tree = lxml_html.fromstring(f"<div>{rendered}</div>")
+    return sum(1 for a in tree.iter("a") if a.get("href") is not None
+               and not markdown.label_text(a.text_content())
+               and not markdown.label_text(" ".join(img.get("alt") or "" for img in a.iter("img"))))
+
+
+def test_every_empty_link_form_at_its_place():
+    assert empty_links(document("empty-forms.md")) == [
+        (7, 9, "https://example.com/inline"),
+        (8, 9, "https://example.com/spaces"),
+        (8, 54, "https://example.com/nbsp"),
+        (8, 102, "https://example.com/nbsp-char"),
+        (9, 12, "https://example.com/reference"),
+        (9, 24, "https://example.com/reference2"),
+        (10, 14, "https://example.com/markup"),
+        (10, 55, "https://example.com/underscores"),
+        (11, 20, "https://example.com/image"),
+        (12, 11, "https://example.com/raw"),
+        (12, 54, "https://example.com/raw-upper"),
+        (13, 6, "https://example.com/after-tab"),       # a tab is one column
+        (15, 11, "https://example.com/quote"),
+        (17, 9, "https://example.com/item"),
+        (18, 15, "https://example.com/nested"),
+        (22, 7, "https://example.com/cell"),
+        (25, 28, "https://example.com/md-in-html"),
+        (29, 1, "https://example.com/raw-block"),
+        (33, 16, "https://example.com/admonition"),
+        (36, 17, "https://example.com/details"),
+        (41, 4, "https://example.com/heading"),
+    ]
+
+
+def test_links_with_text_images_code_comments_and_escapes_are_not_empty():
+    doc = document("not-empty.md")
+    assert empty_links(doc) == []
+    assert [(link.line, link.column, link.label) for link in doc.links] == [
+        (7, 1, "Text"), (7, 35, "bold"), (7, 73, "Alt text"),
+        (8, 84, "https://example.com/autolink"), (10, 21, "Raw text")]
+
+
+def test_positions_count_tabs_as_one_column(tmp_path):
+    body = "# T\n\n- a\n\t- \t[](x) and [](y)\n\n\t[](z)\n"
+    assert empty_links(markdown.parse(body, 1, SITE)) == [(4, 5, "x"), (4, 15, "y"), (6, 2, "z")]
+
+
+@pytest.mark.parametrize("body, expected", [
+    # Python-Markdown cuts a comment off its line and rewrites the rest: the place is inferred
+    ("# T\n\n<!-- note -->See [](https://x) and &nbsp; [](https://y).\n",
+     [(3, 18, "https://x"), (3, 43, "https://y")]),
+    # a Microsoft Learn alert is a quote whose [!NOTE] is no link
+    ("# T\n\n> [!NOTE]\n> Read [](https://x) first.\n", [(4, 8, "https://x")]),
+    ("# T\n\nSee [](<https://x/a b> \"Title\").\n", [(3, 5, "https://x/a b")]),
+])
+def test_empty_links_in_other_surroundings(body, expected):
+    assert empty_links(markdown.parse(body, 1, SITE)) == expected
+
+
+def test_raw_tags_and_their_attributes_as_a_browser_reads_them():
+    doc = document("unsafe.md")
+    assert [(tag.name, tag.line, tag.column) for tag in doc.tags] == [
+        ("a", 8, 1), ("a", 8, 53), ("img", 9, 1), ("a", 9, 64),
+        ("script", 11, 1), ("iframe", 13, 1), ("object", 15, 1), ("embed", 16, 1)]
+    assert dict(doc.tags[1].attrs)["href"] == "javascript:alert(1)"
+
+
+@pytest.mark.parametrize("name, h1s", [
+    ("h1-none.md", []),
+    ("h1-one.md", [(7, 1)]),
+    ("h1-two.md", [(5, 1), (9, 1), (12, 1)]),
+])
+def test_h1_lines(name, h1s):
+    assert document(name).h1_lines == h1s
+    page = load(FIXTURES / name)
+    assert markdown.parse(page.body, page.body_line, SITE, full=True).h1_lines == h1s
+
+
+def test_a_body_without_candidates_skips_the_parser():
+    assert not markdown.needs_parsing("# Title\n\nText with [a link](https://example.com/).\n")
+    assert markdown.needs_parsing("# Title\n\nText with [](https://example.com/).\n")
+    assert not markdown.needs_parsing("# Title\n\n```\n# comment\n```\n")
+    assert markdown.needs_parsing("# Title\nText\n```\n# comment\n```\n")    # is it a fence?
+    assert markdown.needs_parsing("# Title\n\n- Item\n\n    ```\n    # comment\n    ```\n")
+    assert markdown.needs_parsing("# Title\n\n<a href='https://example.com/'></a>\n")
+
+
+# ----------------------------------------------------------------------------
+# Agreement with Python-Markdown's rendering, shortcut included
+# ----------------------------------------------------------------------------
+
+def agreement_files() -> list[Path]:
+    files = sorted(FIXTURES.rglob("*.md"))
+    if CORPUS.is_dir():
+        corpus = sorted(CORPUS.rglob("*.md"))
+        if not os.environ.get("HELPSITE_WHOLE_CORPUS"):
+            # every file with a lost link text, and every 20th of the others
+            corpus = [path for index, path in enumerate(corpus)
+                      if "](" in path.read_text(encoding="utf-8") and
+                      ("[](" in path.read_text(encoding="utf-8") or index % 20 == 0)]
+        files += corpus
+    return files
+
+
+def test_checked_empty_links_equal_the_rendered_ones():
+    files = agreement_files()
+    mismatches, total = [], 0
+    for path in files:
+        page = load(path)
+        checked = len(empty_links(markdown.parse(page.body, page.body_line, SITE)))
+        rendered = rendered_empty_links(page.body)
+        total += rendered
+        if checked != rendered:
+            mismatches.append((path.name, checked, rendered))
+    assert mismatches == []
+    assert total >= 18 + 6     # the fixtures' own, the credited corpus files' own
+
+
+def test_the_shortcut_loses_nothing():
+    for path in agreement_files():
+        page = load(path)
+        quick = markdown.parse(page.body, page.body_line, SITE)
+        full = markdown.parse(page.body, page.body_line, SITE, full=True)
+        assert empty_links(quick) == empty_links(full), path.name
+        assert quick.h1_lines == full.h1_lines, path.name
+
+
+# ----------------------------------------------------------------------------
+# Properties
+# ----------------------------------------------------------------------------
+
+ARTICLE_PAGE = load(ROOT / "docs" / "en" / "licenses" / "transfer-licenses-between-tenants.md")
+TEXT_LINES = [index for index, line in enumerate(ARTICLE_PAGE.body.split("\n")) if line.strip()]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(TEXT_LINES), st.sampled_from(["[](https://example.com/new)",
+                                                     "[ ][new]", '<a href="https://example.com/new"></a>']))
+def test_an_added_empty_link_is_found_where_it_was_added(index, link):
+    lines = ARTICLE_PAGE.body.split("\n")
+    column = len(lines[index]) + 2
+    lines[index] += " " + link
+    body = "\n".join(lines) + ("\n[new]: https://example.com/new\n" if "[new]" in link else "")
+    before = empty_links(markdown.parse(ARTICLE_PAGE.body, ARTICLE_PAGE.body_line, SITE))
+    after = empty_links(markdown.parse(body, ARTICLE_PAGE.body_line, SITE))
+    assert before == [] and [(line, col) for line, col, _ in after] == \
+        [(ARTICLE_PAGE.body_line + index, column)]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(list("[]()<>!*_`#=-> \t\n\\&;ax:/\"'") + [
+    "\u00a0", "href=", "<a ", "</a>", "```", "    ", "javascript:", "&nbsp;", "<div>", "> "]),
+    max_size=80).map("".join))
+def test_any_text_parses_and_points_inside_itself(body):
+    doc = markdown.parse(body, 3, SITE, full=True)
+    lines = body.split("\n")
+    for line, column in [(link.line, link.column) for link in doc.links] + \
+            [(tag.line, tag.column) for tag in doc.tags] + doc.h1_lines:
+        assert 3 <= line < 3 + len(lines)
+        assert 1 <= column <= len(lines[line - 3]) + 1
