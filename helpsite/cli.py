@@ -9,7 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from helpsite import checks, rules
+from helpsite import checks, linkcheck, rules
 from helpsite.findings import to_json
 from helpsite.site import load_site
 
@@ -34,6 +34,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=run_check)
+
+    links = commands.add_parser("linkcheck", help="check every link and anchor of the built site")
+    links.add_argument("site_dir", nargs="?", type=Path, metavar="SITE_DIR",
+                       help="the built site (default: the site_dir of mkdocs.yml, site/)")
+    links.add_argument("--check-extern", action="store_true",
+                       help="also check external links (needs internet; for a scheduled job)")
+    links.add_argument("--config", type=Path, help="LinkChecker settings (default: linkcheckerrc)")
+    links.add_argument("--format", choices=("text", "json"), default="text")
+    links.set_defaults(run=run_linkcheck)
     return parser
 
 
@@ -50,14 +59,30 @@ def run_check(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     findings = checks.check_paths(paths, site, args.locale)
-    if args.format == "json":
+    print_findings(findings, args.format)
+    if any(f.rule == rules.IO_ERROR.id for f in findings):
+        return EXIT_USAGE
+    return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
+
+
+def run_linkcheck(args: argparse.Namespace) -> int:
+    site = load_site(args.root)
+    try:
+        findings = linkcheck.check_site(site, args.site_dir or site.root / "site",
+                                        check_extern=args.check_extern, config=args.config)
+    except linkcheck.LinkcheckError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    print_findings(findings, args.format)
+    return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
+
+
+def print_findings(findings, format: str) -> None:
+    if format == "json":
         print(to_json(findings))
     else:
         for finding in findings:
             print(finding.as_text())
-    if any(f.rule == rules.IO_ERROR.id for f in findings):
-        return EXIT_USAGE
-    return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
 
 
 def main(argv: list[str] | None = None) -> int:
