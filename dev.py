@@ -2,6 +2,7 @@
 """The site's one entry point on a fresh machine: it sets itself up, then runs a task.
 
     python3 dev.py serve   build every locale, preview at http://127.0.0.1:8000/ with live reload
+                           (--locale nb: that locale alone, at the root: a faster loop)
     python3 dev.py test    run the whole test suite (installs the browser it needs)
     python3 dev.py build   the publishing build: mkdocs build --strict
 
@@ -37,7 +38,10 @@ def main(argv: list[str]) -> int:
 
 def serve(args: list[str]) -> int:
     # --livereload explicitly: with some click releases MkDocs 1.6.1's default is lost.
-    return run([BIN / "mkdocs", "serve", "--livereload", "--dev-addr", "127.0.0.1:8000", *args])
+    # --locale LOCALE is HELPSITE_LOCALE (mkdocs.yml's build_only_locale): one locale, at the root.
+    locale, args = _take_option(args, "--locale")
+    env = {"HELPSITE_LOCALE": locale} if locale else {}
+    return run([BIN / "mkdocs", "serve", "--livereload", "--dev-addr", "127.0.0.1:8000", *args], env)
 
 
 def test(args: list[str]) -> int:
@@ -98,8 +102,18 @@ def _checked(command: list, **kwargs) -> None:
         sys.exit(f"Set-up step failed ({result.returncode}): {' '.join(map(str, command))}")
 
 
-def run(command: list) -> int:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+# An option of ours among the ones passed through to MkDocs: (its value, the other arguments).
+def _take_option(args: list[str], name: str) -> tuple[str | None, list[str]]:
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            return args[i + 1], args[:i] + args[i + 2:]
+        if arg.startswith(name + "="):
+            return arg[len(name) + 1:], args[:i] + args[i + 1:]
+    return None, args
+
+
+def run(command: list, env: dict | None = None) -> int:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
     env.pop("VIRTUAL_ENV", None)
     try:
         return subprocess.call([str(c) for c in command], cwd=ROOT, env=env)

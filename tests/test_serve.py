@@ -1,15 +1,19 @@
-"""The README's preview command: serves on 127.0.0.1, rebuilds on edit, live-reloads the page."""
+"""The README's preview command: serves on 127.0.0.1, rebuilds on edit, live-reloads the page,
+logs the checks' findings while it keeps serving, and previews one locale alone."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 
 import pytest
 
 from conftest import ARTICLE, ROOT, build_env, copy_site, free_port
+from helpsite import checks
+from helpsite.site import load_site
 
 
 def fetch(url: str, timeout: float = 10) -> str:
@@ -31,14 +35,15 @@ def wait_for(predicate, timeout: float, step: float = 0.25):
 
 
 @pytest.fixture
-def preview(tmp_path):
-    """`python3 dev.py serve` (the README command) on a copy of the site, on a free port."""
+def preview(tmp_path, request):
+    """`python3 dev.py serve` (the README command) on a copy of the site, on a free port;
+    parametrize it indirectly with more dev.py serve arguments."""
     project = copy_site(tmp_path / "project")
     port = free_port()
     log = open(tmp_path / "serve.log", "w+")
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "dev.py"), "serve", "-f", str(project / "mkdocs.yml"),
-         "--dev-addr", f"127.0.0.1:{port}"],
+         "--dev-addr", f"127.0.0.1:{port}", *getattr(request, "param", ())],
         stdout=log, stderr=subprocess.STDOUT, env=build_env())
     base = f"http://127.0.0.1:{port}/"
     try:
@@ -70,3 +75,32 @@ def test_edit_is_served_and_live_reload_fires(preview):
     # The browser's long poll answers with a newer epoch: that is what reloads the open page.
     newer = int(fetch(f"{base}livereload/{epoch}/1", timeout=30))
     assert newer > epoch
+
+
+def test_findings_are_logged_while_the_preview_keeps_serving(preview):
+    project, base, log = preview
+    source = project / "docs" / "nb" / f"{ARTICLE}.md"
+    text = source.read_text(encoding="utf-8")
+    # A duplicate front-matter key (an error) and a visible edit, saved together.
+    source.write_text(text.replace("title: ", "title: Duplikat\ntitle: ", 1).replace(
+        "Ellers følger du disse trinnene:", "Ellers følger du disse nye trinnene:"), encoding="utf-8")
+    [finding] = checks.check_file(source, load_site(project))
+    expected = finding.as_log(f"nb/{ARTICLE}.md")
+    assert expected.startswith(f"nb/{ARTICLE}.md:3:1: yaml-invalid: duplicate key 'title'")
+    assert wait_for(lambda: expected in log.read_text(), timeout=60), log.read_text()
+    assert f"WARNING -  {expected}" in log.read_text()
+    # Still serving, the edit included.
+    assert wait_for(lambda: "nye trinnene" in fetch(f"{base}nb/{ARTICLE}/"), timeout=30), log.read_text()
+
+
+@pytest.mark.parametrize("preview", [("--locale", "nb")], indirect=True)
+def test_one_locale_preview_serves_that_locale_at_the_root(preview):
+    project, base, log = preview
+    assert '<html lang="nb"' in fetch(base)
+    assert "Overføre lisenser mellom tenanter" in fetch(f"{base}{ARTICLE}/")
+    with pytest.raises(urllib.error.HTTPError):
+        fetch(f"{base}de/")  # the other locales are not built
+    source = project / "docs" / "nb" / f"{ARTICLE}.md"
+    source.write_text(source.read_text(encoding="utf-8").replace(
+        "Ellers følger du disse trinnene:", "Ellers følger du disse raske trinnene:"), encoding="utf-8")
+    assert wait_for(lambda: "raske trinnene" in fetch(f"{base}{ARTICLE}/"), timeout=30), log.read_text()
