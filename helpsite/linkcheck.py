@@ -44,6 +44,9 @@ BROKEN_ANCHOR = rules.define(
     "broken-anchor", ERROR, "A link's #anchor is not an id of the page it leads to.", ["links", "site"])
 
 _ANCHOR_MISSING = re.compile(r"^Anchor `")
+# LinkChecker does not look at the links of a page whose robots meta says nofollow; that is
+# meant for search engines, not for the site's own check.
+_ROBOTS_META = re.compile(rb"""<meta\s[^>]*name=["']?robots["']?[^>]*>""", re.IGNORECASE)
 # Link destinations as a writer types them: [text](dest), [text]: dest, href="dest".
 _DESTINATION = re.compile(
     r"""\]\(\s*<?(?P<inline>[^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(?P<ref>\S+?)>?(?:\s|$)"""
@@ -322,7 +325,8 @@ def _handler(root: Path, mount: str, site_url: str):
 
 
 class _SiteHandler(BaseHTTPRequestHandler):
-    """Static files at ``mount``, site_url in HTML rewritten to this server, no request log."""
+    """Static files at ``mount``; in HTML, site_url becomes this server and robots meta is left
+    out. No request log."""
     protocol_version = "HTTP/1.1"      # keep-alive: LinkChecker's sessions reuse connections
     root: Path
     mount: str
@@ -357,7 +361,7 @@ class _SiteHandler(BaseHTTPRequestHandler):
         kind = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
         if kind in ("text/html", "application/xml", "text/xml"):
             local = f"http://{self.headers.get('Host', '127.0.0.1')}{self.mount}".encode()
-            body = body.replace(self.site_url, local)
+            body = _ROBOTS_META.sub(b"", body.replace(self.site_url, local))
         self.send_response(HTTPStatus.OK)
         self.send_header("Content-Type", kind + ("; charset=utf-8" if kind.startswith("text/") else ""))
         self.send_header("Content-Length", str(len(body)))

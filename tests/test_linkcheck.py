@@ -97,6 +97,14 @@ def test_external_links_are_checked_only_when_asked_and_never_on_allowed_hosts(t
     assert (allowed.returncode, allowed.stdout) == (0, "")
 
 
+def test_a_page_that_tells_robots_nofollow_still_has_its_links_checked(tmp_path):
+    project = copy_site(tmp_path / "project")
+    result = linkcheck_cli(project, FIXTURES / "nofollow-site")
+    assert (result.returncode, result.stdout) == (1, (
+        "docs/en/index.md:1:1: error broken-link: link to /lisenser/ is broken: 404 Not Found "
+        "(page /, HTML line 5: not written in the Markdown)\n"))
+
+
 def test_a_folder_that_is_not_a_built_site_is_a_usage_error(tmp_path):
     result = linkcheck_cli(ROOT, tmp_path)
     assert result.returncode == 2
