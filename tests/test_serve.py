@@ -3,6 +3,8 @@ logs the checks' findings while it keeps serving, and previews one locale alone.
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -44,17 +46,18 @@ def preview(tmp_path, request):
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "dev.py"), "serve", "-f", str(project / "mkdocs.yml"),
          "--dev-addr", f"127.0.0.1:{port}", *getattr(request, "param", ())],
-        stdout=log, stderr=subprocess.STDOUT, env=build_env())
+        stdout=log, stderr=subprocess.STDOUT, env=build_env(), start_new_session=True)
     base = f"http://127.0.0.1:{port}/"
     try:
         assert wait_for(lambda: fetch(base), timeout=120), (tmp_path / "serve.log").read_text()
         yield project, base, tmp_path / "serve.log"
     finally:
-        process.terminate()
+        # dev.py runs mkdocs as a child: stop its whole process group, not dev.py alone.
+        os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)
             process.wait()
         log.close()
 
