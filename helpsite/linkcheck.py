@@ -94,8 +94,7 @@ def check_site(site: Site, site_dir: Path, *, check_extern: bool = False,
     with serve(site_dir, site.site_url) as local:
         broken = run_linkchecker(local, page_urls(site_dir, local), config,
                                  check_extern=check_extern, skip_hosts=allowed)
-    return sorted({finding_for(site, local_to_site(b, local, site.site_url)) for b in broken},
-                  key=lambda f: (f.path, f.line, f.column, f.rule, f.message))
+    return sorted({finding_for(site, local_to_site(b, local, site.site_url)) for b in broken})
 
 
 def page_urls(site_dir: Path, base: str) -> list[str]:
@@ -135,16 +134,20 @@ def run_linkchecker(base: str, urls: list[str], config: Path, *, check_extern: b
                "--output", "csv", "--no-status"] + (["--check-extern"] if check_extern else [])
     for host in skip_hosts:
         command += ["--ignore-url", rf"^https?://([^/]*\.)?{re.escape(host)}(:\d+)?(/|$)"]
-    # English messages (the anchor warning is recognised by its text), CSV parts as parsed below.
+    # English messages (the anchor warning is recognised by its text); the local server is
+    # never reached through a proxy (a scheduled job may need one for the external links).
     env = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="C", LANG="C.UTF-8")
-    env.pop("http_proxy", None), env.pop("HTTP_PROXY", None)
-    env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"
+    no_proxy = ",".join(filter(None, [env.get("no_proxy") or env.get("NO_PROXY"), "127.0.0.1"]))
+    env["NO_PROXY"] = env["no_proxy"] = no_proxy
     result = subprocess.run(command, input="\n".join(urls), capture_output=True,
                             text=True, encoding="utf-8", env=env,
                             cwd=Path(config).parent)
     if result.returncode not in (0, 1):
         raise LinkcheckError(f"LinkChecker failed ({result.returncode}): {result.stderr.strip()}")
     return parse_csv(result.stdout)
+
+
+_CSV_COLUMNS = ("urlname", "parentname", "result", "warningstring", "valid", "url", "line", "column")
 
 
 def parse_csv(text: str) -> list[Broken]:
@@ -154,7 +157,12 @@ def parse_csv(text: str) -> list[Broken]:
     (LinkChecker leaves them out of a row when it does not know them).
     """
     found = []
-    for row in csv.DictReader(io.StringIO(text), delimiter=";"):
+    rows = csv.DictReader(io.StringIO(text), delimiter=";")
+    missing = set(_CSV_COLUMNS) - set(rows.fieldnames or _CSV_COLUMNS)
+    if missing:
+        raise LinkcheckError(f"LinkChecker's CSV output lacks {', '.join(sorted(missing))}: "
+                             f"keep [csv] parts of {CONFIG_FILE} as it is in the repository")
+    for row in rows:
         if not row.get("urlname"):
             continue
         valid = row["valid"] == "True"
@@ -199,9 +207,8 @@ def finding_for(site: Site, broken: Broken) -> Finding:
     place = link_in_source(source, broken.page, broken.url)
     message += f" (page {_shown(broken.page, mount)}"
     if source.fallback:
-        language = site.language(site.source_locale)
-        message += (f", no {source.locale} translation: the {language.name if language else ''}"
-                    f" source is shown")
+        language = getattr(site.language(site.source_locale), "name", site.source_locale)
+        message += f", no {source.locale} translation: the {language} source is shown"
     message += ")" if place else f", HTML line {broken.line}: not written in the Markdown)"
     line, column = place or (1, 1)
     return rule.at(site.display_path(source.path), line, column, message)
@@ -243,10 +250,10 @@ def link_in_source(source: Source, page_url: str, url: str) -> tuple[int, int] |
         return None
     is_index = PurePosixPath(source.page_path).name in _INDEX_NAMES
     source_dir_url = page_url if is_index else urllib.parse.urljoin(page_url, "../")
-    wanted = _normal(url)
+    wanted = urllib.parse.unquote(url)
     for match in _DESTINATION.finditer(text):
         group = next(name for name in ("inline", "ref", "href") if match.group(name))
-        if _normal(_built(match.group(group), page_url, source_dir_url)) == wanted:
+        if urllib.parse.unquote(_built(match.group(group), page_url, source_dir_url)) == wanted:
             start = match.start(group)
             line = text.count("\n", 0, start) + 1
             return line, start - (text.rfind("\n", 0, start) + 1) + 1
@@ -263,10 +270,6 @@ def _built(destination: str, page_url: str, source_dir_url: str) -> str:
     else:
         target = urllib.parse.urljoin(page_url, path)
     return target + hash_ + fragment
-
-
-def _normal(url: str) -> str:
-    return urllib.parse.unquote(url)
 
 
 def _mount_url(site_url: str) -> str:

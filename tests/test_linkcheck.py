@@ -165,3 +165,10 @@ def test_the_server_answers_site_url_in_html_with_its_own_address(built_site):
             page = response.read().decode("utf-8")
     assert f'rel="canonical" href="{base}nb/"' in page
     assert "127.0.0.1:8000" not in page
+
+
+def test_parse_csv_refuses_output_without_the_columns_it_needs():
+    with pytest.raises(linkcheck.LinkcheckError) as refused:
+        linkcheck.parse_csv("urlname;parentname;result;valid\n")
+    assert str(refused.value) == ("LinkChecker's CSV output lacks column, line, url, warningstring: "
+                                  "keep [csv] parts of linkcheckerrc as it is in the repository")

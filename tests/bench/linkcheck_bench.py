@@ -55,13 +55,23 @@ def relative(source: int, target: int) -> str:
     return os.path.relpath(path_of(target), Path(path_of(source)).parent.as_posix())
 
 
-def generate(project: Path, count: int, locales: list[str], seed: int = 7) -> None:
+def generate(project: Path, count: int, locales: list[str], seed: int = 7, prune: bool = False) -> None:
     if project.exists():
         shutil.rmtree(project)
     project.mkdir(parents=True)
     for name in SITE_FILES:
         source = ROOT / name
         (shutil.copytree if source.is_dir() else shutil.copy2)(source, project / name)
+    config = project / "mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    if prune:  # Material renders only the page's own section of the navigation (not expanded sections)
+        text = text.replace("    - navigation.sections\n", "    - navigation.prune\n")
+    # Only the generated locales are built (no English fallback copies for the others).
+    head, *entries = text.split("        - locale: ")
+    config.write_text(head + "".join(
+        "        - locale: " + (entry if entry.split("\n", 1)[0] in locales
+                                else entry.replace("build: true", "build: false", 1))
+        for entry in entries), encoding="utf-8")
     for locale in locales:
         rng = random.Random(f"{seed}-{locale}")
         docs = project / "docs" / locale
@@ -85,17 +95,19 @@ def main() -> int:
     parser.add_argument("--locales", default="en")
     parser.add_argument("--out", type=Path, default=ROOT / "bench-results" / "linkcheck")
     parser.add_argument("--config", type=Path, default=ROOT / "linkcheckerrc")
+    parser.add_argument("--prune", action="store_true",
+                        help="navigation.prune instead of .sections: each page carries only its part of the navigation")
     parser.add_argument("--reuse", action="store_true", help="reuse an earlier build of the same size")
     args = parser.parse_args()
     locales = args.locales.split(",")
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", HELPSITE_LOCALE="" if len(locales) > 1 else locales[0])
     results = []
     for count in args.sizes:
-        project = args.out / f"{count}x{len(locales)}"
+        project = args.out / f"{count}x{len(locales)}{'-pruned' if args.prune else ''}"
         site_dir = project / "site"
         build_seconds = None
         if not (args.reuse and (site_dir / "index.html").is_file()):
-            generate(project, count, locales)
+            generate(project, count, locales, prune=args.prune)
             build_seconds, built = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-f",
                                           str(project / "mkdocs.yml"), "-d", str(site_dir)], env=env)
             if built.returncode:
@@ -104,7 +116,7 @@ def main() -> int:
         pages = sum(1 for _ in site_dir.rglob("*.html"))
         seconds, checked = timed([sys.executable, "-m", "helpsite", "--root", str(project), "linkcheck",
                                   str(site_dir), "--config", str(args.config)], env=env)
-        result = {"articles": count, "locales": locales, "pages": pages, "build_s": build_seconds,
+        result = {"articles": count, "locales": locales, "prune": args.prune, "pages": pages, "build_s": build_seconds,
                   "linkcheck_s": round(seconds, 1), "pages_per_s": round(pages / seconds, 1),
                   "exit": checked.returncode, "findings": len(checked.stdout.splitlines()),
                   "html_mb": round(sum(p.stat().st_size for p in site_dir.rglob("*.html")) / 1e6, 1)}
