@@ -6,6 +6,7 @@ Exit status, as Ruff and flake8: 0 clean, 1 findings with an error, 2 usage or I
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -37,9 +38,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     links = commands.add_parser("linkcheck", help="check every link and anchor of the built site")
     links.add_argument("site_dir", nargs="?", type=Path, metavar="SITE_DIR",
-                       help="the built site (default: the site_dir of mkdocs.yml, site/)")
+                       help="the built site (default: site/ beside mkdocs.yml)")
     links.add_argument("--check-extern", action="store_true",
                        help="also check external links (needs internet; for a scheduled job)")
+    links.add_argument("--locale", default=os.environ.get("HELPSITE_LOCALE") or None,
+                       help="the site was built for this locale alone, at its root "
+                            "(default: $HELPSITE_LOCALE, as the build)")
     links.add_argument("--config", type=Path, help="LinkChecker settings (default: linkcheckerrc)")
     links.add_argument("--format", choices=("text", "json"), default="text")
     links.set_defaults(run=run_linkcheck)
@@ -54,9 +58,7 @@ def run_check(args: argparse.Namespace) -> int:
         for path in missing:
             print(f"{path}: no such file or folder", file=sys.stderr)
         return EXIT_USAGE
-    if args.locale and args.locale not in site.locales:
-        print(f"--locale {args.locale}: not one of the site's locales ({', '.join(site.locales)})",
-              file=sys.stderr)
+    if args.locale and not known_locale(site, args.locale):
         return EXIT_USAGE
     findings = checks.check_paths(paths, site, args.locale)
     print_findings(findings, args.format)
@@ -67,14 +69,24 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_linkcheck(args: argparse.Namespace) -> int:
     site = load_site(args.root)
+    if args.locale and not known_locale(site, args.locale):
+        return EXIT_USAGE
     try:
         findings = linkcheck.check_site(site, args.site_dir or site.root / "site",
-                                        check_extern=args.check_extern, config=args.config)
+                                        check_extern=args.check_extern, only_locale=args.locale,
+                                        config=args.config)
     except linkcheck.LinkcheckError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
     print_findings(findings, args.format)
     return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
+
+
+def known_locale(site, locale: str) -> bool:
+    if locale in site.locales:
+        return True
+    print(f"--locale {locale}: not one of the site's locales ({', '.join(site.locales)})", file=sys.stderr)
+    return False
 
 
 def print_findings(findings, format: str) -> None:

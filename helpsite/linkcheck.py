@@ -83,9 +83,12 @@ class Source:
 # The check
 # ----------------------------------------------------------------------------
 
-def check_site(site: Site, site_dir: Path, *, check_extern: bool = False,
+def check_site(site: Site, site_dir: Path, *, check_extern: bool = False, only_locale: str | None = None,
                config: Path | None = None, allow_file: Path | None = None) -> list[Finding]:
-    """Every broken link and anchor of the built ``site_dir``, as findings on the Markdown."""
+    """Every broken link and anchor of the built ``site_dir``, as findings on the Markdown.
+
+    ``only_locale``: the site was built for that locale alone, at the root (HELPSITE_LOCALE).
+    """
     site_dir = Path(site_dir)
     if not (site_dir / "index.html").is_file():
         raise LinkcheckError(f"{site_dir}: not a built site (no index.html); run `mkdocs build` first")
@@ -94,7 +97,8 @@ def check_site(site: Site, site_dir: Path, *, check_extern: bool = False,
     with serve(site_dir, site.site_url) as local:
         broken = run_linkchecker(local, page_urls(site_dir, local), config,
                                  check_extern=check_extern, skip_hosts=allowed)
-    return sorted({finding_for(site, local_to_site(b, local, site.site_url)) for b in broken})
+    return sorted({finding_for(site, local_to_site(b, local, site.site_url), only_locale)
+                   for b in broken})
 
 
 def page_urls(site_dir: Path, base: str) -> list[str]:
@@ -188,11 +192,11 @@ def _int(text: str) -> int:
 # Back to the source
 # ----------------------------------------------------------------------------
 
-def finding_for(site: Site, broken: Broken) -> Finding:
+def finding_for(site: Site, broken: Broken, only_locale: str | None = None) -> Finding:
     """The finding a writer acts on: the Markdown file, and the line of the link in it."""
     mount = _mount_url(site.site_url)
     relative = broken.page[len(mount):] if broken.page.startswith(mount) else None
-    source = source_for(site, relative) if relative is not None else None
+    source = source_for(site, relative, only_locale) if relative is not None else None
     target = _shown(broken.url, mount)
     if broken.anchor:
         anchor = urllib.parse.unquote(urllib.parse.urlsplit(broken.url).fragment)
@@ -214,13 +218,14 @@ def finding_for(site: Site, broken: Broken) -> Finding:
     return rule.at(site.display_path(source.path), line, column, message)
 
 
-def source_for(site: Site, relative_url: str) -> Source | None:
-    """The Markdown file behind a page URL relative to the site root (``nb/licenses/x/``)."""
+def source_for(site: Site, relative_url: str, only_locale: str | None = None) -> Source | None:
+    """The Markdown file behind a page URL relative to the site root (``nb/licenses/x/``);
+    with ``only_locale``, every page is of that locale and there are no locale folders."""
     path = urllib.parse.unquote(relative_url.split("#")[0].split("?")[0])
     first, _, rest = path.partition("/")
     locale = first if first in site.translation_locales and (rest or path.endswith("/")) else None
-    if locale is None:
-        locale, rest = site.source_locale, path
+    if only_locale or locale is None:
+        locale, rest = only_locale or site.source_locale, path
     for page_path in _page_paths(rest):
         if site.file_for(locale, page_path).is_file():
             return Source(site.file_for(locale, page_path), locale, page_path, False)

@@ -29,21 +29,40 @@ def linkcheck_cli(project: Path, site_dir: Path, *args: str, **env: str) -> subp
         capture_output=True, text=True, env=build_env(**env), timeout=300)
 
 
-@pytest.fixture(scope="module")
-def broken_site(tmp_path_factory):
-    """A copy of the site, published under a path of another host, with the Norwegian article
-    given a broken link and a broken anchor, and an English page no locale has translated."""
-    project = copy_site(tmp_path_factory.mktemp("broken") / "project")
+def broken_project(folder: Path) -> tuple[Path, str]:
+    """A copy of the site with the Norwegian article given a broken link and a broken anchor,
+    and an English page no locale has translated: (project, the article's original text)."""
+    project = copy_site(folder / "project")
     article = project / NB_ARTICLE
     original = article.read_text(encoding="utf-8")
     article.write_text(original + (FIXTURES / "broken-links.md").read_text(encoding="utf-8"),
                        encoding="utf-8")
     shutil.copy(FIXTURES / "english-only.md", project / "docs" / "en" / "english-only.md")
-    site_dir = project / "site"
-    built = mkdocs_build(project, site_dir, env=build_env(HELPSITE_SITE_URL=SITE_URL))
+    return project, original
+
+
+@pytest.fixture(scope="module")
+def broken_site(tmp_path_factory):
+    """The broken copy published under a path of another host, link-checked."""
+    project, original = broken_project(tmp_path_factory.mktemp("broken"))
+    built = mkdocs_build(project, project / "site", env=build_env(HELPSITE_SITE_URL=SITE_URL))
     assert built.returncode == 0, built.stderr
-    result = linkcheck_cli(project, site_dir, "--format", "json", HELPSITE_SITE_URL=SITE_URL)
+    result = linkcheck_cli(project, project / "site", "--format", "json", HELPSITE_SITE_URL=SITE_URL)
     return original, result
+
+
+def broken_findings(original: str, page: str, home: str, folder: str) -> list[dict]:
+    """The two findings on the Norwegian article, for the article's and home page's URLs."""
+    added = (FIXTURES / "broken-links.md").read_text(encoding="utf-8").splitlines()
+    line = len(original.splitlines()) + len(added)
+    return [
+        {"path": NB_ARTICLE, "line": line, "column": added[-1].index("../index.md#") + 1,
+         "rule": "broken-anchor", "severity": "error",
+         "message": f"anchor #finnes-ikke is not on {home} (page {page})"},
+        {"path": NB_ARTICLE, "line": line, "column": added[-1].index("../finnes-ikke/") + 1,
+         "rule": "broken-link", "severity": "error",
+         "message": f"link to {folder}finnes-ikke/ is broken: 404 Not Found (page {page})"},
+    ]
 
 
 def test_the_real_site_has_no_broken_link_or_anchor(built_site, capsys):
@@ -55,17 +74,16 @@ def test_broken_link_and_anchor_are_both_named_on_the_norwegian_markdown(broken_
     original, result = broken_site
     assert result.returncode == 1, result.stderr
     findings = [f for f in json.loads(result.stdout) if f["path"] == NB_ARTICLE]
-    added = (FIXTURES / "broken-links.md").read_text(encoding="utf-8").splitlines()
-    line = len(original.splitlines()) + len(added)
-    page = f"/m365/nb/{ARTICLE}/"
-    assert findings == [
-        {"path": NB_ARTICLE, "line": line, "column": added[-1].index("../index.md#") + 1,
-         "rule": "broken-anchor", "severity": "error",
-         "message": f"anchor #finnes-ikke is not on /m365/nb/ (page {page})"},
-        {"path": NB_ARTICLE, "line": line, "column": added[-1].index("../finnes-ikke/") + 1,
-         "rule": "broken-link", "severity": "error",
-         "message": f"link to /m365/nb/licenses/finnes-ikke/ is broken: 404 Not Found (page {page})"},
-    ]
+    assert findings == broken_findings(original, f"/m365/nb/{ARTICLE}/", "/m365/nb/", "/m365/nb/licenses/")
+
+
+def test_a_one_locale_build_is_mapped_to_that_locale(tmp_path):
+    project, original = broken_project(tmp_path)
+    built = mkdocs_build(project, project / "site", env=build_env(HELPSITE_LOCALE="nb"))
+    assert built.returncode == 0, built.stderr
+    result = linkcheck_cli(project, project / "site", "--format", "json", HELPSITE_LOCALE="nb")
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout) == broken_findings(original, f"/{ARTICLE}/", "/", "/licenses/")
 
 
 def test_a_fallback_page_names_the_english_source_in_every_locale(broken_site):
