@@ -146,7 +146,8 @@ def run_linkchecker(base: str, urls: list[str], config: Path, *, check_extern: b
     result = subprocess.run(command, input="\n".join(urls), capture_output=True,
                             text=True, encoding="utf-8", env=env,
                             cwd=Path(config).parent)
-    if result.returncode not in (0, 1):
+    # Exit 1 is "broken links found", but also Python's for a missing module: no CSV header then.
+    if result.returncode not in (0, 1) or not result.stdout.strip():
         raise LinkcheckError(f"LinkChecker failed ({result.returncode}): {result.stderr.strip()}")
     return parse_csv(result.stdout)
 
@@ -162,7 +163,7 @@ def parse_csv(text: str) -> list[Broken]:
     """
     found = []
     rows = csv.DictReader(io.StringIO(text), delimiter=";")
-    missing = set(_CSV_COLUMNS) - set(rows.fieldnames or _CSV_COLUMNS)
+    missing = set(_CSV_COLUMNS) - set(rows.fieldnames or ())
     if missing:
         raise LinkcheckError(f"LinkChecker's CSV output lacks {', '.join(sorted(missing))}: "
                              f"keep [csv] parts of {CONFIG_FILE} as it is in the repository")

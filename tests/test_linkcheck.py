@@ -190,3 +190,11 @@ def test_parse_csv_refuses_output_without_the_columns_it_needs():
         linkcheck.parse_csv("urlname;parentname;result;valid\n")
     assert str(refused.value) == ("LinkChecker's CSV output lacks column, line, url, warningstring: "
                                   "keep [csv] parts of linkcheckerrc as it is in the repository")
+
+
+def test_linkchecker_that_cannot_run_is_an_error_not_a_pass(tmp_path):
+    config = tmp_path / "linkcheckerrc"
+    config.write_text("[checking]\nthreads=not-a-number\n", encoding="utf-8")
+    with pytest.raises(linkcheck.LinkcheckError) as failed:
+        linkcheck.run_linkchecker("http://127.0.0.1:9/", ["http://127.0.0.1:9/"], config)
+    assert str(failed.value).startswith("LinkChecker failed (")
