@@ -12,6 +12,7 @@ it is redone only when requirements.txt or pyproject.toml change. Needs only Pyt
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import os
 import shutil
@@ -39,9 +40,11 @@ def main(argv: list[str]) -> int:
 def serve(args: list[str]) -> int:
     # --livereload explicitly: with some click releases MkDocs 1.6.1's default is lost.
     # --locale LOCALE is HELPSITE_LOCALE (mkdocs.yml's build_only_locale): one locale, at the root.
-    locale, args = _take_option(args, "--locale")
-    env = {"HELPSITE_LOCALE": locale} if locale else {}
-    return run([BIN / "mkdocs", "serve", "--livereload", "--dev-addr", "127.0.0.1:8000", *args], env)
+    parser = argparse.ArgumentParser(prog="dev.py serve", add_help=False)
+    parser.add_argument("--locale")
+    known, rest = parser.parse_known_args(args)
+    env = {"HELPSITE_LOCALE": known.locale} if known.locale else {}
+    return run([BIN / "mkdocs", "serve", "--livereload", "--dev-addr", "127.0.0.1:8000", *rest], env)
 
 
 def test(args: list[str]) -> int:
@@ -100,16 +103,6 @@ def _checked(command: list, **kwargs) -> None:
     result = subprocess.run([str(c) for c in command], **kwargs)
     if result.returncode:
         sys.exit(f"Set-up step failed ({result.returncode}): {' '.join(map(str, command))}")
-
-
-# An option of ours among the ones passed through to MkDocs: (its value, the other arguments).
-def _take_option(args: list[str], name: str) -> tuple[str | None, list[str]]:
-    for i, arg in enumerate(args):
-        if arg == name and i + 1 < len(args):
-            return args[i + 1], args[:i] + args[i + 2:]
-        if arg.startswith(name + "="):
-            return arg[len(name) + 1:], args[:i] + args[i + 1:]
-    return None, args
 
 
 def run(command: list, env: dict | None = None) -> int:
