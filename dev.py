@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """The site's one entry point on a fresh machine: it sets itself up, then runs a task.
 
-    python3 dev.py serve [--port N]   build every locale, preview at http://127.0.0.1:8000/
-                           with live reload (loopback only)
+    python3 dev.py serve   build every locale, preview at http://127.0.0.1:8000/ with live reload
+                           (loopback only; --port N: another port; --locale nb: that locale
+                           alone, at the root: a faster loop)
     python3 dev.py test    run the whole test suite (installs the browser it needs)
     python3 dev.py build   the publishing build: mkdocs build --strict
     python3 dev.py publish [--to DIR]   check and build into a temporary folder, then swap it
@@ -44,11 +45,15 @@ def main(argv: list[str]) -> int:
 def serve(args: list[str]) -> int:
     # --livereload explicitly: with some click releases MkDocs 1.6.1's default is lost.
     # Loopback only; --port picks another port; --dev-addr 0.0.0.0:8000 (the last one given
-    # wins) exposes the preview to the network, deliberately.
+    # wins) exposes the preview to the network, deliberately. --locale LOCALE is
+    # HELPSITE_LOCALE (mkdocs.yml's build_only_locale): one locale, at the root.
     parser = argparse.ArgumentParser(prog="dev.py serve", add_help=False)
     parser.add_argument("--port", default="8000")
+    parser.add_argument("--locale")
     known, rest = parser.parse_known_args(args)
-    return run([BIN / "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{known.port}", *rest])
+    env = {"HELPSITE_LOCALE": known.locale} if known.locale else {}
+    return run([BIN / "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{known.port}", *rest],
+               env)
 
 
 def test(args: list[str]) -> int:
@@ -178,8 +183,8 @@ def _checked(command: list, **kwargs) -> None:
         sys.exit(f"Set-up step failed ({result.returncode}): {' '.join(map(str, command))}")
 
 
-def run(command: list, reproducible: bool = False) -> int:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+def run(command: list, env: dict | None = None, reproducible: bool = False) -> int:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
     if reproducible:
         env["SOURCE_DATE_EPOCH"] = source_date_epoch()
     env.pop("VIRTUAL_ENV", None)

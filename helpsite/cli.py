@@ -6,10 +6,11 @@ Exit status, as Ruff and flake8: 0 clean, 1 findings with an error, 2 usage or I
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from helpsite import checks, l10n, links, rules
+from helpsite import checks, l10n, linkcheck, links, rules
 from helpsite.findings import to_json
 from helpsite.site import load_site
 
@@ -30,7 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     check = commands.add_parser("check", help="check pages: metadata, links, structure")
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                       help="files or folders (default: the site's docs folder)")
+                            help="files or folders (default: the site's docs folder)")
     check.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.set_defaults(run=run_check)
@@ -44,9 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     stamp = commands.add_parser("stamp", help="record that translations are current with their source")
     stamp.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                       help="translation files or folders (docs/<locale>/...)")
+                            help="translation files or folders (docs/<locale>/...)")
     stamp.add_argument("--commit", metavar="SHA",
-                       help="the source commit to record (default: the source file's last commit)")
+                            help="the source commit to record (default: the source file's last commit)")
     stamp.set_defaults(run=run_stamp)
 
     schema_doc = commands.add_parser("schema-doc", help="print the writers' page about page metadata "
@@ -59,6 +60,18 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument("--write", action="store_true", help="change the files (default: show a diff)")
     fix.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
     fix.set_defaults(run=run_fix)
+
+    site_links = commands.add_parser("linkcheck", help="check every link and anchor of the built site")
+    site_links.add_argument("site_dir", nargs="?", type=Path, metavar="SITE_DIR",
+                            help="the built site (default: site/ beside mkdocs.yml)")
+    site_links.add_argument("--check-extern", action="store_true",
+                            help="also check external links (needs internet; for a scheduled job)")
+    site_links.add_argument("--locale", default=os.environ.get("HELPSITE_LOCALE") or None,
+                            help="the site was built for this locale alone, at its root "
+                                 "(default: $HELPSITE_LOCALE, as the build)")
+    site_links.add_argument("--config", type=Path, help="LinkChecker settings (default: linkcheckerrc)")
+    site_links.add_argument("--format", choices=("text", "json"), default="text")
+    site_links.set_defaults(run=run_linkcheck)
     return parser
 
 
@@ -67,19 +80,43 @@ def run_check(args: argparse.Namespace) -> int:
     paths = args.paths or [site.docs_dir]
     if _missing(paths):
         return EXIT_USAGE
-    if args.locale and args.locale not in site.locales:
-        print(f"--locale {args.locale}: not one of the site's locales ({', '.join(site.locales)})",
-              file=sys.stderr)
+    if args.locale and not known_locale(site, args.locale):
         return EXIT_USAGE
     findings = checks.check_paths(paths, site, args.locale)
-    if args.format == "json":
+    print_findings(findings, args.format)
+    if any(f.rule == rules.IO_ERROR.id for f in findings):
+        return EXIT_USAGE
+    return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
+
+
+def run_linkcheck(args: argparse.Namespace) -> int:
+    site = load_site(args.root)
+    if args.locale and not known_locale(site, args.locale):
+        return EXIT_USAGE
+    try:
+        findings = linkcheck.check_site(site, args.site_dir or site.root / "site",
+                                        check_extern=args.check_extern, only_locale=args.locale,
+                                        config=args.config)
+    except linkcheck.LinkcheckError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    print_findings(findings, args.format)
+    return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
+
+
+def known_locale(site, locale: str) -> bool:
+    if locale in site.locales:
+        return True
+    print(f"--locale {locale}: not one of the site's locales ({', '.join(site.locales)})", file=sys.stderr)
+    return False
+
+
+def print_findings(findings, format: str) -> None:
+    if format == "json":
         print(to_json(findings))
     else:
         for finding in findings:
             print(finding.as_text())
-    if any(f.rule == rules.IO_ERROR.id for f in findings):
-        return EXIT_USAGE
-    return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
 
 
 def run_l10n(args: argparse.Namespace) -> int:
