@@ -53,7 +53,7 @@ def serve(args: list[str]) -> int:
     known, rest = parser.parse_known_args(args)
     env = {"HELPSITE_LOCALE": known.locale} if known.locale else {}
     return run([BIN / "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{known.port}", *rest],
-               env)
+               env, replace=True)
 
 
 def test(args: list[str]) -> int:
@@ -183,11 +183,17 @@ def _checked(command: list, **kwargs) -> None:
         sys.exit(f"Set-up step failed ({result.returncode}): {' '.join(map(str, command))}")
 
 
-def run(command: list, env: dict | None = None, reproducible: bool = False) -> int:
+def run(command: list, env: dict | None = None, reproducible: bool = False,
+        replace: bool = False) -> int:
+    """Run a command in the environment; ``replace``: become it, so that a signal meant for
+    this process (a test stopping the preview, Ctrl-C) reaches it and leaves nothing behind."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
     if reproducible:
         env["SOURCE_DATE_EPOCH"] = source_date_epoch()
     env.pop("VIRTUAL_ENV", None)
+    if replace and os.name == "posix":
+        os.chdir(ROOT)
+        os.execve(str(command[0]), [str(c) for c in command], env)
     try:
         return subprocess.call([str(c) for c in command], cwd=ROOT, env=env)
     except KeyboardInterrupt:
