@@ -3,14 +3,16 @@ finding points at a place that exists in the file."""
 
 from __future__ import annotations
 
+import re
 import string
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
-from helpsite import checks
+from conftest import ROOT, copy_site
+from helpsite import checks, links
 from helpsite import page as pages
 from helpsite.site import load_site
 
@@ -90,3 +92,64 @@ def test_safe_front_matter_loads_as_written(metadata):
     if "\x00" not in front and "\ufeff" not in front:
         assert page.meta_ok, findings
         assert page.meta == yaml.safe_load(front)
+
+
+# ----------------------------------------------------------------------------
+# Empty links and their repair, on the real Norwegian article
+# ----------------------------------------------------------------------------
+
+ARTICLE_NB = ROOT / "docs" / "nb" / "licenses" / "transfer-licenses-between-tenants.md"
+WORDS = st.lists(st.sampled_from(["lisens", "tenant", "abonnement", "kjøpe", "ø", "日本", "ok"]),
+                 min_size=0, max_size=5).map(" ".join)
+SLUGS = st.text(string.ascii_lowercase + string.digits + "-/", min_size=1, max_size=20)
+
+
+def empty_links(data: bytes) -> list:
+    return [f for f in check_bytes(data)[1] if f.rule == "empty-link"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data(), WORDS, SLUGS)
+def test_an_added_empty_link_is_one_more_finding_at_its_place(data, before, slug):
+    text = ARTICLE_NB.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    body_start = lines.index("---", 1) + 2
+    # a new paragraph before any blank line of the body (or at its end)
+    blanks = [i for i in range(body_start, len(lines)) if lines[i] == ""]
+    at = data.draw(st.sampled_from(blanks))
+    prefix = f"{before} " if before else ""
+    inserted = lines[:at] + ["", f"{prefix}[](https://example.com/{slug})", ""] + lines[at:]
+    found = empty_links("\n".join(inserted).encode())
+    assert len(found) == len(empty_links(text.encode())) + 1
+    assert (at + 2, len(prefix) + 1) in {(f.line, f.column) for f in found}
+
+
+@pytest.fixture(scope="module")
+def nb_site(tmp_path_factory):
+    """A copy of the site whose Norwegian article the property empties and repairs."""
+    return load_site(copy_site(tmp_path_factory.mktemp("properties") / "project"))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.sets(st.integers(min_value=0, max_value=7)), st.booleans())
+def test_fix_write_is_idempotent(nb_site, emptied, crlf):
+    page = nb_site.docs_dir / "nb" / "licenses" / "transfer-licenses-between-tenants.md"
+    text = ARTICLE_NB.read_text(encoding="utf-8")
+    # empty the chosen links: [text](url) -> [](url)
+    parts = re.split(r"(\[[^\]\n]+\]\(https://)", text)
+    links_seen = 0
+    for index, part in enumerate(parts):
+        if part.startswith("[") and part.endswith("](https://"):
+            if links_seen in emptied:
+                parts[index] = "[](https://"
+            links_seen += 1
+    data = "".join(parts)
+    page.write_bytes(data.replace("\n", "\r\n").encode() if crlf else data.encode())
+    first = links.repair_file(page, nb_site)
+    if first.changed:
+        links.write_repair(first)
+    after_one = page.read_bytes()
+    second = links.repair_file(page, nb_site)
+    assert not second.changed
+    assert page.read_bytes() == after_one
+    assert empty_links(after_one) == []
