@@ -75,6 +75,8 @@ def publish(args: list[str]) -> int:
             ("page checks", [BIN / "python", "-m", "helpsite", "--root", config.parent, "check"]),
             ("strict build", [BIN / "mkdocs", "build", "--strict", "-f", config,
                               "-d", staging / "site", *rest]),
+            ("link check", [BIN / "python", "-m", "helpsite", "--root", config.parent,
+                            "linkcheck", staging / "site"]),
         ]
         for name, command in gates:
             if run(command, reproducible=True):

@@ -14,7 +14,7 @@ from lxml import html as lxml_html
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
-SITE_FILES = ("mkdocs.yml", "docs", "overrides", "hooks")
+SITE_FILES = ("mkdocs.yml", "docs", "overrides", "hooks", "linkcheckerrc", "linkcheck-allow.txt")
 LOCALES = ("en", "nb", "da", "sv", "fi", "de", "ja", "ar")
 ARTICLE = "licenses/transfer-licenses-between-tenants"
 # The shared folder is beside the repository, or beside the folder of the worktrees.

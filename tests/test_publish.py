@@ -74,6 +74,7 @@ def test_publish_replaces_the_folder_with_the_new_build(published, tmp_path):
 @pytest.mark.parametrize("breakage, gate", [
     ("page", "page checks"),     # a finding: stopped before building
     ("template", "strict build"),  # only MkDocs sees it: stopped by the build
+    ("link", "link check"),      # builds, but a link leads nowhere: stopped by the link check
 ])
 def test_failed_publish_leaves_the_previous_site_untouched(published, tmp_path, breakage, gate):
     before = snapshot(published)
@@ -82,6 +83,10 @@ def test_failed_publish_leaves_the_previous_site_untouched(published, tmp_path, 
         page = project / "docs" / "nb" / f"{ARTICLE}.md"
         page.write_text(page.read_text(encoding="utf-8").replace(
             "ms.date: 08/13/2021\n", "ms.date: 08/13/2021\nms.date: 08/14/2021\n"), encoding="utf-8")
+    elif breakage == "link":
+        page = project / "docs" / "nb" / f"{ARTICLE}.md"
+        page.write_text(page.read_text(encoding="utf-8") + "\nSe også [en side som ikke finnes](../finnes-ikke/).\n",
+                        encoding="utf-8")
     else:
         # a template error: MkDocs stops halfway, after writing part of the site
         (project / "overrides" / "main.html").write_text(
