@@ -62,12 +62,16 @@ def test(args: list[str]) -> int:
 
 
 def build(args: list[str]) -> int:
+    if _quiet(args, "build"):
+        return 2
     return run([BIN / "mkdocs", "build", "--strict", *args], reproducible=True)
 
 
 def publish(args: list[str]) -> int:
     """Every gate must pass on a fresh build before the published folder is replaced."""
     target, config, rest = _publish_args(args)
+    if _quiet(rest, "publish"):
+        return 2
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
@@ -95,6 +99,15 @@ TASKS = {"serve": serve, "test": test, "build": build, "publish": publish}
 # ----------------------------------------------------------------------------
 # Publishing
 # ----------------------------------------------------------------------------
+
+def _quiet(args: list[str], task: str) -> bool:
+    """MkDocs counts warnings for --strict only when they are logged: -q lets them all pass."""
+    if {"-q", "--quiet"} & set(args):
+        print(f"{task}: -q/--quiet would hide the warnings --strict fails on; leave it out",
+              file=sys.stderr)
+        return True
+    return False
+
 
 def _publish_args(args: list[str]) -> tuple[Path, Path, list[str]]:
     parser = argparse.ArgumentParser(prog="dev.py publish")

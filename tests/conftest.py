@@ -40,10 +40,11 @@ def copy_site(target: Path) -> Path:
     return target
 
 
-def mkdocs_build(project: Path, site_dir: Path, *args: str, env: dict | None = None
-                 ) -> subprocess.CompletedProcess:
+def mkdocs_build(project: Path, site_dir: Path, *args: str, env: dict | None = None,
+                 strict: bool = True) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [*MKDOCS, "build", "--strict", "-f", str(project / "mkdocs.yml"), "-d", str(site_dir), *args],
+        [*MKDOCS, "build", *(["--strict"] if strict else []), "-f", str(project / "mkdocs.yml"),
+         "-d", str(site_dir), *args],
         capture_output=True, text=True, env=env or build_env(), timeout=600)
 
 

@@ -29,10 +29,10 @@ def snapshot(folder: Path) -> dict[str, str]:
 
 
 def test_two_builds_a_second_apart_are_byte_identical(tmp_path):
-    first = dev("build", "-q", "-d", str(tmp_path / "first"))
+    first = dev("build", "-d", str(tmp_path / "first"))
     assert first.returncode == 0, first.stderr
     time.sleep(1)
-    second = dev("build", "-q", "-d", str(tmp_path / "second"))
+    second = dev("build", "-d", str(tmp_path / "second"))
     assert second.returncode == 0, second.stderr
     a, b = snapshot(tmp_path / "first"), snapshot(tmp_path / "second")
     assert "sitemap.xml.gz" in a and "search/search_index.json" in a
@@ -40,7 +40,7 @@ def test_two_builds_a_second_apart_are_byte_identical(tmp_path):
 
 
 def test_sitemap_dates_come_from_the_last_commit(tmp_path):
-    result = dev("build", "-q", "-d", str(tmp_path / "site"))
+    result = dev("build", "-d", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
     stamp = int(subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
                                capture_output=True, text=True, check=True).stdout)
@@ -53,7 +53,7 @@ def test_sitemap_dates_come_from_the_last_commit(tmp_path):
 def published(tmp_path):
     """The nb locale published once into tmp/public."""
     target = tmp_path / "public"
-    result = dev("publish", "--to", str(target), "-q", HELPSITE_LOCALE="nb")
+    result = dev("publish", "--to", str(target), HELPSITE_LOCALE="nb")
     assert result.returncode == 0, result.stderr
     assert (target / ARTICLE / "index.html").is_file()
     return target
@@ -64,7 +64,7 @@ def test_publish_replaces_the_folder_with_the_new_build(published, tmp_path):
     page = project / "docs" / "nb" / f"{ARTICLE}.md"
     page.write_text(page.read_text(encoding="utf-8").replace(
         "Ellers følger du disse trinnene:", "Ellers følger du disse nye trinnene:"), encoding="utf-8")
-    result = dev("publish", "--to", str(published), "-f", str(project / "mkdocs.yml"), "-q",
+    result = dev("publish", "--to", str(published), "-f", str(project / "mkdocs.yml"),
                  HELPSITE_LOCALE="nb")
     assert result.returncode == 0, result.stderr
     assert "disse nye trinnene" in (published / ARTICLE / "index.html").read_text(encoding="utf-8")
@@ -85,19 +85,29 @@ def test_failed_publish_leaves_the_previous_site_untouched(published, tmp_path, 
             "ms.date: 08/13/2021\n", "ms.date: 08/13/2021\nms.date: 08/14/2021\n"), encoding="utf-8")
     elif breakage == "link":
         page = project / "docs" / "nb" / f"{ARTICLE}.md"
-        page.write_text(page.read_text(encoding="utf-8") + "\nSe også [en side som ikke finnes](../finnes-ikke/).\n",
+        # an absolute path: MkDocs leaves those to the link check
+        page.write_text(page.read_text(encoding="utf-8") + "\nSe også [en side som ikke finnes](/finnes-ikke/).\n",
                         encoding="utf-8")
     else:
         # a template error: MkDocs stops halfway, after writing part of the site
         (project / "overrides" / "main.html").write_text(
             '{% extends "base.html" %}{% block content %}{{ page.meta.missing.title }}{% endblock %}',
             encoding="utf-8")
-    result = dev("publish", "--to", str(published), "-f", str(project / "mkdocs.yml"), "-q",
+    result = dev("publish", "--to", str(published), "-f", str(project / "mkdocs.yml"),
                  HELPSITE_LOCALE="nb")
     assert result.returncode == 1
     assert f"publish: the {gate} failed; {published} is unchanged" in result.stderr
     assert snapshot(published) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["project", "public"]
+
+
+def test_build_and_publish_refuse_quiet_which_would_blind_strict(published):
+    before = snapshot(published)
+    for task in ("build", "publish"):
+        result = dev(task, "--to", str(published), "-q") if task == "publish" else dev(task, "-q")
+        assert (result.returncode, result.stderr) == (
+            2, f"{task}: -q/--quiet would hide the warnings --strict fails on; leave it out\n")
+    assert snapshot(published) == before
 
 
 def test_exchange_swaps_two_folders_in_one_step(tmp_path):
