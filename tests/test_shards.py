@@ -1,0 +1,98 @@
+"""Per-locale shards: built in parallel and merged, they are the single build, byte for byte."""
+
+from __future__ import annotations
+
+import filecmp
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import LOCALES, build_env, copy_site, mkdocs_build, page_file
+from helpsite import shards
+from helpsite.site import load_site
+
+# Any fixed date: the sitemap carries the build date, and shards may be built on other days.
+EPOCH = {"SOURCE_DATE_EPOCH": "1764028800"}
+# Files the merge writes differently from the single build, and why (see helpsite/shards.py).
+DIFFERENT = {
+    # The single build's 404.html has the language links of the last page of the
+    # second-to-last locale (static-i18n leaks them); the merge keeps the last shard's own.
+    "404.html",
+}
+
+
+def tree(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def single_and_merged(tmp_path_factory):
+    """The copied site built once in full, and as eight shards two at a time, then merged."""
+    work = tmp_path_factory.mktemp("shards")
+    project = copy_site(work / "project")
+    full = mkdocs_build(project, work / "full", env=build_env(**EPOCH))
+    assert full.returncode == 0, full.stderr
+    os.environ.update(EPOCH)
+    try:
+        built = shards.build_parallel(project, LOCALES, work / "shards", jobs=2, extra_args=["--strict"])
+    finally:
+        del os.environ["SOURCE_DATE_EPOCH"]
+    merge = subprocess.run(
+        [sys.executable, "-m", "helpsite", "--root", str(project), "merge",
+         *map(str, built.values()), "--out", str(work / "merged")], capture_output=True, text=True)
+    assert merge.returncode == 0, merge.stderr
+    assert merge.stdout == f"{work / 'merged'}: merged {', '.join(LOCALES)}\n"
+    return work / "full", work / "merged", built
+
+
+def test_merged_shards_have_the_same_files(single_and_merged):
+    full, merged, _ = single_and_merged
+    assert tree(merged) == tree(full)
+
+
+def test_merged_shards_have_the_same_bytes_except_the_documented_files(single_and_merged):
+    full, merged, _ = single_and_merged
+    names = sorted(tree(full))
+    _, mismatch, errors = filecmp.cmpfiles(full, merged, names, shallow=False)
+    assert errors == []
+    assert set(mismatch) <= DIFFERENT
+    for name in ("sitemap.xml", "sitemap.xml.gz", "search/search_index.json", page_file(Path(), "nb").as_posix()):
+        assert (merged / name).read_bytes() == (full / name).read_bytes(), name
+
+
+def test_a_shard_holds_its_locale_at_its_own_place(single_and_merged):
+    _, _, built = single_and_merged
+    nb = built["nb"]
+    assert page_file(nb, "nb").is_file()
+    assert not page_file(nb, "en").exists()
+    assert not (nb / "da").exists()
+
+
+def test_the_merged_404_page_is_the_last_locales(single_and_merged):
+    _, merged, built = single_and_merged
+    assert (merged / "404.html").read_bytes() == (built[LOCALES[-1]] / "404.html").read_bytes()
+
+
+def test_an_unknown_shard_locale_fails_with_a_clear_message(tmp_path):
+    project = copy_site(tmp_path / "project")
+    result = mkdocs_build(project, tmp_path / "site", env=build_env(HELPSITE_SHARD="xx"))
+    assert result.returncode == 1
+    assert f"HELPSITE_SHARD=xx: not one of the languages built ({', '.join(LOCALES)})" in result.stderr
+
+
+def test_merge_refuses_two_shards_of_one_locale(single_and_merged, tmp_path):
+    _, _, built = single_and_merged
+    result = subprocess.run(
+        [sys.executable, "-m", "helpsite", "merge", str(built["nb"]), str(built["nb"]),
+         "--out", str(tmp_path / "site")], capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr == f"{built['nb']}: locale 'nb' is also in {built['nb']}\n"
+
+
+def test_merge_refuses_a_folder_that_is_not_a_shard(tmp_path):
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(shards.ShardError, match="no index.html for any locale"):
+        shards.merge([tmp_path / "empty"], tmp_path / "site", load_site(Path(__file__).parent.parent))
