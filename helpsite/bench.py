@@ -48,8 +48,10 @@ class Build:
 
     config: str
     seconds: float
+    cpu_seconds: float       # user + system time of the build: steadier than wall time under load
     pages: int
     ms_per_page: float
+    cpu_ms_per_page: float
     peak_rss_mb: float
     output_bytes: int
     output_bytes_per_page: int
@@ -62,7 +64,7 @@ class Build:
 
 def run(site_root: Path, sizes: Sequence[int], locales: int, configs: Sequence[str] = CONFIGS,
         work: Path | None = None, seed: int = 8, check: bool = True, preview: bool = False,
-        shard_check: bool = False, progress=print) -> dict:
+        shard_check: bool = False, progress=print, command: str | None = None) -> dict:
     """Benchmark every size with every configuration; the report as a JSON-ready dict."""
     site = load_site(site_root)
     if not 1 <= locales <= len(site.locales):
@@ -70,7 +72,7 @@ def run(site_root: Path, sizes: Sequence[int], locales: int, configs: Sequence[s
     chosen = site.locales[:locales]
     report: dict = {
         "about": NOTE,
-        "command": "python -m helpsite " + " ".join(sys.argv[1:]) if sys.argv[0].endswith(("__main__.py", "helpsite")) else None,
+        "command": command,
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
@@ -94,6 +96,7 @@ def run(site_root: Path, sizes: Sequence[int], locales: int, configs: Sequence[s
             for name in configs:
                 build = time_build(project, name, project / f"out-{name}")
                 progress(f"  {name:<22} {build.seconds:8.2f} s {build.ms_per_page:8.2f} ms/page "
+                         f"(CPU {build.cpu_seconds:8.2f} s {build.cpu_ms_per_page:7.2f} ms/page) "
                          f"{build.peak_rss_mb:8.1f} MB {build.output_bytes_per_page / 1024:8.1f} KB/page"
                          + ("" if build.returncode == 0 else f"  (exit {build.returncode})"))
                 entry["builds"][name] = asdict(build)
@@ -135,24 +138,25 @@ def config_file(project: Path, name: str) -> Path:
     return project / (CONFIG_FILE if name == "project" else f"mkdocs.{name}.yml")
 
 
-def time_build(project: Path, name: str, site_dir: Path, extra_env: dict | None = None) -> Build:
+def time_build(project: Path, name: str, site_dir: Path) -> Build:
     """Build once; wall time, the child's peak RSS and the output's size."""
     command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file(project, name)),
                "-d", str(site_dir)]
-    seconds, rss_kb, code, log = _timed(command, project, extra_env)
+    seconds, cpu, rss_kb, code, log = _timed(command, project)
     if code:
         sys.stderr.write(log[-4000:])
     pages = sum(1 for _ in site_dir.rglob("index.html")) if site_dir.is_dir() else 0
     size = sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file()) if site_dir.is_dir() else 0
-    return Build(name, round(seconds, 3), pages, round(1000 * seconds / max(pages, 1), 3),
-                 round(rss_kb / 1024, 1), size, size // max(pages, 1), code)
+    return Build(name, round(seconds, 3), round(cpu, 3), pages, round(1000 * seconds / max(pages, 1), 3),
+                 round(1000 * cpu / max(pages, 1), 3), round(rss_kb / 1024, 1), size, size // max(pages, 1), code)
 
 
 def time_check(project: Path, files: int) -> dict:
     """``python -m helpsite check`` over the whole docs folder (one process, one core)."""
     command = [sys.executable, "-m", "helpsite", "--root", str(project), "check", "--format", "json"]
-    seconds, rss_kb, code, _ = _timed(command, project)
-    return {"files": files, "seconds": round(seconds, 3), "files_per_second": round(files / seconds, 1),
+    seconds, cpu, rss_kb, code, _ = _timed(command, project)
+    return {"files": files, "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
+            "files_per_second": round(files / seconds, 1), "cpu_files_per_second": round(files / cpu, 1),
             "peak_rss_mb": round(rss_kb / 1024, 1), "exit_status": code}
 
 
@@ -180,7 +184,7 @@ def time_preview(project: Path, locale: str, timeout: float = 600) -> dict:
     log = open(project / "serve.log", "w+")
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--no-livereload", "-f", str(project / CONFIG_FILE),
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--livereload", "-f", str(project / CONFIG_FILE),
          "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         page = next((project / "docs" / locale).glob("*/*.md"))
@@ -190,7 +194,7 @@ def time_preview(project: Path, locale: str, timeout: float = 600) -> dict:
             log.seek(0)
             raise RuntimeError(f"the preview never served {url}:\n{log.read()[-3000:]}")
         startup = time.perf_counter() - started
-        marker = "benchmark-edit-marker"
+        marker = f"benchmark-edit-{time.time_ns()}"
         page.write_text(page.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
         edited = time.perf_counter()
         if not _wait(lambda: marker in _fetch(url), timeout):
@@ -264,13 +268,15 @@ def _i18n(config) -> dict:
 # ----------------------------------------------------------------------------
 
 def _size_ratios(builds: dict) -> dict:
+    """Wall-time ratios, and the same from CPU time (``cpu_``), which other load disturbs less."""
     ratios = {}
     project, stock, bare = builds.get("project"), builds.get("stock"), builds.get("project_without_hooks")
-    if project and stock:
-        ratios["project_over_stock"] = round(project["seconds"] / stock["seconds"], 3)
-        ratios["stock_over_project"] = round(stock["seconds"] / project["seconds"], 3)
-    if project and bare:
-        ratios["hooks_overhead"] = round(project["seconds"] / bare["seconds"] - 1, 3)
+    for prefix, key in (("", "seconds"), ("cpu_", "cpu_seconds")):
+        if project and stock:
+            ratios[prefix + "project_over_stock"] = round(project[key] / stock[key], 3)
+            ratios[prefix + "stock_over_project"] = round(stock[key] / project[key], 3)
+        if project and bare:
+            ratios[prefix + "hooks_overhead"] = round(project[key] / bare[key] - 1, 3)
     return ratios
 
 
@@ -279,9 +285,12 @@ def _scaling(sizes: list[dict]) -> dict:
     if len(sizes) < 2:
         return {}
     small, large = min(sizes, key=lambda s: s["articles"]), max(sizes, key=lambda s: s["articles"])
+    def ratio(name: str, key: str) -> float:
+        return round(large["builds"][name][key] / small["builds"][name][key], 3)
+
     return {name: {"smallest_articles": small["articles"], "largest_articles": large["articles"],
-                   "ms_per_page_largest_over_smallest": round(
-                       large["builds"][name]["ms_per_page"] / small["builds"][name]["ms_per_page"], 3)}
+                   "ms_per_page_largest_over_smallest": ratio(name, "ms_per_page"),
+                   "cpu_ms_per_page_largest_over_smallest": ratio(name, "cpu_ms_per_page")}
             for name in large["builds"] if name in small["builds"]}
 
 
@@ -289,11 +298,11 @@ def _scaling(sizes: list[dict]) -> dict:
 # Processes
 # ----------------------------------------------------------------------------
 
-def _timed(command: list, cwd: Path, extra_env: dict | None = None) -> tuple[float, int, int, str]:
-    """(wall seconds, peak RSS in KB, exit status, output) of one child process."""
+def _timed(command: list, cwd: Path) -> tuple[float, float, int, int, str]:
+    """(wall seconds, CPU seconds, peak RSS in KB, exit status, output) of one child process."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    env.pop(shards.SHARD_VARIABLE, None)
-    env.update(extra_env or {})
+    for variable in (shards.SHARD_VARIABLE, "HELPSITE_LOCALE"):  # the run decides what is built
+        env.pop(variable, None)
     with tempfile.TemporaryFile() as output:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
@@ -301,7 +310,8 @@ def _timed(command: list, cwd: Path, extra_env: dict | None = None) -> tuple[flo
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         output.seek(0)
-        return seconds, usage.ru_maxrss, process.returncode, output.read().decode("utf-8", "replace")
+        return (seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, process.returncode,
+                output.read().decode("utf-8", "replace"))
 
 
 def _free_port() -> int:

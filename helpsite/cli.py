@@ -97,7 +97,8 @@ def run_bench(args: argparse.Namespace) -> int:
     try:
         report = bench_module.run(site.root, sizes, locales, configs, work=args.work, seed=args.seed,
                                   check=not args.no_check, preview=args.preview, shard_check=args.shards,
-                                  progress=lambda line: print(line, flush=True))
+                                  progress=lambda line: print(line, flush=True),
+                                  command=" ".join(["python -m helpsite", *sys.argv[1:]]))
     except ValueError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE

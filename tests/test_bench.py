@@ -24,9 +24,12 @@ def test_tiny_benchmark_runs_and_reports(tmp_path):
     build = size["builds"]["project"]
     assert (size["articles"], size["locales"], size["source_files"]) == (3, 2, 8)
     assert (build["pages"], build["returncode"]) == (8, 0)
-    assert build["ms_per_page"] > 0 and build["peak_rss_mb"] > 0 and build["output_bytes_per_page"] > 1000
+    assert build["ms_per_page"] > 0 and build["cpu_ms_per_page"] > 0 and build["peak_rss_mb"] > 0
+    assert build["output_bytes_per_page"] > 1000
     assert size["check"]["files"] == 8 and size["check"]["files_per_second"] > 0
     assert report["locales"] == ["en", "nb"] and report["about"] == bench.NOTE
+    assert report["command"] == f"python -m helpsite --root {ROOT} bench --articles 3 --locales 2 " \
+        f"--configs project --out {out} --work {tmp_path}"
     assert list(tmp_path.iterdir()) == [out]  # the temporary site is gone
 
 
