@@ -137,8 +137,7 @@ def _merge_sitemaps(shards: list[Path], out: Path) -> None:
 
 # Every shard's entries in build order, fallback copies removed, as the search plugin writes them.
 def _merge_search_indexes(shards: list[Path], out: Path, locales: Sequence[str]) -> None:
-    indexes = [json.loads((shard / SEARCH_INDEX).read_text(encoding="utf-8"))
-               for shard in shards if (shard / SEARCH_INDEX).is_file()]
+    indexes = [_search_index(shard / SEARCH_INDEX) for shard in shards if (shard / SEARCH_INDEX).is_file()]
     if not indexes:
         return
     entries = [entry for index in indexes for entry in index["docs"]]
@@ -147,6 +146,16 @@ def _merge_search_indexes(shards: list[Path], out: Path, locales: Sequence[str])
     target = out / SEARCH_INDEX
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(json.dumps(data, separators=(",", ":"), default=str).encode("utf-8"))
+
+
+def _search_index(path: Path) -> dict:
+    try:
+        index = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ShardError(f"{path}:{error.lineno}:{error.colno}: not a search index: {error.msg}") from None
+    if not isinstance(index, dict) or not isinstance(index.get("docs"), list) or "config" not in index:
+        raise ShardError(f"{path}: not a search index (no 'config' and 'docs' list)")
+    return index
 
 
 def _files(root: Path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,13 @@ def test_merge_refuses_a_folder_that_is_not_a_shard(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(shards.ShardError, match="no index.html for any locale"):
         shards.merge([tmp_path / "empty"], tmp_path / "site", load_site(Path(__file__).parent.parent))
+
+
+def test_merge_names_a_broken_search_index(single_and_merged, tmp_path):
+    _, _, built = single_and_merged
+    broken = tmp_path / "nb"
+    shutil.copytree(built["nb"], broken)
+    (broken / "search" / "search_index.json").write_text('{"config": {},\n "docs": [}', encoding="utf-8")
+    with pytest.raises(shards.ShardError) as error:
+        shards.merge([built["en"], broken], tmp_path / "site", load_site(Path(__file__).parent.parent))
+    assert str(error.value) == f"{broken}/search/search_index.json:2:11: not a search index: Expecting value"
