@@ -10,9 +10,11 @@ order the full build writes them (source locale first, then mkdocs.yml's order):
   gzip, with the shards' timestamp;
 - ``search/search_index.json``: every shard's entries, concatenated, without fallback
   copies (``helpsite.search_dedup``);
-- ``404.html``: static-i18n's full build leaves the last locale's; so does the merge.
+- ``404.html``: every locale's build writes it at the root and the last one stays; the merge
+  takes the last shard's.
 
-So the merged site equals the full build byte for byte (tests/test_shards.py).
+So the merged site equals the full build byte for byte (tests/test_shards.py), provided the
+shards are built with the same ``SOURCE_DATE_EPOCH`` (the sitemap has the build date).
 """
 
 from __future__ import annotations

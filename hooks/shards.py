@@ -31,6 +31,14 @@ def on_config(config):
         i18n.current_language = locale
 
 
+def on_pre_build(config):
+    # static-i18n gives each page its language links as an attribute, config.extra.alternate,
+    # and leaves the last page's there: the next locale's 404.html showed them. Without it,
+    # templates read the links to each language's home, and no locale's build depends on the
+    # locale built before it, which is what makes a shard equal its part of the full build.
+    vars(config.extra).pop("alternate", None)
+
+
 # Before static-i18n's own post-build (-100), which would go on to build the other locales.
 @event_priority(-90)
 def on_post_build(config):
