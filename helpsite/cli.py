@@ -102,6 +102,9 @@ def run_bench(args: argparse.Namespace) -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
+    except (RuntimeError, shards.ShardError) as error:  # a shard build or the preview failed
+        print(f"bench: {error}", file=sys.stderr)
+        return EXIT_FINDINGS
     text = json.dumps(report, indent=2, ensure_ascii=False)
     print(text)
     if args.out:
