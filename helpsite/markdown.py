@@ -27,11 +27,10 @@ from pathlib import Path
 from xml.etree.ElementTree import Element
 
 import markdown
-import yaml
 from markdown import util
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-from helpsite.site import Site, _ConfigLoader
+from helpsite.site import Site
 
 # MkDocs always loads these before the configured ones (mkdocs/config/defaults.py).
 MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
@@ -207,15 +206,12 @@ def render(body: str, site: Site | None = None) -> str:
 def site_extensions(site: Site | None) -> tuple[list[str], dict]:
     """The Markdown extensions and their settings as MkDocs loads them for this site."""
     names, configs = list(MKDOCS_BUILTIN_EXTENSIONS), {}
-    if site is not None:
-        with open(site.root / "mkdocs.yml", encoding="utf-8") as handle:
-            config = yaml.load(handle, Loader=_ConfigLoader) or {}
-        for item in config.get("markdown_extensions") or []:
-            name, options = (next(iter(item.items())) if isinstance(item, dict) else (item, None))
-            if name not in names:
-                names.append(name)
-            # options a safe loader cannot build (python tags) only shape ids, not links
-            configs[name] = {k: v for k, v in (options or {}).items() if v is not None}
+    for item in site.markdown_extensions if site is not None else ():
+        name, options = (next(iter(item.items())) if isinstance(item, dict) else (item, None))
+        if name not in names:
+            names.append(name)
+        # options a safe loader cannot build (python tags) only shape ids, not links
+        configs[name] = {k: v for k, v in (options or {}).items() if v is not None}
     return names, configs
 
 

@@ -30,6 +30,8 @@ class Site:
     languages: tuple[Language, ...]
     site_url: str = "http://127.0.0.1:8000/"
     extra: dict = field(default_factory=dict, compare=False, hash=False)
+    # mkdocs.yml's markdown_extensions, as written: names and {name: options}
+    markdown_extensions: tuple = field(default=(), compare=False, hash=False)
 
     @property
     def locales(self) -> tuple[str, ...]:
@@ -135,6 +137,7 @@ def load_site(root: Path | None = None) -> Site:
         languages=languages or (Language(source, source),),
         site_url=config.get("site_url") or "http://127.0.0.1:8000/",
         extra=config.get("extra") or {},
+        markdown_extensions=tuple(config.get("markdown_extensions") or ()),
     )
 
 

@@ -1,0 +1,363 @@
+"""The build benchmark: a synthetic help center built side by side with three configurations.
+
+Everything is measured in one run on one machine, and the figures worth comparing are the
+ratios between configurations and sizes (absolute times drift on a shared machine):
+
+- ``project``: this site's mkdocs.yml, hooks and overrides, unchanged;
+- ``stock``: Material for MkDocs and mkdocs-static-i18n with their defaults (no features,
+  no Markdown extensions, no hooks, no overrides), the same languages and content;
+- ``project_without_hooks``: the project's configuration without the hooks that do work
+  on pages (the build-machinery hooks in ``MACHINERY_HOOKS`` stay: they replace plugin
+  internals instead of adding work, and the shard mode needs them).
+
+MkDocs runs as a subprocess (this package never imports it); peak memory is that child's.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Sequence
+
+from helpsite import shards, synthetic
+from helpsite.site import CONFIG_FILE, load_site
+
+CONFIGS = ("project", "stock", "project_without_hooks")
+PROJECT_FILES = ("hooks", "overrides", "linkcheckerrc", "linkcheck-allow.txt")
+# Hooks that wire the build rather than check pages: kept in project_without_hooks.
+MACHINERY_HOOKS = ("hooks/shards.py", "hooks/i18n_alternates.py")
+NOTE = ("Ratios from one run on one machine; absolute seconds drift on a shared machine, "
+        "so compare configurations and sizes only within one run.")
+
+
+@dataclass
+class Build:
+    """One timed ``mkdocs build``."""
+
+    config: str
+    seconds: float
+    cpu_seconds: float       # user + system time of the build: steadier than wall time under load
+    pages: int
+    ms_per_page: float
+    cpu_ms_per_page: float
+    peak_rss_mb: float
+    output_bytes: int
+    output_bytes_per_page: int
+    returncode: int
+
+
+# ----------------------------------------------------------------------------
+# The run
+# ----------------------------------------------------------------------------
+
+def run(site_root: Path, sizes: Sequence[int], locales: int, configs: Sequence[str] = CONFIGS,
+        work: Path | None = None, seed: int = 8, check: bool = True, preview: bool = False,
+        shard_check: bool = False, linkcheck: bool = False, progress=print,
+        command: str | None = None) -> dict:
+    """Benchmark every size with every configuration; the report as a JSON-ready dict."""
+    site = load_site(site_root)
+    if not 1 <= locales <= len(site.locales):
+        raise ValueError(f"--locales must be between 1 and {len(site.locales)} (the site's languages)")
+    chosen = site.locales[:locales]
+    report: dict = {
+        "about": NOTE,
+        "command": command,
+        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                    "platform": platform.platform()},
+        "versions": {name: _version(name) for name in ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "Markdown")},
+        "seed": seed, "locales": list(chosen),
+        "configs": {"project": "the site's mkdocs.yml, hooks and overrides",
+                    "stock": "Material + static-i18n defaults: no features, extensions, hooks or overrides",
+                    "project_without_hooks": "the project's mkdocs.yml without hooks except "
+                                             + ", ".join(MACHINERY_HOOKS)},
+        "sizes": [],
+    }
+    with tempfile.TemporaryDirectory(prefix="helpsite-bench-", dir=work) as temp:
+        for articles in sizes:
+            project = Path(temp) / f"site-{articles}x{locales}"
+            corpus = prepare(site_root, project, articles, chosen, seed)
+            progress(f"{articles} articles x {locales} locales: {corpus.files} source files, "
+                     f"{corpus.categories} categories")
+            entry: dict = {"articles": articles, "locales": locales, "source_files": corpus.files,
+                           "stale_translations": corpus.stale, "empty_links": corpus.empty_links,
+                           "builds": {}}
+            for name in configs:
+                build = time_build(project, name, project / f"out-{name}")
+                progress(f"  {name:<22} {build.seconds:8.2f} s {build.ms_per_page:8.2f} ms/page "
+                         f"(CPU {build.cpu_seconds:8.2f} s {build.cpu_ms_per_page:7.2f} ms/page) "
+                         f"{build.peak_rss_mb:8.1f} MB {build.output_bytes_per_page / 1024:8.1f} KB/page"
+                         + ("" if build.returncode == 0 else f"  (exit {build.returncode})"))
+                entry["builds"][name] = asdict(build)
+                if linkcheck and name == "project":
+                    entry["linkcheck"] = time_linkcheck(project, project / f"out-{name}", build.pages)
+                    progress(f"  linkcheck: {entry['linkcheck']}")
+                shutil.rmtree(project / f"out-{name}", ignore_errors=True)
+            entry["ratios"] = _size_ratios(entry["builds"])
+            if check:
+                entry["check"] = time_check(project, corpus.files)
+                progress(f"  check: {entry['check']['files_per_second']:.0f} files/s")
+            if shard_check:
+                entry["shards"] = time_shards(project, chosen, entry["builds"].get("project"))
+                progress(f"  shards: {entry['shards']}")
+            if preview:
+                entry["preview"] = time_preview(project, chosen[1] if len(chosen) > 1 else chosen[0])
+                progress(f"  preview: {entry['preview']}")
+            report["sizes"].append(entry)
+            shutil.rmtree(project, ignore_errors=True)
+    report["scaling"] = _scaling(report["sizes"])
+    report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return report
+
+
+def prepare(site_root: Path, project: Path, articles: int, locales: Sequence[str], seed: int = 8
+            ) -> synthetic.Corpus:
+    """A copy of the site's configuration, hooks and overrides around generated content."""
+    project.mkdir(parents=True)
+    for name in PROJECT_FILES:
+        if (site_root / name).is_dir():
+            shutil.copytree(site_root / name, project / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif (site_root / name).is_file():
+            shutil.copy2(site_root / name, project / name)
+    corpus = synthetic.generate(project / "docs", articles, locales, seed)
+    config_text = (site_root / CONFIG_FILE).read_text(encoding="utf-8")
+    (project / CONFIG_FILE).write_text(project_config(config_text, locales), encoding="utf-8")
+    (project / "mkdocs.project_without_hooks.yml").write_text(
+        project_config(config_text, locales, keep_hooks=MACHINERY_HOOKS), encoding="utf-8")
+    (project / "mkdocs.stock.yml").write_text(stock_config(config_text, locales), encoding="utf-8")
+    return corpus
+
+
+def config_file(project: Path, name: str) -> Path:
+    return project / (CONFIG_FILE if name == "project" else f"mkdocs.{name}.yml")
+
+
+def time_build(project: Path, name: str, site_dir: Path) -> Build:
+    """Build once; wall time, the child's peak RSS and the output's size."""
+    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file(project, name)),
+               "-d", str(site_dir)]
+    seconds, cpu, rss_kb, code, log = _timed(command, project)
+    if code:
+        sys.stderr.write(log[-4000:])
+    pages = sum(1 for _ in site_dir.rglob("index.html")) if site_dir.is_dir() else 0
+    size = sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file()) if site_dir.is_dir() else 0
+    return Build(name, round(seconds, 3), round(cpu, 3), pages, round(1000 * seconds / max(pages, 1), 3),
+                 round(1000 * cpu / max(pages, 1), 3), round(rss_kb / 1024, 1), size, size // max(pages, 1), code)
+
+
+def time_check(project: Path, files: int) -> dict:
+    """``python -m helpsite check`` over the whole docs folder (one process, one core)."""
+    command = [sys.executable, "-m", "helpsite", "--root", str(project), "check", "--format", "json"]
+    seconds, cpu, rss_kb, code, _ = _timed(command, project)
+    return {"files": files, "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
+            "files_per_second": round(files / seconds, 1), "cpu_files_per_second": round(files / cpu, 1),
+            "peak_rss_mb": round(rss_kb / 1024, 1), "exit_status": code}
+
+
+def time_linkcheck(project: Path, site_dir: Path, pages: int) -> dict:
+    """``python -m helpsite linkcheck`` (LinkChecker, anchors on) over the project's build."""
+    command = [sys.executable, "-m", "helpsite", "--root", str(project), "linkcheck", str(site_dir),
+               "--format", "json"]
+    seconds, cpu, rss_kb, code, log = _timed(command, project)
+    if code not in (0, 1):  # 1: broken links found, which the generated content may have
+        raise RuntimeError(f"the link check failed ({code}):\n{log[-3000:]}")
+    return {"pages": pages, "seconds": round(seconds, 3), "pages_per_second": round(pages / seconds, 2),
+            "peak_rss_mb": round(rss_kb / 1024, 1), "exit_status": code}
+
+
+def time_shards(project: Path, locales: Sequence[str], single: dict | None) -> dict:
+    """Every locale as its own shard, as many at once as there are cores, then the merge."""
+    out = project / "out-shards"
+    started = time.perf_counter()
+    shards.build_parallel(project, locales, out, jobs=os.cpu_count() or 1)
+    built = time.perf_counter() - started
+    merged_at = time.perf_counter()
+    shards.merge([out / locale for locale in locales], out / "site", load_site(project))
+    merged = time.perf_counter() - merged_at
+    result = {"jobs": os.cpu_count(), "shards_seconds": round(built, 3), "merge_seconds": round(merged, 3),
+              "total_seconds": round(built + merged, 3)}
+    if single:
+        result["single_build_over_shards"] = round(single["seconds"] / (built + merged), 3)
+    shutil.rmtree(out, ignore_errors=True)
+    return result
+
+
+def time_preview(project: Path, locale: str, timeout: float = 600) -> dict:
+    """`mkdocs serve --dirty` of one locale (shard mode): start-up, then one edit until served."""
+    port = _free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **{shards.SHARD_VARIABLE: locale})
+    log = open(project / "serve.log", "w+")
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--livereload", "-f", str(project / CONFIG_FILE),
+         "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        page = next((project / "docs" / locale).glob("*/*.md"))
+        path = page.relative_to(project / "docs" / locale).with_suffix("").as_posix()
+        url = f"http://127.0.0.1:{port}/{'' if locale == load_site(project).source_locale else locale + '/'}{path}/"
+        if not _wait(lambda: "<h1" in _fetch(url), timeout):
+            log.seek(0)
+            raise RuntimeError(f"the preview never served {url}:\n{log.read()[-3000:]}")
+        startup = time.perf_counter() - started
+        marker = f"benchmark-edit-{time.time_ns()}"
+        page.write_text(page.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+        edited = time.perf_counter()
+        if not _wait(lambda: marker in _fetch(url), timeout):
+            raise RuntimeError(f"the edit to {page} was never served")
+        return {"locale": locale, "startup_seconds": round(startup, 3),
+                "edit_served_seconds": round(time.perf_counter() - edited, 3)}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+# ----------------------------------------------------------------------------
+# Configurations
+# ----------------------------------------------------------------------------
+
+def project_config(text: str, locales: Sequence[str], keep_hooks: Sequence[str] | None = None) -> str:
+    """The site's mkdocs.yml for these locales; ``keep_hooks`` drops every other hook."""
+    config = _yaml().load(text)
+    i18n = _i18n(config)
+    languages = i18n["languages"]
+    for index in reversed(range(len(languages))):
+        if languages[index]["locale"] not in locales:
+            del languages[index]
+    if keep_hooks is not None:
+        kept = [hook for hook in config.get("hooks") or [] if hook in keep_hooks]
+        if kept:
+            config["hooks"] = kept
+        elif "hooks" in config:
+            del config["hooks"]
+    return _dump(config)
+
+
+def stock_config(text: str, locales: Sequence[str]) -> str:
+    """Material and static-i18n as they come: only what the content's layout requires."""
+    project = _yaml().load(text)
+    languages = [{"locale": lang["locale"], "name": lang["name"], "default": bool(lang.get("default")),
+                  "build": True} for lang in _i18n(project)["languages"] if lang["locale"] in locales]
+    return json.dumps({
+        "site_name": str(project["site_name"]),
+        "site_url": "http://127.0.0.1:8000/",
+        "theme": {"name": "material", "language": locales[0]},
+        "plugins": ["search", {"i18n": {"docs_structure": "folder", "languages": languages}}],
+    }, ensure_ascii=False, indent=2) + "\n"
+
+
+def _yaml():
+    from ruamel.yaml import YAML
+
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def _dump(config) -> str:
+    buffer = io.StringIO()
+    _yaml().dump(config, buffer)
+    return buffer.getvalue()
+
+
+def _i18n(config) -> dict:
+    return next(p["i18n"] for p in config["plugins"] if isinstance(p, dict) and "i18n" in p)
+
+
+# ----------------------------------------------------------------------------
+# Ratios
+# ----------------------------------------------------------------------------
+
+def _size_ratios(builds: dict) -> dict:
+    """Wall-time ratios, and the same from CPU time (``cpu_``), which other load disturbs less."""
+    ratios = {}
+    project, stock, bare = builds.get("project"), builds.get("stock"), builds.get("project_without_hooks")
+    for prefix, key in (("", "seconds"), ("cpu_", "cpu_seconds")):
+        if project and stock:
+            ratios[prefix + "project_over_stock"] = round(project[key] / stock[key], 3)
+            ratios[prefix + "stock_over_project"] = round(stock[key] / project[key], 3)
+        if project and bare:
+            ratios[prefix + "hooks_overhead"] = round(project[key] / bare[key] - 1, 3)
+    return ratios
+
+
+def _scaling(sizes: list[dict]) -> dict:
+    """ms/page at the largest size over ms/page at the smallest, per configuration."""
+    if len(sizes) < 2:
+        return {}
+    small, large = min(sizes, key=lambda s: s["articles"]), max(sizes, key=lambda s: s["articles"])
+    def ratio(name: str, key: str) -> float:
+        return round(large["builds"][name][key] / small["builds"][name][key], 3)
+
+    return {name: {"smallest_articles": small["articles"], "largest_articles": large["articles"],
+                   "ms_per_page_largest_over_smallest": ratio(name, "ms_per_page"),
+                   "cpu_ms_per_page_largest_over_smallest": ratio(name, "cpu_ms_per_page")}
+            for name in large["builds"] if name in small["builds"]}
+
+
+# ----------------------------------------------------------------------------
+# Processes
+# ----------------------------------------------------------------------------
+
+def _timed(command: list, cwd: Path) -> tuple[float, float, int, int, str]:
+    """(wall seconds, CPU seconds, peak RSS in KB, exit status, output) of one child process."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    for variable in (shards.SHARD_VARIABLE, "HELPSITE_LOCALE"):  # the run decides what is built
+        env.pop(variable, None)
+    with tempfile.TemporaryFile() as output:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, env=env, stdout=output, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        output.seek(0)
+        return (seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, process.returncode,
+                output.read().decode("utf-8", "replace"))
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _fetch(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _wait(predicate, timeout: float, step: float = 0.05) -> bool:
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        if predicate():
+            return True
+        time.sleep(step)
+    return False
+
+
+def _version(name: str) -> str | None:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return None

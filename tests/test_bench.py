@@ -1,0 +1,61 @@
+"""The benchmark runs end to end at a tiny size (so it cannot rot) and its configurations are right."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from conftest import ROOT
+from helpsite import bench
+
+MKDOCS_YML = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+
+
+def test_tiny_benchmark_runs_and_reports(tmp_path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--articles", "3", "--locales", "2",
+         "--configs", "project", "--out", str(out), "--work", str(tmp_path)],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    (size,) = report["sizes"]
+    build = size["builds"]["project"]
+    assert (size["articles"], size["locales"], size["source_files"]) == (3, 2, 8)
+    # 3 articles and a home page in 2 locales, and the /l10n/ status page
+    assert (build["pages"], build["returncode"]) == (9, 0)
+    assert build["ms_per_page"] > 0 and build["cpu_ms_per_page"] > 0 and build["peak_rss_mb"] > 0
+    assert build["output_bytes_per_page"] > 1000
+    assert size["check"]["files"] == 8 and size["check"]["files_per_second"] > 0
+    assert report["locales"] == ["en", "nb"] and report["about"] == bench.NOTE
+    assert report["command"] == f"python -m helpsite --root {ROOT} bench --articles 3 --locales 2 " \
+        f"--configs project --out {out} --work {tmp_path}"
+    assert list(tmp_path.iterdir()) == [out]  # the temporary site is gone
+
+
+def test_project_config_keeps_the_chosen_locales_and_hooks():
+    text = bench.project_config(MKDOCS_YML, ["en", "nb"], keep_hooks=bench.MACHINERY_HOOKS)
+    config = bench._yaml().load(text)
+    assert [lang["locale"] for lang in bench._i18n(config)["languages"]] == ["en", "nb"]
+    assert list(config["hooks"]) == [h for h in bench._yaml().load(MKDOCS_YML)["hooks"] if h in bench.MACHINERY_HOOKS]
+    assert "hooks/check_pages.py" not in config["hooks"]
+    assert "!ENV [HELPSITE_SITE_URL" in text  # the rest of mkdocs.yml is kept as written
+
+
+def test_stock_config_has_no_project_parts():
+    config = json.loads(bench.stock_config(MKDOCS_YML, ["en", "nb", "da"]))
+    assert config["theme"] == {"name": "material", "language": "en"}
+    assert "hooks" not in config and "markdown_extensions" not in config
+    (i18n,) = [p["i18n"] for p in config["plugins"] if isinstance(p, dict)]
+    assert i18n == {"docs_structure": "folder", "languages": [
+        {"locale": "en", "name": "English", "default": True, "build": True},
+        {"locale": "nb", "name": "Norsk bokmål", "default": False, "build": True},
+        {"locale": "da", "name": "Dansk", "default": False, "build": True}]}
+
+
+def test_unknown_config_is_a_usage_error():
+    result = subprocess.run([sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--configs", "fast"],
+                            capture_output=True, text=True)
+    assert result.returncode == 2
+    assert result.stderr == "--configs: unknown fast (known: project, stock, project_without_hooks)\n"
