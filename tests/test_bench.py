@@ -34,6 +34,19 @@ def test_tiny_benchmark_runs_and_reports(tmp_path):
     assert list(tmp_path.iterdir()) == [out]  # the temporary site is gone
 
 
+def test_every_configuration_builds(tmp_path):
+    """The comparison builds stay buildable: the templates work without the hooks' page data."""
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--articles", "3", "--locales", "2",
+         "--no-check", "--out", str(out), "--work", str(tmp_path)],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    (size,) = json.loads(out.read_text(encoding="utf-8"))["sizes"]
+    assert {name: build["returncode"] for name, build in size["builds"].items()} == {
+        "project": 0, "stock": 0, "project_without_hooks": 0}
+
+
 def test_project_config_keeps_the_chosen_locales_and_hooks():
     text = bench.project_config(MKDOCS_YML, ["en", "nb"], keep_hooks=bench.MACHINERY_HOOKS)
     config = bench._yaml().load(text)
