@@ -105,9 +105,13 @@ _EMPTY_LINK_CANDIDATE = re.compile(
 _RAW_LINK = re.compile(r"<a\b[^>]*\bhref", re.I)
 # Unsafe targets where a link target can start (also split by white space or hidden in
 # character references), and unsafe tags or event handlers.
-_UNSAFE_CANDIDATE = re.compile(
-    r"(?:\]\(|\]:|<|href\s*=)\s*[\"'<]?\s*(?:j\s*a\s*v\s*a|v\s*b|d\s*a\s*t\s*a\s*:)"
-    r"|&#|&(?:colon|tab|newline);|<\s*(?:script|iframe|object|embed)|\son\w+\s*=", re.I)
+# One pattern per way in: an alternation of them is several times slower to search, as
+# no branch then starts the search with a plain character.
+_UNSAFE_TARGET = r"\s*[\"'<]?\s*(?:j\s*a\s*v\s*a|v\s*b|d\s*a\s*t\s*a\s*:)"
+_UNSAFE_CANDIDATES = tuple(re.compile(pattern, re.I) for pattern in (
+    r"\]\(" + _UNSAFE_TARGET, r"\]:" + _UNSAFE_TARGET, r"<" + _UNSAFE_TARGET,
+    r"href\s*=" + _UNSAFE_TARGET,
+    r"&#|&(?:colon|tab|newline);|<\s*(?:script|iframe|object|embed)", r"\son\w+\s*="))
 # Lines that could start an H1 (ATX anywhere in a container, or a setext underline).
 _ATX_H1 = re.compile(r"^[ \t>*+\-0-9.)]*#(?!#)", re.M)
 _SETEXT_H1 = re.compile(r"^[ \t>]*=+[ \t]*$", re.M)
@@ -120,7 +124,8 @@ _PLAIN_FENCE = re.compile(r"(```|~~~)(?![`~])")
 def needs_parsing(body: str) -> bool:
     """False when the body provably has no link to check and its H1s are plain ``#`` lines."""
     if (_EMPTY_LINK_CANDIDATE.search(body) or _RAW_LINK.search(body)
-            or _UNSAFE_CANDIDATE.search(body) or _SETEXT_H1.search(body)):
+            or any(candidate.search(body) for candidate in _UNSAFE_CANDIDATES)
+            or _SETEXT_H1.search(body)):
         return True
     text = _outside_fences(body)
     if text is None:

@@ -34,6 +34,9 @@ UNRENDERABLE = {rules.ENCODING.id, rules.IO_ERROR.id, rules.YAML_INVALID.id, SYM
                 NESTING_TOO_DEEP.id}
 
 _QUOTE_RE = re.compile(r"[ ]{0,3}>")
+# Each leading space, tab or '>' adds at most one level: a line nested deeper than
+# MAX_NESTING starts with more than MAX_NESTING of them (a cheap test before the real count).
+_DEEP_ENOUGH = re.compile(r"^[ \t>]{%d}" % (MAX_NESTING + 1), re.M)
 _FENCE_RE = re.compile(r"[ \t>]*(`{3,}|~{3,})")
 TAB_WIDTH = 4  # Python-Markdown's tab_length: one list level per four columns
 
@@ -54,6 +57,8 @@ def outside_docs(path: Path, docs_dir: Path, display: str) -> Finding | None:
 @rules.page_check
 def deep_nesting(page, site) -> Iterator[Finding]:
     """One finding, at the first line nested more than MAX_NESTING levels deep."""
+    if not _DEEP_ENOUGH.search(page.body):
+        return
     for number, line, depth in _nesting(page.body.split("\n")):
         if depth > MAX_NESTING:
             yield NESTING_TOO_DEEP.at(
