@@ -74,15 +74,20 @@ def translation_status(site: Site, locale: str, page_path: str,
     if not loaded.meta_ok:
         return TranslationStatus(page_path, locale, INVALID, None, source_hash(source_bytes), None,
                                  problem=_problem(loaded))
-    recorded = _text(loaded.meta.get(HASH_KEY)).lower() or None
-    kind = _text(loaded.meta.get(TYPE_KEY)) or None
+    return status_from_meta(page_path, locale, loaded.meta, source_bytes)
+
+
+def status_from_meta(page_path: str, locale: str, meta: dict, source_bytes: bytes) -> TranslationStatus:
+    """The status of a translation whose front matter has been read already."""
+    recorded = _text(meta.get(HASH_KEY)).lower() or None
+    kind = _text(meta.get(TYPE_KEY)) or None
     current = source_hash(source_bytes, recorded)
     if recorded is None:
         status = UNTRACKED
     else:
         status = CURRENT if recorded == current else STALE
     return TranslationStatus(page_path, locale, status, kind, current, recorded,
-                             lasthandoff=_text(loaded.meta.get(HANDOFF_KEY)) or None)
+                             lasthandoff=_text(meta.get(HANDOFF_KEY)) or None)
 
 
 def source_pages(site: Site) -> list[str]:

@@ -107,6 +107,8 @@ class LocalizedSite:
         self.site = site
         self.site_url = _with_slash(site_url or site.site_url)
         self._front: dict[tuple[str, str], dict | None] = {}
+        self._sources: dict[str, bytes | None] = {}
+        self._alternates: dict[str, tuple[Alternate, ...]] = {}
 
     # -- what a page shows -----------------------------------------------------
 
@@ -157,10 +159,10 @@ class LocalizedSite:
         text = strings(locale)
         if fallback:
             return (Notice(FALLBACK, text["fallback"]),)
-        source = self.site.file_for(self.site.source_locale, page_path)
-        if not source.is_file():
+        source, meta = self._source_bytes(page_path), self.front(locale, page_path)
+        if source is None or meta is None:  # no source page, or front matter that cannot be read
             return ()
-        status = l10n.translation_status(self.site, locale, page_path)
+        status = l10n.status_from_meta(page_path, locale, meta, source)
         notices = []
         if (status.translationtype or "").upper() == "MT":
             notices.append(Notice(MACHINE_TRANSLATION, text["machine_translation"],
@@ -182,11 +184,13 @@ class LocalizedSite:
     def alternates(self, page_path: str) -> tuple[Alternate, ...]:
         """Every locale that really has the page and lets it be indexed, plus x-default to the
         source page: the same set on every version, so the links are reciprocal."""
-        real = [Alternate(locale, self.absolute_url(locale, page_path))
-                for locale in self.site.locales if self.is_indexable(locale, page_path)]
-        if not any(alt.hreflang == self.site.source_locale for alt in real):
-            return tuple(real)
-        return (*real, Alternate(X_DEFAULT, self.absolute_url(self.site.source_locale, page_path)))
+        if page_path not in self._alternates:
+            real = [Alternate(locale, self.absolute_url(locale, page_path))
+                    for locale in self.site.locales if self.is_indexable(locale, page_path)]
+            if any(alt.hreflang == self.site.source_locale for alt in real):
+                real.append(Alternate(X_DEFAULT, self.absolute_url(self.site.source_locale, page_path)))
+            self._alternates[page_path] = tuple(real)
+        return self._alternates[page_path]
 
     @cached_property
     def sitemap(self) -> list[SitemapEntry]:
@@ -224,6 +228,13 @@ class LocalizedSite:
                 if path.is_file() else None
             self._front[key] = loaded.meta if loaded and loaded.meta_ok else None
         return self._front[key]
+
+    # The source page's bytes, read once for all its translations' status.
+    def _source_bytes(self, page_path: str) -> bytes | None:
+        if page_path not in self._sources:
+            path = self.site.file_for(self.site.source_locale, page_path)
+            self._sources[page_path] = path.read_bytes() if path.is_file() else None
+        return self._sources[page_path]
 
     def robots(self, locale: str, page_path: str) -> str | None:
         return robots_content((self.front(locale, page_path) or {}).get("ROBOTS"))
@@ -306,6 +317,7 @@ def direction(locale: str) -> str:
 
 
 # The reader's medium date format ("13. aug. 2021"); ISO for a locale Babel does not know.
+@lru_cache(maxsize=4096)
 def local_date(date: datetime.date, locale: str) -> str:
     try:
         return format_date(date, "medium", locale=locale.replace("-", "_"))

@@ -11,6 +11,7 @@ that anything serialising the metadata later expands.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from pathlib import Path
@@ -47,11 +48,17 @@ def outside_docs(path: Path, docs_dir: Path, display: str) -> Finding | None:
     if not path.absolute().is_relative_to(docs_dir.absolute()):
         return None
     target = Path(os.path.realpath(path))  # unlike Path.resolve, never raises on a loop
-    if target.is_relative_to(os.path.realpath(docs_dir)):
+    if target.is_relative_to(_real_folder(str(docs_dir))):
         return None
     return SYMLINK_OUTSIDE.at(display, 1, 1,
                               f"it is a symbolic link to {target}, outside the docs folder: "
                               "copy the content into docs/ instead")
+
+
+# The docs folder's own real path: the same for every page of a run.
+@functools.lru_cache(maxsize=64)
+def _real_folder(folder: str) -> str:
+    return os.path.realpath(folder)
 
 
 @rules.page_check
