@@ -168,14 +168,8 @@ def run_stamp(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     site = load_site(args.root)
-    files = []
-    for path in args.paths:
-        if path.is_dir():
-            files.extend(sorted(path.rglob("*.md")))
-        else:
-            files.append(path)
     refused = 0
-    for path in files:
+    for path in checks.markdown_files(args.paths):
         try:
             done = l10n.stamp(site, path, args.commit)
         except l10n.StampError as error:

@@ -92,8 +92,7 @@ def status_from_meta(page_path: str, locale: str, meta: dict, source_bytes: byte
 
 def source_pages(site: Site) -> list[str]:
     """Every page of the source locale, as paths inside the locale folder."""
-    root = site.docs_dir / site.source_locale
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md") if p.is_file())
+    return site.pages(site.source_locale)
 
 
 def site_status(site: Site) -> list[TranslationStatus]:

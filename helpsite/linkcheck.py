@@ -31,7 +31,7 @@ from typing import Iterable, Iterator
 
 from helpsite import rules
 from helpsite.findings import ERROR, Finding
-from helpsite.site import Site
+from helpsite.site import Site, with_slash
 
 CONFIG_FILE = "linkcheckerrc"
 # Hosts that refuse robots (LinkChecker would report them broken): never checked.
@@ -196,7 +196,7 @@ def _int(text: str) -> int:
 
 def finding_for(site: Site, broken: Broken, only_locale: str | None = None) -> Finding:
     """The finding a writer acts on: the Markdown file, and the line of the link in it."""
-    mount = _mount_url(site.site_url)
+    mount = with_slash(site.site_url)
     relative = broken.page[len(mount):] if broken.page.startswith(mount) else None
     source = source_for(site, relative, only_locale) if relative is not None else None
     target = _shown(broken.url, mount)
@@ -223,7 +223,7 @@ def finding_for(site: Site, broken: Broken, only_locale: str | None = None) -> F
 # A one-locale build (its pages at the root) still links to the full site's locale folders:
 # the language selector, hreflang links. Those pages are not part of this build, not broken.
 def _in_other_locale(site: Site, url: str) -> bool:
-    mount = _mount_url(site.site_url)
+    mount = with_slash(site.site_url)
     return url.startswith(mount) and url[len(mount):].split("/", 1)[0] in site.locales
 
 
@@ -286,10 +286,6 @@ def _built(destination: str, page_url: str, source_dir_url: str) -> str:
     return target + hash_ + fragment
 
 
-def _mount_url(site_url: str) -> str:
-    return site_url if site_url.endswith("/") else site_url + "/"
-
-
 def _shown(url: str, mount: str) -> str:
     # Site URLs are shown root-relative (/nb/x/), the way a reader sees them in the address bar.
     if url.startswith(mount):
@@ -304,9 +300,9 @@ def _shown(url: str, mount: str) -> str:
 @contextmanager
 def serve(site_dir: Path, site_url: str) -> Iterator[str]:
     """Serve ``site_dir`` on a free 127.0.0.1 port at site_url's path; yields the local base URL."""
-    mount = urllib.parse.urlsplit(_mount_url(site_url)).path
+    mount = urllib.parse.urlsplit(with_slash(site_url)).path
     server = _QuietServer(("127.0.0.1", 0), _handler(Path(site_dir).resolve(), mount,
-                                                     _mount_url(site_url)))
+                                                     with_slash(site_url)))
     server.daemon_threads = True
     base = f"http://127.0.0.1:{server.server_address[1]}{mount}"
     thread = threading.Thread(target=server.serve_forever, name="linkcheck-server", daemon=True)
@@ -329,7 +325,7 @@ class _QuietServer(ThreadingHTTPServer):
 def local_to_site(broken: Broken, local: str, site_url: str) -> Broken:
     """A finding in local URLs, told in the site's own URLs."""
     def back(url: str) -> str:
-        return _mount_url(site_url) + url[len(local):] if url.startswith(local) else url
+        return with_slash(site_url) + url[len(local):] if url.startswith(local) else url
     return Broken(back(broken.url), broken.written, back(broken.page), broken.line, broken.column,
                   broken.reason, broken.anchor)
 

@@ -27,7 +27,7 @@ from babel.dates import format_date
 
 from helpsite import l10n
 from helpsite import page as pages
-from helpsite.site import Site
+from helpsite.site import Site, with_slash
 
 STRINGS_FILE = Path(__file__).with_name("reader.yaml")
 MACHINE_TRANSLATION, FALLBACK, STALE = "machine-translation", "fallback", "stale"
@@ -105,7 +105,7 @@ class LocalizedSite:
 
     def __init__(self, site: Site, site_url: str | None = None):
         self.site = site
-        self.site_url = _with_slash(site_url or site.site_url)
+        self.site_url = with_slash(site_url or site.site_url)
         self._front: dict[tuple[str, str], dict | None] = {}
         self._sources: dict[str, bytes | None] = {}
         self._alternates: dict[str, tuple[Alternate, ...]] = {}
@@ -209,11 +209,7 @@ class LocalizedSite:
 
     def page_paths(self) -> list[str]:
         """Every page of any locale, as paths inside the locale folder."""
-        found = set()
-        for locale in self.site.locales:
-            root = self.site.docs_dir / locale
-            found.update(p.relative_to(root).as_posix() for p in root.rglob("*.md") if p.is_file())
-        return sorted(found)
+        return sorted({page for locale in self.site.locales for page in self.site.pages(locale)})
 
     # -- front matter ------------------------------------------------------------
 
@@ -364,8 +360,4 @@ def directory_url(page_path: str) -> str:
 def relative_url(from_url: str, to_url: str) -> str:
     """The relative link from a directory URL to another, as MkDocs writes base_url."""
     return posixpath.relpath(to_url or ".", posixpath.dirname(from_url) or ".")
-
-
-def _with_slash(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
 

@@ -58,6 +58,11 @@ class Site:
             return PurePosixPath(*parts[1:]).as_posix()
         return None
 
+    def pages(self, locale: str) -> list[str]:
+        """Every page of a locale, as sorted paths inside its folder."""
+        root = self.docs_dir / locale
+        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md") if p.is_file())
+
     def file_for(self, locale: str, page_path: str) -> Path:
         return self.docs_dir / locale / page_path
 
@@ -75,6 +80,11 @@ class Site:
             except ValueError:
                 pass
         return str(path)
+
+
+def with_slash(url: str) -> str:
+    """A base URL ends with '/', so that joining a relative path keeps its last segment."""
+    return url if url.endswith("/") else url + "/"
 
 
 def _parts_below(path: Path, folder: Path) -> tuple[str, ...] | None:
