@@ -39,10 +39,10 @@ def check_page(page: pages.Page, site: Site) -> list[Finding]:
 def check_file(path: Path, site: Site, locale: str | None = None,
                data: bytes | None = None) -> list[Finding]:
     """Check one file; ``locale`` overrides the locale its docs/<locale>/ position gives."""
-    path = Path(path)
+    path = os.fspath(path)
     display = site.display_path(path)
     page_locale = locale or site.locale_of(path)
-    page_path = site.page_path(path) or path.name
+    page_path = site.page_path(path) or os.path.basename(path)
     if data is None:
         outside = safety.outside_docs(path, site.docs_dir, display)
         if outside:  # never read: its content is not the site's

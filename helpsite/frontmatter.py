@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 import yaml
 
@@ -42,17 +43,45 @@ Position = tuple[int, int]
 
 @dataclass
 class FrontMatter:
-    """A page's metadata and where each piece of it stands in the file (1-based)."""
+    """A page's metadata and where each piece of it stands in the file (1-based).
+
+    Shared by every page whose front matter is the same text (``parse`` remembers it): read it,
+    never change it. Positions are found again from ``yaml_text`` the first time one is asked
+    for: only a finding or an edit needs them.
+    """
 
     data: dict = field(default_factory=dict)
-    # ("ms.custom",) -> position of the key; ("ms.custom", 1) -> position of the 2nd item
-    key_positions: dict[tuple, Position] = field(default_factory=dict)
-    value_positions: dict[tuple, Position] = field(default_factory=dict)
-    # ("ms.date",) -> where the value ends (exclusive): a line edit can replace it exactly
-    value_ends: dict[tuple, Position] = field(default_factory=dict)
     present: bool = False
     first_line: int = 1   # the opening ---
     last_line: int = 0    # the closing --- (0 when absent)
+    yaml_text: str = ""   # the YAML between the fences
+
+    # ("ms.custom",) -> position of the key; ("ms.custom", 1) -> position of the 2nd item
+    @property
+    def key_positions(self) -> dict[tuple, Position]:
+        return self._positions[0]
+
+    @property
+    def value_positions(self) -> dict[tuple, Position]:
+        return self._positions[1]
+
+    # ("ms.date",) -> where the value ends (exclusive): a line edit can replace it exactly
+    @property
+    def value_ends(self) -> dict[tuple, Position]:
+        return self._positions[2]
+
+    @cached_property
+    def _positions(self) -> tuple[dict, dict, dict]:
+        found: tuple[dict, dict, dict] = ({}, {}, {})
+        if self.present:
+            loader = _Loader(self.yaml_text)
+            try:
+                node = loader.get_single_node()
+            finally:
+                loader.dispose()
+            if node is not None:
+                _record_positions(node, (), found, self.first_line)
+        return found
 
     def position(self, path: tuple) -> Position:
         """Where to point for a metadata path: the key, else the nearest enclosing key."""
@@ -87,7 +116,31 @@ def split(text: str) -> tuple[str | None, str, int]:
 
 
 def parse(yaml_text: str, first_line: int = 1) -> FrontMatter:
-    """Load the YAML between the fences; ``first_line`` is the line of the opening fence."""
+    """Load the YAML between the fences; ``first_line`` is the line of the opening fence.
+
+    The same text gives the same (shared, read-only) result: a build asks for a page's metadata
+    several times (the checks, the translation status, the reader's view of every version), and
+    a preview asks again on every rebuild.
+    """
+    result = _parse(yaml_text, first_line)
+    if isinstance(result, FrontMatter):
+        return result
+    raise FrontMatterError(*result)
+
+
+# Up to this many different front matters are remembered (a few KB each).
+MEMO_SIZE = 50_000
+
+
+@lru_cache(maxsize=MEMO_SIZE)
+def _parse(yaml_text: str, first_line: int) -> FrontMatter | tuple[str, int, int]:
+    try:
+        return _load(yaml_text, first_line)
+    except FrontMatterError as error:
+        return (error.message, error.line, error.column)
+
+
+def _load(yaml_text: str, first_line: int) -> FrontMatter:
     offset = first_line  # YAML line 0 is the file line after the fence
     loader = _Loader(yaml_text)
     try:
@@ -102,13 +155,13 @@ def parse(yaml_text: str, first_line: int = 1) -> FrontMatter:
         except yaml.YAMLError as error:
             raise FrontMatterError(f"front matter is not valid YAML: {error}", offset + 1, 1)
         fm = FrontMatter(present=True, first_line=first_line,
-                         last_line=first_line + yaml_text.count("\n") + 1)
+                         last_line=first_line + yaml_text.count("\n") + 1, yaml_text=yaml_text)
         if node is None:
             return fm
         if not isinstance(node, yaml.MappingNode):
             raise FrontMatterError("front matter must be a set of 'key: value' lines",
                                    *_pos(node.start_mark, offset))
-        _inspect(node, (), fm, offset, set())
+        _inspect(node, offset, set())
         try:
             fm.data = loader.construct_document(node)
         except yaml.YAMLError as error:
@@ -120,8 +173,8 @@ def parse(yaml_text: str, first_line: int = 1) -> FrontMatter:
         loader.dispose()
 
 
-def _inspect(node: yaml.Node, path: tuple, fm: FrontMatter, offset: int, seen: set) -> None:
-    """Walk the node graph once: refuse aliases and foreign tags, record positions."""
+def _inspect(node: yaml.Node, offset: int, seen: set) -> None:
+    """Walk the node graph once: refuse aliases, foreign tags, merge and duplicate keys."""
     if id(node) in seen:
         raise FrontMatterError(
             "front matter uses a YAML alias ('*name'): write the value out instead",
@@ -135,7 +188,7 @@ def _inspect(node: yaml.Node, path: tuple, fm: FrontMatter, offset: int, seen: s
     if isinstance(node, yaml.MappingNode):
         keys: dict = {}
         for key_node, value_node in node.value:
-            _inspect(key_node, path, fm, offset, seen)
+            _inspect(key_node, offset, seen)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise FrontMatterError("a metadata key must be plain text",
                                        *_pos(key_node.start_mark, offset))
@@ -144,19 +197,31 @@ def _inspect(node: yaml.Node, path: tuple, fm: FrontMatter, offset: int, seen: s
                 raise FrontMatterError("front matter uses a YAML merge key ('<<'): write the keys out",
                                        *_pos(key_node.start_mark, offset))
             if key in keys:
-                first = keys[key]
+                first = _pos(keys[key].start_mark, offset)
                 raise FrontMatterError(
                     f"duplicate key '{key}' (first on line {first[0]}): keep one of them",
                     *_pos(key_node.start_mark, offset))
+            keys[key] = key_node
+            _inspect(value_node, offset, seen)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _inspect(item, offset, seen)
+
+
+# Where each key, value and list item of a node graph ``_inspect`` accepted stands.
+def _record_positions(node: yaml.Node, path: tuple, found: tuple[dict, dict, dict], offset: int) -> None:
+    keys, values, ends = found
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            key = path + (key_node.value,)
             keys[key] = _pos(key_node.start_mark, offset)
-            fm.key_positions[path + (key,)] = keys[key]
-            fm.value_positions[path + (key,)] = _pos(value_node.start_mark, offset)
-            fm.value_ends[path + (key,)] = _pos(value_node.end_mark, offset)
-            _inspect(value_node, path + (key,), fm, offset, seen)
+            values[key] = _pos(value_node.start_mark, offset)
+            ends[key] = _pos(value_node.end_mark, offset)
+            _record_positions(value_node, key, found, offset)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            fm.value_positions[path + (index,)] = _pos(item.start_mark, offset)
-            _inspect(item, path + (index,), fm, offset, seen)
+            values[path + (index,)] = _pos(item.start_mark, offset)
+            _record_positions(item, path + (index,), found, offset)
 
 
 def _pos(mark, offset: int) -> Position:

@@ -87,7 +87,7 @@ def load(data: bytes, display: str, locale: str | None = None,
 def read(path: Path, display: str, locale: str | None = None,
          page_path: str | None = None) -> Page:
     try:
-        data = _read_regular_file(Path(path))
+        data = _read_regular_file(path)
     except OSError as error:
         reason = error.strerror or str(error)
         if error.errno == errno.ENOENT and Path(path).is_symlink():

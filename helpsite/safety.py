@@ -36,23 +36,28 @@ UNRENDERABLE = {rules.ENCODING.id, rules.IO_ERROR.id, rules.YAML_INVALID.id, SYM
 
 _QUOTE_RE = re.compile(r"[ ]{0,3}>")
 # Each leading space, tab or '>' adds at most one level: a line nested deeper than
-# MAX_NESTING starts with more than MAX_NESTING of them (a cheap test before the real count).
-_DEEP_ENOUGH = re.compile(r"^[ \t>]{%d}" % (MAX_NESTING + 1), re.M)
+# MAX_NESTING starts with more than MAX_NESTING of them (a cheap test before the real count;
+# led by the line break, which the engine finds fast, and the first line tested alone).
+_DEEP_ENOUGH = re.compile(r"[ \t>]{%d}" % (MAX_NESTING + 1))
+_DEEP_ENOUGH_LINE = re.compile(r"\n[ \t>]{%d}" % (MAX_NESTING + 1))
 _FENCE_RE = re.compile(r"[ \t>]*(`{3,}|~{3,})")
 TAB_WIDTH = 4  # Python-Markdown's tab_length: one list level per four columns
 
 
 def outside_docs(path: Path, docs_dir: Path, display: str) -> Finding | None:
     """A finding when ``path`` lies in ``docs_dir`` but resolves to somewhere outside it."""
-    path, docs_dir = Path(path), Path(docs_dir)
-    if not path.absolute().is_relative_to(docs_dir.absolute()):
+    if not _is_below(os.path.abspath(path), os.path.abspath(docs_dir)):
         return None
-    target = Path(os.path.realpath(path))  # unlike Path.resolve, never raises on a loop
-    if target.is_relative_to(_real_folder(str(docs_dir))):
+    target = os.path.realpath(path)  # unlike Path.resolve, never raises on a loop
+    if _is_below(target, _real_folder(os.fspath(docs_dir))):
         return None
     return SYMLINK_OUTSIDE.at(display, 1, 1,
                               f"it is a symbolic link to {target}, outside the docs folder: "
                               "copy the content into docs/ instead")
+
+
+def _is_below(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder if folder.endswith(os.sep) else folder + os.sep)
 
 
 # The docs folder's own real path: the same for every page of a run.
@@ -64,7 +69,7 @@ def _real_folder(folder: str) -> str:
 @rules.page_check
 def deep_nesting(page, site) -> Iterator[Finding]:
     """One finding, at the first line nested more than MAX_NESTING levels deep."""
-    if not _DEEP_ENOUGH.search(page.body):
+    if not (_DEEP_ENOUGH.match(page.body) or _DEEP_ENOUGH_LINE.search(page.body)):
         return
     for number, line, depth in _nesting(page.body.split("\n")):
         if depth > MAX_NESTING:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from functools import cached_property
+from pathlib import Path
 
 import yaml
 
@@ -46,16 +47,16 @@ class Site:
 
     def locale_of(self, path: Path) -> str | None:
         """The locale a file belongs to by its ``docs/<locale>/`` position, if any."""
-        parts = _parts_below(path, self.docs_dir)
+        parts = _parts_below(path, self._docs_abs)
         if parts and len(parts) > 1 and parts[0] in self.locales:
             return parts[0]
         return None
 
     def page_path(self, path: Path) -> str | None:
         """A page's path inside its locale folder, the same in every locale: ``licenses/x.md``."""
-        parts = _parts_below(path, self.docs_dir)
+        parts = _parts_below(path, self._docs_abs)
         if parts and len(parts) > 1 and parts[0] in self.locales:
-            return PurePosixPath(*parts[1:]).as_posix()
+            return "/".join(parts[1:])
         return None
 
     def pages(self, locale: str) -> list[str]:
@@ -74,12 +75,17 @@ class Site:
     def display_path(self, path: Path) -> str:
         """How findings name a file: relative to the repository root when inside it."""
         # The link's own path first: a symbolic link is named as the writer sees it.
-        for resolve in (os.path.abspath, os.path.realpath):
-            try:
-                return Path(resolve(path)).relative_to(resolve(self.root)).as_posix()
-            except ValueError:
-                pass
-        return str(path)
+        parts = _parts_below(path, self._root_abs)
+        return "/".join(parts) if parts else str(path)
+
+    # Absolute, normalised folder names: a page's place is found with string operations.
+    @cached_property
+    def _docs_abs(self) -> str:
+        return os.path.abspath(self.docs_dir)
+
+    @cached_property
+    def _root_abs(self) -> str:
+        return os.path.abspath(self.root)
 
 
 def with_slash(url: str) -> str:
@@ -87,14 +93,16 @@ def with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def _parts_below(path: Path, folder: Path) -> tuple[str, ...] | None:
-    try:
-        return Path(path).absolute().relative_to(folder.absolute()).parts
-    except ValueError:
-        try:
-            return Path(os.path.realpath(path)).relative_to(os.path.realpath(folder)).parts
-        except ValueError:
-            return None
+# The path's parts below an absolute folder: as written (made absolute), else as resolved.
+def _parts_below(path, folder: str) -> tuple[str, ...] | None:
+    for resolve in (os.path.abspath, os.path.realpath):
+        resolved, top = resolve(path), (folder if resolve is os.path.abspath else os.path.realpath(folder))
+        if resolved == top:
+            return ()
+        prefix = top if top.endswith(os.sep) else top + os.sep
+        if resolved.startswith(prefix):
+            return tuple(resolved[len(prefix):].split(os.sep))
+    return None
 
 
 class _ConfigLoader(yaml.SafeLoader):

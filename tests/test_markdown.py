@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,50 @@ def test_any_text_parses_and_points_inside_itself(body):
             [(tag.line, tag.column) for tag in doc.tags] + doc.h1_lines:
         assert 3 <= line < 3 + len(lines)
         assert 1 <= column <= len(lines[line - 3]) + 1
+
+
+# The pre-scan as first written (line-anchored, case-insensitive patterns): the fast one must
+# decide exactly as it did.
+_REFERENCE_UNSAFE_TARGET = r"\s*[\"'<]?\s*(?:j\s*a\s*v\s*a|v\s*b|d\s*a\s*t\s*a\s*:)"
+_REFERENCE = {
+    "empty": markdown._EMPTY_LINK_CANDIDATE,
+    "raw": re.compile(r"<a\b[^>]*\bhref", re.I),
+    "unsafe": [re.compile(p, re.I) for p in (
+        r"\]\(" + _REFERENCE_UNSAFE_TARGET, r"\]:" + _REFERENCE_UNSAFE_TARGET, r"<" + _REFERENCE_UNSAFE_TARGET,
+        r"href\s*=" + _REFERENCE_UNSAFE_TARGET,
+        r"&#|&(?:colon|tab|newline);|<\s*(?:script|iframe|object|embed)", r"\son\w+\s*=")],
+    "atx": re.compile(r"^[ \t>*+\-0-9.)]*#(?!#)", re.M),
+    "setext": re.compile(r"^[ \t>]*=+[ \t]*$", re.M),
+    "html": re.compile(r"^[ \t>]*<[A-Za-z!?/]", re.M),
+}
+
+
+def reference_needs_parsing(body: str) -> bool:
+    if (_REFERENCE["empty"].search(body) or _REFERENCE["raw"].search(body)
+            or any(p.search(body) for p in _REFERENCE["unsafe"]) or _REFERENCE["setext"].search(body)):
+        return True
+    text = markdown._outside_fences(body)
+    if text is None:
+        return True
+    h1s = _REFERENCE["atx"].findall(text)
+    if not h1s:
+        return False
+    return len(h1s) > 1 or h1s[0] != "#" or bool(_REFERENCE["html"].search(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(list("[]()<>!#=*-+.1 \t\n>&;:\"'aAoOnN") + [
+    "href", "HREF", "javascript:", "JaVa", "vb", "data:", "&#", "&colon;", "<script", "<IFRAME",
+    " onclick=", "\tONLOAD =", "xonload=", "# ", "## ", "1. # ", "> # ", "===", "  ==", "<div>",
+    "```", "~~~", "<a ", "\u017f", "\u212a"]), max_size=60).map("".join))
+def test_the_fast_prescan_decides_as_the_reference_one(body):
+    assert markdown.needs_parsing(body) == reference_needs_parsing(body)
+
+
+def test_the_fast_prescan_decides_as_the_reference_one_on_real_pages():
+    paths = sorted(FIXTURES.rglob("*.md")) + sorted((ROOT / "docs").rglob("*.md"))
+    if CORPUS.is_dir():
+        paths += sorted(CORPUS.rglob("*.md"))
+    bodies = [load(path).body for path in paths]
+    assert [markdown.needs_parsing(b) for b in bodies] == [reference_needs_parsing(b) for b in bodies]
+    assert len(bodies) > 100
