@@ -39,18 +39,22 @@ def check_page(page: pages.Page, site: Site) -> list[Finding]:
 def check_file(path: Path, site: Site, locale: str | None = None,
                data: bytes | None = None) -> list[Finding]:
     """Check one file; ``locale`` overrides the locale its docs/<locale>/ position gives."""
+    return check_page(load_file(path, site, locale, data), site)
+
+
+def load_file(path: Path, site: Site, locale: str | None = None,
+              data: bytes | None = None) -> pages.Page:
+    """A file as the checks see it; one that leads out of the docs folder is never read."""
     path = os.fspath(path)
     display = site.display_path(path)
     page_locale = locale or site.locale_of(path)
     page_path = site.page_path(path) or os.path.basename(path)
-    if data is None:
-        outside = safety.outside_docs(path, site.docs_dir, display)
-        if outside:  # never read: its content is not the site's
-            return [outside]
-        loaded = pages.read(path, display, page_locale, page_path)
-    else:
-        loaded = pages.load(data, display, page_locale, page_path)
-    return check_page(loaded, site)
+    if data is not None:
+        return pages.load(data, display, page_locale, page_path)
+    outside = safety.outside_docs(path, site.docs_dir, display)
+    if outside:  # its content is not the site's
+        return pages.Page(display=display, locale=page_locale, page_path=page_path, findings=[outside])
+    return pages.read(path, display, page_locale, page_path)
 
 
 def markdown_files(paths: Iterable[Path]) -> Iterator[Path]:

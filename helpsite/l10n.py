@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import subprocess
 from collections import Counter
@@ -62,19 +63,32 @@ def source_hash(data: bytes, like: str | None = None) -> str:
     return hashlib.sha1(data).hexdigest()
 
 
-def translation_status(site: Site, locale: str, page_path: str,
-                       source_bytes: bytes | None = None) -> TranslationStatus:
-    """How a translation stands against its source; ``source_bytes`` saves a read."""
+# (front matter or None, why it cannot be read) of a file
+FrontReader = Callable[[str], tuple[dict | None, str | None]]
+
+
+def translation_status(site: Site, locale: str, page_path: str, source_bytes: bytes | None = None,
+                       front: FrontReader | None = None) -> TranslationStatus:
+    """How a translation stands against its source; ``source_bytes`` saves a read, ``front``
+    gives a file's front matter read already (helpsite.sources)."""
     if source_bytes is None:
         source_bytes = site.file_for(site.source_locale, page_path).read_bytes()
     translation = site.file_for(locale, page_path)
     if not translation.is_file():
         return TranslationStatus(page_path, locale, MISSING, None, source_hash(source_bytes), None)
-    loaded = pages.read(translation, site.display_path(translation), locale, page_path)
-    if not loaded.meta_ok:
+    meta, problem = front(os.fspath(translation)) if front else read_front(site, translation)
+    if meta is None:
         return TranslationStatus(page_path, locale, INVALID, None, source_hash(source_bytes), None,
-                                 problem=_problem(loaded))
-    return status_from_meta(page_path, locale, loaded.meta, source_bytes)
+                                 problem=problem)
+    return status_from_meta(page_path, locale, meta, source_bytes)
+
+
+def read_front(site: Site, path: Path) -> tuple[dict | None, str | None]:
+    """A file's front matter, or None and why it cannot be read."""
+    loaded = pages.read(path, site.display_path(path), site.locale_of(path), site.page_path(path))
+    if loaded.meta_ok:
+        return loaded.meta, None
+    return None, _problem(loaded)
 
 
 def status_from_meta(page_path: str, locale: str, meta: dict, source_bytes: bytes) -> TranslationStatus:
@@ -95,13 +109,13 @@ def source_pages(site: Site) -> list[str]:
     return site.pages(site.source_locale)
 
 
-def site_status(site: Site) -> list[TranslationStatus]:
+def site_status(site: Site, front: FrontReader | None = None) -> list[TranslationStatus]:
     """One status for every source page in every translation locale."""
     statuses = []
     for page_path in source_pages(site):
         data = site.file_for(site.source_locale, page_path).read_bytes()
         for locale in site.translation_locales:
-            statuses.append(translation_status(site, locale, page_path, data))
+            statuses.append(translation_status(site, locale, page_path, data, front))
     return statuses
 
 
@@ -185,7 +199,7 @@ def status_page(site: Site, statuses: list[TranslationStatus], href: Href | None
     columns = ["Page"] + [f'<abbr title="{escape(_language(site, locale))}">{escape(locale)}</abbr>'
                           for locale in locales]
     counts = totals(statuses)
-    sums = [[escape(_language(site, locale))] + [str(counts[locale][s]) for s in STATUSES]
+    sums = [[escape(_language(site, locale))] + [str(counts.get(locale, Counter())[s]) for s in STATUSES]
             for locale in locales]
     lines = [
         "---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip("\n"), "---",

@@ -14,19 +14,20 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import posixpath
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 import yaml
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
-from helpsite import l10n
-from helpsite import page as pages
+from helpsite import l10n, sources
 from helpsite.site import Site, with_slash
 
 STRINGS_FILE = Path(__file__).with_name("reader.yaml")
@@ -103,10 +104,15 @@ class SitemapEntry:
 class LocalizedSite:
     """The reader's view of every page; reads each file's front matter once."""
 
-    def __init__(self, site: Site, site_url: str | None = None):
+    def __init__(self, site: Site, site_url: str | None = None,
+                 meta_of: Callable[[str], dict | None] | None = None):
         self.site = site
         self.site_url = with_slash(site_url or site.site_url)
+        # a file's front matter (None when unreadable): read here, or by helpsite.sources
+        self._meta_of = meta_of or (lambda path: sources.facts_of(site, path, check=False).meta)
         self._front: dict[tuple[str, str], dict | None] = {}
+        self._has: dict[tuple[str, str], bool] = {}
+        self._urls: dict[tuple[str, str], str] = {}
         self._sources: dict[str, bytes | None] = {}
         self._alternates: dict[str, tuple[Alternate, ...]] = {}
 
@@ -214,15 +220,16 @@ class LocalizedSite:
     # -- front matter ------------------------------------------------------------
 
     def has_page(self, locale: str, page_path: str) -> bool:
-        return self.site.file_for(locale, page_path).is_file()
+        key = (locale, page_path)
+        if key not in self._has:
+            self._has[key] = self.site.file_for(locale, page_path).is_file()
+        return self._has[key]
 
     def front(self, locale: str, page_path: str) -> dict | None:
         key = (locale, page_path)
         if key not in self._front:
-            path = self.site.file_for(locale, page_path)
-            loaded = pages.read(path, self.site.display_path(path), locale, page_path) \
-                if path.is_file() else None
-            self._front[key] = loaded.meta if loaded and loaded.meta_ok else None
+            has = self.has_page(locale, page_path)
+            self._front[key] = self._meta_of(os.fspath(self.site.file_for(locale, page_path))) if has else None
         return self._front[key]
 
     # The source page's bytes, read once for all its translations' status.
@@ -247,12 +254,15 @@ class LocalizedSite:
         return locale_root(self.site, locale) + directory_url(page_path)
 
     def absolute_url(self, locale: str, page_path: str) -> str:
-        return urljoin(self.site_url, self.page_url(locale, page_path))
+        key = (locale, page_path)
+        if key not in self._urls:
+            self._urls[key] = urljoin(self.site_url, self.page_url(locale, page_path))
+        return self._urls[key]
 
     def root_path(self, locale: str, page_path: str) -> str:
         """The page's URL from the host's root, ``/docs/nb/licenses/x/``: right in the full
         site and in a one-locale build (HELPSITE_LOCALE) published into it."""
-        return urlsplit(self.absolute_url(locale, page_path)).path
+        return _url_path(self.absolute_url(locale, page_path))
 
 
 # ----------------------------------------------------------------------------
@@ -270,6 +280,7 @@ def search_index(entries: list[dict], locale_root: str, locale: str, separator: 
     return {"config": config, "docs": docs}
 
 
+@lru_cache(maxsize=256)   # one markup per page depth and locale: the same for most pages
 def with_search_base(markup: str, base: str) -> str:
     """Material's ``#__config`` script with ``base`` (where it fetches search/search_index.json
     and resolves result links) set to the locale's root instead of the site root."""
@@ -293,8 +304,10 @@ def _all_strings() -> dict:
         return yaml.safe_load(handle)
 
 
+@lru_cache(maxsize=None)
 def strings(locale: str) -> dict:
-    """The reader-facing strings of a locale; English for a locale without them."""
+    """The reader-facing strings of a locale; English for a locale without them (shared: read,
+    never change)."""
     table = _all_strings()
     return {**table["en"], **table.get(locale, {})}
 
@@ -303,6 +316,7 @@ def search_language(locale: str) -> str:
     return str(strings(locale)["search_language"])
 
 
+@lru_cache(maxsize=None)
 def made_with(locale: str) -> MadeWith:
     before, _, after = strings(locale)["made_with"].partition("{generator}")
     return MadeWith(before, after)
@@ -328,11 +342,16 @@ def ms_date(value) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     if isinstance(value, str):
-        try:
-            return datetime.datetime.strptime(value.strip(), MS_DATE_FORMAT).date()
-        except ValueError:
-            return None
+        return _parse_ms_date(value.strip())
     return None
+
+
+@lru_cache(maxsize=4096)   # pages share their dates
+def _parse_ms_date(text: str) -> datetime.date | None:
+    try:
+        return datetime.datetime.strptime(text, MS_DATE_FORMAT).date()
+    except ValueError:
+        return None
 
 
 # "NOINDEX, NOFOLLOW" -> "noindex, nofollow"; anything but directive words is dropped.
@@ -360,4 +379,8 @@ def directory_url(page_path: str) -> str:
 def relative_url(from_url: str, to_url: str) -> str:
     """The relative link from a directory URL to another, as MkDocs writes base_url."""
     return posixpath.relpath(to_url or ".", posixpath.dirname(from_url) or ".")
+
+
+def _url_path(url: str) -> str:
+    return urlsplit(url).path
 

@@ -105,11 +105,17 @@ def _parts_below(path, folder: str) -> tuple[str, ...] | None:
     return None
 
 
-class _ConfigLoader(yaml.SafeLoader):
-    """Safe loader for mkdocs.yml: engine tags are data, never code."""
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - PyYAML without libyaml
+    from yaml import SafeLoader as _SafeLoader
 
 
-def _env_tag(loader: yaml.SafeLoader, node: yaml.Node):
+class _ConfigLoader(_SafeLoader):
+    """Safe loader for mkdocs.yml (libyaml's, when there): engine tags are data, never code."""
+
+
+def _env_tag(loader, node: yaml.Node):
     # !ENV [NAME, default] or !ENV NAME: the checks only need the default.
     if isinstance(node, yaml.SequenceNode):
         *names, default = [loader.construct_object(n) for n in node.value]

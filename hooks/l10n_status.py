@@ -4,6 +4,9 @@ The page exists only in the source locale's build. It is added after mkdocs-stat
 has sorted the files by locale (its on_files runs at priority -100): a generated file has
 no path in docs/, which the plugin cannot sort, and coming last keeps the page out of its
 fallback copies and sitemap alternates. It is left out of the navigation.
+
+Its table is made when the build reads the page, the last of its locale: by then
+helpsite.sources has read every translation's front matter beside the build.
 """
 
 from __future__ import annotations
@@ -13,14 +16,19 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
-from mkdocs.utils import get_relative_url
+from mkdocs.utils import get_relative_url, meta
 
-from helpsite import l10n
-from helpsite.site import load_site
+from helpsite import l10n, sources
+from helpsite.site import Site, load_site
 
 STATUS_PAGE = "l10n.md"
 
 log = logging.getLogger("mkdocs.hooks.helpsite")
+
+
+class _State:
+    page: File | None = None       # the status page of the build under way
+    site: Site | None = None
 
 
 # ----------------------------------------------------------------------------
@@ -29,6 +37,7 @@ log = logging.getLogger("mkdocs.hooks.helpsite")
 
 @event_priority(-110)
 def on_files(files, config):
+    _State.page = None
     site = load_site(Path(config.config_file_path).parent)
     if not _is_source_locale_build(config, site.source_locale):
         return files
@@ -36,11 +45,23 @@ def on_files(files, config):
         log.warning(f"{site.source_locale}/{STATUS_PAGE}: the localization status page is generated "
                     "at this path: rename this page")
         return files
-    page = File.generated(config, STATUS_PAGE, content="", inclusion=InclusionLevel.NOT_IN_NAV)
-    page.content_string = l10n.status_page(site, l10n.site_status(site),
-                                           href=_href(config, site.source_locale, page.url))
+    # Its title and robots now (the navigation and the i18n plugin read them); its table later.
+    page = File.generated(config, STATUS_PAGE, content=l10n.status_page(site, []),
+                          inclusion=InclusionLevel.NOT_IN_NAV)
     files.append(page)
+    _State.page, _State.site = page, site
     return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    if _State.page is None or page.file is not _State.page:
+        return markdown
+    site = _State.site
+    statuses = l10n.site_status(site, front=sources.of_build(config, site).front)
+    text = l10n.status_page(site, statuses, href=_href(config, site.source_locale, page.url))
+    body, page_meta = meta.get_data(text)
+    page.meta.update(page_meta)
+    return body
 
 
 # ----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
-from helpsite import reader
+from helpsite import reader, sources
 from helpsite.site import load_site
 
 
@@ -34,6 +34,7 @@ class _State:
     config = None                  # the top-level build's config (i18n builds reuse it)
     localized: reader.LocalizedSite | None = None
     builds: list[_Build] = []      # the builds under way, innermost last
+    sitemap_given = False          # to the first build: the others would write it again
 
 
 # ----------------------------------------------------------------------------
@@ -43,21 +44,24 @@ class _State:
 def on_config(config):
     if _State.config is not config:
         _State.config = config
-        _State.localized = reader.LocalizedSite(load_site(Path(config.config_file_path).parent),
-                                                config.site_url)
+        site = load_site(Path(config.config_file_path).parent)
+        _State.localized = reader.LocalizedSite(site, config.site_url,
+                                                meta_of=sources.of_build(config, site).meta)
         _State.builds = []
+        _State.sitemap_given = False
 
 
 def on_pre_build(config):
     i18n = config.plugins["i18n"]
     locale = i18n.current_language
     root = "" if locale == i18n.default_language else f"{locale}/"
-    separator, pipeline = _search_words(config)
-    _State.builds.append(_Build(locale, root, _search_plugin(config).search_index, separator, pipeline))
+    _State.builds.append(_Build(locale, root, _search_plugin(config).search_index, "", []))
 
 
 def on_env(env, config, files):
     env.filters["with_search_base"] = reader.with_search_base
+    build = _State.builds[-1]
+    build.separator, build.pipeline = _search_words(env, config)
     return env
 
 
@@ -87,7 +91,9 @@ def on_template_context(context, template_name, config):
         if "alternate" in config.extra:
             config.extra.alternate = config.extra["alternate"]
     elif template_name == "sitemap.xml":
-        context["sitemap"] = _State.localized.sitemap
+        # One sitemap for every locale (overrides/sitemap.xml renders nothing for None).
+        context["sitemap"] = None if _State.sitemap_given else _State.localized.sitemap
+        _State.sitemap_given = True
     return context
 
 
@@ -116,9 +122,10 @@ def _search_plugin(config):
     return config.plugins.get("material/search") or config.plugins["search"]
 
 
-# The separator and pipeline Material's language partial gives the language being built.
-def _search_words(config) -> tuple[str, list[str]]:
-    language = config.theme.get_env().get_template("partials/language.html", None, {"config": config})
+# The separator and pipeline Material's language partial gives the language being built
+# (from the build's own template environment, which renders the pages with it next).
+def _search_words(env, config) -> tuple[str, list[str]]:
+    language = env.get_template("partials/language.html", None, {"config": config})
     pipeline = [step.strip() for step in language.module.t("search.config.pipeline").split(",")]
     return language.module.t("search.config.separator"), [step for step in pipeline if step]
 

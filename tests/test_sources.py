@@ -1,0 +1,145 @@
+"""helpsite.sources: the checks and front matter of a build, worked out in a worker process."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, build_env, copy_site, mkdocs_build
+from helpsite import checks, sources
+from helpsite.site import load_site
+
+CATALOGUE = ROOT / "tests" / "fixtures" / "bad-input"
+
+
+@pytest.fixture
+def site_with_bad_input(tmp_path):
+    """The site, with every file of the bad-input catalogue as a Norwegian page."""
+    root = copy_site(tmp_path / "site")
+    for path in sorted(CATALOGUE.glob("*.md")):
+        (root / "docs" / "nb" / path.name).write_bytes(path.read_bytes())
+    return root
+
+
+def every_page(root: Path) -> list[str]:
+    return [os.fspath(path) for path in checks.markdown_files([root / "docs"])]
+
+
+def test_the_worker_finds_what_the_build_process_finds(site_with_bad_input):
+    site = load_site(site_with_bad_input)
+    paths = every_page(site_with_bad_input)
+    here = sources.Sources(site, workers=0)
+    there = sources.Sources(site, workers=1)
+    there.plan([(path, False) for path in paths] + [(path, True) for path in paths])
+    try:
+        assert there._pool is not None
+        for path in paths:
+            assert there.facts(path) == here.facts(path), path
+            assert there.facts(path).findings == tuple(checks.check_file(path, site))
+    finally:
+        there.close(wait=True)
+    assert len(paths) == len(every_page(ROOT)) + len(list(CATALOGUE.glob("*.md")))
+    # the catalogue's findings are there: the comparison is not between empty results
+    expected = sum(len(json.loads(path.with_suffix(".expected.json").read_text())["findings"])
+                   for path in CATALOGUE.glob("*.md"))
+    assert sum(len(here.facts(path).findings) for path in paths) == expected == 20
+
+
+def test_front_matter_alone_is_not_checked_and_says_why_it_cannot_be_read(site_with_bad_input):
+    site = load_site(site_with_bad_input)
+    known = sources.Sources(site, workers=0)
+    facts = known.facts(os.fspath(site_with_bad_input / "docs" / "nb" / "billion-laughs.md"), check=False)
+    assert facts.findings is None and facts.meta is None
+    assert "yaml-invalid" in facts.problem and "alias" in facts.problem
+    article = site_with_bad_input / "docs" / "nb" / "licenses" / "transfer-licenses-between-tenants.md"
+    assert known.meta(os.fspath(article))["ms.contentlocale"] == "nb-NO"
+    # asked later to check it: the findings are worked out then
+    assert known.facts(os.fspath(article)).findings == tuple(checks.check_file(article, site))
+
+
+def test_a_worker_that_dies_is_replaced_by_the_build_process(tmp_path, caplog):
+    root = copy_site(tmp_path / "site")
+    site = load_site(root)
+    paths = every_page(root)
+    known = sources.Sources(site, workers=1)
+    known.plan([(path, True) for path in paths])
+    try:
+        (pid,) = known._pool._processes
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)
+        found = {path: known.facts(path).findings for path in paths}
+    finally:
+        known.close(wait=True)
+    assert found == {path: tuple(checks.check_file(path, site)) for path in paths}
+    assert known._pool is None
+
+
+def test_build_order_puts_each_pages_versions_together_source_first():
+    site = load_site(ROOT)
+    paths = every_page(ROOT)
+    ordered = sources.build_order(site, paths)
+    article = [site.locale_of(path) for path in ordered if path.endswith("transfer-licenses-between-tenants.md")]
+    assert article == ["en", "nb", "da", "sv", "fi", "de", "ja", "ar"]
+    assert sorted(ordered) == sorted(paths)
+
+
+@pytest.mark.parametrize("value, workers", [("0", 0), ("2", 2), (" ", None)])
+def test_the_number_of_workers_comes_from_the_environment(monkeypatch, value, workers):
+    monkeypatch.setenv(sources.WORKERS_VARIABLE, value)
+    expected = workers if workers is not None else (1 if len(os.sched_getaffinity(0)) > 1 else 0)
+    assert sources.default_workers() == expected
+
+
+def test_a_wrong_number_of_workers_is_named(tmp_path):
+    root = copy_site(tmp_path / "site")
+    result = mkdocs_build(root, tmp_path / "out", env=build_env(HELPSITE_WORKERS="two"))
+    assert result.returncode == 1
+    assert "HELPSITE_WORKERS='two': give a number of worker processes (0: none)" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def snapshot(folder: Path) -> dict[str, str]:
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def test_a_build_with_a_worker_equals_one_without(tmp_path):
+    root = copy_site(tmp_path / "site")
+    env = dict(SOURCE_DATE_EPOCH="1700000000")
+    with_worker = mkdocs_build(root, tmp_path / "with", env=build_env(HELPSITE_WORKERS="1", **env))
+    alone = mkdocs_build(root, tmp_path / "alone", env=build_env(HELPSITE_WORKERS="0", **env))
+    assert with_worker.returncode == alone.returncode == 0, with_worker.stderr + alone.stderr
+    assert snapshot(tmp_path / "with") == snapshot(tmp_path / "alone")
+    assert len(snapshot(tmp_path / "with")) > 50
+
+
+def test_no_worker_outlives_a_failed_build(tmp_path):
+    root = copy_site(tmp_path / "site")
+    article = root / "docs" / "nb" / "licenses" / "transfer-licenses-between-tenants.md"
+    article.write_text(article.read_text(encoding="utf-8") + "\n[](https://example.com/lost)\n",
+                       encoding="utf-8")
+    marker = f"helpsite-test-{time.time_ns()}"
+    result = mkdocs_build(root, tmp_path / "out", env=build_env(HELPSITE_WORKERS="1", HELPSITE_TEST_MARK=marker))
+    assert result.returncode == 1 and "empty-link" in result.stderr
+    deadline = time.monotonic() + 10
+    while (left := processes_with(marker)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert left == []
+
+
+def processes_with(marker: str) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if f"HELPSITE_TEST_MARK={marker}".encode() in (entry / "environ").read_bytes():
+                    found.append(int(entry.name))
+            except OSError:
+                pass
+    return found
