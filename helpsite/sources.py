@@ -4,7 +4,7 @@ A build needs two things from every Markdown file before it renders it: the chec
 (errors fail ``--strict``, and some keep the page from the renderer) and the front matter (the
 reader's view of every language version, the translation status). ``Sources`` works them out in
 a worker process, in the order the build will ask for them, while the build renders on another
-core; asking for a file waits only until the worker has reached it. The results are the ones
+core; a file asked for before the worker has reached it is done at once in the build process. The results are the ones
 ``checks.check_file`` and ``page.read`` give in this process, which is where the work happens
 when there is one core, when ``HELPSITE_WORKERS=0``, for a file that was not planned, or when
 the worker fails.
@@ -86,8 +86,10 @@ class Sources:
         known = self._known.get(path)
         if known is not None and (known.findings is not None or not check):
             return known
+        # Whoever gets there first: a file the worker has not reached yet is done here, so
+        # that nothing waits for it (a preview asks for the one page edited, anywhere in the plan).
         for future, index, checked in self._planned.get(path, ()):
-            if check and not checked:
+            if (check and not checked) or not future.done():
                 continue
             found = self._result(future, index)
             if found is not None:

@@ -7,6 +7,8 @@ import json
 import os
 import signal
 import time
+from concurrent import futures
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -31,19 +33,28 @@ def every_page(root: Path) -> list[str]:
     return [os.fspath(path) for path in checks.markdown_files([root / "docs"])]
 
 
-def test_the_worker_finds_what_the_build_process_finds(site_with_bad_input):
+def planned_futures(known: sources.Sources) -> set:
+    return {future for entries in known._planned.values() for future, _, _ in entries}
+
+
+def test_the_worker_finds_what_the_build_process_finds(site_with_bad_input, monkeypatch):
     site = load_site(site_with_bad_input)
     paths = every_page(site_with_bad_input)
     here = sources.Sources(site, workers=0)
     there = sources.Sources(site, workers=1)
+    done_here = []   # this process's list: what the worker does is not added to it
+    work = sources.facts_of
+    monkeypatch.setattr(sources, "facts_of", lambda *args: done_here.append(args[1]) or work(*args))
     there.plan([(path, False) for path in paths] + [(path, True) for path in paths])
     try:
         assert there._pool is not None
+        futures.wait(planned_futures(there), timeout=60)
         for path in paths:
             assert there.facts(path) == here.facts(path), path
             assert there.facts(path).findings == tuple(checks.check_file(path, site))
     finally:
         there.close(wait=True)
+    assert sorted(done_here) == sorted(paths)   # all for `here`: `there` had them from the worker
     assert len(paths) == len(every_page(ROOT)) + len(list(CATALOGUE.glob("*.md")))
     # the catalogue's findings are there: the comparison is not between empty results
     expected = sum(len(json.loads(path.with_suffix(".expected.json").read_text())["findings"])
@@ -72,7 +83,7 @@ def test_a_worker_that_dies_is_replaced_by_the_build_process(tmp_path, caplog):
     try:
         (pid,) = known._pool._processes
         os.kill(pid, signal.SIGKILL)
-        time.sleep(0.2)
+        futures.wait(planned_futures(known), timeout=60)
         found = {path: known.facts(path).findings for path in paths}
     finally:
         known.close(wait=True)
@@ -80,12 +91,30 @@ def test_a_worker_that_dies_is_replaced_by_the_build_process(tmp_path, caplog):
     assert known._pool is None
 
 
-def test_build_order_puts_each_pages_versions_together_source_first():
+def test_a_file_the_worker_has_not_reached_is_done_at_once(tmp_path, monkeypatch):
+    root = copy_site(tmp_path / "site")
+    site = load_site(root)
+    paths = every_page(root)
+    known = sources.Sources(site, workers=1)
+    done_here = []
+    work = sources.facts_of
+    monkeypatch.setattr(sources, "facts_of", lambda *args: done_here.append(args[1]) or work(*args))
+    monkeypatch.setattr(Future, "done", lambda self: False)   # the worker never gets anywhere
+    known.plan([(path, True) for path in paths])
+    try:
+        assert known.facts(paths[-1]).findings == tuple(checks.check_file(paths[-1], site))
+    finally:
+        known.close(wait=True)
+    assert done_here == [paths[-1]]
+
+
+def test_build_order_is_locale_by_locale_source_first():
     site = load_site(ROOT)
     paths = every_page(ROOT)
     ordered = sources.build_order(site, paths)
-    article = [site.locale_of(path) for path in ordered if path.endswith("transfer-licenses-between-tenants.md")]
-    assert article == ["en", "nb", "da", "sv", "fi", "de", "ja", "ar"]
+    assert [site.locale_of(path) for path in ordered] == [
+        locale for locale in ("en", "nb", "da", "sv", "fi", "de", "ja", "ar") for _ in range(2)]
+    assert [site.page_path(path) for path in ordered[:2]] == ["index.md", "licenses/transfer-licenses-between-tenants.md"]
     assert sorted(ordered) == sorted(paths)
 
 
