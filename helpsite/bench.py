@@ -65,8 +65,11 @@ class Build:
 def run(site_root: Path, sizes: Sequence[int], locales: int, configs: Sequence[str] = CONFIGS,
         work: Path | None = None, seed: int = 8, check: bool = True, preview: bool = False,
         shard_check: bool = False, linkcheck: bool = False, progress=print,
-        command: str | None = None) -> dict:
-    """Benchmark every size with every configuration; the report as a JSON-ready dict."""
+        command: str | None = None, repeat: int = 1) -> dict:
+    """Benchmark every size with every configuration, ``repeat`` times in turn (each build's
+    figures are then its median run's); the report as a JSON-ready dict."""
+    if repeat < 1:
+        raise ValueError("--repeat must be at least 1")
     site = load_site(site_root)
     if not 1 <= locales <= len(site.locales):
         raise ValueError(f"--locales must be between 1 and {len(site.locales)} (the site's languages)")
@@ -94,17 +97,20 @@ def run(site_root: Path, sizes: Sequence[int], locales: int, configs: Sequence[s
             entry: dict = {"articles": articles, "locales": locales, "source_files": corpus.files,
                            "stale_translations": corpus.stale, "empty_links": corpus.empty_links,
                            "builds": {}}
-            for name in configs:
-                build = time_build(project, name, project / f"out-{name}")
-                progress(f"  {name:<22} {build.seconds:8.2f} s {build.ms_per_page:8.2f} ms/page "
-                         f"(CPU {build.cpu_seconds:8.2f} s {build.cpu_ms_per_page:7.2f} ms/page) "
-                         f"{build.peak_rss_mb:8.1f} MB {build.output_bytes_per_page / 1024:8.1f} KB/page"
-                         + ("" if build.returncode == 0 else f"  (exit {build.returncode})"))
-                entry["builds"][name] = asdict(build)
-                if linkcheck and name == "project":
-                    entry["linkcheck"] = time_linkcheck(project, project / f"out-{name}", build.pages)
-                    progress(f"  linkcheck: {entry['linkcheck']}")
-                shutil.rmtree(project / f"out-{name}", ignore_errors=True)
+            runs: dict[str, list[Build]] = {name: [] for name in configs}
+            for turn in range(repeat):   # configurations take turns: drift hits all of them alike
+                for name in configs:
+                    build = time_build(project, name, project / f"out-{name}")
+                    progress(f"  {name:<22} {build.seconds:8.2f} s {build.ms_per_page:8.2f} ms/page "
+                             f"(CPU {build.cpu_seconds:8.2f} s {build.cpu_ms_per_page:7.2f} ms/page) "
+                             f"{build.peak_rss_mb:8.1f} MB {build.output_bytes_per_page / 1024:8.1f} KB/page"
+                             + ("" if build.returncode == 0 else f"  (exit {build.returncode})"))
+                    runs[name].append(build)
+                    if linkcheck and name == "project" and turn == 0:
+                        entry["linkcheck"] = time_linkcheck(project, project / f"out-{name}", build.pages)
+                        progress(f"  linkcheck: {entry['linkcheck']}")
+                    shutil.rmtree(project / f"out-{name}", ignore_errors=True)
+            entry["builds"] = {name: _median_build(builds) for name, builds in runs.items()}
             entry["ratios"] = _size_ratios(entry["builds"])
             if check:
                 entry["check"] = time_check(project, corpus.files)
@@ -295,6 +301,19 @@ def _size_ratios(builds: dict) -> dict:
         if project and bare:
             ratios[prefix + "hooks_overhead"] = round(project[key] / bare[key] - 1, 3)
     return ratios
+
+
+def _median_build(builds: list[Build]) -> dict:
+    """The run with the median wall time (the lower middle one of an even number), its CPU time
+    the median CPU time, and every run's seconds."""
+    by_wall = sorted(builds, key=lambda build: build.seconds)
+    median = asdict(by_wall[(len(by_wall) - 1) // 2])
+    cpu = sorted(build.cpu_seconds for build in builds)[(len(builds) - 1) // 2]
+    median.update(cpu_seconds=cpu, cpu_ms_per_page=round(1000 * cpu / max(median["pages"], 1), 3))
+    if len(builds) > 1:
+        median.update(runs_seconds=[build.seconds for build in builds],
+                      runs_cpu_seconds=[build.cpu_seconds for build in builds])
+    return median
 
 
 def _scaling(sizes: list[dict]) -> dict:

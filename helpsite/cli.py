@@ -91,6 +91,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--linkcheck", action="store_true",
                        help="also time the link check of the project build (slow: LinkChecker "
                             "reads a few pages a second)")
+    bench.add_argument("--repeat", type=int, default=1, metavar="N",
+                       help="build each configuration N times, in turn, and report the median run")
     bench.add_argument("--seed", type=int, default=8)
     bench.add_argument("--work", type=Path, default=None, help="folder for the temporary sites")
     bench.set_defaults(run=run_bench)
@@ -234,7 +236,7 @@ def run_bench(args: argparse.Namespace) -> int:
     try:
         report = bench_module.run(site.root, sizes, locales, configs, work=args.work, seed=args.seed,
                                   check=not args.no_check, preview=args.preview, shard_check=args.shards,
-                                  linkcheck=args.linkcheck,
+                                  linkcheck=args.linkcheck, repeat=args.repeat,
                                   progress=lambda line: print(line, flush=True),
                                   command=" ".join(["python -m helpsite", *sys.argv[1:]]))
     except ValueError as error:

@@ -112,7 +112,7 @@ class LocalizedSite:
         self._meta_of = meta_of or (lambda path: sources.facts_of(site, path, check=False).meta)
         self._front: dict[tuple[str, str], dict | None] = {}
         self._has: dict[tuple[str, str], bool] = {}
-        self._urls: dict[tuple[str, str], str] = {}
+        self._urls: dict[tuple, str] = {}
         self._sources: dict[str, bytes | None] = {}
         self._alternates: dict[str, tuple[Alternate, ...]] = {}
 
@@ -262,7 +262,10 @@ class LocalizedSite:
     def root_path(self, locale: str, page_path: str) -> str:
         """The page's URL from the host's root, ``/docs/nb/licenses/x/``: right in the full
         site and in a one-locale build (HELPSITE_LOCALE) published into it."""
-        return _url_path(self.absolute_url(locale, page_path))
+        key = ("path", locale, page_path)
+        if key not in self._urls:
+            self._urls[key] = urlsplit(self.absolute_url(locale, page_path)).path
+        return self._urls[key]
 
 
 # ----------------------------------------------------------------------------
@@ -377,10 +380,13 @@ def directory_url(page_path: str) -> str:
 
 
 def relative_url(from_url: str, to_url: str) -> str:
-    """The relative link from a directory URL to another, as MkDocs writes base_url."""
-    return posixpath.relpath(to_url or ".", posixpath.dirname(from_url) or ".")
+    """The relative link from a directory URL to another, as MkDocs writes base_url (what
+    ``posixpath.relpath`` gives, without its look at the current folder)."""
+    start = [part for part in posixpath.dirname(from_url).split("/") if part not in ("", ".")]
+    target = [part for part in (to_url or "").split("/") if part not in ("", ".")]
+    common = 0
+    while common < min(len(start), len(target)) and start[common] == target[common]:
+        common += 1
+    return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
-
-def _url_path(url: str) -> str:
-    return urlsplit(url).path
 

@@ -4,10 +4,10 @@ A build needs two things from every Markdown file before it renders it: the chec
 (errors fail ``--strict``, and some keep the page from the renderer) and the front matter (the
 reader's view of every language version, the translation status). ``Sources`` works them out in
 a worker process, in the order the build will ask for them, while the build renders on another
-core; a file asked for before the worker has reached it is done at once in the build process. The results are the ones
-``checks.check_file`` and ``page.read`` give in this process, which is where the work happens
-when there is one core, when ``HELPSITE_WORKERS=0``, for a file that was not planned, or when
-the worker fails.
+core; a file asked for before the worker has reached it is done at once in the build process.
+The results are the ones ``checks.check_file`` and ``page.read`` give in this process, which is
+where the work happens when there is one core, when ``HELPSITE_WORKERS=0``, for a file that was
+not planned, or when the worker fails.
 """
 
 from __future__ import annotations

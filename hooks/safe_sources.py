@@ -21,6 +21,7 @@ class _BuildState:
     config = None
     site: Site | None = None
     reported: set[str] = set()
+    problems: dict[str, object] = {}   # each file's verdict, once for every locale's build
 
 
 # ----------------------------------------------------------------------------
@@ -32,12 +33,15 @@ def on_config(config):
         _BuildState.config = config
         _BuildState.site = load_site(Path(config.config_file_path).parent)
         _BuildState.reported = set()
+        _BuildState.problems = {}
 
 
 def on_files(files, config):
     for file in list(files):
         if file.abs_src_path and not file.is_documentation_page():
-            problem = _unpublishable(Path(file.abs_src_path), file.src_uri)
+            if file.abs_src_path not in _BuildState.problems:
+                _BuildState.problems[file.abs_src_path] = _unpublishable(Path(file.abs_src_path), file.src_uri)
+            problem = _BuildState.problems[file.abs_src_path]
             if problem:
                 if file.abs_src_path not in _BuildState.reported:
                     _BuildState.reported.add(file.abs_src_path)

@@ -16,7 +16,7 @@ def test_tiny_benchmark_runs_and_reports(tmp_path):
     out = tmp_path / "bench.json"
     result = subprocess.run(
         [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--articles", "3", "--locales", "2",
-         "--configs", "project", "--out", str(out), "--work", str(tmp_path)],
+         "--configs", "project", "--repeat", "2", "--out", str(out), "--work", str(tmp_path)],
         capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -27,10 +27,11 @@ def test_tiny_benchmark_runs_and_reports(tmp_path):
     assert (build["pages"], build["returncode"]) == (9, 0)
     assert build["ms_per_page"] > 0 and build["cpu_ms_per_page"] > 0 and build["peak_rss_mb"] > 0
     assert build["output_bytes_per_page"] > 1000
+    assert len(build["runs_seconds"]) == len(build["runs_cpu_seconds"]) == 2
     assert size["check"]["files"] == 8 and size["check"]["files_per_second"] > 0
     assert report["locales"] == ["en", "nb"] and report["about"] == bench.NOTE
     assert report["command"] == f"python -m helpsite --root {ROOT} bench --articles 3 --locales 2 " \
-        f"--configs project --out {out} --work {tmp_path}"
+        f"--configs project --repeat 2 --out {out} --work {tmp_path}"
     assert list(tmp_path.iterdir()) == [out]  # the temporary site is gone
 
 
@@ -72,3 +73,12 @@ def test_unknown_config_is_a_usage_error():
                             capture_output=True, text=True)
     assert result.returncode == 2
     assert result.stderr == "--configs: unknown fast (known: project, stock, project_without_hooks)\n"
+
+
+def test_repeated_builds_report_the_median_run():
+    runs = [bench.Build("project", seconds, cpu, 10, 100 * seconds, 100 * cpu, 50.0, 1000, 100, 0)
+            for seconds, cpu in ((3.0, 2.0), (1.0, 4.0), (2.0, 3.0))]
+    median = bench._median_build(runs)
+    assert (median["seconds"], median["cpu_seconds"], median["cpu_ms_per_page"]) == (2.0, 3.0, 300.0)
+    assert (median["runs_seconds"], median["runs_cpu_seconds"]) == ([3.0, 1.0, 2.0], [2.0, 4.0, 3.0])
+    assert "runs_seconds" not in bench._median_build(runs[:1])

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import posixpath
 import json
 
 import pytest
 import yaml
+from hypothesis import given, settings, strategies as st
 
 from conftest import ARTICLE, LOCALES, ROOT, copy_site
 from helpsite import reader
@@ -176,3 +178,16 @@ def test_not_found_page_links_to_the_locale_home_absolutely(localized):
     view = localized.not_found("nb", "nb/")
     assert (view.locale, view.locale_home, view.alternates, view.notices) == ("nb", "/docs/nb/", (), ())
     assert localized.not_found("en", "").locale_home == "/docs/"
+
+
+_SEGMENTS = st.lists(st.sampled_from(["nb", "en", "licenses", "x", "a-b", "404.html", "index.html"]),
+                     max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_SEGMENTS, st.booleans(), _SEGMENTS, st.booleans())
+def test_relative_url_is_posix_relpath_between_url_folders(start, start_slash, target, target_slash):
+    from_url = "/".join(start) + ("/" if start_slash and start else "")
+    to_url = "/".join(target) + ("/" if target_slash and target else "")
+    assert reader.relative_url(from_url, to_url) == \
+        posixpath.relpath(to_url or ".", posixpath.dirname(from_url) or ".")
