@@ -7,6 +7,7 @@ does) and tags other than YAML's own are refused with the line they are on.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -80,7 +81,7 @@ class FrontMatter:
             finally:
                 loader.dispose()
             if node is not None:
-                _record_positions(node, (), found, self.first_line)
+                _record_positions(node, (), found, _Places(self.yaml_text, self.first_line))
         return found
 
     def position(self, path: tuple) -> Position:
@@ -141,7 +142,7 @@ def _parse(yaml_text: str, first_line: int) -> FrontMatter | tuple[str, int, int
 
 
 def _load(yaml_text: str, first_line: int) -> FrontMatter:
-    offset = first_line  # YAML line 0 is the file line after the fence
+    places = _Places(yaml_text, first_line)
     loader = _Loader(yaml_text)
     try:
         try:
@@ -150,82 +151,98 @@ def _load(yaml_text: str, first_line: int) -> FrontMatter:
             mark = error.problem_mark or error.context_mark
             if error.context_mark and mark.index >= len(yaml_text):
                 mark = error.context_mark  # an unclosed quote or bracket: point at its start
-            line, col = (mark.line + offset + 1, mark.column + 1) if mark else (offset + 1, 1)
+            line, col = _pos(mark, places) if mark else (first_line + 1, 1)
             raise FrontMatterError(f"front matter is not valid YAML: {_describe(error)}", line, col)
         except yaml.YAMLError as error:
-            raise FrontMatterError(f"front matter is not valid YAML: {error}", offset + 1, 1)
+            raise FrontMatterError(f"front matter is not valid YAML: {error}", first_line + 1, 1)
         fm = FrontMatter(present=True, first_line=first_line,
                          last_line=first_line + yaml_text.count("\n") + 1, yaml_text=yaml_text)
         if node is None:
             return fm
         if not isinstance(node, yaml.MappingNode):
             raise FrontMatterError("front matter must be a set of 'key: value' lines",
-                                   *_pos(node.start_mark, offset))
-        _inspect(node, offset, set())
+                                   *_pos(node.start_mark, places))
+        _inspect(node, places, set())
         try:
             fm.data = loader.construct_document(node)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
-            line, col = _pos(mark, offset) if mark else (offset + 1, 1)
+            line, col = _pos(mark, places) if mark else (first_line + 1, 1)
             raise FrontMatterError(f"front matter is not valid YAML: {_describe(error)}", line, col)
         return fm
     finally:
         loader.dispose()
 
 
-def _inspect(node: yaml.Node, offset: int, seen: set) -> None:
+def _inspect(node: yaml.Node, places: "_Places", seen: set) -> None:
     """Walk the node graph once: refuse aliases, foreign tags, merge and duplicate keys."""
     if id(node) in seen:
         raise FrontMatterError(
             "front matter uses a YAML alias ('*name'): write the value out instead",
-            *_pos(node.start_mark, offset))
+            *_pos(node.start_mark, places))
     seen.add(id(node))
     if node.tag not in _SAFE_TAGS:
         raise FrontMatterError(
             f"front matter uses the YAML tag {_short_tag(node.tag)!r}, which is not allowed: "
             "metadata is plain text, numbers, lists and key: value pairs",
-            *_pos(node.start_mark, offset))
+            *_pos(node.start_mark, places))
     if isinstance(node, yaml.MappingNode):
         keys: dict = {}
         for key_node, value_node in node.value:
-            _inspect(key_node, offset, seen)
+            _inspect(key_node, places, seen)
             if not isinstance(key_node, yaml.ScalarNode):
                 raise FrontMatterError("a metadata key must be plain text",
-                                       *_pos(key_node.start_mark, offset))
+                                       *_pos(key_node.start_mark, places))
             key = key_node.value
             if key == "<<":
                 raise FrontMatterError("front matter uses a YAML merge key ('<<'): write the keys out",
-                                       *_pos(key_node.start_mark, offset))
+                                       *_pos(key_node.start_mark, places))
             if key in keys:
-                first = _pos(keys[key].start_mark, offset)
+                first = _pos(keys[key].start_mark, places)
                 raise FrontMatterError(
                     f"duplicate key '{key}' (first on line {first[0]}): keep one of them",
-                    *_pos(key_node.start_mark, offset))
+                    *_pos(key_node.start_mark, places))
             keys[key] = key_node
-            _inspect(value_node, offset, seen)
+            _inspect(value_node, places, seen)
     elif isinstance(node, yaml.SequenceNode):
         for item in node.value:
-            _inspect(item, offset, seen)
+            _inspect(item, places, seen)
 
 
 # Where each key, value and list item of a node graph ``_inspect`` accepted stands.
-def _record_positions(node: yaml.Node, path: tuple, found: tuple[dict, dict, dict], offset: int) -> None:
+def _record_positions(node: yaml.Node, path: tuple, found: tuple[dict, dict, dict],
+                      places: "_Places") -> None:
     keys, values, ends = found
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
             key = path + (key_node.value,)
-            keys[key] = _pos(key_node.start_mark, offset)
-            values[key] = _pos(value_node.start_mark, offset)
-            ends[key] = _pos(value_node.end_mark, offset)
-            _record_positions(value_node, key, found, offset)
+            keys[key] = _pos(key_node.start_mark, places)
+            values[key] = _pos(value_node.start_mark, places)
+            ends[key] = _pos(value_node.end_mark, places)
+            _record_positions(value_node, key, found, places)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            values[path + (index,)] = _pos(item.start_mark, offset)
-            _record_positions(item, path + (index,), found, offset)
+            values[path + (index,)] = _pos(item.start_mark, places)
+            _record_positions(item, path + (index,), found, places)
 
 
-def _pos(mark, offset: int) -> Position:
-    return (mark.line + offset + 1, mark.column + 1)
+def _pos(mark, places: "_Places") -> Position:
+    return places.of(mark.index)
+
+
+class _Places:
+    """File positions of character indexes in the YAML text. YAML's own line numbers count
+    U+0085, U+2028 and U+2029 as line breaks too; a file's lines end at '\\n' only."""
+
+    def __init__(self, text: str, first_line: int):
+        self.text, self.first_line = text, first_line   # YAML's first line is the fence's next
+        self._starts: list[int] | None = None
+
+    def of(self, index: int) -> Position:
+        if self._starts is None:
+            self._starts = [0] + [match.end() for match in re.finditer("\n", self.text)]
+        line = bisect.bisect_right(self._starts, index) - 1
+        return (self.first_line + 1 + line, index - self._starts[line] + 1)
 
 
 def _short_tag(tag: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from helpsite import frontmatter
 from helpsite import page as pages
 
 NOT_ALLOWED = "which is not allowed: metadata is plain text, numbers, lists and key: value pairs"
@@ -83,3 +84,14 @@ def test_empty_and_huge_files_load():
     keys = "".join(f"key{i}: value {i}\n" for i in range(20_000))
     huge = loaded(f"---\n{keys}---\n".encode() + b"Text. " * 500_000)
     assert (huge.findings, len(huge.meta), huge.front.key_positions[("key19999",)]) == ([], 20_000, (20_001, 1))
+
+
+@pytest.mark.parametrize("break_", ["\x85", "\u2028", "\u2029"])
+def test_positions_count_only_newlines_as_line_ends(break_):
+    # YAML also ends lines at NEL, LS and PS; findings count lines as editors and the file do.
+    page = pages.load(f"---\ntitle: \"a{break_}b\"\nms.custom: [x, y\n---\n# T\n".encode(), "p.md")
+    # the unclosed '[' on file line 3, column 12 (YAML itself says line 4: a line of its own
+    # count, which the file does not have)
+    assert [(f.rule, f.line, f.column) for f in page.findings] == [("yaml-invalid", 3, 12)]
+    front = frontmatter.parse(f"title: \"a{break_}b\"\nauthor: c\n")
+    assert front.key_positions[("author",)] == (3, 1)
