@@ -76,8 +76,9 @@ class Sources:
                 future = self._pool.submit(_work, chunk)
                 for index, (path, check) in enumerate(chunk):
                     self._planned.setdefault(path, []).append((future, index, check))
-        except (OSError, RuntimeError) as error:  # no processes here: do the work in this one
-            log.info(f"checking in the build process: cannot start a worker ({error})")
+        except Exception as error:  # no processes, no semaphores (/dev/shm) here: do it in this one
+            log.info(f"checking in the build process: cannot start a worker "
+                     f"({type(error).__name__}: {error})")
             self.close()
 
     def facts(self, path: str, check: bool = True) -> Facts:

@@ -172,3 +172,20 @@ def processes_with(marker: str) -> list[int]:
             except OSError:
                 pass
     return found
+
+
+def test_a_worker_that_cannot_start_leaves_the_work_to_the_build_process(tmp_path, monkeypatch, caplog):
+    root = copy_site(tmp_path / "site")
+    site = load_site(root)
+    paths = every_page(root)
+
+    def no_semaphores(*args, **kwargs):
+        raise ImportError("This platform lacks a functioning sem_open implementation")
+    monkeypatch.setattr(sources, "ProcessPoolExecutor", no_semaphores)
+    known = sources.Sources(site, workers=1)
+    with caplog.at_level("INFO", logger="helpsite.sources"):
+        known.plan([(path, True) for path in paths])
+    assert known._pool is None and known._planned == {}
+    assert "cannot start a worker (ImportError: This platform lacks" in caplog.text
+    assert {path: known.facts(path).findings for path in paths} == \
+        {path: tuple(checks.check_file(path, site)) for path in paths}
