@@ -24,14 +24,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
-from helpsite import shards, synthetic
+from helpsite import serving, shards, synthetic
 from helpsite.site import CONFIG_FILE, load_site
 
 CONFIGS = ("project", "stock", "project_without_hooks")
@@ -202,7 +201,7 @@ def time_shards(project: Path, locales: Sequence[str], single: dict | None) -> d
 
 def time_preview(project: Path, locale: str, timeout: float = 600) -> dict:
     """`mkdocs serve --dirty` of one locale (shard mode): start-up, then one edit until served."""
-    port = _free_port()
+    port = serving.free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **{shards.SHARD_VARIABLE: locale})
     log = open(project / "serve.log", "w+")
     started = time.perf_counter()
@@ -213,24 +212,19 @@ def time_preview(project: Path, locale: str, timeout: float = 600) -> dict:
         page = next((project / "docs" / locale).glob("*/*.md"))
         path = page.relative_to(project / "docs" / locale).with_suffix("").as_posix()
         url = f"http://127.0.0.1:{port}/{'' if locale == load_site(project).source_locale else locale + '/'}{path}/"
-        if not _wait(lambda: "<h1" in _fetch(url), timeout):
+        if not serving.wait_for(lambda: "<h1" in serving.fetch(url), timeout, step=0.05):
             log.seek(0)
             raise RuntimeError(f"the preview never served {url}:\n{log.read()[-3000:]}")
         startup = time.perf_counter() - started
         marker = f"benchmark-edit-{time.time_ns()}"
         page.write_text(page.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
         edited = time.perf_counter()
-        if not _wait(lambda: marker in _fetch(url), timeout):
+        if not serving.wait_for(lambda: marker in serving.fetch(url), timeout, step=0.05):
             raise RuntimeError(f"the edit to {page} was never served")
         return {"locale": locale, "startup_seconds": round(startup, 3),
                 "edit_served_seconds": round(time.perf_counter() - edited, 3)}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        serving.stop(process, timeout=20)
         log.close()
 
 
@@ -348,31 +342,6 @@ def _timed(command: list, cwd: Path) -> tuple[float, float, int, int, str]:
         output.seek(0)
         return (seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, process.returncode,
                 output.read().decode("utf-8", "replace"))
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _fetch(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.read().decode("utf-8")
-    except OSError:
-        return ""
-
-
-def _wait(predicate, timeout: float, step: float = 0.05) -> bool:
-    deadline = time.perf_counter() + timeout
-    while time.perf_counter() < deadline:
-        if predicate():
-            return True
-        time.sleep(step)
-    return False
 
 
 def _version(name: str) -> str | None:

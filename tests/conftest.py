@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from lxml import html as lxml_html
+
+from helpsite.serving import free_port  # noqa: F401  (the tests' free port)
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -58,12 +59,6 @@ def page_file(site: Path, locale: str, path: str = ARTICLE) -> Path:
 
 def parse_html(path: Path):
     return lxml_html.fromstring(path.read_bytes())
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")

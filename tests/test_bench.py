@@ -16,7 +16,7 @@ def test_tiny_benchmark_runs_and_reports(tmp_path):
     out = tmp_path / "bench.json"
     result = subprocess.run(
         [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--articles", "3", "--locales", "2",
-         "--configs", "project", "--repeat", "2", "--out", str(out), "--work", str(tmp_path)],
+         "--configs", "project", "--repeat", "2", "--preview", "--out", str(out), "--work", str(tmp_path)],
         capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
@@ -28,10 +28,11 @@ def test_tiny_benchmark_runs_and_reports(tmp_path):
     assert build["ms_per_page"] > 0 and build["cpu_ms_per_page"] > 0 and build["peak_rss_mb"] > 0
     assert build["output_bytes_per_page"] > 1000
     assert len(build["runs_seconds"]) == len(build["runs_cpu_seconds"]) == 2
+    assert size["preview"]["locale"] == "nb" and size["preview"]["edit_served_seconds"] > 0
     assert size["check"]["files"] == 8 and size["check"]["files_per_second"] > 0
     assert report["locales"] == ["en", "nb"] and report["about"] == bench.NOTE
     assert report["command"] == f"python -m helpsite --root {ROOT} bench --articles 3 --locales 2 " \
-        f"--configs project --repeat 2 --out {out} --work {tmp_path}"
+        f"--configs project --repeat 2 --preview --out {out} --work {tmp_path}"
     assert list(tmp_path.iterdir()) == [out]  # the temporary site is gone
 
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 from conftest import ROOT, build_env, copy_site, free_port
+from helpsite.serving import fetch, stop, wait_for
 
 LISTEN = "0A"
 
@@ -41,23 +40,11 @@ def test_default_preview_binds_loopback_only(tmp_path):
          "-f", str(project / "mkdocs.yml")],
         stdout=log, stderr=subprocess.STDOUT, env=build_env(HELPSITE_LOCALE="en"))
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).read()
-                break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            raise AssertionError((tmp_path / "serve.log").read_text())
+        assert wait_for(lambda: fetch(f"http://127.0.0.1:{port}/", timeout=5), timeout=120), \
+            (tmp_path / "serve.log").read_text()
         assert listening_addresses(port) == {"127.0.0.1"}
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, timeout=15)
         log.close()
 
 

@@ -3,8 +3,6 @@ logs the checks' findings while it keeps serving, and previews one locale alone.
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import time
@@ -15,25 +13,8 @@ import pytest
 
 from conftest import ARTICLE, ROOT, build_env, copy_site, free_port
 from helpsite import checks
+from helpsite.serving import fetch, stop, wait_for
 from helpsite.site import load_site
-
-
-def fetch(url: str, timeout: float = 10) -> str:
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.read().decode("utf-8")
-
-
-def wait_for(predicate, timeout: float, step: float = 0.25):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except OSError:
-            pass
-        time.sleep(step)
-    return None
 
 
 @pytest.fixture
@@ -53,12 +34,7 @@ def preview(tmp_path, request):
         yield project, base, tmp_path / "serve.log"
     finally:
         # dev.py runs mkdocs as a child: stop its whole process group, not dev.py alone.
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        stop(process, timeout=15, group=True)
         log.close()
 
 
