@@ -88,7 +88,7 @@ def read_front(site: Site, path: Path) -> tuple[dict | None, str | None]:
     loaded = pages.read(path, site.display_path(path), site.locale_of(path), site.page_path(path))
     if loaded.meta_ok:
         return loaded.meta, None
-    return None, _problem(loaded)
+    return None, loaded.problem
 
 
 def status_from_meta(page_path: str, locale: str, meta: dict, source_bytes: bytes) -> TranslationStatus:
@@ -290,7 +290,7 @@ def stamp(site: Site, path: Path, commit: str | None = None,
         raise StampError(f"{error.filename}: cannot read the file: {error.strerror or error}")
     loaded = pages.load(data, display, locale, site.page_path(path))
     if not loaded.meta_ok:
-        raise StampError(f"{_problem(loaded)} (not stamped)")
+        raise StampError(f"{loaded.problem} (not stamped)")
     values = {HASH_KEY: source_hash(source_bytes, _text(loaded.meta.get(HASH_KEY)) or None)}
     notes = []
     if commit is None:
@@ -406,12 +406,6 @@ def _git(folder: Path, *args: str) -> str | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() if done.returncode == 0 else None
-
-
-def _problem(loaded: pages.Page) -> str:
-    if loaded.findings:
-        return loaded.findings[0].as_text()
-    return f"{loaded.display}: the front matter cannot be read"
 
 
 def _text(value) -> str:

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Iterator
 from xml.etree.ElementTree import Element
 
 import markdown
@@ -144,12 +145,7 @@ def needs_parsing(body: str) -> bool:
 def atx_h1s(text: str) -> list[tuple[int, str]]:
     """Lines that could start an H1 (an ATX '#' anywhere in a container): (offset, the line
     up to its '#')."""
-    found = []
-    for match in _ATX_H1_MARK.finditer(text):
-        start = text.rfind("\n", 0, match.start()) + 1
-        if _ATX_H1_PREFIX.fullmatch(text, start, match.start()):
-            found.append((start, text[start:match.end()]))
-    return found
+    return [(start, text[start:match.end()]) for start, match in _led_by(text, _ATX_H1_MARK, _ATX_H1_PREFIX)]
 
 
 def _has_event_handler(folded: str) -> bool:
@@ -158,13 +154,19 @@ def _has_event_handler(folded: str) -> bool:
 
 
 def _has_setext_h1(body: str) -> bool:
-    return any(_SETEXT_PREFIX.fullmatch(body, body.rfind("\n", 0, match.start()) + 1, match.start())
-               for match in _SETEXT_END.finditer(body))
+    return any(_led_by(body, _SETEXT_END, _SETEXT_PREFIX))
 
 
 def _has_html_block(text: str) -> bool:
-    return any(_BLOCK_PREFIX.fullmatch(text, text.rfind("\n", 0, match.start()) + 1, match.start())
-               for match in _HTML_BLOCK_START.finditer(text))
+    return any(_led_by(text, _HTML_BLOCK_START, _BLOCK_PREFIX))
+
+
+# (start of its line, match) for each match of ``pattern`` that only ``prefix`` precedes on its line.
+def _led_by(text: str, pattern: re.Pattern, prefix: re.Pattern) -> Iterator[tuple[int, re.Match]]:
+    for match in pattern.finditer(text):
+        start = text.rfind("\n", 0, match.start()) + 1
+        if prefix.fullmatch(text, start, match.start()):
+            yield start, match
 
 
 def _outside_fences(body: str) -> str | None:

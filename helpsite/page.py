@@ -38,6 +38,13 @@ class Page:
     def meta(self) -> dict:
         return self.front.data
 
+    @property
+    def problem(self) -> str:
+        """Why the front matter cannot be read (for a page whose ``meta_ok`` is False)."""
+        if self.findings:
+            return self.findings[0].as_text()
+        return f"{self.display}: the front matter cannot be read"
+
 
 def decode(data: bytes, display: str) -> tuple[str | None, list[Finding]]:
     """UTF-8 text with a BOM or CRLF line endings is normal; anything else is a finding."""

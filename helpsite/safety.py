@@ -19,6 +19,7 @@ from typing import Iterable, Iterator
 
 from helpsite import rules
 from helpsite.findings import ERROR, Finding
+from helpsite.site import is_below
 
 MAX_NESTING = 20
 
@@ -46,18 +47,14 @@ TAB_WIDTH = 4  # Python-Markdown's tab_length: one list level per four columns
 
 def outside_docs(path: Path, docs_dir: Path, display: str) -> Finding | None:
     """A finding when ``path`` lies in ``docs_dir`` but resolves to somewhere outside it."""
-    if not _is_below(os.path.abspath(path), os.path.abspath(docs_dir)):
+    if not is_below(os.path.abspath(path), os.path.abspath(docs_dir)):
         return None
     target = os.path.realpath(path)  # unlike Path.resolve, never raises on a loop
-    if _is_below(target, _real_folder(os.fspath(docs_dir))):
+    if is_below(target, _real_folder(os.fspath(docs_dir))):
         return None
     return SYMLINK_OUTSIDE.at(display, 1, 1,
                               f"it is a symbolic link to {target}, outside the docs folder: "
                               "copy the content into docs/ instead")
-
-
-def _is_below(path: str, folder: str) -> bool:
-    return path == folder or path.startswith(folder if folder.endswith(os.sep) else folder + os.sep)
 
 
 # The docs folder's own real path: the same for every page of a run.

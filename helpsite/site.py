@@ -93,15 +93,23 @@ def with_slash(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
+def is_below(path: str, folder: str) -> bool:
+    """Whether a normalised path is ``folder`` or inside it (string test: no file system)."""
+    return path == folder or path.startswith(_with_sep(folder))
+
+
+def _with_sep(folder: str) -> str:
+    return folder if folder.endswith(os.sep) else folder + os.sep
+
+
 # The path's parts below an absolute folder: as written (made absolute), else as resolved.
 def _parts_below(path, folder: str) -> tuple[str, ...] | None:
     for resolve in (os.path.abspath, os.path.realpath):
         resolved, top = resolve(path), (folder if resolve is os.path.abspath else os.path.realpath(folder))
         if resolved == top:
             return ()
-        prefix = top if top.endswith(os.sep) else top + os.sep
-        if resolved.startswith(prefix):
-            return tuple(resolved[len(prefix):].split(os.sep))
+        if is_below(resolved, top):
+            return tuple(resolved[len(_with_sep(top)):].split(os.sep))
     return None
 
 

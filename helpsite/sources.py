@@ -20,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from helpsite import checks
+from helpsite import checks, shards
 from helpsite.findings import Finding
 from helpsite.site import Site
 
@@ -47,9 +47,7 @@ def facts_of(site: Site, path: str, check: bool) -> Facts:
     findings = tuple(checks.check_page(loaded, site)) if check else None
     if loaded.meta_ok:
         return Facts(findings, loaded.meta)
-    problem = loaded.findings[0].as_text() if loaded.findings else \
-        f"{loaded.display}: the front matter cannot be read"
-    return Facts(findings, None, problem)
+    return Facts(findings, None, loaded.problem)
 
 
 class Sources:
@@ -143,8 +141,7 @@ def default_workers() -> int:
 def build_order(site: Site, paths: Sequence[str]) -> list[str]:
     """The order a build reads pages in: locale by locale, the source locale first (files
     outside the locale folders last), each locale's in path order."""
-    rank = {locale: index for index, locale in enumerate(
-        [site.source_locale] + [locale for locale in site.locales if locale != site.source_locale])}
+    rank = {locale: index for index, locale in enumerate(shards.build_order(site))}
 
     def key(path: str):
         return (rank.get(site.locale_of(path), len(rank)), site.page_path(path) or path, path)

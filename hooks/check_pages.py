@@ -63,11 +63,12 @@ def on_files(files, config):
         site, built = _BuildState.site, _built_locales(config)
         paths = sources.build_order(site, [file.abs_src_path for file in files.documentation_pages()
                                            if file.abs_src_path])
-        checked = [path for path in paths if built is None or site.locale_of(path) in built
-                   or site.locale_of(path) is None]
-        only_read = set(paths) - set(checked)
-        _BuildState.sources.plan([(path, True) for path in checked] +
-                                 [(path, False) for path in paths if path in only_read])
+        def checked(path: str) -> bool:
+            locale = site.locale_of(path)
+            return built is None or locale is None or locale in built
+        # the pages this build checks first (in build order), then those it only reads
+        _BuildState.sources.plan(sorted(((path, checked(path)) for path in paths),
+                                        key=lambda item: not item[1]))
     return files
 
 

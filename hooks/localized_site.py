@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
@@ -25,8 +25,8 @@ class _Build:
     locale: str
     root: str                      # the locale's folder in the site: "" or "nb/"
     search_index: object           # Material's SearchIndex of this build
-    separator: str                 # how Material's language partial splits this locale's words
-    pipeline: list[str]
+    separator: str = ""            # how Material's language partial splits this locale's words
+    pipeline: list[str] = field(default_factory=list)   # (both read when the templates are: on_env)
     not_found: str | None = None   # this build's rendered 404.html
 
 
@@ -55,7 +55,7 @@ def on_pre_build(config):
     i18n = config.plugins["i18n"]
     locale = i18n.current_language
     root = "" if locale == i18n.default_language else f"{locale}/"
-    _State.builds.append(_Build(locale, root, _search_plugin(config).search_index, "", []))
+    _State.builds.append(_Build(locale, root, _search_plugin(config).search_index))
 
 
 def on_env(env, config, files):
