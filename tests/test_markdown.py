@@ -244,5 +244,6 @@ def test_the_fast_prescan_decides_as_the_reference_one_on_real_pages():
     if CORPUS.is_dir():
         paths += sorted(CORPUS.rglob("*.md"))
     bodies = [load(path).body for path in paths]
-    assert [markdown.needs_parsing(b) for b in bodies] == [reference_needs_parsing(b) for b in bodies]
-    assert len(bodies) > 100
+    decisions = [reference_needs_parsing(b) for b in bodies]
+    assert [markdown.needs_parsing(b) for b in bodies] == decisions
+    assert True in decisions and False in decisions   # both answers are put to the test
