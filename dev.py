@@ -4,7 +4,7 @@
     python3 dev.py serve   build every locale, preview at http://127.0.0.1:8000/ with live reload
                            (loopback only; --port N: another port; --locale nb: that locale
                            alone, at the root: a faster loop)
-    python3 dev.py test    run the whole test suite (installs the browser it needs)
+    python3 dev.py test    run the whole test suite (installs the browser and checkers it needs)
     python3 dev.py build   the publishing build: mkdocs build --strict
     python3 dev.py publish [--to DIR]   check and build into a temporary folder, then swap it
                            into DIR (default: public/) only when everything passed
@@ -31,6 +31,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".helpsite-installed"
 CHROMIUM = Path(os.environ.get("HELPSITE_CHROMIUM", "/usr/bin/chromium"))
+NPM_STAMP = ROOT / "node_modules" / ".helpsite-installed"
 
 
 def main(argv: list[str]) -> int:
@@ -58,6 +59,7 @@ def serve(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     ensure_browser()
+    ensure_checkers()
     return run([BIN / "python", "-m", "pytest", *args])
 
 
@@ -173,16 +175,38 @@ def ensure_environment() -> None:
 
 def ensure_browser() -> None:
     """Debian's Chromium for the browser tests (Playwright cannot download one here)."""
-    if CHROMIUM.exists():
-        return
-    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
-        print("Installing Chromium for the browser tests (apt-get)...", flush=True)
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        _checked(["apt-get", "update", "-qq"], env=env)
-        _checked(["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"], env=env)
+    if not CHROMIUM.exists():
+        _apt_install("chromium", "Chromium for the browser tests")
     if not CHROMIUM.exists():
         sys.exit(f"The browser tests need Chromium at {CHROMIUM}: install Debian's 'chromium' package "
                  "(sudo apt-get install chromium) or set HELPSITE_CHROMIUM to a Chromium binary.")
+
+
+def ensure_checkers() -> None:
+    """The accessibility and HTML checkers (tests/test_accessibility.py): axe-core, the Nu Html
+    Checker and Lighthouse from package-lock.json (npm ci, again only when it changes; with
+    --ignore-scripts, as vnu-jar's would download a Java), and Debian's Java for the Nu checker."""
+    if shutil.which("java") is None:
+        _apt_install("default-jre-headless", "Java for the Nu Html Checker")
+    if shutil.which("java") is None:
+        sys.exit("The HTML check needs Java: install Debian's 'default-jre-headless' package.")
+    wanted = hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest()
+    if NPM_STAMP.exists() and NPM_STAMP.read_text() == wanted:
+        return
+    if shutil.which("npm") is None:
+        sys.exit("The accessibility tests need Node.js 20 and npm (https://nodejs.org/).")
+    print("Installing the checkers of package-lock.json (npm ci)...", flush=True)
+    _checked(["npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT)
+    NPM_STAMP.write_text(wanted)
+
+
+def _apt_install(package: str, why: str) -> None:
+    """Install a Debian package when apt-get is there and we are root (CI is); else leave it."""
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print(f"Installing {why} (apt-get install {package})...", flush=True)
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        _checked(["apt-get", "update", "-qq"], env=env)
+        _checked(["apt-get", "install", "-y", "-qq", "--no-install-recommends", package], env=env)
 
 
 def _fingerprint() -> str:

@@ -390,3 +390,11 @@ def relative_url(from_url: str, to_url: str) -> str:
     return "/".join([".."] * (len(start) - common) + target[common:]) or "."
 
 
+
+
+def not_found_page(site_dir: Path, url_path: str) -> Path:
+    """The 404 page a host answers a missing URL with (README, "404 per locale"): /nb/anything
+    gets nb/404.html when the locale has one, anything else the root 404.html."""
+    first = url_path.lstrip("/").split("/", 1)[0]
+    localized = site_dir / first / "404.html"
+    return localized if first and localized.is_file() else site_dir / "404.html"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,28 @@ def on_config(config):
                                                 meta_of=sources.of_build(config, site).meta)
         _State.builds = []
         _State.sitemap_given = False
+
+
+def on_serve(server, *, config, builder):
+    """The preview answers a missing URL with its locale's 404 page, as the host is configured to
+    (MkDocs' own error handler gives every URL the root 404.html)."""
+    requested = threading.local()
+    serve = server.get_app()
+
+    def remembering_path(environ, start_response):
+        requested.path = environ.get("PATH_INFO", "/")
+        return serve(environ, start_response)
+
+    def error_page(code: int) -> bytes | None:
+        if code != 404:
+            return None
+        path = requested.path.encode("latin-1").decode("utf-8", "ignore")
+        page = reader.not_found_page(Path(config.site_dir), path.removeprefix(server.mount_path.rstrip("/")))
+        return page.read_bytes() if page.is_file() else None
+
+    server.set_app(remembering_path)
+    server.error_handler = error_page
+    return server
 
 
 def on_pre_build(config):

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from helpsite.reader import not_found_page
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
 
@@ -36,18 +38,11 @@ class SiteHandler(SimpleHTTPRequestHandler):
         pass
 
 
-def not_found_page(site: Path, url_path: str) -> Path:
-    """/nb/anything -> nb/404.html when the locale has one; the root 404.html otherwise."""
-    first = url_path.lstrip("/").split("/", 1)[0]
-    localized = site / first / "404.html"
-    return localized if first and localized.is_file() else site / "404.html"
-
-
 class SiteServer:
-    """The built site on a free port of 127.0.0.1, in a thread; stop() ends it."""
+    """The built site on 127.0.0.1 (a free port unless given), in a thread; stop() ends it."""
 
-    def __init__(self, site: Path):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), partial(SiteHandler, directory=str(site)))
+    def __init__(self, site: Path, port: int = 0):
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), partial(SiteHandler, directory=str(site)))
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()

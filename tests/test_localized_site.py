@@ -30,7 +30,9 @@ def front(locale: str, path: str = ARTICLE) -> dict:
 
 
 def alternates(tree) -> list[tuple[str, str]]:
-    return [(link.get("hreflang"), link.get("href")) for link in tree.xpath("//head/link[@rel='alternate']")]
+    """The hreflang links, rel read as HTML reads it: a set of tokens (overrides/main.html)."""
+    return [(link.get("hreflang"), link.get("href")) for link in tree.xpath("//head/link[@hreflang]")
+            if "alternate" in link.get("rel").split()]
 
 
 def home_alternates(site_url: str, locales=LOCALES) -> list[tuple[str, str]]:
