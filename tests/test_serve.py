@@ -89,3 +89,22 @@ def test_one_locale_preview_serves_that_locale_at_the_root(preview):
     source.write_text(source.read_text(encoding="utf-8").replace(
         "Ellers følger du disse trinnene:", "Ellers følger du disse raske trinnene:"), encoding="utf-8")
     assert wait_for(lambda: "raske trinnene" in fetch(f"{base}{ARTICLE}/"), timeout=30), log.read_text()
+
+
+def test_a_missing_page_gets_its_locales_404_page_as_on_the_host(preview):
+    """As the host is configured (README, "404 per locale"); MkDocs alone answers every missing
+    URL with the root 404.html, the English one."""
+    _, base, log = preview
+    answers = {}
+    for path in ("nb/missing/", "ar/licenses/missing/", "missing/", "xx/missing/"):
+        with pytest.raises(urllib.error.HTTPError) as error:
+            fetch(base + path)
+        page = error.value.read().decode("utf-8")
+        answers[path] = (error.value.code, page.split("<html ", 1)[1].split(">", 1)[0],
+                         page.split("<h1>", 1)[1].split("</h1>", 1)[0])
+    assert answers == {
+        "nb/missing/": (404, 'lang="nb" class="no-js"', "Finner ikke siden"),
+        "ar/licenses/missing/": (404, 'lang="ar" class="no-js" dir="rtl"', "الصفحة غير موجودة"),
+        "missing/": (404, 'lang="en" class="no-js"', "Page not found"),
+        "xx/missing/": (404, 'lang="en" class="no-js"', "Page not found"),
+    }

@@ -1,0 +1,39 @@
+"""helpsite.markup on the markup Material 9.8.1's base.html and toc.html write
+(tests/fixtures/accessibility/material-base.html, copied from a built page)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpsite.markup import corrected
+
+PAGE = (Path(__file__).parent / "fixtures" / "accessibility" / "material-base.html").read_text(encoding="utf-8")
+
+
+def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
+    return [(old.strip(), new.strip()) for old, new in zip(before.splitlines(), after.splitlines()) if old != new]
+
+
+def test_right_to_left_page_outside_the_navigation():
+    assert changed_lines(PAGE, corrected(PAGE, "rtl")) == [
+        ('<html lang="ar" class="no-js">', '<html lang="ar" class="no-js" dir="rtl">'),
+        ('<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off">',
+         '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer">'),
+        ('<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search" autocomplete="off">',
+         '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search">'),
+        ('<label class="md-nav__title" for="__toc">', '<label class="md-nav__title">'),
+    ]
+
+
+def test_left_to_right_page_in_the_navigation_keeps_its_root_and_toc_label():
+    page = PAGE.replace('<label class="md-overlay"', '<input class="md-nav__toggle md-toggle" type="checkbox" '
+                        'id="__toc">\n    <label class="md-overlay"')
+    assert [new for _, new in changed_lines(page, corrected(page, "ltr"))] == [
+        '<input class="md-toggle" data-md-toggle="drawer" type="checkbox" id="__drawer">',
+        '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="__search">',
+    ]
+
+
+def test_a_page_already_corrected_is_left_as_it_is():
+    once = corrected(PAGE, "rtl")
+    assert corrected(once, "rtl") == once
