@@ -136,7 +136,8 @@ def measure(project: Path) -> dict:
     for category in ("accessibility", "seo"):
         figures[f"lighthouse_{category}"] = {
             result["url"].removeprefix(server.url) or "/": result["scores"][category] for result in results}
-    figures["lighthouse_failed"] = sorted({f"{c}:{a}" for r in results for c, ids in r["failed"].items() for a in ids})
+    figures["lighthouse_failed"] = sorted({f"{category}:{audit}" for result in results
+                                           for category, audits in result["failed"].items() for audit in audits})
     figures["console_errors"] = sum(len(result["consoleErrors"]) for result in results)
     return figures
 

@@ -49,7 +49,8 @@ def checked_site(tmp_path_factory) -> tuple[Path, str]:
 
 def every_page() -> list[tuple[str, str]]:
     """(locale, path) of every kind of page in every locale, and the status page."""
-    return [(locale, page_url(locale, path)) for locale in LOCALES for path in KINDS.values()] + [("en", "l10n/")]
+    return [(locale, page_url(locale, path)) for locale in LOCALES
+            for path in KINDS.values()] + [("en", "l10n/")]
 
 
 def checked_locales(palette: str, width: str) -> tuple[str, ...]:
@@ -71,7 +72,9 @@ def test_no_axe_violation_console_error_or_foreign_request(browser, checked_site
     """One context per palette and width; every kind of page, then search with results and the
     language menu open. Also: nothing logged as an error, nothing asked of another host."""
     base, locales = checked_site[1], checked_locales(palette, width)
-    context = browser.new_context(viewport=dict(zip(("width", "height"), WIDTHS[width])), color_scheme=palette)
+    (viewport_width, viewport_height) = WIDTHS[width]
+    context = browser.new_context(viewport={"width": viewport_width, "height": viewport_height},
+                                  color_scheme=palette)
     context.add_init_script(path=str(AXE))
     problems, here = [], {"page": ""}
     # a missing page's own 404 status is logged as a failed load: the answer it should get
@@ -100,7 +103,9 @@ def test_no_axe_violation_console_error_or_foreign_request(browser, checked_site
             here["page"] = f"{page_url(locale, '')} with the language menu open"
             page.goto(base + page_url(locale, ""))
             page.locator(".md-select > button").focus()
-            page.wait_for_function("getComputedStyle(document.querySelector('.md-select__inner')).opacity == 1")
+            # axe reads colours as drawn: wait for the menu's fade-in to end
+            page.wait_for_function("getComputedStyle(document.querySelector('.md-select__inner'))"
+                                   ".opacity == 1")
             check(here["page"])
     finally:
         context.close()
@@ -165,7 +170,8 @@ def test_nu_html_checker_would_see_materials_toggle_attributes(tmp_path):
     page.write_text('<!doctype html><html lang="en"><title>t</title><input class="md-toggle" '
                     'data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off"></html>',
                     encoding="utf-8")
-    assert [error.split(": ", 1)[0] for error in nu_errors(tmp_path)] == ["page.html:1:48"]  # where <input starts
+    # line 1, column 48: where <input starts
+    assert [error.split(": ", 1)[0] for error in nu_errors(tmp_path)] == ["page.html:1:48"]
 
 
 # ----------------------------------------------------------------------------
