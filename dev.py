@@ -64,7 +64,7 @@ def test(args: list[str]) -> int:
 def build(args: list[str]) -> int:
     if _quiet(args, "build"):
         return 2
-    return run([BIN / "mkdocs", "build", "--strict", *args], reproducible=True)
+    return run([BIN / "mkdocs", "build", "--strict", *args])
 
 
 def publish(args: list[str]) -> int:
@@ -83,7 +83,7 @@ def publish(args: list[str]) -> int:
                             "linkcheck", staging / "site"]),
         ]
         for name, command in gates:
-            if run(command, reproducible=True):
+            if run(command):
                 print(f"publish: the {name} failed; {target} is unchanged", file=sys.stderr)
                 return 1
         _swap_into_place(staging / "site", target, staging / "previous")
@@ -137,21 +137,6 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def source_date_epoch() -> str:
-    """The time builds stamp into the sitemap: the last commit's, so a rebuild is identical."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return os.environ["SOURCE_DATE_EPOCH"]
-    try:
-        stamp = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%ct"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-        if stamp:
-            return stamp
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    # not a git checkout (an archive): the newest source file
-    return str(int(max(p.lstat().st_mtime for p in (ROOT / "docs").rglob("*"))))
-
-
 # ----------------------------------------------------------------------------
 # Set-up
 # ----------------------------------------------------------------------------
@@ -198,13 +183,10 @@ def _checked(command: list, **kwargs) -> None:
         sys.exit(f"Set-up step failed ({result.returncode}): {' '.join(map(str, command))}")
 
 
-def run(command: list, env: dict | None = None, reproducible: bool = False,
-        replace: bool = False) -> int:
+def run(command: list, env: dict | None = None, replace: bool = False) -> int:
     """Run a command in the environment; ``replace``: become it, so that a signal meant for
     this process (a test stopping the preview, Ctrl-C) reaches it and leaves nothing behind."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
-    if reproducible:
-        env["SOURCE_DATE_EPOCH"] = source_date_epoch()
     env.pop("VIRTUAL_ENV", None)
     if replace and os.name == "posix":
         os.chdir(ROOT)
