@@ -1,7 +1,6 @@
-"""Run every registered page check over files and folders.
+"""Run every page check of the rule registry (``helpsite.rules``) over files and folders.
 
-The check modules register themselves in ``rules``; importing this module imports them
-all, so the command line and the build hooks always run the same set.
+The command line and the build hooks both check pages here, so they always run the same set.
 """
 
 from __future__ import annotations
@@ -16,11 +15,6 @@ from helpsite.findings import Finding
 from helpsite.site import Site
 from helpsite.suppressions import Outcome
 
-# The check modules: importing one registers its rules and checks.
-CHECK_MODULES = ("metadata", "links", "structure", "safety")
-for _module in CHECK_MODULES:
-    __import__(f"helpsite.{_module}")
-
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
@@ -32,7 +26,7 @@ def check_page(page: pages.Page, site: Site) -> list[Finding]:
 def checked_page(page: pages.Page, site: Site) -> Outcome:
     """The page's findings, and apart from them those its helpsite-disable comments silence."""
     findings = list(page.findings)
-    for check in rules.CHECKS:
+    for check in rules.page_checks():
         try:
             findings.extend(check(page, site))
         except Exception as error:  # a bug in a check must not hide the other findings

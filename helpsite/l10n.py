@@ -150,18 +150,32 @@ def status_json(statuses: list[TranslationStatus]) -> str:
 
 
 # The statuses as findings, for annotations and code scanning (``l10n --format github|sarif``);
-# tagged "site": found on the whole site, not by the page checks (no comment silences them).
+# tagged "status": found by comparing locales, not by the page checks (no comment silences them).
+_NO_PAGE_EXAMPLE = ("it compares a translation with its source page in another locale, with "
+                    "python -m helpsite l10n, not one page")
 STATUS_RULES = {
-    STALE: rules.define("translation-stale", rules.WARNING,
-                        "The source page has changed since the translation was made.", ["localization", "site"]),
-    UNTRACKED: rules.define("translation-untracked", rules.WARNING,
-                            f"The translation has no {HASH_KEY}: its freshness is unknown.", ["localization", "site"]),
-    MISSING: rules.define("translation-missing", rules.WARNING,
-                          "A page has no translation: readers get the source page.", ["localization", "site"]),
-    INVALID: rules.define("translation-invalid", rules.WARNING,
-                          "The translation's front matter cannot be read, so its freshness is unknown.",
-                          ["localization", "site"]),
+    STALE: rules.define(
+        "translation-stale", rules.WARNING, "The source page has changed since the translation was made.",
+        why="Readers of the translation may get instructions the source page no longer gives.",
+        fix="Update the translation, then record that with python -m helpsite stamp.",
+        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+    UNTRACKED: rules.define(
+        "translation-untracked", rules.WARNING, f"The translation has no {HASH_KEY}.",
+        why="Without the hash of the source it was made from, nobody can tell whether it is current.",
+        fix="Check the translation against its source page, then record it with python -m helpsite stamp.",
+        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+    MISSING: rules.define(
+        "translation-missing", rules.WARNING, "A page has no translation in a locale.",
+        why="Readers of that locale get the source page in the source language.",
+        fix="Translate the page into docs/<locale>/ at the same path.",
+        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+    INVALID: rules.define(
+        "translation-invalid", rules.WARNING, "The translation's front matter cannot be read.",
+        why="Its freshness is unknown, and the build does not publish the page.",
+        fix="Correct the front matter: python -m helpsite check names the line.",
+        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
 }
+RULES = tuple(STATUS_RULES.values())
 
 
 def status_findings(site: Site, statuses: Iterable[TranslationStatus],

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import quote
 
-from helpsite import rules, suppressions
+from helpsite import rules
 from helpsite.findings import ERROR, Finding, to_json
 
 FORMATS = ("text", "json", "github", "sarif")
@@ -111,9 +111,10 @@ def _rule(rule: rules.Rule) -> dict:
     return {
         "id": rule.id,
         "shortDescription": {"text": rule.summary},
-        "fullDescription": {"text": rule.summary},
-        "help": {"text": f"{rule.summary}\n{suppressions.how_to_silence(rule.id)}",
-                 "markdown": f"{rule.summary}\n\n{suppressions.how_to_silence(rule.id, markdown=True)}"},
+        "fullDescription": {"text": rule.why},
+        "help": {"text": "\n".join((rule.summary, rule.why, f"Fix: {rule.fix}", rule.silence)),
+                 "markdown": "\n\n".join((rule.summary, rule.why, f"**Fix.** {rule.fix}",
+                                           f"**Silencing one occurrence.** {rule.silence}"))},
         "defaultConfiguration": {"level": "error" if rule.severity == ERROR else "warning"},
         "properties": {"tags": list(rule.tags)},
     }

@@ -25,19 +25,22 @@ from helpsite.site import Site
 
 UNUSED_SUPPRESSION = rules.define(
     "unused-suppression", rules.ERROR,
-    "A helpsite-disable comment silences no finding, names no rule or an unknown one, or a "
-    "helpsite-enable comment ends nothing that was disabled.",
-    ["suppression"])
+    "A helpsite-disable comment silences no finding, names no rule or one no comment can silence, "
+    "or a helpsite-enable comment ends nothing that was disabled.",
+    why="A comment left behind after the page was fixed would silently hide the next real "
+        "problem on that line; one that names the wrong rule never worked.",
+    fix="Delete the comment, or correct the rule id it names (RULES.md lists them, and says which "
+        "ones a comment can silence).",
+    bad="# Transfer licenses\n\n<!-- helpsite-disable-next-line empty-link -->\n"
+        "See [the admin center](https://admin.microsoft.com/).\n",
+    good="# Transfer licenses\n\nSee [the admin center](https://admin.microsoft.com/).\n",
+    unsilenceable="it is about the comments themselves",
+    tags=["suppression"])
+RULES = (UNUSED_SUPPRESSION,)
 
 PREFIX = "helpsite-"
 DIRECTIVE = re.compile(r"<!--[ \t]*helpsite-(disable-next-line|disable|enable)(?![\w-])(.*?)-->", re.S)
 RULE_NAME = re.compile(r"[^\s,]+")
-# Findings about the file itself come before any comment could be read.
-NEVER_SUPPRESSED = frozenset({rules.ENCODING.id, rules.IO_ERROR.id, rules.INTERNAL.id,
-                              UNUSED_SUPPRESSION.id})
-# Rules tagged so are found on the whole site (the built site's links, the translation status),
-# not by the page checks that read these comments.
-SITE_TAG = "site"
 # Stands in for each directive while the body is rendered: the ones that come out as comments
 # are the ones the page really has.
 _PROBE = "<!-- helpsite-probe-{} -->"
@@ -75,7 +78,7 @@ def apply(page: Page, site: Site, findings: Iterable[Finding]) -> Outcome:
     suppressions, problems = _read(page, site)
     outcome = Outcome([], [])
     for finding in findings:
-        covering = [] if finding.rule in NEVER_SUPPRESSED else [s for s in suppressions if s.covers(finding)]
+        covering = [s for s in suppressions if s.covers(finding)]
         for suppression in covering:
             suppression.used += 1
         (outcome.suppressed if covering else outcome.findings).append(finding)
@@ -101,9 +104,10 @@ def _read(page: Page, site: Site) -> tuple[list[Suppression], list[Finding]]:
         for name in names:
             rule = name.group()
             at = line_column(page.body, match.start(2) + name.start(), page.body_line)
-            if not silenceable(rule):
-                reason = ("is found on the whole site, not on this page: a comment cannot silence it"
-                          if rule in rules.RULES else "no rule that can be silenced has this id")
+            known = _rule(rule)
+            if known is None or not known.silenceable:
+                reason = (f"a comment cannot silence it: {known.why_not_silenceable}" if known
+                          else "no rule has this id")
                 problems.append(UNUSED_SUPPRESSION.at(page.display, *at, f"helpsite-{kind} {rule}: {reason}"))
             elif kind == "disable-next-line":
                 suppressions.append(Suppression(kind, rule, *at, end_line + 1, end_line + 1))
@@ -124,10 +128,11 @@ def _read(page: Page, site: Site) -> tuple[list[Suppression], list[Finding]]:
     return suppressions, problems
 
 
-def silenceable(rule: str) -> bool:
-    """Whether a comment can silence the rule (the rule catalogue says so for each)."""
-    known = rules.RULES.get(rule)
-    return known is not None and rule not in NEVER_SUPPRESSED and SITE_TAG not in known.tags
+def _rule(id: str) -> rules.Rule | None:
+    try:
+        return rules.get(id)
+    except KeyError:
+        return None
 
 
 def _directives(body: str, site: Site) -> list[re.Match]:
@@ -143,10 +148,3 @@ def _directives(body: str, site: Site) -> list[re.Match]:
     real = {int(number) for number in _PROBE_RE.findall(rendered)}
     return [match for number, match in enumerate(found) if number in real]
 
-
-def how_to_silence(rule: str, markdown: bool = False) -> str:
-    """What the rule's documentation says about silencing one occurrence."""
-    if not silenceable(rule):
-        return "A comment cannot silence it: fix the cause."
-    comment = f"<!-- helpsite-disable-next-line {rule} -->"
-    return f"To silence one occurrence, put {f'`{comment}`' if markdown else comment} on the line above it."

@@ -49,9 +49,12 @@ def test_sarif_is_valid_and_has_what_code_scanning_reads(capsys):
     assert {"empty-link", "unused-suppression", "yaml-invalid"} <= set(ids)
     empty_link = driver["rules"][ids.index("empty-link")]
     assert empty_link["help"]["text"].endswith(
-        "To silence one occurrence, put <!-- helpsite-disable-next-line empty-link --> on the line above it.")
+        "Put `<!-- helpsite-disable-next-line empty-link -->` on the line above it, or `<!-- helpsite-disable "
+        "empty-link -->` and `<!-- helpsite-enable empty-link -->` around a block; `python -m helpsite check "
+        "--show-suppressed` lists what comments silence.")
     broken = driver["rules"][ids.index("broken-link")]
-    assert broken["help"]["text"].endswith("A comment cannot silence it: fix the cause.")
+    assert broken["help"]["text"].endswith("in linkcheck-allow.txt.")
+    assert broken["help"]["text"].split("\n")[-1].startswith("A comment cannot silence it")
     first = run["results"][0]
     assert first["ruleId"] == "empty-link" and ids[first["ruleIndex"]] == "empty-link"
     assert first["level"] == "error"

@@ -25,12 +25,11 @@ def unused(kind, rule):
 EXPECTED = [
     (14, 29, "empty-link", no_text("https://example.com/after")),
     (20, 18, "empty-link", no_text("https://example.com/after-block")),
-    (22, 33, "unused-suppression", unused("disable-next-line", "unsafe-link")),
+    (22, 33, "unused-suppression", unused("disable-next-line", "h1")),
     (25, 33, "unused-suppression", unused("disable-next-line", "empty-link")),
-    (28, 33, "unused-suppression", "helpsite-disable-next-line no-such-rule: no rule that can be silenced "
-                                   "has this id"),
-    (29, 33, "unused-suppression", "helpsite-disable-next-line broken-link: is found on the whole site, not "
-                                   "on this page: a comment cannot silence it"),
+    (28, 33, "unused-suppression", "helpsite-disable-next-line no-such-rule: no rule has this id"),
+    (29, 33, "unused-suppression", "helpsite-disable-next-line broken-link: a comment cannot silence it: it "
+                                   "is found on the whole site, not by the page checks that read comments"),
     (30, 1, "unused-suppression", "helpsite-disable-next-line names no rule: add the id of the rule to "
                                   "silence"),
     (31, 22, "unused-suppression", "helpsite-enable empty-link: empty-link was not disabled above: delete "
