@@ -35,22 +35,34 @@ def render(findings: Iterable[Finding], format: str, suppressed: Iterable[Findin
     if format == "json":
         return to_json(findings, suppressed)
     if format == "github":
-        return "\n".join([github_command(f) for f in findings] + [github_command(f, "notice") for f in suppressed])
+        return "\n".join(
+            [github_command(f) for f in findings] + [github_command(f, "notice") for f in suppressed]
+        )
     if format == "sarif":
         return json.dumps(sarif_log(findings, suppressed), ensure_ascii=False, indent=2)
-    return "\n".join([f.as_text() for f in findings]
-                     + [f"{f.path}:{f.line}:{f.column}: suppressed {f.rule}: {f.message}" for f in suppressed])
+    return "\n".join(
+        [f.as_text() for f in findings]
+        + [f"{f.path}:{f.line}:{f.column}: suppressed {f.rule}: {f.message}" for f in suppressed]
+    )
 
 
 # ----------------------------------------------------------------------------
 # GitHub workflow commands
 # ----------------------------------------------------------------------------
 
+
 def github_command(finding: Finding, command: str | None = None) -> str:
     """One workflow command; an error finding is an ``error`` annotation, others ``warning``."""
     command = command or ("error" if finding.severity == ERROR else "warning")
-    properties = ",".join(f"{key}={escape_property(str(value))}" for key, value in (
-        ("file", finding.path), ("line", finding.line), ("col", finding.column), ("title", finding.rule)))
+    properties = ",".join(
+        f"{key}={escape_property(str(value))}"
+        for key, value in (
+            ("file", finding.path),
+            ("line", finding.line),
+            ("col", finding.column),
+            ("title", finding.rule),
+        )
+    )
     return f"::{command} {properties}::{escape_data(finding.message)}"
 
 
@@ -67,6 +79,7 @@ def escape_property(text: str) -> str:
 # SARIF 2.1.0
 # ----------------------------------------------------------------------------
 
+
 def sarif_log(findings: list[Finding], suppressed: list[Finding] = ()) -> dict:
     """A log with one run: every rule of the registry, then one result per finding."""
     silenced = len(findings)
@@ -82,10 +95,14 @@ def sarif_log(findings: list[Finding], suppressed: list[Finding] = ()) -> dict:
             "ruleId": finding.rule,
             "level": "error" if finding.severity == ERROR else "warning",
             "message": {"text": finding.message},
-            "locations": [{"physicalLocation": {
-                "artifactLocation": _artifact(finding.path),
-                "region": {"startLine": finding.line, "startColumn": finding.column},
-            }}],
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": _artifact(finding.path),
+                        "region": {"startLine": finding.line, "startColumn": finding.column},
+                    }
+                }
+            ],
             "partialFingerprints": {FINGERPRINT: _fingerprint(*key, seen[key])},
         }
         if finding.rule in index:
@@ -98,12 +115,19 @@ def sarif_log(findings: list[Finding], suppressed: list[Finding] = ()) -> dict:
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": TOOL, "version": _version(),
-                                "rules": [_rule(rule) for rule in catalogue]}},
-            "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
-            "results": results,
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": TOOL,
+                        "version": _version(),
+                        "rules": [_rule(rule) for rule in catalogue],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},
+                "results": results,
+            }
+        ],
     }
 
 
@@ -112,9 +136,17 @@ def _rule(rule: rules.Rule) -> dict:
         "id": rule.id,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": rule.why},
-        "help": {"text": "\n".join((rule.summary, rule.why, f"Fix: {rule.fix}", rule.silence)),
-                 "markdown": "\n\n".join((rule.summary, rule.why, f"**Fix.** {rule.fix}",
-                                           f"**Silencing one occurrence.** {rule.silence}"))},
+        "help": {
+            "text": "\n".join((rule.summary, rule.why, f"Fix: {rule.fix}", rule.silence)),
+            "markdown": "\n\n".join(
+                (
+                    rule.summary,
+                    rule.why,
+                    f"**Fix.** {rule.fix}",
+                    f"**Silencing one occurrence.** {rule.silence}",
+                )
+            ),
+        },
         "defaultConfiguration": {"level": "error" if rule.severity == ERROR else "warning"},
         "properties": {"tags": list(rule.tags)},
     }
@@ -136,5 +168,5 @@ def _fingerprint(path: str, rule: str, message: str, occurrence: int) -> str:
 def _version() -> str:
     try:
         return metadata.version(TOOL)
-    except metadata.PackageNotFoundError:   # run from a checkout that was not installed
+    except metadata.PackageNotFoundError:  # run from a checkout that was not installed
         return "0+unknown"

