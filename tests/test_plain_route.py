@@ -2,7 +2,7 @@
 ``pip install -r requirements.txt`` then ``mkdocs build --strict`` and ``mkdocs serve`` from the
 repository root (as MkDocs' guide, Read the Docs and the GitHub Pages recipes do it).
 
-pip takes the packages from its cache, which dev.py's own set-up has just filled: about 40 s."""
+pip takes the packages from its cache, which dev.py's own set-up has just filled: about 20 s."""
 
 from __future__ import annotations
 
