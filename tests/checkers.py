@@ -81,7 +81,9 @@ def nu_errors(site: Path) -> list[str]:
 def lighthouse(urls: list[str]) -> list[dict]:
     """Lighthouse's accessibility, SEO and best-practice results for each URL, in order:
     {"url", "scores", "failed": {category: [audit ids]}, "consoleErrors", "error"}."""
-    env = dict(os.environ, CHROME_PATH=os.environ.get("HELPSITE_CHROMIUM", "/usr/bin/chromium"))
+    from browser import CHROMIUM
+
+    env = dict(os.environ, CHROME_PATH=CHROMIUM)
     result = subprocess.run(["node", str(LIGHTHOUSE), *urls], capture_output=True, text=True,
                             env=env, cwd=ROOT, timeout=60 * len(urls) + 60)
     if result.returncode:
