@@ -18,7 +18,7 @@ import pytest
 
 from browser import SiteServer
 from checkers import AXE, WCAG_21_AA, axe, lighthouse, missing_tools, nu_errors
-from conftest import ARTICLE, LOCALES, build_env, copy_site, free_port, mkdocs_build, page_url
+from conftest import ARTICLE, LOCALES, build_env, copy_site, free_port, mkdocs_build, page_url, parse_html
 
 pytestmark = pytest.mark.skipif(missing_tools() is not None, reason=str(missing_tools()))
 
@@ -62,6 +62,14 @@ def checked_locales(palette: str, width: str) -> tuple[str, ...]:
     return ("en", "ar")
 
 
+def unnamed_search_dialog(site: Path) -> bool:
+    """Material's search dialog has no accessible name (aria-dialog-name) until the search work of
+    issue 15 gives it one; until then that one finding is expected (xfail), and only that one."""
+    tree = parse_html(site / "index.html")
+    (dialog,) = tree.xpath("//*[contains(concat(' ', @class, ' '), ' md-search ')][@role='dialog']")
+    return not ({"aria-label", "aria-labelledby", "title"} & set(dialog.attrib))
+
+
 # ----------------------------------------------------------------------------
 # axe-core
 # ----------------------------------------------------------------------------
@@ -103,12 +111,15 @@ def test_no_axe_violation_console_error_or_foreign_request(browser, checked_site
             here["page"] = f"{page_url(locale, '')} with the language menu open"
             page.goto(base + page_url(locale, ""))
             page.locator(".md-select > button").focus()
-            # axe reads colours as drawn: wait for the menu's fade-in to end
-            page.wait_for_function("getComputedStyle(document.querySelector('.md-select__inner'))"
-                                   ".opacity == 1")
+            settle(page)
             check(here["page"])
     finally:
         context.close()
+    if unnamed_search_dialog(checked_site[0]):
+        left = [problem for problem in problems if not problem.endswith(
+            ": aria-dialog-name .md-search: Element has no title attribute")]
+        assert left == [], "\n".join(left)
+        pytest.xfail("only the search dialog's missing name (issue 15) is left")
     assert problems == [], "\n".join(problems)
 
 
@@ -119,6 +130,12 @@ def open_search(page, base: str, locale: str, width: str) -> None:
     page.click("input[name='query']")
     page.keyboard.type(SEARCH_WORDS[locale])
     page.wait_for_selector(".md-search-result__item", timeout=15000)
+    settle(page)
+
+
+def settle(page) -> None:
+    """axe reads colours as drawn: wait until Material's fade-ins (menu, results) have ended."""
+    page.wait_for_function("document.getAnimations().every(a => a.playState !== 'running')")
 
 
 def test_axe_would_see_a_link_told_apart_by_colour_alone(browser, checked_site):
@@ -187,8 +204,13 @@ def test_lighthouse_scores_one_page_of_each_kind_in_full(checked_site):
              "l10n/": False}
     results = lighthouse([base + path for path in pages])
     assert [result["url"] for result in results] == [base + path for path in pages]
+    unnamed = unnamed_search_dialog(checked_site[0])
     for result, indexable in zip(results, pages.values()):
         assert result["error"] is None
-        assert result["scores"]["accessibility"] == 1, result
+        assert result["failed"]["accessibility"] == (["aria-dialog-name"] if unnamed else []), result
         assert result["failed"]["seo"] == ([] if indexable else ["is-crawlable"]), result
         assert result["consoleErrors"] == [], result
+        if not unnamed:
+            assert result["scores"]["accessibility"] == 1, result
+    if unnamed:
+        pytest.xfail("accessibility 0.96: only the search dialog's missing name (issue 15) is left")
