@@ -67,12 +67,15 @@ def source_hash(data: bytes, like: str | None = None) -> str:
 FrontReader = Callable[[str], tuple[dict | None, str | None]]
 
 
-def translation_status(site: Site, locale: str, page_path: str, source_bytes: bytes | None = None,
+def translation_status(site: Site, locale: str, page_path: str,
+                       source_bytes: bytes | SourceUnreadable | None = None,
                        front: FrontReader | None = None) -> TranslationStatus:
     """How a translation stands against its source; ``source_bytes`` saves a read, ``front``
     gives a file's front matter read already (helpsite.sources)."""
     if source_bytes is None:
-        source_bytes = site.file_for(site.source_locale, page_path).read_bytes()
+        source_bytes = read_source(site, page_path)
+    if isinstance(source_bytes, SourceUnreadable):
+        return TranslationStatus(page_path, locale, INVALID, None, "", None, problem=source_bytes.problem)
     translation = site.file_for(locale, page_path)
     if not translation.is_file():
         return TranslationStatus(page_path, locale, MISSING, None, source_hash(source_bytes), None)
@@ -81,6 +84,20 @@ def translation_status(site: Site, locale: str, page_path: str, source_bytes: by
         return TranslationStatus(page_path, locale, INVALID, None, source_hash(source_bytes), None,
                                  problem=problem)
     return status_from_meta(page_path, locale, meta, source_bytes)
+
+
+@dataclass(frozen=True)
+class SourceUnreadable:
+    problem: str   # PATH: cannot read the file: why
+
+
+def read_source(site: Site, page_path: str) -> bytes | SourceUnreadable:
+    """The source page's bytes, or why they cannot be read (its translations are then invalid)."""
+    path = site.file_for(site.source_locale, page_path)
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        return SourceUnreadable(f"{site.display_path(path)}: cannot read the file: {error.strerror or error}")
 
 
 def read_front(site: Site, path: Path) -> tuple[dict | None, str | None]:
@@ -113,7 +130,7 @@ def site_status(site: Site, front: FrontReader | None = None) -> list[Translatio
     """One status for every source page in every translation locale."""
     statuses = []
     for page_path in source_pages(site):
-        data = site.file_for(site.source_locale, page_path).read_bytes()
+        data = read_source(site, page_path)
         for locale in site.translation_locales:
             statuses.append(translation_status(site, locale, page_path, data, front))
     return statuses
