@@ -16,7 +16,6 @@ import subprocess
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from html import escape
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -164,14 +163,13 @@ def status_json(statuses: list[TranslationStatus]) -> str:
     return json.dumps([s.record() for s in statuses], ensure_ascii=False, indent=2)
 
 
-# The generated page's metadata: valid Microsoft Learn front matter, kept out of search
-# engines (ROBOTS) and the site search (Material's search.exclude), with the full width
-# of the page for a table of many locales (Material's hide).
+# The generated pages' metadata: valid Microsoft Learn front matter, kept out of search
+# engines (ROBOTS) and the site search (Material's search.exclude), with the full width of
+# the page (Material's hide); overrides/l10n.html shows the dashboard under the text.
 STATUS_PAGE_META = {
     "title": "Localization status",
-    "description": "Which translations of the help are current, stale, untracked or missing, "
-                   "page by page and locale by locale, and whether each is a machine or a "
-                   "human translation.",
+    "description": "Which translations of the help are current, stale, untracked, missing or "
+                   "invalid, locale by locale, and what changed in the source of each stale one.",
     "author": "helpsite",
     "ms.author": "helpsite",
     "ms.topic": "reference",
@@ -179,6 +177,7 @@ STATUS_PAGE_META = {
     "ROBOTS": "NOINDEX",
     "search": {"exclude": True},
     "hide": ["navigation", "toc"],
+    "template": "l10n.html",
 }
 
 STATUS_LEGEND = {
@@ -190,46 +189,40 @@ STATUS_LEGEND = {
     INVALID: "the translation's front matter cannot be read: `python -m helpsite check` says why.",
 }
 
-Href = Callable[[str, str], str]   # (locale, page path) -> link to that page from the status page
 
+def status_page(site: Site, statuses: list[TranslationStatus], today: date | None = None) -> str:
+    """The summary page's Markdown: its front matter, title, and what the statuses mean.
 
-def status_page(site: Site, statuses: list[TranslationStatus], href: Href | None = None,
-                today: date | None = None) -> str:
-    """The localization status page as Markdown: pages x locales, then totals and a legend.
-
-    The tables are HTML: their links lead to other locales' pages, which the engine's link
-    check of a single locale cannot resolve. ``ms.date`` is the newest ``ms.lasthandoff``
-    of the translations, so the page is the same on every build of the same content.
+    ``ms.date`` is the newest ``ms.lasthandoff`` of the translations, so the page is the same
+    on every build of the same content.
     """
-    locales = list(dict.fromkeys(s.locale for s in statuses)) or list(site.translation_locales)
-    meta = dict(STATUS_PAGE_META, **{"ms.date": _newest_handoff(statuses, today)})
     source = site.language(site.source_locale)
-    link = href or (lambda locale, page_path: "")
-    cells: dict[str, dict[str, str]] = {}
-    for s in statuses:
-        text = escape(s.status) if s.status == MISSING else _link(escape(s.status), link(s.locale, s.page))
-        kind = f" · {escape(s.translationtype)}" if s.translationtype else ""
-        cells.setdefault(s.page, {})[s.locale] = text + kind
-    rows = [[_link(escape(page), link(site.source_locale, page))]
-            + [cells[page].get(locale, "") for locale in locales] for page in cells]
-    # Locale codes keep the table narrow with many locales; the language name is a tooltip.
-    columns = ["Page"] + [f'<abbr title="{escape(_language(site, locale))}">{escape(locale)}</abbr>'
-                          for locale in locales]
-    counts = totals(statuses)
-    sums = [[escape(_language(site, locale))] + [str(counts.get(locale, Counter())[s]) for s in STATUSES]
-            for locale in locales]
-    lines = [
-        "---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip("\n"), "---",
-        f"# {meta['title']}", "",
+    return _generated_page(STATUS_PAGE_META["title"], statuses, today, [
         f"Each translation compared with the {source.name if source else site.source_locale} page "
         f"it was translated from: the `{HASH_KEY}` it records against a hash of the source file "
-        "as it is now. MT is a machine translation, HT a human one.", "",
-        *_html_table(columns, rows), "",
-        "## Totals", "",
-        *_html_table(["Locale", *STATUSES], sums), "",
+        "as it is now. Each locale's page lists the translations that need work, and for a stale "
+        "one what changed in the source since the version it was made from.", "",
         "## What the statuses mean", "",
         *(f"- **{status}**: {text}" for status, text in STATUS_LEGEND.items()),
-    ]
+    ])
+
+
+def locale_page(site: Site, locale: str, statuses: list[TranslationStatus],
+                today: date | None = None) -> str:
+    """A locale's page: its title and what it lists (the template adds the list)."""
+    return _generated_page(f"Localization status: {language_name(site, locale)}",
+                           [s for s in statuses if s.locale == locale], today, [
+        "The translations of this locale that need work: stale ones with the source diff since "
+        "the version they were made from (removed words struck through, added ones marked), then "
+        "invalid, untracked and missing ones. MT is a machine translation, HT a human one.",
+    ])
+
+
+def _generated_page(title: str, statuses: list[TranslationStatus], today: date | None,
+                    body: list[str]) -> str:
+    meta = dict(STATUS_PAGE_META, title=title, **{"ms.date": _newest_handoff(statuses, today)})
+    lines = ["---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip("\n"), "---",
+             f"# {title}", "", *body]
     return "\n".join(lines) + "\n"
 
 
@@ -241,20 +234,8 @@ def _columns(rows: list[tuple[str, ...]], numeric: bool = False) -> str:
                      for row in rows)
 
 
-# Headings and cells are HTML already.
-def _html_table(heading: list[str], rows: list[list[str]]) -> list[str]:
-    return ["<table>", "<thead>",
-            "<tr>" + "".join(f"<th>{html}</th>" for html in heading) + "</tr>",
-            "</thead>", "<tbody>",
-            *("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows),
-            "</tbody>", "</table>"]
-
-
-def _link(html: str, url: str) -> str:
-    return f'<a href="{escape(url)}">{html}</a>' if url else html
-
-
-def _language(site: Site, locale: str) -> str:
+def language_name(site: Site, locale: str) -> str:
+    """A locale's name and code: "Norsk bokmål (nb)"."""
     language = site.language(locale)
     return f"{language.name} ({locale})" if language and language.name != locale else locale
 
