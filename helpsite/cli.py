@@ -100,6 +100,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--linkcheck", action="store_true",
                        help="also time the link check of the project build (slow: LinkChecker "
                             "reads a few pages a second)")
+    bench.add_argument("--l10n", action="store_true",
+                       help="instead of builds, time `l10n diff` on a generated git history and measure "
+                            "the dashboard's pages (default: 3000 articles, every locale)")
+    bench.add_argument("--dashboard-locales", type=int, default=37, metavar="L",
+                       help="with --l10n: the locales of the generated site whose dashboard is measured")
     bench.add_argument("--repeat", type=int, default=1, metavar="N",
                        help="build each configuration N times, in turn, and report the median run")
     bench.add_argument("--seed", type=int, default=8)
@@ -305,27 +310,42 @@ def run_bench(args: argparse.Namespace) -> int:
         print(f"--configs: unknown {', '.join(unknown)} (known: {', '.join(bench_module.CONFIGS)})",
               file=sys.stderr)
         return EXIT_USAGE
+    command = " ".join(["python -m helpsite", *sys.argv[1:]])
+    if args.l10n:
+        try:
+            report = bench_module.l10n_run(site.root, (args.articles or [3000])[0],
+                                           args.locales or len(site.locales), args.dashboard_locales,
+                                           work=args.work, seed=args.seed, command=command,
+                                           progress=lambda line: print(line, flush=True))
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return EXIT_USAGE
+        return _write_report(report, args.out)
     sizes = args.articles or ([30, 60] if args.quick else [200, 2000])
     locales = args.locales or (2 if args.quick else 1)
     try:
         report = bench_module.run(site.root, sizes, locales, configs, work=args.work, seed=args.seed,
                                   check=not args.no_check, preview=args.preview, shard_check=args.shards,
                                   linkcheck=args.linkcheck, repeat=args.repeat,
-                                  progress=lambda line: print(line, flush=True),
-                                  command=" ".join(["python -m helpsite", *sys.argv[1:]]))
+                                  progress=lambda line: print(line, flush=True), command=command)
     except ValueError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
     except (RuntimeError, shards.ShardError) as error:  # a shard build or the preview failed
         print(f"bench: {error}", file=sys.stderr)
         return EXIT_FINDINGS
-    text = json.dumps(report, indent=2, ensure_ascii=False)
-    print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
+    _write_report(report, args.out)
     failed = [b for size in report["sizes"] for b in size["builds"].values() if b["returncode"]]
     return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _write_report(report: dict, out: Path | None) -> int:
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    print(text)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+    return EXIT_CLEAN
 
 
 def run_merge(args: argparse.Namespace) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import subprocess
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -111,14 +112,19 @@ class History:
 
     def boundary(self) -> str | None:
         """The oldest commit of a shallow clone (its history is cut there)."""
+        return max(self.cut, key=lambda commit: self._order.get(commit, 0), default=None)
+
+    @cached_property
+    def cut(self) -> frozenset[str]:
+        """The commits a shallow clone's history stops at: in them every file seems added."""
         if not self.shallow:
-            return None
+            return frozenset()
         shallow = Path(_run(self.top, "rev-parse", "--git-path", "shallow").strip())
         shallow = shallow if shallow.is_absolute() else self.top / shallow
         try:
-            return shallow.read_text(encoding="ascii").split()[0]
-        except (OSError, IndexError):
-            return None
+            return frozenset(shallow.read_text(encoding="ascii").split())
+        except OSError:
+            return frozenset()
 
     def tree(self, revision: str) -> dict[str, str]:
         """The blob of every file under the folder at ``revision``: path -> blob id."""

@@ -181,12 +181,15 @@ class LocalizedSite:
         return tuple(notices)
 
     # The date of the source page's newest commit: the English change a stale translation misses.
+    # Unknown where a shallow clone's history stops (its first commit seems to add every file).
     def _source_changed(self, page_path: str) -> datetime.date | None:
-        if self._history is None:
+        history = self._history
+        if history is None:
             return None
-        versions = self._history.versions(self._history.path_of(self.site.file_for(self.site.source_locale,
-                                                                                     page_path)))
-        return datetime.date.fromisoformat(versions[0].date) if versions else None
+        versions = history.versions(history.path_of(self.site.file_for(self.site.source_locale, page_path)))
+        if not versions or versions[0].commit in history.cut:
+            return None
+        return datetime.date.fromisoformat(versions[0].date)
 
     @cached_property
     def _history(self) -> History | None:
