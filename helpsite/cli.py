@@ -194,7 +194,7 @@ def run_l10n(args: argparse.Namespace) -> int:
         print(l10n_diff.since_json(found) if args.format == "json"
               else l10n_diff.since_text(found, args.since), end="\n" if args.format == "json" else "")
         return EXIT_FINDINGS if any(m.status in fail_on for m in found) else EXIT_CLEAN
-    statuses = l10n.site_status(site)
+    statuses = l10n.site_status_beside_a_worker(site)
     for problem in dict.fromkeys(s.problem for s in statuses if s.problem):
         print(problem, file=sys.stderr)
     print(l10n.status_json(statuses) if args.format == "json" else l10n.status_text(statuses),
@@ -218,7 +218,7 @@ def run_l10n_diff(args: argparse.Namespace) -> int:
                     if page in sources]
         orphans = [(locale, page) for locale, page in chosen if page not in sources]
     else:
-        statuses, orphans = l10n.site_status(site), l10n_diff.orphans(site)
+        statuses, orphans = l10n.site_status_beside_a_worker(site), l10n_diff.orphans(site)
     for problem in dict.fromkeys(s.problem for s in statuses if s.problem):
         print(problem, file=sys.stderr)
     diffs = l10n_diff.translation_diffs(site, statuses, orphans)

@@ -2,19 +2,23 @@
 
 A translation's ``ms.openlocfilehash`` is the hash of the exact source bytes it was made from,
 so that version is in the source file's history. The history is read in one pass (``git log
---raw`` over the source folder, renames detected) and file contents come from one long-lived
-``git cat-file --batch`` process, so the cost does not grow with a process per version.
+--raw`` over the source folder, renames detected) and file contents come from one
+``git cat-file --batch`` for all the versions asked for, so no process is started per version.
 Nothing here raises on a missing git, a folder outside a repository or a shallow clone: each
 is a reason the caller can show.
 """
 
 from __future__ import annotations
 
+import os
+import posixpath
 import subprocess
+import threading
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Iterable, Iterator
 
 GIT_TIMEOUT = 300   # seconds for one git command over a whole history
 
@@ -64,15 +68,20 @@ class History:
         self.folder = Path(folder)
         self.top = Path(_run(self.folder, "rev-parse", "--show-toplevel").strip())
         self.shallow = _run(self.top, "rev-parse", "--is-shallow-repository").strip() == "true"
-        self.prefix = self.folder.resolve().relative_to(self.top.resolve()).as_posix()
+        self._top_real = os.path.realpath(self.top)
+        self._folder = os.path.abspath(self.folder)
+        self.prefix = os.path.relpath(os.path.realpath(self.folder), self._top_real).replace(os.sep, "/")
         self._changes: dict[str, list[Change]] = {}   # path -> its changes, newest first
         self._order: dict[str, int] = {}               # commit -> place in the log, 0 newest
         self._read_log()
-        self._batch: subprocess.Popen | None = None
-        self._contents: dict[str, bytes | None] = {}
 
     def path_of(self, file: Path) -> str:
-        return Path(file).resolve().relative_to(self.top.resolve()).as_posix()
+        """A file's path from the repository's top folder (files in the folder without a
+        look at the file system: realpath costs a system call per part)."""
+        inside = os.path.relpath(os.path.abspath(file), self._folder)
+        if not inside.startswith(os.pardir):
+            return posixpath.normpath(f"{self.prefix}/{inside.replace(os.sep, '/')}")
+        return os.path.relpath(os.path.realpath(file), self._top_real).replace(os.sep, "/")
 
     def file_of(self, path: str) -> Path:
         return self.top / path
@@ -104,11 +113,34 @@ class History:
                 return Renamed(change, change.path)
         return None
 
-    def content(self, blob: str) -> bytes | None:
-        """A blob's bytes (one ``git cat-file --batch`` for all), None when it is not here."""
-        if blob not in self._contents:
-            self._contents[blob] = self._cat(blob)
-        return self._contents[blob]
+    def contents(self, blobs: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
+        """Each blob's bytes (None when it is not here), in order: one ``git cat-file --batch``
+        for all of them, its input written by a thread so that the pipe never waits on a reply."""
+        blobs = list(dict.fromkeys(blobs))
+        if not blobs:
+            return
+        batch = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.top, stdin=subprocess.PIPE,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+        def ask() -> None:
+            try:
+                batch.stdin.write("".join(blob + "\n" for blob in blobs).encode("ascii"))
+                batch.stdin.close()
+            except OSError:   # git stopped early; what it answered is read below
+                pass
+        asking = threading.Thread(target=ask, daemon=True)
+        asking.start()
+        try:
+            for blob in blobs:
+                header = batch.stdout.readline().split()
+                if len(header) != 3:   # "<id> missing": not in this clone (or git stopped)
+                    yield blob, None
+                    continue
+                yield blob, batch.stdout.read(int(header[2]) + 1)[:-1]
+        finally:
+            asking.join()
+            batch.stdout.close()
+            batch.wait(timeout=GIT_TIMEOUT)
 
     def boundary(self) -> str | None:
         """The oldest commit of a shallow clone (its history is cut there)."""
@@ -150,19 +182,6 @@ class History:
             raise HistoryError("not a commit in this repository"
                                + (" (a shallow clone: fetch the whole history)" if self.shallow else ""))
 
-    def close(self) -> None:
-        if self._batch is not None:
-            self._batch.stdin.close()
-            self._batch.wait(timeout=GIT_TIMEOUT)
-            self._batch.stdout.close()
-            self._batch = None
-
-    def __enter__(self) -> History:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     # -- reading git -------------------------------------------------------------
 
     def _read_log(self) -> None:
@@ -178,19 +197,6 @@ class History:
             for change in _raw_changes(rest.lstrip("\n").split("\0"), commit, int(time)):
                 for path in {change.path, change.old_path} - {None}:
                     self._changes.setdefault(path, []).append(change)
-
-    def _cat(self, blob: str) -> bytes | None:
-        if self._batch is None:
-            self._batch = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.top,
-                                           stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                           stderr=subprocess.DEVNULL)
-        self._batch.stdin.write(blob.encode("ascii") + b"\n")
-        self._batch.stdin.flush()
-        header = self._batch.stdout.readline().split()
-        if len(header) != 3:   # "<id> missing": not in this clone
-            return None
-        data = self._batch.stdout.read(int(header[2]) + 1)
-        return data[:-1]
 
 
 def iso_date(time: int) -> str:

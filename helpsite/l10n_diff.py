@@ -63,9 +63,8 @@ def translation_diffs(site: Site, statuses: Iterable[l10n.TranslationStatus],
         return ([TranslationDiff(s.page, s.locale, l10n.STALE, None, None, str(error)) for s in stale]
                 + [TranslationDiff(page, locale, ORPHANED, None, None, str(error))
                    for locale, page in orphans])
-    with history:
-        bases = _Bases(site, history)
-        return [bases.diff(s) for s in stale] + [bases.orphan(locale, page) for locale, page in orphans]
+    bases = _Bases(site, history, stale)
+    return [bases.diff(s) for s in stale] + [bases.orphan(locale, page) for locale, page in orphans]
 
 
 def orphans(site: Site, locales: Iterable[str] | None = None) -> list[tuple[str, str]]:
@@ -78,28 +77,29 @@ def orphans(site: Site, locales: Iterable[str] | None = None) -> list[tuple[str,
 def made_stale_since(site: Site, revision: str) -> list[MadeStale]:
     """The translations the source changes since ``revision`` make stale or leave without a
     source page: the ones that were current with the source at ``revision``."""
-    with History(site.docs_dir / site.source_locale) as history:
-        commit = history.commit_of(revision)
-        before = history.tree(commit)
-        changes = [c for c in history.changes_since(commit) if c.status in CHANGE_WORDS]
-        found = []
-        for change in changes:
-            old_page, new_page = _page(history, change.old_path), _page(history, change.path)
-            if old_page is None:
-                continue
-            old_bytes = history.content(before.get(change.old_path, ""))
-            renamed = change.status == "R"
-            word = CHANGE_WORDS[change.status] + (f" from {old_page}" if renamed else "")
-            gone = "deleted" if new_page is None else f"renamed to {new_page}"
-            for locale in site.translation_locales:
-                if new_page is not None and old_bytes is not None:
-                    status = l10n.translation_status(site, locale, new_page)
-                    was = l10n.source_hash(old_bytes, status.recorded_hash)
-                    if status.status == l10n.STALE and status.recorded_hash == was:
-                        found.append(MadeStale(new_page, locale, l10n.STALE, word))
-                if (new_page != old_page and site.file_for(locale, old_page).is_file()
-                        and not site.file_for(site.source_locale, old_page).is_file()):
-                    found.append(MadeStale(old_page, locale, ORPHANED, gone))
+    history = History(site.docs_dir / site.source_locale)
+    commit = history.commit_of(revision)
+    before = history.tree(commit)
+    changes = [c for c in history.changes_since(commit) if c.status in CHANGE_WORDS]
+    at_revision = dict(history.contents(before[c.old_path] for c in changes if c.old_path in before))
+    found = []
+    for change in changes:
+        old_page, new_page = _page(history, change.old_path), _page(history, change.path)
+        if old_page is None:
+            continue
+        old_bytes = at_revision.get(before.get(change.old_path, ""))
+        renamed = change.status == "R"
+        word = CHANGE_WORDS[change.status] + (f" from {old_page}" if renamed else "")
+        gone = "deleted" if new_page is None else f"renamed to {new_page}"
+        for locale in site.translation_locales:
+            if new_page is not None and old_bytes is not None:
+                status = l10n.translation_status(site, locale, new_page)
+                current_then = l10n.source_hash(old_bytes, status.recorded_hash) == status.recorded_hash
+                if status.status == l10n.STALE and current_then:
+                    found.append(MadeStale(new_page, locale, l10n.STALE, word))
+            if (new_page != old_page and site.file_for(locale, old_page).is_file()
+                    and not site.file_for(site.source_locale, old_page).is_file()):
+                found.append(MadeStale(old_page, locale, ORPHANED, gone))
     return found
 
 
@@ -146,31 +146,36 @@ def since_text(found: list[MadeStale], revision: str) -> str:
 # ----------------------------------------------------------------------------
 
 class _Bases:
-    """The bases and diffs of one site, with each blob's hash and each diff made once."""
+    """The bases and diffs of a site's stale translations, from two passes over git's objects:
+    the hash of every version of their source files, then the bytes of the bases found."""
 
-    def __init__(self, site: Site, history: History):
+    def __init__(self, site: Site, history: History, stale: list[l10n.TranslationStatus]):
         self.site, self.history = site, history
-        self._hashes: dict[tuple[str, int], str | None] = {}
+        pages = dict.fromkeys(s.page for s in stale)
+        self.paths = {page: history.path_of(site.file_for(site.source_locale, page)) for page in pages}
+        self.versions = {page: history.versions(path) for page, path in self.paths.items()}
+        lengths: dict[str, set[int]] = {}
+        for s in stale:
+            if HASH_RE.fullmatch(s.recorded_hash or ""):
+                for version in self.versions[s.page]:
+                    lengths.setdefault(version.blob, set()).add(len(s.recorded_hash))
+        self.hashes = {(blob, digits): l10n.source_hash(data, "0" * digits)
+                       for blob, data in history.contents(lengths) if data is not None
+                       for digits in lengths[blob]}
+        self.found = {(s.locale, s.page): self._base(s) for s in stale}
+        bases = {found.blob for found in self.found.values() if isinstance(found, Version)}
+        self.texts = dict(history.contents(bases))
         self._diffs: dict[tuple[str, str], tuple[str | None, str | None]] = {}
-        self._now: dict[str, bytes | str] = {}
 
     def diff(self, status: l10n.TranslationStatus) -> TranslationDiff:
-        def record(base: Version | None, diff: str | None, reason: str | None) -> TranslationDiff:
-            return TranslationDiff(status.page, status.locale, l10n.STALE, base and base.commit, diff,
-                                   reason, base and base.date, versions[0].date if versions else None)
-        source = self.site.file_for(self.site.source_locale, status.page)
-        shown = self.site.display_path(source)
-        path = self.history.path_of(source)
-        versions = self.history.versions(path)
-        recorded = status.recorded_hash or ""
-        if not HASH_RE.fullmatch(recorded):
-            return record(None, None, f"{l10n.HASH_KEY} {recorded!r} is neither a SHA-1 (40 hex digits) "
-                                      "nor a SHA-256 (64), so no version can match it")
-        base = next((v for v in versions if self._hash(v.blob, len(recorded)) == recorded), None)
-        if base is None:
-            return record(None, None, self._no_base(shown, path, recorded))
-        diff, reason = self._diff(path, base)
-        return record(base, diff, reason)
+        versions = self.versions[status.page]
+        base = self.found[(status.locale, status.page)]
+        if isinstance(base, str):
+            diff, reason, base = None, base, None
+        else:
+            diff, reason = self._diff(self.paths[status.page], base)
+        return TranslationDiff(status.page, status.locale, l10n.STALE, base and base.commit, diff, reason,
+                               base and base.date, versions[0].date if versions else None)
 
     def orphan(self, locale: str, page: str) -> TranslationDiff:
         source = self.site.file_for(self.site.source_locale, page)
@@ -186,14 +191,20 @@ class _Bases:
                       f"({iso_date(left.change.time)}): move the translation with it")
         return TranslationDiff(page, locale, ORPHANED, None, None, reason)
 
-    def _hash(self, blob: str, digits: int) -> str | None:
-        key = (blob, digits)
-        if key not in self._hashes:
-            data = self.history.content(blob)
-            self._hashes[key] = None if data is None else l10n.source_hash(data, "0" * digits)
-        return self._hashes[key]
+    # The base of a translation, or why there is none.
+    def _base(self, status: l10n.TranslationStatus) -> Version | str:
+        recorded = status.recorded_hash or ""
+        if not HASH_RE.fullmatch(recorded):
+            return (f"{l10n.HASH_KEY} {recorded!r} is neither a SHA-1 (40 hex digits) "
+                    "nor a SHA-256 (64), so no version can match it")
+        digits = len(recorded)
+        base = next((v for v in self.versions[status.page] if self.hashes.get((v.blob, digits)) == recorded),
+                    None)
+        return base or self._no_base(status.page, recorded)
 
-    def _no_base(self, shown: str, path: str, recorded: str) -> str:
+    def _no_base(self, page: str, recorded: str) -> str:
+        path = self.paths[page]
+        shown = self.site.display_path(self.history.file_of(path))
         names = self.history.names(path)
         followed = f" (renames followed: {', '.join(names[1:])})" if len(names) > 1 else ""
         if self.history.shallow:
@@ -201,7 +212,7 @@ class _Bases:
             return (f"no version of {shown} in this shallow clone hashes to {recorded}{followed}: "
                     f"the history is cut at {cut[:12] if cut else 'its oldest commit'}; fetch all of it "
                     "(git fetch --unshallow, or fetch-depth: 0 in GitHub Actions)")
-        if not self.history.versions(path):
+        if not self.versions[page]:
             return f"{shown} has no commit in this repository, so there is no version to compare"
         return (f"no version of {shown} in its history hashes to {recorded}{followed}: a hash from "
                 "outside this repository, or a rename git did not detect")
@@ -219,7 +230,7 @@ class _Bases:
         except OSError as error:
             return None, f"cannot read {shown}: {error.strerror or error}"
         try:
-            old, new = self.history.content(base.blob).decode("utf-8"), now.decode("utf-8")
+            old, new = self.texts[base.blob].decode("utf-8"), now.decode("utf-8")
         except UnicodeDecodeError:
             return None, f"{shown} is not UTF-8 text (a binary file?), so there is no line diff"
         return unified_diff(old, new, f"a/{base.path}", f"b/{path}"), None

@@ -21,49 +21,50 @@ def blob(repo, commit: str, path: str) -> str:
 
 def test_versions_are_newest_first_through_a_rename(repo):
     first, second, third, _ = repo.commits
-    with History(repo.root / "docs" / "en") as history:
-        assert history.prefix == "docs/en" and not history.shallow and history.cut == frozenset()
-        assert history.versions("docs/en/intro.md") == [
-            Version(third, history.versions("docs/en/intro.md")[0].time, "docs/en/intro.md",
-                    blob(repo, third, "docs/en/intro.md")),
-            Version(first, history.versions("docs/en/intro.md")[1].time, "docs/en/notes.md",
-                    blob(repo, first, "docs/en/notes.md"))]
-        assert [v.date for v in history.versions("docs/en/intro.md")] == [DATES[2], DATES[0]]
-        assert [(v.commit, v.path) for v in history.versions("docs/en/guide.md")] == [
-            (second, "docs/en/guide.md"), (first, "docs/en/guide.md")]
-        assert history.names("docs/en/intro.md") == ["docs/en/intro.md", "docs/en/notes.md"]
-        assert history.content(blob(repo, first, "docs/en/guide.md")) == version("guide.v1.md")
-        assert history.content("0" * 40) is None
+    history = History(repo.root / "docs" / "en")
+    assert history.prefix == "docs/en" and not history.shallow and history.cut == frozenset()
+    assert history.versions("docs/en/intro.md") == [
+        Version(third, history.versions("docs/en/intro.md")[0].time, "docs/en/intro.md",
+                blob(repo, third, "docs/en/intro.md")),
+        Version(first, history.versions("docs/en/intro.md")[1].time, "docs/en/notes.md",
+                blob(repo, first, "docs/en/notes.md"))]
+    assert [v.date for v in history.versions("docs/en/intro.md")] == [DATES[2], DATES[0]]
+    assert [(v.commit, v.path) for v in history.versions("docs/en/guide.md")] == [
+        (second, "docs/en/guide.md"), (first, "docs/en/guide.md")]
+    assert history.names("docs/en/intro.md") == ["docs/en/intro.md", "docs/en/notes.md"]
+    guide = blob(repo, first, "docs/en/guide.md")
+    assert list(history.contents([guide, "0" * 40, guide])) == [(guide, version("guide.v1.md")),
+                                                                ("0" * 40, None)]
 
 
 def test_a_path_that_left_says_how(repo):
     _, _, third, fourth = repo.commits
-    with History(repo.root / "docs" / "en") as history:
-        deleted, renamed = history.left("docs/en/old.md"), history.left("docs/en/notes.md")
-        assert (deleted.change.commit, deleted.to) == (fourth, None)
-        assert (renamed.change.commit, renamed.to) == (third, "docs/en/intro.md")
-        assert history.left("docs/en/guide.md") is None
+    history = History(repo.root / "docs" / "en")
+    deleted, renamed = history.left("docs/en/old.md"), history.left("docs/en/notes.md")
+    assert (deleted.change.commit, deleted.to) == (fourth, None)
+    assert (renamed.change.commit, renamed.to) == (third, "docs/en/intro.md")
+    assert history.left("docs/en/guide.md") is None
 
 
 def test_the_tree_and_changes_since_a_revision(repo):
     first, *_ = repo.commits
-    with History(repo.root / "docs" / "en") as history:
-        assert history.tree(first) == {path: blob(repo, first, path)
-                                       for path in ("docs/en/guide.md", "docs/en/notes.md", "docs/en/old.md")}
-        assert [(c.status, c.old_path, c.path) for c in history.changes_since(first)] == [
-            ("M", "docs/en/guide.md", "docs/en/guide.md"), ("R", "docs/en/notes.md", "docs/en/intro.md"),
-            ("D", "docs/en/old.md", None)]
-        assert history.commit_of("HEAD") == repo.commits[3]
-        with pytest.raises(HistoryError, match="^not a commit in this repository$"):
-            history.commit_of("no-such-branch")
+    history = History(repo.root / "docs" / "en")
+    assert history.tree(first) == {path: blob(repo, first, path)
+                                   for path in ("docs/en/guide.md", "docs/en/notes.md", "docs/en/old.md")}
+    assert [(c.status, c.old_path, c.path) for c in history.changes_since(first)] == [
+        ("M", "docs/en/guide.md", "docs/en/guide.md"), ("R", "docs/en/notes.md", "docs/en/intro.md"),
+        ("D", "docs/en/old.md", None)]
+    assert history.commit_of("HEAD") == repo.commits[3]
+    with pytest.raises(HistoryError, match="^not a commit in this repository$"):
+        history.commit_of("no-such-branch")
 
 
 def test_a_shallow_clone_knows_where_its_history_is_cut(repo, tmp_path):
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True)
-    with History(clone / "docs" / "en") as history:
-        assert history.shallow and history.cut == {repo.commits[3]} and history.boundary() == repo.commits[3]
-        assert [v.commit for v in history.versions("docs/en/guide.md")] == [repo.commits[3]]
+    history = History(clone / "docs" / "en")
+    assert history.shallow and history.cut == {repo.commits[3]} and history.boundary() == repo.commits[3]
+    assert [v.commit for v in history.versions("docs/en/guide.md")] == [repo.commits[3]]
 
 
 def test_outside_a_repository_the_error_names_the_folder(tmp_path):
