@@ -15,8 +15,8 @@ import posixpath
 import subprocess
 import threading
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator
 

@@ -133,7 +133,7 @@ def diff_lines(diff: str) -> tuple[DiffLine, ...]:
     order and compared word by word (difflib), so a one-word edit shows as that word.
     """
     lines = diff.splitlines()
-    head = 2 if lines[:1] and lines[0].startswith("--- ") and lines[1:2] and lines[1].startswith("+++ ") else 0
+    head = 2 if [line[:4] for line in lines[:2]] == ["--- ", "+++ "] else 0
     shown = [DiffLine("header", "", (Piece(line, False),)) for line in lines[:head]]
     i = head
     while i < len(lines):

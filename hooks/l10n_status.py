@@ -70,8 +70,11 @@ def on_page_markdown(markdown, page, config, files):
         _State.statuses = l10n.site_status(site, front=sources.of_build(config, site).front)
         _State.diffs = l10n_diff.translation_diffs(site, _State.statuses)
     href = _href(config, site.source_locale, page.url)
-    summary = l10n_dashboard.summary(site, _State.statuses,
-                                     lambda other: href(site.source_locale, LOCALE_PAGES.format(locale=other)))
+
+    def locale_url(other: str) -> str:
+        return href(site.source_locale, LOCALE_PAGES.format(locale=other))
+
+    summary = l10n_dashboard.summary(site, _State.statuses, locale_url)
     if locale is None:
         text, view = l10n.status_page(site, _State.statuses), {"l10n_summary": summary}
     else:

@@ -39,15 +39,16 @@ def test_tiny_benchmark_runs_and_reports(tmp_path):
 def test_tiny_l10n_benchmark_times_the_diff_on_a_real_history(tmp_path):
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--l10n", "--articles", "3", "--locales",
-         "2", "--dashboard-locales", "3", "--out", str(out), "--work", str(tmp_path)],
+        [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--l10n", "--articles", "3",
+         "--locales", "2", "--dashboard-locales", "3", "--out", str(out), "--work", str(tmp_path)],
         capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     diff, dashboard = report["l10n_diff"], report["dashboard"]
     # every English page edited after translation: the 3 articles' translations are stale, each
     # with its base found (the home page's translation has no hash: untracked)
-    assert (diff["commits"], diff["stale_translations"], diff["with_base"], diff["with_diff"]) == (5, 3, 3, 3)
+    found = (diff["commits"], diff["stale_translations"], diff["with_base"], diff["with_diff"])
+    assert found == (5, 3, 3, 3)
     assert diff["exit_status"] == 0 and diff["diff_seconds"] > 0 and diff["status_seconds"] > 0
     assert (diff["locale_page"]["locale"], diff["locale_page"]["listed"]) == ("nb", 4)
     assert (dashboard["locales"], dashboard["source_files"], dashboard["locale_page"]["listed"]) == (3, 12, 1)

@@ -363,7 +363,8 @@ def test_built_summary_has_a_bar_and_totals_per_locale_and_links_to_its_page(bui
     assert [tr.xpath("th")[0].text_content() for tr in rows] == [
         "Norsk bokmål (nb)", "Dansk (da)", "Svenska (sv)", "Suomi (fi)", "Deutsch (de)", "日本語 (ja)",
         "العربية (ar)"]
-    assert {tuple(td.text_content() for td in tr.xpath("td")[1:]) for tr in rows} == {("2", "0", "0", "0", "0", "0")}
+    counts = {tuple(td.text_content() for td in tr.xpath("td")[1:]) for tr in rows}
+    assert counts == {("2", "0", "0", "0", "0", "0")}
     assert [tr.xpath("td/svg/@aria-label")[0] for tr in rows][0] == (
         "Norsk bokmål (nb): 2 current, 0 stale, 0 untracked, 0 missing, 0 invalid")
     assert [(rect.get("class"), rect.get("x"), rect.get("width")) for rect in rows[0].xpath(".//rect")] == [
@@ -371,7 +372,8 @@ def test_built_summary_has_a_bar_and_totals_per_locale_and_links_to_its_page(bui
     assert [urljoin("/l10n/", href) for href in table.xpath("tbody/tr/th/a/@href")] == [
         f"/l10n/{locale}/" for locale in TRANSLATIONS]
     nb = parse_html(built_site / "l10n" / "nb" / "index.html")
-    assert nb.xpath("//article//p[last()]")[0].text_content() == "Every translation of this locale is current."
+    last = nb.xpath("//article//p[last()]")[0]
+    assert last.text_content() == "Every translation of this locale is current."
 
 
 def test_built_status_page_is_only_under_the_source_locale_and_not_indexed(real_build):

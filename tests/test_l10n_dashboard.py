@@ -27,11 +27,12 @@ def test_a_bar_per_locale_has_a_segment_per_status_present():
     assert de.label == "Deutsch (de): 1 current, 0 stale, 1 untracked, 1 missing, 0 invalid"
 
 
-def test_a_locale_lists_only_the_translations_that_need_work_stale_first():
+def test_a_locale_lists_only_the_translations_that_need_work_by_status():
     site = load_site(STATUS_SITE)
     statuses = l10n.site_status(site)
     summary = l10n_dashboard.summary(site, statuses, lambda locale: f"{locale}/")
-    work = l10n_dashboard.locale_work(summary.locales[1], statuses, [], "en", lambda locale, page: f"/{locale}/{page}")
+    work = l10n_dashboard.locale_work(summary.locales[1], statuses, [], "en",
+                                      lambda locale, page: f"/{locale}/{page}")
     assert [(status, [(i.page, i.translation_url, i.source_url) for i in items])
             for status, items in work.groups] == [
         ("untracked", [("index.md", "/de/index.md", "/en/index.md")]),
@@ -43,7 +44,8 @@ def test_words_that_changed_within_a_line_are_marked():
                                         "Open the Microsoft 365 admin center and go to Billing accounts.")
     assert old == (Piece("Open the admin center and go to Billing.", False),)
     assert new == (Piece("Open the", False), Piece(" Microsoft 365", True),
-                   Piece(" admin center and go to Billing", False), Piece(" accounts", True), Piece(".", False))
+                   Piece(" admin center and go to Billing", False), Piece(" accounts", True),
+                   Piece(".", False))
     old, new = l10n_dashboard.word_diff("Choose Cancel.", "Choose Delete.")
     assert (old, new) == ((Piece("Choose ", False), Piece("Cancel", True), Piece(".", False)),
                           (Piece("Choose ", False), Piece("Delete", True), Piece(".", False)))

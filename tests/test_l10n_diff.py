@@ -14,32 +14,32 @@ from helpsite.site import load_site
 from history_repo import DATES, HISTORY, OUTSIDE_HASH, build, commit, git, sha1, translation, version, write
 
 # The English changes of the repository as `diff -u` shows them, written out by hand.
-GUIDE_DIFF = """\
---- a/docs/en/guide.md
-+++ b/docs/en/guide.md
-@@ -4,8 +4,10 @@
- ---
- # Cancel a subscription
- 
--Open the admin center and go to Billing.
-+Open the admin center and go to Billing accounts.
- 
- Select the subscription you want to cancel.
- 
- Choose Cancel subscription.
-+
-+You get an email when it is done.
-"""
-INTRO_DIFF = """\
---- a/docs/en/notes.md
-+++ b/docs/en/intro.md
-@@ -4,4 +4,4 @@
- ---
- # Release notes
- 
--The admin center has a new home page.
-+The admin center has a new home page and a dark theme.
-"""
+GUIDE_DIFF = "".join(line + "\n" for line in [
+    "--- a/docs/en/guide.md",
+    "+++ b/docs/en/guide.md",
+    "@@ -4,8 +4,10 @@",
+    " ---",
+    " # Cancel a subscription",
+    " ",
+    "-Open the admin center and go to Billing.",
+    "+Open the admin center and go to Billing accounts.",
+    " ",
+    " Select the subscription you want to cancel.",
+    " ",
+    " Choose Cancel subscription.",
+    "+",
+    "+You get an email when it is done.",
+])
+INTRO_DIFF = "".join(line + "\n" for line in [
+    "--- a/docs/en/notes.md",
+    "+++ b/docs/en/intro.md",
+    "@@ -4,4 +4,4 @@",
+    " ---",
+    " # Release notes",
+    " ",
+    "-The admin center has a new home page.",
+    "+The admin center has a new home page and a dark theme.",
+])
 
 
 @pytest.fixture(scope="module")
@@ -78,7 +78,8 @@ def test_every_stale_translation_gets_its_exact_base_and_the_diff_since(repo, ca
         record("intro.md", "de", "stale", reason=(
             f"no version of docs/en/intro.md in its history hashes to {OUTSIDE_HASH} (renames followed: "
             "docs/en/notes.md): a hash from outside this repository, or a rename git did not detect")),
-        record("old.md", "nb", "orphaned", reason=f"docs/en/old.md was deleted in {fourth[:12]} ({DATES[3]})"),
+        record("old.md", "nb", "orphaned",
+               reason=f"docs/en/old.md was deleted in {fourth[:12]} ({DATES[3]})"),
     ]
 
 
