@@ -48,9 +48,10 @@ def checked_site(tmp_path_factory) -> tuple[Path, str]:
 
 
 def every_page() -> list[tuple[str, str]]:
-    """(locale, path) of every kind of page in every locale, and the status page."""
-    return [(locale, page_url(locale, path)) for locale in LOCALES
-            for path in KINDS.values()] + [("en", "l10n/")]
+    """(locale, path) of every kind of page in every locale, and the status pages (in English:
+    /l10n/ and one for each translation locale)."""
+    return [(locale, page_url(locale, path)) for locale in LOCALES for path in KINDS.values()] + \
+        [("en", "l10n/")] + [("en", f"l10n/{locale}/") for locale in LOCALES[1:]]
 
 
 def checked_locales(palette: str, width: str) -> tuple[str, ...]:
@@ -177,7 +178,7 @@ def test_direction_is_on_the_root_element_and_the_phone_header_shows_the_whole_s
 
 def test_nu_html_checker_finds_no_error_in_any_page(checked_site):
     site = checked_site[0]
-    assert len(list(site.rglob("*.html"))) == 4 * len(LOCALES) + 1
+    assert len(list(site.rglob("*.html"))) == len(every_page()) == 4 * len(LOCALES) + 1 + len(LOCALES) - 1
     assert nu_errors(site) == []
 
 
