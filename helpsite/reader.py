@@ -28,6 +28,7 @@ from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
 from helpsite import l10n, sources
+from helpsite.datafile import DataFile
 from helpsite.site import Site, with_slash
 
 STRINGS_FILE = Path(__file__).with_name("reader.yaml")
@@ -301,17 +302,23 @@ _CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.
 # Helpers
 # ----------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
-def _all_strings() -> dict:
-    with open(STRINGS_FILE, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+_STRINGS = DataFile(STRINGS_FILE, yaml.safe_load)
+
+
+def refresh() -> bool:
+    """Read reader.yaml again if it changed since it was read; True if it did."""
+    if not _STRINGS.refresh():
+        return False
+    strings.cache_clear()
+    made_with.cache_clear()
+    return True
 
 
 @lru_cache(maxsize=None)
 def strings(locale: str) -> dict:
     """The reader-facing strings of a locale; English for a locale without them (shared: read,
     never change)."""
-    table = _all_strings()
+    table = _STRINGS.value
     return {**table["en"], **table.get(locale, {})}
 
 

@@ -20,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from helpsite import checks, shards
+from helpsite import checks, metadata, shards
 from helpsite.findings import Finding
 from helpsite.site import Site
 
@@ -158,6 +158,7 @@ _worker_site: Site | None = None
 def _start_worker(site: Site) -> None:
     global _worker_site
     _worker_site = site
+    metadata.refresh()   # a worker forked from a long-lived server process has the schema it read
 
 
 def _work(chunk: list[tuple[str, bool]]) -> list[Facts]:
@@ -176,29 +177,3 @@ def _context():
         context.set_forkserver_preload(["helpsite.sources"])
         return context
     return multiprocessing.get_context("spawn")
-
-
-# ----------------------------------------------------------------------------
-# The build's one Sources
-# ----------------------------------------------------------------------------
-
-_current: tuple[object, Sources] | None = None
-
-
-def of_build(build: object, site: Site) -> Sources:
-    """The Sources of the build that ``build`` stands for (the engine's configuration object):
-    the hooks of one build share it; a new build replaces the last one's and stops its worker."""
-    global _current
-    if _current is None or _current[0] is not build:
-        if _current is not None:
-            _current[1].close()
-        _current = (build, Sources(site))
-    return _current[1]
-
-
-def end_of_build(build: object, failed: bool = False) -> None:
-    """The build is over (or failed): stop its worker."""
-    global _current
-    if _current is not None and _current[0] is build:
-        _current[1].close(wait=not failed)
-        _current = None

@@ -12,23 +12,16 @@ helpsite.sources has read every translation's front matter beside the build.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url, meta
 
-from helpsite import l10n, sources
-from helpsite.site import Site, load_site
+from helpsite import build, l10n
 
 STATUS_PAGE = "l10n.md"
 
 log = logging.getLogger("mkdocs.hooks.helpsite")
-
-
-class _State:
-    page: File | None = None       # the status page of the build under way
-    site: Site | None = None
 
 
 # ----------------------------------------------------------------------------
@@ -37,8 +30,8 @@ class _State:
 
 @event_priority(-110)
 def on_files(files, config):
-    _State.page = None
-    site = load_site(Path(config.config_file_path).parent)
+    context = build.current()
+    site = context.site
     if not _is_source_locale_build(config, site.source_locale):
         return files
     if files.get_file_from_path(STATUS_PAGE) is not None:
@@ -49,16 +42,15 @@ def on_files(files, config):
     page = File.generated(config, STATUS_PAGE, content=l10n.status_page(site, []),
                           inclusion=InclusionLevel.NOT_IN_NAV)
     files.append(page)
-    _State.page, _State.site = page, site
+    context.locale.status_page = page
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
-    if _State.page is None or page.file is not _State.page:
+    context = build.current()
+    if context.locale.status_page is None or page.file is not context.locale.status_page:
         return markdown
-    site = _State.site
-    statuses = l10n.site_status(site, front=sources.of_build(config, site).front)
-    text = l10n.status_page(site, statuses, href=_href(config, site.source_locale, page.url))
+    text = context.status_page(_href(config, context.site.source_locale, page.url))
     body, page_meta = meta.get_data(text)
     page.meta.update(page_meta)
     return body
