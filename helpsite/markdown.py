@@ -23,7 +23,6 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Iterator
 from xml.etree.ElementTree import Element
 
