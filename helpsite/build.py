@@ -3,7 +3,7 @@
 A ``Build`` is made once per build (``mkdocs build``, and every rebuild of ``mkdocs serve``)
 by ``hooks/build_context.py``; the other hooks only turn MkDocs events into calls on
 ``current()``. It holds the site (``mkdocs.yml`` read once), the source files
-(``helpsite.sources``: each checked and its front matter read once, in a worker beside the
+(``helpsite.source_files``: each checked and its front matter read once, in a worker beside the
 build), the reader's view of every page (``helpsite.reader``) and a ``LocaleBuild`` for each
 locale build under way. Data files the checks read (the metadata schema, ``reader.yaml``)
 are read again when a build starts if they changed: a preview keeps one process.
@@ -75,7 +75,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from helpsite import l10n, metadata, reader, safety, shards, sources
+from helpsite import l10n, metadata, reader, safety, shards, source_files
 from helpsite.findings import Finding
 from helpsite.site import load_site
 
@@ -108,8 +108,8 @@ class Build:
         reader.refresh()
         self.site = load_site(root)
         self.site_dir = site_dir
-        self.sources = sources.Sources(self.site, workers)
-        self.localized = reader.LocalizedSite(self.site, site_url, meta_of=self.sources.meta)
+        self.source_files = source_files.SourceFiles(self.site, workers)
+        self.localized = reader.LocalizedSite(self.site, site_url, meta_of=self.source_files.meta)
         self.locales: list[LocaleBuild] = []     # innermost last
         self._planned = False
         self._notices: dict[str, str | None] = {}
@@ -149,8 +149,9 @@ class Build:
         def checked(path: str) -> bool:
             locale = self.site.locale_of(path)
             return built is None or locale is None or locale in built
-        ordered = sources.build_order(self.site, list(paths))
-        self.sources.plan(sorted(((path, checked(path)) for path in ordered), key=lambda item: not item[1]))
+        ordered = source_files.build_order(self.site, list(paths))
+        self.source_files.plan(sorted(((path, checked(path)) for path in ordered),
+                                      key=lambda item: not item[1]))
 
     def read_page(self, path: str) -> PageReport:
         """A page the build reads: its findings the first time (static-i18n reads a page again
@@ -158,7 +159,7 @@ class Build:
         shown = self.site.docs_path(path)
         if path in self._notices:
             return PageReport((), shown, self._notices[path])
-        findings = tuple(self.sources.findings(path))
+        findings = tuple(self.source_files.findings(path))
         blocking = safety.unrenderable(findings)
         self._notices[path] = safety.notice(blocking) if blocking else None
         return PageReport(findings, shown, self._notices[path])
@@ -182,7 +183,7 @@ class Build:
 
     def status_page(self, href: Callable[[str, str], str]) -> str:
         """The /l10n/ page's Markdown, with every translation's status as it is now."""
-        statuses = l10n.site_status(self.site, front=self.sources.front)
+        statuses = l10n.site_status(self.site, front=self.source_files.front)
         return l10n.status_page(self.site, statuses, href=href)
 
     def write_locale_files(self, entries: list, fields: dict) -> None:
@@ -204,7 +205,7 @@ class Build:
 
     def close(self, failed: bool = False) -> None:
         """Stop the worker; wait for it unless the build failed."""
-        self.sources.close(wait=not failed)
+        self.source_files.close(wait=not failed)
 
 
 # ----------------------------------------------------------------------------

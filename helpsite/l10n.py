@@ -70,7 +70,7 @@ FrontReader = Callable[[str], tuple[dict | None, str | None]]
 def translation_status(site: Site, locale: str, page_path: str, source_bytes: bytes | None = None,
                        front: FrontReader | None = None) -> TranslationStatus:
     """How a translation stands against its source; ``source_bytes`` saves a read, ``front``
-    gives a file's front matter read already (helpsite.sources)."""
+    gives a file's front matter read already (helpsite.source_files)."""
     if source_bytes is None:
         source_bytes = site.file_for(site.source_locale, page_path).read_bytes()
     translation = site.file_for(locale, page_path)

@@ -27,7 +27,7 @@ import yaml
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
-from helpsite import l10n, sources
+from helpsite import l10n, source_files
 from helpsite.datafile import DataFile
 from helpsite.site import Site, with_slash
 
@@ -109,8 +109,8 @@ class LocalizedSite:
                  meta_of: Callable[[str], dict | None] | None = None):
         self.site = site
         self.site_url = with_slash(site_url or site.site_url)
-        # a file's front matter (None when unreadable): read here, or by helpsite.sources
-        self._meta_of = meta_of or (lambda path: sources.facts_of(site, path, check=False).meta)
+        # a file's front matter (None when unreadable): read here, or by helpsite.source_files
+        self._meta_of = meta_of or (lambda path: source_files.facts_of(site, path, check=False).meta)
         self._front: dict[tuple[str, str], dict | None] = {}
         self._has: dict[tuple[str, str], bool] = {}
         self._urls: dict[tuple, str] = {}

@@ -2,7 +2,7 @@
 
 A build needs two things from every Markdown file before it renders it: the checks' findings
 (errors fail ``--strict``, and some keep the page from the renderer) and the front matter (the
-reader's view of every language version, the translation status). ``Sources`` works them out in
+reader's view of every language version, the translation status). ``SourceFiles`` works them out in
 a worker process, in the order the build will ask for them, while the build renders on another
 core; a file asked for before the worker has reached it is done at once in the build process.
 The results are the ones ``checks.check_file`` and ``page.read`` give in this process, which is
@@ -29,7 +29,7 @@ WORKERS_VARIABLE = "HELPSITE_WORKERS"
 # sending tasks costs little.
 CHUNK = 32
 
-log = logging.getLogger("helpsite.sources")
+log = logging.getLogger("helpsite.source_files")
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def facts_of(site: Site, path: str, check: bool) -> Facts:
     return Facts(findings, None, loaded.problem)
 
 
-class Sources:
+class SourceFiles:
     """The facts of a build's source files, by absolute path, each worked out once."""
 
     def __init__(self, site: Site, workers: int | None = None):
@@ -174,6 +174,6 @@ def _context():
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["helpsite.sources"])
+        context.set_forkserver_preload(["helpsite.source_files"])
         return context
     return multiprocessing.get_context("spawn")

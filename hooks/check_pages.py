@@ -3,7 +3,7 @@
 Errors are logged as warnings, so ``mkdocs build --strict`` fails on them while
 ``mkdocs serve`` keeps serving; warnings are logged as info. Each source file is reported
 once per build (mkdocs-static-i18n reads a page again for every locale it falls back in).
-The checks run in helpsite.sources' worker process while the build renders; the build
+The checks run in helpsite.source_files' worker process while the build renders; the build
 context (helpsite.build) starts it on the files, in the order the build reads them.
 """
 

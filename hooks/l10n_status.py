@@ -6,7 +6,7 @@ no path in docs/, which the plugin cannot sort, and coming last keeps the page o
 fallback copies and sitemap alternates. It is left out of the navigation.
 
 Its table is made when the build reads the page, the last of its locale: by then
-helpsite.sources has read every translation's front matter beside the build.
+helpsite.source_files has read every translation's front matter beside the build.
 """
 
 from __future__ import annotations

@@ -204,7 +204,7 @@ def test_a_page_is_reported_once_and_its_notice_kept(tmp_path):
 def test_the_plan_checks_the_built_locales_first_in_build_order(tmp_path, monkeypatch):
     context = context_at(ROOT, tmp_path)
     planned = []
-    monkeypatch.setattr(context.sources, "plan", planned.extend)
+    monkeypatch.setattr(context.source_files, "plan", planned.extend)
     docs = ROOT / "docs"
     paths = [str(docs / locale / name) for locale in ("ar", "nb", "en")
              for name in ("index.md", f"{ARTICLE}.md")]
