@@ -23,7 +23,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
 .. event-order
 
     locale en
-        config: build_context, i18n_alternates, shards, i18n
+        config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, localized_site, shards
         files: check_pages, safe_sources, i18n, l10n_status
         nav: i18n
@@ -36,7 +36,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         post_page: i18n
         post_build: shards, i18n
     locale nb, da, sv, fi, de, ja, ar
-        config: build_context, i18n_alternates, shards, i18n
+        config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, localized_site, shards
         files: check_pages, safe_sources, i18n, l10n_status
         nav: i18n
@@ -229,7 +229,8 @@ def start(key: object, root: Path, *, site_url: str, site_dir: str) -> Build:
 
 def current() -> Build:
     if _current is None:
-        raise RuntimeError("no build under way: hooks/build_context.py must be the first hook in mkdocs.yml")
+        raise RuntimeError("no build under way: hooks/build_context.py must come before the hooks "
+                           "that use it in mkdocs.yml")
     return _current[1]
 
 

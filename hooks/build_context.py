@@ -1,7 +1,7 @@
 """MkDocs hook: start and end the build context, ``helpsite.build``, that the other hooks use.
 
-It must be the first hook in mkdocs.yml: its ``on_config`` makes the build's context before
-any other hook asks for it. The order of every event is written down in helpsite/build.py.
+In mkdocs.yml it comes before the hooks that use the context: its ``on_config`` makes the
+context before any of them asks for it. The order of every event is written down in helpsite/build.py.
 """
 
 from __future__ import annotations

@@ -174,7 +174,7 @@ def test_one_build_per_configuration_object_and_none_after_its_end(tmp_path):
         assert again is not started and build.current() is again
     finally:
         build.end()
-    with pytest.raises(RuntimeError, match="hooks/build_context.py must be the first hook in mkdocs.yml"):
+    with pytest.raises(RuntimeError, match="hooks/build_context.py must come before the hooks"):
         build.current()
 
 
