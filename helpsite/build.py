@@ -32,7 +32,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         env: i18n, localized_site
         template_context: i18n, localized_site
         post_template: localized_site
-        page_context: i18n, localized_site
+        page_context: i18n, l10n_status, localized_site
         post_page: i18n
         post_build: shards, i18n
     locale nb, da, sv, fi, de, ja, ar
@@ -45,7 +45,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         env: i18n, localized_site
         template_context: i18n, localized_site
         post_template: localized_site
-        page_context: i18n, localized_site
+        page_context: i18n, l10n_status, localized_site
         post_page: i18n
         post_build: shards, i18n, localized_site, build_context
     locale en
@@ -61,7 +61,7 @@ nested builds have written theirs at the site root), and ``post_build`` at -200 
 (``end_locale``); when the last one ends, the build ends (``end``) and the worker stops; so
 does ``build_error``.
 ``files`` plans the worker's order before static-i18n (-100) drops the other locales' files
-(the reader's view of a page needs their front matter); the /l10n/ page is added after it
+(the reader's view of a page needs their front matter); the /l10n/ pages are added after it
 (-110), so that it is neither copied into the other locales nor listed among their versions.
 A handler of ``page_read_source`` is MkDocs' one reader of the page's text: the check's
 notice replaces a page that must not be rendered.
@@ -75,9 +75,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from helpsite import l10n, metadata, reader, safety, shards, source_files
+from helpsite import l10n, l10n_dashboard, l10n_diff, metadata, reader, safety, shards, source_files
 from helpsite.findings import Finding
 from helpsite.site import load_site
+
+# The localization dashboard's pages, generated in the source locale's build.
+STATUS_PAGE = "l10n.md"
+LOCALE_PAGES = "l10n/{locale}.md"
 
 
 @dataclass
@@ -89,7 +93,8 @@ class LocaleBuild:
     separator: str = ""              # how this locale's search splits words (from the theme)
     pipeline: list[str] = field(default_factory=list)
     not_found: str | None = None     # this build's rendered 404 page
-    status_page: object = None       # the engine's file of the /l10n/ page (source locale only)
+    dashboard: set[str] = field(default_factory=set)   # the /l10n/ pages it has (source locale only)
+    views: dict[str, dict] = field(default_factory=dict)  # page URL -> what its template shows
 
 
 @dataclass(frozen=True)
@@ -116,6 +121,7 @@ class Build:
         self._unpublishable: dict[str, Finding | None] = {}
         self._reported: set[str] = set()
         self._sitemap_given = False
+        self._translations: tuple[list, list] | None = None   # statuses and diffs, once a build
 
     # -- locale builds -----------------------------------------------------------
 
@@ -181,10 +187,39 @@ class Build:
         given, self._sitemap_given = self._sitemap_given, True
         return None if given else self.localized.sitemap
 
-    def status_page(self, href: Callable[[str, str], str]) -> str:
-        """The /l10n/ page's Markdown, with every translation's status as it is now."""
-        statuses = l10n.site_status(self.site, front=self.source_files.front)
-        return l10n.status_page(self.site, statuses, href=href)
+    def dashboard_pages(self) -> dict[str, str]:
+        """The localization dashboard's pages (path -> Markdown): /l10n/ and one per translation
+        locale, with their titles and robots; their tables come when the build reads them."""
+        return {path: (l10n.status_page(self.site, []) if locale is None
+                       else l10n.locale_page(self.site, locale, []))
+                for path, locale in self._dashboard_locales().items()}
+
+    def dashboard_page(self, path: str, url: str, href: Callable[[str, str], str]) -> str:
+        """A dashboard page's Markdown, with every translation's status as it is now; what its
+        template shows (``l10n_summary`` or ``l10n_work``) is kept in the locale build's views."""
+        if self._translations is None:   # the first dashboard page read: the worker is done
+            statuses = l10n.site_status(self.site, front=self.source_files.front)
+            self._translations = statuses, l10n_diff.translation_diffs(self.site, statuses)
+        statuses, diffs = self._translations
+        locale = self._dashboard_locales()[path]
+
+        def locale_url(other: str) -> str:
+            return href(self.site.source_locale, LOCALE_PAGES.format(locale=other))
+
+        summary = l10n_dashboard.summary(self.site, statuses, locale_url)
+        if locale is None:
+            text, view = l10n.status_page(self.site, statuses), {"l10n_summary": summary}
+        else:
+            mine = next(s for s in summary.locales if s.locale == locale)
+            text = l10n.locale_page(self.site, locale, statuses)
+            view = {"l10n_work": l10n_dashboard.locale_work(mine, statuses, diffs,
+                                                            self.site.source_locale, href)}
+        self.locale.views[url] = view
+        return text
+
+    def _dashboard_locales(self) -> dict[str, str | None]:
+        return {STATUS_PAGE: None} | {LOCALE_PAGES.format(locale=locale): locale
+                                      for locale in self.site.translation_locales}
 
     def write_locale_files(self, entries: list, fields: dict) -> None:
         """The locale build's own search index (from the engine's ``entries``) and 404 page,

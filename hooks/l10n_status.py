@@ -1,12 +1,13 @@
-"""MkDocs hook: the localization status page, /l10n/, generated from helpsite.l10n.
+"""MkDocs hook: the localization dashboard, /l10n/ and /l10n/<locale>/, from helpsite.l10n.
 
-The page exists only in the source locale's build. It is added after mkdocs-static-i18n
+The pages exist only in the source locale's build. They are added after mkdocs-static-i18n
 has sorted the files by locale (its on_files runs at priority -100): a generated file has
-no path in docs/, which the plugin cannot sort, and coming last keeps the page out of its
-fallback copies and sitemap alternates. It is left out of the navigation.
+no path in docs/, which the plugin cannot sort, and coming last keeps the pages out of its
+fallback copies and sitemap alternates. They are left out of the navigation.
 
-Its table is made when the build reads the page, the last of its locale: by then
-helpsite.source_files has read every translation's front matter beside the build.
+Their data is made when the build reads the first of them, the last pages of their locale: by
+then helpsite.source_files has read every translation's front matter beside the build. The data
+goes to overrides/l10n.html as `l10n_summary` or `l10n_work` (helpsite.build.Build.dashboard_page).
 """
 
 from __future__ import annotations
@@ -17,9 +18,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url, meta
 
-from helpsite import build, l10n
-
-STATUS_PAGE = "l10n.md"
+from helpsite import build
 
 log = logging.getLogger("mkdocs.hooks.helpsite")
 
@@ -31,29 +30,36 @@ log = logging.getLogger("mkdocs.hooks.helpsite")
 @event_priority(-110)
 def on_files(files, config):
     context = build.current()
-    site = context.site
-    if not _is_source_locale_build(config, site.source_locale):
+    if not _is_source_locale_build(config, context.site.source_locale):
         return files
-    if files.get_file_from_path(STATUS_PAGE) is not None:
-        log.warning(f"{site.source_locale}/{STATUS_PAGE}: the localization status page is generated "
+    wanted = context.dashboard_pages()
+    taken = [path for path in wanted if files.get_file_from_path(path) is not None]
+    for path in taken:
+        log.warning(f"{context.site.source_locale}/{path}: the localization status page is generated "
                     "at this path: rename this page")
+    if taken:
         return files
-    # Its title and robots now (the navigation and the i18n plugin read them); its table later.
-    page = File.generated(config, STATUS_PAGE, content=l10n.status_page(site, []),
-                          inclusion=InclusionLevel.NOT_IN_NAV)
-    files.append(page)
-    context.locale.status_page = page
+    # Their titles and robots now (the navigation and the i18n plugin read them); the rest later.
+    for path, content in wanted.items():
+        files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+    context.locale.dashboard = set(wanted)
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
     context = build.current()
-    if context.locale.status_page is None or page.file is not context.locale.status_page:
+    if page.file.src_uri not in context.locale.dashboard or page.file.abs_src_path is not None:
         return markdown
-    text = context.status_page(_href(config, context.site.source_locale, page.url))
+    text = context.dashboard_page(page.file.src_uri, page.url,
+                                  _href(config, context.site.source_locale, page.url))
     body, page_meta = meta.get_data(text)
     page.meta.update(page_meta)
     return body
+
+
+def on_page_context(context, page, config, nav):
+    context.update(build.current().locale.views.get(page.url, {}))
+    return context
 
 
 # ----------------------------------------------------------------------------
@@ -67,7 +73,7 @@ def _is_source_locale_build(config, source_locale: str) -> bool:
     return i18n is None or i18n.current_language == source_locale
 
 
-# Links from the status page to a page in a locale, as the i18n folder layout publishes it.
+# Links from a status page to a page in a locale, as the i18n folder layout publishes it.
 def _href(config, source_locale: str, here: str):
     def href(locale: str, page_path: str) -> str:
         url = File(page_path, src_dir=None, dest_dir="", use_directory_urls=config.use_directory_urls).url
