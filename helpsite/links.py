@@ -22,6 +22,7 @@ from helpsite import markdown
 from helpsite import page as pages
 from helpsite import rules
 from helpsite.page import Page
+from helpsite.positions import line_column
 from helpsite.site import Site
 
 EMPTY_LINK = rules.define(
@@ -90,7 +91,7 @@ def link_findings(page: Page, site: Site) -> Iterator:
         elif not link.label:
             yield empty_link_finding(page, site, link)
     for match in REVIEW_MARK_RE.finditer(page.body):
-        line, column = _place(page, match.start())
+        line, column = line_column(page.body, match.start(), page.body_line)
         yield LINK_TEXT_UNREVIEWED.at(
             page.display, line, column,
             f"link text was copied from the {match.group(1)} page by 'helpsite fix': translate or "
@@ -122,9 +123,6 @@ def shorten(href: str, limit: int = 80) -> str:
     return href if len(href) <= limit else href[:limit - 3] + "..."
 
 
-def _place(page: Page, offset: int) -> tuple[int, int]:
-    line_start = page.body.rfind("\n", 0, offset) + 1
-    return page.body_line + page.body.count("\n", 0, offset), offset - line_start + 1
 
 
 # ----------------------------------------------------------------------------
