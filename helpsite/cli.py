@@ -14,7 +14,7 @@ from pathlib import Path
 from helpsite import bench as bench_module
 from helpsite import checks, l10n, linkcheck, links, rules, shards
 from helpsite.findings import to_json
-from helpsite.site import load_site
+from helpsite.site import ConfigError, load_site
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -93,6 +93,11 @@ def build_parser() -> argparse.ArgumentParser:
                             "reads a few pages a second)")
     bench.add_argument("--repeat", type=int, default=1, metavar="N",
                        help="build each configuration N times, in turn, and report the median run")
+    bench.add_argument("--pages", action="store_true",
+                       help="time the check of one large page against converting it, instead of builds")
+    bench.add_argument("--page-links", type=int, nargs="+", metavar="N", default=None,
+                       help="links on each large page, for --pages (default: "
+                            + " ".join(map(str, bench_module.PAGE_LINKS)) + ")")
     bench.add_argument("--seed", type=int, default=8)
     bench.add_argument("--work", type=Path, default=None, help="folder for the temporary sites")
     bench.set_defaults(run=run_bench)
@@ -225,6 +230,8 @@ def _missing(paths: list[Path]) -> bool:
 
 def run_bench(args: argparse.Namespace) -> int:
     site = load_site(args.root)
+    if args.pages:
+        return run_page_bench(args, site)
     configs = [name.strip() for name in args.configs.split(",") if name.strip()]
     unknown = [name for name in configs if name not in bench_module.CONFIGS]
     if unknown:
@@ -245,13 +252,30 @@ def run_bench(args: argparse.Namespace) -> int:
     except (RuntimeError, shards.ShardError) as error:  # a shard build or the preview failed
         print(f"bench: {error}", file=sys.stderr)
         return EXIT_FINDINGS
-    text = json.dumps(report, indent=2, ensure_ascii=False)
-    print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
+    _write_report(report, args.out)
     failed = [b for size in report["sizes"] for b in size["builds"].values() if b["returncode"]]
     return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def run_page_bench(args: argparse.Namespace, site) -> int:
+    try:
+        report = bench_module.run_pages(site.root, args.page_links or bench_module.PAGE_LINKS,
+                                        repeat=max(args.repeat, 2) if args.page_links is None else args.repeat,
+                                        seed=args.seed, progress=lambda line: print(line, flush=True),
+                                        command=" ".join(["python -m helpsite", *sys.argv[1:]]))
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
+    _write_report(report, args.out)
+    return EXIT_FINDINGS if any(entry["internal_errors"] for entry in report["pages"]) else EXIT_CLEAN
+
+
+def _write_report(report: dict, out: Path | None) -> None:
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    print(text)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
 
 
 def run_merge(args: argparse.Namespace) -> int:
@@ -276,6 +300,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except FileNotFoundError as error:
         print(f"{error.filename}: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as error:
+        print(error, file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_CLEAN

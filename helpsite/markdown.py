@@ -32,7 +32,8 @@ from markdown import util
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 from helpsite.positions import line_column, line_starts
-from helpsite.site import Site
+from helpsite import safety
+from helpsite.site import Limits, Site
 
 # MkDocs always loads these before the configured ones (mkdocs/config/defaults.py).
 MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
@@ -41,6 +42,10 @@ MARKER = "data-helpsite"
 SEARCH_BUDGET = 8          # times the body's length
 NEARBY_LINES = 100
 NEARBY_CHARACTERS = 20_000
+BLOCK_HEAD = 40            # characters of an HTML block searched for first
+# Fewer markup characters than can nest past Python's recursion limit (1,000 frames: emphasis
+# fails between 600 and 1,000 levels deep, <div markdown> between 170 and 500).
+ENGINE_NESTING_MARKS = 300
 UNSAFE_TAGS = ("script", "iframe", "object", "embed")
 
 
@@ -78,7 +83,8 @@ class Document:
     tags: list[Tag] = field(default_factory=list)
     h1_lines: list[tuple[int, int]] = field(default_factory=list)   # (line, column) of each H1
     parsed: bool = True
-    failure: str | None = None    # why the body could not be read, when it could not
+    refused: bool = False         # past a limit of the site's (safety.limits reports it): not read
+    too_deep: bool = False        # nested past the engine's recursion: not read
 
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -125,6 +131,7 @@ _SETEXT_PREFIX = re.compile(r"[ \t>]*=*")
 _HTML_BLOCK_START = re.compile(r"<[A-Za-z!?/]")
 _BLOCK_PREFIX = re.compile(r"[ \t>]*")
 _FENCE = re.compile(r"^[ \t>]*(?:```|~~~)", re.M)
+_FENCE_RUN = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.M)
 _PLAIN_FENCE = re.compile(r"(```|~~~)(?![`~])")
 
 
@@ -142,6 +149,12 @@ def needs_parsing(body: str) -> bool:
     if not h1s:
         return False
     return len(h1s) > 1 or h1s[0][1] != "#" or _has_html_block(text)
+
+
+def _may_nest_deeply(body: str) -> bool:
+    # Inline markup and HTML nested a few hundred levels deep exhaust the engine's recursion,
+    # and the build with it; each level takes at least two of these characters.
+    return sum(body.count(mark) for mark in "*_[<") >= ENGINE_NESTING_MARKS
 
 
 def atx_h1s(text: str) -> list[tuple[int, str]]:
@@ -210,13 +223,15 @@ def parse(body: str, body_line: int = 1, site: Site | None = None, full: bool = 
 
     Unless ``full``, a body without anything to report skips the parser and lists no links.
     """
-    if not full and not needs_parsing(body):
+    limits = site.limits if site is not None else Limits()
+    if len(body) > limits.max_page_characters or safety.too_deep(body, limits.max_nesting):
+        return Document(parsed=False, refused=True)
+    if not full and not needs_parsing(body) and not _may_nest_deeply(body):
         return shortcut(body, body_line)
     try:
         return _Parser.for_site(site).parse(body, body_line)
     except RecursionError:
-        return Document(parsed=False, failure="lists or quotes nest too deeply for the Markdown "
-                        "parser to read the page: flatten them")
+        return Document(parsed=False, too_deep=True)
 
 
 _RECENT: dict[int, tuple] = {}
@@ -309,7 +324,8 @@ class _SourceLocator(Treeprocessor):
         self.lines = [line.expandtabs(self.md.tab_length) for line in raw_lines]
         self.raw_lines = raw_lines
         self.line_starts = line_starts(body)
-        self.expanded = "\n".join(self.lines)
+        # as the parser ends the body: an HTML block on the last line is stashed with its "\n"
+        self.expanded = "\n".join(self.lines) + "\n"
         self.expanded_starts = line_starts(self.expanded)
         self.tab_stops: dict[int, tuple[list[int], list[int]]] = {}
         # texts the block parser made or rewrote are searched for in vain: all such searches
@@ -323,7 +339,10 @@ class _SourceLocator(Treeprocessor):
 
     def run(self, root: Element) -> None:
         for element in root.iter():
-            if element.text and not isinstance(element.text, _Located):
+            stashed = util.HTML_PLACEHOLDER_RE.fullmatch(element.text.strip()) if element.text else None
+            if stashed:
+                self._pass_stashed(int(stashed.group(1)))
+            elif element.text and not isinstance(element.text, _Located):
                 located = self.locate(element.text)   # code text only moves the cursor past it
                 if not isinstance(element.text, util.AtomicString):
                     element.text = located
@@ -332,6 +351,29 @@ class _SourceLocator(Treeprocessor):
             if element.tail and element.tail.strip() and not isinstance(element.tail, util.AtomicString):
                 element.tail = self.locate(element.tail)
         self._mark_block_html()
+
+    def _pass_stashed(self, index: int) -> None:
+        """Move the cursor past the source of a stashed block: its raw HTML, or else the fenced
+        code an extension stashed highlighted (text in it is not the next block's)."""
+        html = self.md.htmlStash.rawHtmlBlocks[index] if index < len(self.md.htmlStash.rawHtmlBlocks) else None
+        if not isinstance(html, str):
+            return
+        line, column = self.cursor
+        start = self.expanded_starts[min(line, len(self.lines) - 1)] + column
+        found = self._block_start(html, start)
+        if found >= 0:
+            end = found + len(html)
+        else:
+            opening = _FENCE_RUN.search(self.expanded, start)
+            if opening is None:
+                return
+            after = self.expanded.find("\n", opening.end()) + 1
+            fence = opening.group(1)
+            closing = re.compile(r"^[ \t>]*%s{%d,}[ \t]*$" % (re.escape(fence[0]), len(fence)), re.M).search(
+                self.expanded, after) if after else None
+            end = closing.end() if closing else len(self.expanded) - 1
+        end_line = bisect.bisect_right(self.expanded_starts, end) - 1
+        self.cursor = (min(end_line, len(self.lines) - 1), end - self.expanded_starts[end_line])
 
     def _heading_offset(self, heading: Element) -> int:
         # the '#' that opens the heading's line, else the line's first character
@@ -492,21 +534,36 @@ class _SourceLocator(Treeprocessor):
         return self.line_starts[line] + self._raw_column(line, column + len(before) - start)
 
     def _mark_block_html(self) -> None:
-        # HTML blocks were stashed before block parsing, in document order
+        # HTML blocks were stashed before block parsing, in document order (after the code
+        # blocks an extension stashed as highlighted HTML, which the body does not hold)
         stash = self.md.htmlStash.rawHtmlBlocks
-        expanded = self.expanded
         position = 0
         for index, html in enumerate(stash):
             if not isinstance(html, str):
                 continue
-            found = expanded.find(html, position)
+            found = self._block_start(html, position)
             if found < 0:
-                continue      # produced by an extension (highlighted code), not written
+                continue
             position = found + len(html)
             line = bisect.bisect_right(self.expanded_starts, found) - 1
             column = found - self.expanded_starts[line]
             offset = self.line_starts[line] + self._raw_column(line, column)
             stash[index] = self.mark_html(html, offset)
+
+    def _block_start(self, html: str, position: int) -> int:
+        """Where an HTML block's text starts a line (after container prefixes) from ``position``
+        on, or -1; the same text inside a line is in code or a paragraph."""
+        head = html[:BLOCK_HEAD]
+        if self.absent.get(head, len(self.expanded) + 1) <= position:
+            return -1     # a highlighted code block like one already looked for in vain
+        found = self.expanded.find(head, position)
+        while found >= 0:
+            line_start = self.expanded.rfind("\n", 0, found) + 1
+            if self.expanded.startswith(html, found) and _BLOCK_PREFIX.fullmatch(self.expanded, line_start, found):
+                return found
+            found = self.expanded.find(head, found + 1)
+        self.absent[head] = position
+        return -1
 
     def guess(self, tag: str, attrs: tuple, after: int) -> int:
         """Where a tag from text the block parser rewrote most likely starts: the first
@@ -527,6 +584,11 @@ class _SourceLocator(Treeprocessor):
     def place(self, offset: int, body_line: int) -> tuple[int, int]:
         """(line, column), both 1-based, of a body offset; the body starts at ``body_line``."""
         return line_column(self.body, offset, body_line, line_starts=self.line_starts)
+
+
+# Python-Markdown's own steps, called directly: these run once per pattern and text
+_HANDLE_INLINE = InlineProcessor._InlineProcessor__handleInline
+_APPLY_PATTERN = InlineProcessor._InlineProcessor__applyPattern
 
 
 class _TrackingInline(InlineProcessor):
@@ -566,15 +628,15 @@ class _TrackingInline(InlineProcessor):
             frame = _Frame(self, None, 0)
         self.frames.append(frame)
         try:
-            return super()._InlineProcessor__handleInline(data, patternIndex)
+            return _HANDLE_INLINE(self, data, patternIndex)
         finally:
             self.frames.pop()
 
     def _InlineProcessor__applyPattern(self, pattern, data, patternIndex, startIndex=0):
-        frame = self.frames[-1] if self.frames else _Frame(self, None, 0)
+        frame = self.frames[-1]     # __handleInline, the only caller, pushed it
         frame.applying = patternIndex
         before = len(self.stashed_nodes)
-        new, matched, index = super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)
+        new, matched, index = _APPLY_PATTERN(self, pattern, data, patternIndex, startIndex)
         if len(self.stashed_nodes) == before:
             return new, matched, index
         key = "%04d" % (len(self.stashed_nodes) - 1)   # as InlineProcessor.__makePlaceholder

@@ -40,10 +40,10 @@ class _BuildState:
 def on_config(config):
     if _BuildState.config is not config:
         _BuildState.config = config
-        _BuildState.site = load_site(Path(config.config_file_path).parent)
         try:
+            _BuildState.site = load_site(Path(config.config_file_path).parent)
             _BuildState.sources = sources.of_build(config, _BuildState.site)
-        except ValueError as error:  # HELPSITE_WORKERS that is no number
+        except ValueError as error:  # a limit in mkdocs.yml, or HELPSITE_WORKERS, that is no number
             raise PluginError(str(error)) from None
         _BuildState.planned = False
         _BuildState.depth = 0
