@@ -12,11 +12,12 @@ import sys
 from pathlib import Path
 
 from helpsite import bench as bench_module
-from helpsite import checks, l10n, linkcheck, links, rules, shards
-from helpsite.findings import to_json
+from helpsite import checks, l10n, linkcheck, links, report, rules, rules_doc, shards
 from helpsite.site import ConfigError, load_site
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMAT_HELP = ("text: PATH:LINE:COL: SEVERITY RULE: MESSAGE; json; github: workflow commands that "
+               "annotate the pull request; sarif: SARIF 2.1.0 for code scanning")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,11 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                             help="files or folders (default: the site's docs folder)")
     check.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=report.FORMATS, default="text", help=FORMAT_HELP)
+    check.add_argument("--show-suppressed", action="store_true",
+                       help="also list the findings that helpsite-disable comments silence")
     check.set_defaults(run=run_check)
 
     status = commands.add_parser("l10n", help="translation status of every page in every locale")
-    status.add_argument("--format", choices=("text", "json"), default="text")
+    status.add_argument("--format", choices=report.FORMATS, default="text",
+                        help="text: a table; json: every page's record; github, sarif: the pages "
+                             "that are not current, as findings (errors for the --fail-on statuses)")
     status.add_argument("--fail-on", action="append", default=[], metavar="STATUS",
                         help="exit 1 when a page has this status (repeat it, or give a comma "
                              f"list: {','.join(l10n.STATUSES)})")
@@ -55,6 +60,11 @@ def build_parser() -> argparse.ArgumentParser:
     schema_doc = commands.add_parser("schema-doc", help="print the writers' page about page metadata "
                                      "(Markdown, generated from the metadata schema)")
     schema_doc.set_defaults(run=run_schema_doc)
+
+    catalogue = commands.add_parser("rules", help="list every rule: what it finds, why, examples, "
+                                    "how to fix it (markdown: the page RULES.md)")
+    catalogue.add_argument("--format", choices=rules_doc.FORMATS, default="text")
+    catalogue.set_defaults(run=run_rules)
 
     fix = commands.add_parser("fix", help="show, or with --write make, the safe repairs "
                               "(link text from the source locale, marked for review)")
@@ -72,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help="the site was built for this locale alone, at its root "
                                  "(default: $HELPSITE_LOCALE, as the build)")
     site_links.add_argument("--config", type=Path, help="LinkChecker settings (default: linkcheckerrc)")
-    site_links.add_argument("--format", choices=("text", "json"), default="text")
+    site_links.add_argument("--format", choices=report.FORMATS, default="text", help=FORMAT_HELP)
     site_links.set_defaults(run=run_linkcheck)
 
     bench = commands.add_parser("bench", help="benchmark the build on a generated help center")
@@ -116,8 +126,9 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.locale and not known_locale(site, args.locale):
         return EXIT_USAGE
-    findings = checks.check_paths(paths, site, args.locale)
-    print_findings(findings, args.format)
+    outcome = checks.checked_paths(paths, site, args.locale)
+    findings = outcome.findings
+    print_findings(findings, args.format, outcome.suppressed if args.show_suppressed else ())
     if any(f.rule == rules.IO_ERROR.id for f in findings):
         return EXIT_USAGE
     return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
@@ -145,12 +156,10 @@ def known_locale(site, locale: str) -> bool:
     return False
 
 
-def print_findings(findings, format: str) -> None:
-    if format == "json":
-        print(to_json(findings))
-    else:
-        for finding in findings:
-            print(finding.as_text())
+def print_findings(findings, format: str, suppressed=()) -> None:
+    text = report.render(findings, format, suppressed)
+    if text:
+        print(text)
 
 
 def run_l10n(args: argparse.Namespace) -> int:
@@ -160,12 +169,16 @@ def run_l10n(args: argparse.Namespace) -> int:
         print(f"--fail-on {','.join(unknown)}: not a status ({', '.join(l10n.STATUSES)})",
               file=sys.stderr)
         return EXIT_USAGE
-    statuses = l10n.site_status(load_site(args.root))
+    site = load_site(args.root)
+    statuses = l10n.site_status(site)
     for status in statuses:
         if status.problem:
             print(status.problem, file=sys.stderr)
-    print(l10n.status_json(statuses) if args.format == "json" else l10n.status_text(statuses),
-          end="\n" if args.format == "json" else "")
+    if args.format in ("github", "sarif"):
+        print_findings(l10n.status_findings(site, statuses, fail_on), args.format)
+    else:
+        print(l10n.status_json(statuses) if args.format == "json" else l10n.status_text(statuses),
+              end="\n" if args.format == "json" else "")
     return EXIT_FINDINGS if any(s.status in fail_on for s in statuses) else EXIT_CLEAN
 
 
@@ -195,6 +208,11 @@ def run_schema_doc(args: argparse.Namespace) -> int:
     from helpsite import metadata_doc
 
     sys.stdout.write(metadata_doc.markdown())
+    return EXIT_CLEAN
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    sys.stdout.write(rules_doc.render(args.format))
     return EXIT_CLEAN
 
 

@@ -23,6 +23,8 @@ from typing import Callable, Iterable
 import yaml
 
 from helpsite import page as pages
+from helpsite import rules
+from helpsite.findings import Finding
 from helpsite.site import Site
 
 CURRENT, STALE, UNTRACKED, MISSING = "current", "stale", "untracked", "missing"
@@ -145,6 +147,64 @@ def status_text(statuses: list[TranslationStatus]) -> str:
 
 def status_json(statuses: list[TranslationStatus]) -> str:
     return json.dumps([s.record() for s in statuses], ensure_ascii=False, indent=2)
+
+
+# The statuses as findings, for annotations and code scanning (``l10n --format github|sarif``);
+# tagged "status": found by comparing locales, not by the page checks (no comment silences them).
+_NO_PAGE_EXAMPLE = ("it compares a translation with its source page in another locale, with "
+                    "python -m helpsite l10n, not one page")
+STATUS_RULES = {
+    STALE: rules.define(
+        "translation-stale", rules.WARNING, "The source page has changed since the translation was made.",
+        why="Readers of the translation may get instructions the source page no longer gives.",
+        fix="Update the translation, then record that with python -m helpsite stamp.",
+        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+    UNTRACKED: rules.define(
+        "translation-untracked", rules.WARNING, f"The translation has no {HASH_KEY}.",
+        why="Without the hash of the source it was made from, nobody can tell whether it is current.",
+        fix="Check the translation against its source page, then record it with python -m helpsite stamp.",
+        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+    MISSING: rules.define(
+        "translation-missing", rules.WARNING, "A page has no translation in a locale.",
+        why="Readers of that locale get the source page in the source language.",
+        fix="Translate the page into docs/<locale>/ at the same path.",
+        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+    INVALID: rules.define(
+        "translation-invalid", rules.WARNING, "The translation's front matter cannot be read.",
+        why="Its freshness is unknown, and the build does not publish the page.",
+        fix="Correct the front matter: python -m helpsite check names the line.",
+        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+}
+RULES = tuple(STATUS_RULES.values())
+
+
+def status_findings(site: Site, statuses: Iterable[TranslationStatus],
+                    fail_on: Iterable[str] = ()) -> list[Finding]:
+    """A finding for every translation that is not current, on its file (a missing one on the
+    source page); an error where its status is one ``--fail-on`` names, else a warning."""
+    fail_on = set(fail_on)
+    findings = []
+    for status in statuses:
+        if status.status not in STATUS_RULES:
+            continue
+        rule = STATUS_RULES[status.status]
+        severity = rules.ERROR if status.status in fail_on else rules.WARNING
+        language = _language(site, status.locale)
+        if status.status == MISSING:
+            path, place = site.file_for(site.source_locale, status.page), (1, 1)
+            message = f"no {language} translation: {status.locale} readers get this page"
+        else:
+            path = site.file_for(status.locale, status.page)
+            place = (1, 1)
+            message = STATUS_LEGEND[status.status]
+            if status.status == STALE:
+                loaded = pages.read(path, site.display_path(path), status.locale, status.page)
+                place = loaded.front.key_positions.get((HASH_KEY,), place)
+                message = (f"the {site.source_locale} page has changed since this translation was made "
+                           f"(recorded {HASH_KEY} {status.recorded_hash}, now {status.source_hash}): update "
+                           "it, then record that with python -m helpsite stamp")
+        findings.append(rule.at(site.display_path(path), *place, message, severity=severity))
+    return findings
 
 
 # The generated page's metadata: valid Microsoft Learn front matter, kept out of search

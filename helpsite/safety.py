@@ -26,19 +26,52 @@ from helpsite.site import LIMITS_KEY, Limits, is_below
 SYMLINK_OUTSIDE = rules.define(
     "symlink-outside", ERROR,
     "A file or folder in docs/ is a symbolic link to something outside it; it is not published.",
-    ["file"])
+    why="MkDocs follows symbolic links: one that leads out of docs/ would publish whatever it "
+        "points to (a private file, /etc/passwd) as a page of the site.",
+    fix="Copy the content into docs/ instead of linking to it.",
+    bad=rules.Example("# Transfer licenses\n", file="symlink-outside"),
+    good=rules.Example("# Transfer licenses\n"),
+    tags=["file"])
 NESTING_TOO_DEEP = rules.define(
     "nesting-too-deep", ERROR,
     f"Lists or block quotes are nested more than {Limits.max_nesting} levels deep "
-    f"({LIMITS_KEY}.max_nesting in mkdocs.yml).", ["structure"])
+    f"(`{LIMITS_KEY}.max_nesting` in mkdocs.yml).",
+    why="Python-Markdown recurses once per level: about 250 levels crash the build and a deep "
+        "block quote takes time quadratic in its depth. No reader follows 20 levels either.",
+    fix="Flatten the structure: split the list, or make the inner levels paragraphs or a table. "
+        f"A site that needs deeper nesting raises `{LIMITS_KEY}.max_nesting` in mkdocs.yml "
+        "(below 200: the engine's own limit is about 250).",
+    bad="# Transfer licenses\n\n" + ">" * (Limits.max_nesting + 1) + " Cancel the subscription.\n",
+    good="# Transfer licenses\n\n> Cancel the subscription.\n",
+    unsilenceable="the page cannot be rendered safely, so it is not published",
+    tags=["structure"])
 PAGE_TOO_LARGE = rules.define(
     "page-too-large", ERROR,
-    f"The page body has more than {Limits.max_page_characters:,} characters; it is neither checked "
-    f"nor published ({LIMITS_KEY}.max_page_characters in mkdocs.yml).", ["file"])
+    f"The page body has more than {Limits.max_page_characters:,} characters "
+    f"(`{LIMITS_KEY}.max_page_characters` in mkdocs.yml); it is neither checked nor published.",
+    why="Checking and rendering take time and memory in proportion to a page's size (about 2 s "
+        "and 100 MB per million characters): the limit keeps one huge or generated file from "
+        "stalling every build and preview. Real reference pages are far smaller.",
+    fix="Split the page into several pages. A site that publishes larger pages raises "
+        f"`{LIMITS_KEY}.max_page_characters` in mkdocs.yml (`extra: helpsite: max_page_characters: "
+        "20000000`).",
+    no_example="a page past the limit holds ten million characters; the bad-input catalogue's "
+               "too-large case (tests/fixtures/bad-input) shows it",
+    unsilenceable="the page is not read, so no comment in it is either",
+    tags=["structure"])
 MARKUP_TOO_DEEP = rules.define(
     "markup-too-deep", ERROR,
     "Inline markup or HTML is nested deeper than the Markdown engine can read (Python's recursion "
-    "limit); the page is not published.", ["structure"])
+    "limit); the page is not published.",
+    why="Python-Markdown recurses once per nested emphasis, link or `<div markdown>`: some hundreds "
+        "of levels crash the build instead of rendering the page.",
+    fix="Flatten the markup: close emphasis and elements before opening new ones. No setting "
+        "raises this limit: it is the engine's.",
+    no_example="the smallest page that shows it holds thousands of nested markers; the bad-input "
+               "catalogue's deep-emphasis and deep-html cases (tests/fixtures/bad-input) show it",
+    unsilenceable="the page cannot be rendered safely, so it is not published",
+    tags=["structure"])
+RULES = (SYMLINK_OUTSIDE, NESTING_TOO_DEEP, PAGE_TOO_LARGE, MARKUP_TOO_DEEP)
 
 # Findings after which the page's text must not reach Markdown (or cannot be read at all).
 UNRENDERABLE = {rules.ENCODING.id, rules.IO_ERROR.id, rules.YAML_INVALID.id, SYMLINK_OUTSIDE.id,
@@ -67,7 +100,6 @@ def _real_folder(folder: str) -> str:
     return os.path.realpath(folder)
 
 
-@rules.page_check
 def limits(page, site) -> Iterator[Finding]:
     """A page larger than the limit; else one finding at the first line nested too deep."""
     if page.readable and len(page.body) > site.limits.max_page_characters:
@@ -85,6 +117,9 @@ def limits(page, site) -> Iterator[Finding]:
             f"lists or block quotes are nested {depth} levels deep here (at most "
             f"{site.limits.max_nesting}): flatten the structure, or raise {LIMITS_KEY}.max_nesting "
             "in mkdocs.yml")
+
+
+CHECKS = (limits,)
 
 
 def too_deep(body: str, max_nesting: int) -> tuple[int, int] | None:
