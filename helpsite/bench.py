@@ -23,6 +23,7 @@ import io
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -153,8 +154,8 @@ def run_pages(site_root: Path, link_counts: Sequence[int] = PAGE_LINKS, repeat: 
         converts, check_runs = [], []
         for _ in range(repeat):     # the two take turns: drift hits both alike
             converts.append(_cpu(lambda: markdown.render(body, site))[0])
-            seconds, findings = _cpu(lambda: checks.check_page(pages.load(data, "docs/en/big.md", "en", "big.md"),
-                                                               site))
+            seconds, findings = _cpu(
+                lambda: checks.check_page(pages.load(data, "docs/en/big.md", "en", "big.md"), site))
             check_runs.append(seconds)
         megabytes = len(body.encode("utf-8")) / 1e6
         convert, check = min(converts), min(check_runs)
@@ -164,7 +165,9 @@ def run_pages(site_root: Path, link_counts: Sequence[int] = PAGE_LINKS, repeat: 
                  "convert_seconds": round(convert, 3), "check_seconds": round(check, 3),
                  "check_to_convert": round(check / convert, 2),
                  "convert_ms_per_mb": round(1000 * convert / megabytes, 1),
-                 "check_ms_per_mb": round(1000 * check / megabytes, 1)}
+                 "check_ms_per_mb": round(1000 * check / megabytes, 1),
+                 # the process's peak so far: sizes grow, so it is this size's
+                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
         progress(f"{links:>7} links {megabytes:5.2f} MB: convert {convert:6.2f} s, check {check:6.2f} s "
                  f"({entry['check_to_convert']:.2f}x), {entry['findings']} findings, "
                  f"check {entry['check_ms_per_mb']:.0f} ms/MB")
@@ -172,7 +175,8 @@ def run_pages(site_root: Path, link_counts: Sequence[int] = PAGE_LINKS, repeat: 
     smallest, largest = report["pages"][0], report["pages"][-1]
     report["scaling"] = {
         "size_ratio": round(largest["megabytes"] / smallest["megabytes"], 2),
-        "check_ms_per_mb_largest_to_smallest": round(largest["check_ms_per_mb"] / smallest["check_ms_per_mb"], 2),
+        "check_ms_per_mb_largest_to_smallest": round(
+            largest["check_ms_per_mb"] / smallest["check_ms_per_mb"], 2),
         "convert_ms_per_mb_largest_to_smallest": round(
             largest["convert_ms_per_mb"] / smallest["convert_ms_per_mb"], 2),
         "worst_check_to_convert": max(entry["check_to_convert"] for entry in report["pages"])}

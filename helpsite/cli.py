@@ -278,7 +278,7 @@ def run_bench(args: argparse.Namespace) -> int:
 def run_page_bench(args: argparse.Namespace, site) -> int:
     try:
         report = bench_module.run_pages(site.root, args.page_links or bench_module.PAGE_LINKS,
-                                        repeat=max(args.repeat, 2) if args.page_links is None else args.repeat,
+                                        repeat=args.repeat,
                                         seed=args.seed, progress=lambda line: print(line, flush=True),
                                         command=" ".join(["python -m helpsite", *sys.argv[1:]]))
     except ValueError as error:

@@ -355,7 +355,8 @@ class _SourceLocator(Treeprocessor):
     def _pass_stashed(self, index: int) -> None:
         """Move the cursor past the source of a stashed block: its raw HTML, or else the fenced
         code an extension stashed highlighted (text in it is not the next block's)."""
-        html = self.md.htmlStash.rawHtmlBlocks[index] if index < len(self.md.htmlStash.rawHtmlBlocks) else None
+        stash = self.md.htmlStash.rawHtmlBlocks
+        html = stash[index] if index < len(stash) else None
         if not isinstance(html, str):
             return
         line, column = self.cursor
@@ -418,7 +419,9 @@ class _SourceLocator(Treeprocessor):
             yield from range(line, min(line + NEARBY_LINES, len(self.lines)))
             return
         fragment = pieces[anchor].strip()
-        position = self.expanded_starts[min(line + anchor, len(self.lines) - 1)] + (column if anchor == 0 else 0)
+        position = self.expanded_starts[min(line + anchor, len(self.lines) - 1)]
+        if anchor == 0:
+            position += column
         if self.absent.get(fragment, len(self.expanded) + 1) <= position:
             return
         end = len(self.expanded)
@@ -559,7 +562,8 @@ class _SourceLocator(Treeprocessor):
         found = self.expanded.find(head, position)
         while found >= 0:
             line_start = self.expanded.rfind("\n", 0, found) + 1
-            if self.expanded.startswith(html, found) and _BLOCK_PREFIX.fullmatch(self.expanded, line_start, found):
+            if (self.expanded.startswith(html, found)
+                    and _BLOCK_PREFIX.fullmatch(self.expanded, line_start, found)):
                 return found
             found = self.expanded.find(head, found + 1)
         self.absent[head] = position
@@ -690,7 +694,8 @@ class _Frame:
         position, shift = self.position, self.shift
         if self.applying != self.pattern or index < position:
             position, shift = 0, 0
-        return self.base + index + shift + self.inline._original_length(data[position:index]) - (index - position)
+        unplaced = self.inline._original_length(data[position:index]) - (index - position)
+        return self.base + index + shift + unplaced
 
     def advance(self, position: int, shift: int) -> None:
         """Past a new placeholder ending at ``position`` that stands for ``shift`` more characters."""

@@ -49,7 +49,7 @@ PAGE_TOO_LARGE = rules.define(
     "page-too-large", ERROR,
     f"The page body has more than {Limits.max_page_characters:,} characters "
     f"(`{LIMITS_KEY}.max_page_characters` in mkdocs.yml); it is neither checked nor published.",
-    why="Checking and rendering take time and memory in proportion to a page's size (about 2 s "
+    why="Checking and rendering take time and memory in proportion to a page's size (about 4 s "
         "and 100 MB per million characters): the limit keeps one huge or generated file from "
         "stalling every build and preview. Real reference pages are far smaller.",
     fix="Split the page into several pages. A site that publishes larger pages raises "

@@ -27,7 +27,7 @@ class Limits:
 
     Each is set under ``extra: helpsite:`` in mkdocs.yml (``extra`` needs no plugin), and the
     finding for a page past one names its key. Checking is linear in the page's size, so the
-    size bounds the time and memory a page costs (about 2 s and 400 MB per million characters).
+    size bounds the time and memory a page costs (about 4 s and 100 MB per million characters).
     """
 
     max_nesting: int = 20                     # list and quote levels

@@ -94,8 +94,10 @@ def test_limits_are_read_from_extra_helpsite(tmp_path):
 
 
 @pytest.mark.parametrize("setting, message", [
-    ("max_nesting: twenty", "mkdocs.yml: extra.helpsite.max_nesting must be a whole number above 0, not 'twenty'"),
-    ("max_page_characters: 0", "mkdocs.yml: extra.helpsite.max_page_characters must be a whole number above 0, not 0"),
+    ("max_nesting: twenty",
+     "mkdocs.yml: extra.helpsite.max_nesting must be a whole number above 0, not 'twenty'"),
+    ("max_page_characters: 0",
+     "mkdocs.yml: extra.helpsite.max_page_characters must be a whole number above 0, not 0"),
     ("max_depth: 3", "mkdocs.yml: extra.helpsite.max_depth is no setting; the settings are max_nesting, "
                      "max_page_characters"),
 ])
