@@ -7,12 +7,13 @@ does) and tags other than YAML's own are refused with the line they are on.
 
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import yaml
+
+from helpsite.positions import line_column
 
 try:
     from yaml import CSafeLoader as _SafeLoader
@@ -236,13 +237,9 @@ class _Places:
 
     def __init__(self, text: str, first_line: int):
         self.text, self.first_line = text, first_line   # YAML's first line is the fence's next
-        self._starts: list[int] | None = None
 
     def of(self, index: int) -> Position:
-        if self._starts is None:
-            self._starts = [0] + [match.end() for match in re.finditer("\n", self.text)]
-        line = bisect.bisect_right(self._starts, index) - 1
-        return (self.first_line + 1 + line, index - self._starts[line] + 1)
+        return line_column(self.text, index, self.first_line + 1)
 
 
 def _short_tag(tag: str) -> str:

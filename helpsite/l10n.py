@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 import yaml
 
 from helpsite import page as pages
-from helpsite import rules, sources
+from helpsite import rules, source_files
 from helpsite.findings import Finding
 from helpsite.site import Site
 
@@ -72,7 +72,7 @@ def translation_status(site: Site, locale: str, page_path: str,
                        source_bytes: bytes | SourceUnreadable | None = None,
                        front: FrontReader | None = None) -> TranslationStatus:
     """How a translation stands against its source; ``source_bytes`` saves a read, ``front``
-    gives a file's front matter read already (helpsite.sources)."""
+    gives a file's front matter read already (helpsite.source_files)."""
     if source_bytes is None:
         source_bytes = read_source(site, page_path)
     if isinstance(source_bytes, SourceUnreadable):
@@ -139,11 +139,11 @@ def site_status(site: Site, front: FrontReader | None = None) -> list[Translatio
 
 def site_status_beside_a_worker(site: Site) -> list[TranslationStatus]:
     """``site_status`` with the front matter of the later half of the translations read by a
-    worker process meanwhile (helpsite.sources), when more than one core may be used: reading
+    worker process meanwhile (helpsite.source_files), when more than one core may be used: reading
     front matter is most of the time of the command line's ``l10n`` and ``l10n diff``."""
     files = [os.fspath(site.file_for(locale, page)) for page in source_pages(site)
              for locale in site.translation_locales]
-    reader = sources.Sources(site)
+    reader = source_files.SourceFiles(site)
     reader.plan([(path, False) for path in files[len(files) // 2:] if os.path.isfile(path)])
     try:
         return site_status(site, front=reader.front)
@@ -219,7 +219,7 @@ def status_findings(site: Site, statuses: Iterable[TranslationStatus],
             continue
         rule = STATUS_RULES[status.status]
         severity = rules.ERROR if status.status in fail_on else rules.WARNING
-        language = _language(site, status.locale)
+        language = language_name(site, status.locale)
         if status.status == MISSING:
             path, place = site.file_for(site.source_locale, status.page), (1, 1)
             message = f"no {language} translation: {status.locale} readers get this page"

@@ -23,7 +23,6 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Iterator
 from xml.etree.ElementTree import Element
 
@@ -268,11 +267,12 @@ def site_extensions(site: Site | None) -> tuple[list[str], dict]:
 
 
 class _Parser:
-    _cache: dict[Path | None, "_Parser"] = {}
+    _cache: dict[tuple, "_Parser"] = {}
 
     @classmethod
     def for_site(cls, site: Site | None) -> "_Parser":
-        key = site.root.resolve() if site else None
+        # by the extensions as configured: a preview whose mkdocs.yml changes them gets a new parser
+        key = (site.root.resolve(), repr(site.markdown_extensions)) if site else None
         if key not in cls._cache:
             cls._cache[key] = cls(*site_extensions(site))
         return cls._cache[key]

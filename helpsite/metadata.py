@@ -20,22 +20,15 @@ from typing import Iterator
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
 from helpsite import rules
-from helpsite.findings import ERROR, WARNING, Finding
+from helpsite.datafile import DataFile
+from helpsite.findings import Finding
 from helpsite.page import Page
 from helpsite.site import Site
 
 SCHEMA_FILE = Path(__file__).parent / "schema" / "metadata.schema.json"
-SCHEMA: dict = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
-METADATA: dict = SCHEMA["$defs"]["metadata"]
-KNOWN_KEYS: tuple[str, ...] = tuple(METADATA["properties"])
-DEFAULTS: dict = SCHEMA["x-defaults"]
 # How alike a key or value must be to the nearest known one to be suggested (difflib ratio):
 # ms.autor -> ms.author is 0.94; ms.assetid -> ms.subservice, 0.61, is no help.
 SUGGESTION_CUTOFF = 0.7
-
-# The metadata rules and their documentation are data in the schema, as the keys are.
-RULES: tuple[rules.Rule, ...] = tuple(rules.define(id, **spec) for id, spec in SCHEMA["x-rules"].items())
-LOCALE_MISMATCH = next(rule for rule in RULES if rule.id == "locale-mismatch")
 
 
 # ----------------------------------------------------------------------------
@@ -222,15 +215,40 @@ def _values_read_by(shape: dict) -> tuple[str, ...]:
     return tuple(sorted(keys))
 
 
-VALIDATOR = Validator(SCHEMA, format_checker=FORMATS)
-VALUE_VALIDATORS = {key: VALIDATOR.evolve(schema=subschema)
-                    for key, subschema in METADATA["properties"].items()}
-SHAPE_VALIDATOR = Validator(_shape_schema(SCHEMA), format_checker=FORMATS)
-VALUES_IN_SHAPE = _values_read_by(SHAPE_VALIDATOR.schema)
-# The keys that must name the page's locale.
-LOCALE_KEYS = tuple(_keyword_values(SCHEMA, "x-locale-of-page"))
+def _use(schema: dict) -> None:
+    """Make ``schema`` the one the checks run, with all that is compiled from it."""
+    global SCHEMA, METADATA, KNOWN_KEYS, DEFAULTS, RULES, LOCALE_MISMATCH
+    global VALIDATOR, VALUE_VALIDATORS, SHAPE_VALIDATOR, VALUES_IN_SHAPE, LOCALE_KEYS
+    SCHEMA = schema
+    METADATA = SCHEMA["$defs"]["metadata"]
+    KNOWN_KEYS = tuple(METADATA["properties"])
+    DEFAULTS = SCHEMA["x-defaults"]
+    # The metadata rules and their documentation are data in the schema, as the keys are.
+    RULES = tuple(rules.define(id, **spec) for id, spec in SCHEMA["x-rules"].items())
+    LOCALE_MISMATCH = next(rule for rule in RULES if rule.id == "locale-mismatch")
+    VALIDATOR = Validator(SCHEMA, format_checker=FORMATS)
+    VALUE_VALIDATORS = {key: VALIDATOR.evolve(schema=subschema)
+                        for key, subschema in METADATA["properties"].items()}
+    SHAPE_VALIDATOR = Validator(_shape_schema(SCHEMA), format_checker=FORMATS)
+    VALUES_IN_SHAPE = _values_read_by(SHAPE_VALIDATOR.schema)
+    # The keys that must name the page's locale.
+    LOCALE_KEYS = tuple(_keyword_values(SCHEMA, "x-locale-of-page"))
+    _remembered["day"] = None   # errors found with the schema before
+
+
+def refresh() -> bool:
+    """Read the schema again if its file changed since it was read; True if it did."""
+    if not _SCHEMA_DATA.refresh():
+        return False
+    _use(_SCHEMA_DATA.value)
+    rules.reload()   # the metadata rules may have changed with it
+    return True
+
+
 REMEMBERED_MAX = 50_000
 _remembered: dict = {"day": None}
+_SCHEMA_DATA = DataFile(SCHEMA_FILE, json.loads)
+_use(_SCHEMA_DATA.value)
 
 
 def _remember(kind: str, key, validator, instance) -> list[ValidationError]:

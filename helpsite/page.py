@@ -15,6 +15,7 @@ from pathlib import Path
 from helpsite import frontmatter, rules
 from helpsite.findings import Finding
 from helpsite.frontmatter import FrontMatter
+from helpsite.positions import line_column
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -57,15 +58,12 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[Finding]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        line_start = data.rfind(b"\n", 0, error.start) + 1
-        column = len(data[line_start:error.start].decode("utf-8", "replace")) + 1
+        before = data[:error.start].decode("utf-8")   # all UTF-8 up to the first byte that is not
+        line, column = line_column(before, len(before))
         return None, [rules.ENCODING.at(display, line, column,
                       f"byte 0x{data[error.start]:02x} is not UTF-8: save the file as UTF-8")]
     if "\x00" in text:
-        index = text.index("\x00")
-        line = text.count("\n", 0, index) + 1
-        column = index - (text.rfind("\n", 0, index) + 1) + 1
+        line, column = line_column(text, text.index("\x00"))
         return None, [rules.ENCODING.at(display, line, column,
                       "the file contains a NUL byte: it is binary, not text")]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []

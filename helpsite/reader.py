@@ -27,7 +27,8 @@ import yaml
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
-from helpsite import l10n, sources
+from helpsite import l10n, source_files
+from helpsite.datafile import DataFile
 from helpsite.history import History, HistoryError
 from helpsite.site import Site, with_slash
 
@@ -109,8 +110,8 @@ class LocalizedSite:
                  meta_of: Callable[[str], dict | None] | None = None):
         self.site = site
         self.site_url = with_slash(site_url or site.site_url)
-        # a file's front matter (None when unreadable): read here, or by helpsite.sources
-        self._meta_of = meta_of or (lambda path: sources.facts_of(site, path, check=False).meta)
+        # a file's front matter (None when unreadable): read here, or by helpsite.source_files
+        self._meta_of = meta_of or (lambda path: source_files.facts_of(site, path, check=False).meta)
         self._front: dict[tuple[str, str], dict | None] = {}
         self._has: dict[tuple[str, str], bool] = {}
         self._urls: dict[tuple, str] = {}
@@ -321,17 +322,23 @@ _CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.
 # Helpers
 # ----------------------------------------------------------------------------
 
-@lru_cache(maxsize=None)
-def _all_strings() -> dict:
-    with open(STRINGS_FILE, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+_STRINGS = DataFile(STRINGS_FILE, yaml.safe_load)
+
+
+def refresh() -> bool:
+    """Read reader.yaml again if it changed since it was read; True if it did."""
+    if not _STRINGS.refresh():
+        return False
+    strings.cache_clear()
+    made_with.cache_clear()
+    return True
 
 
 @lru_cache(maxsize=None)
 def strings(locale: str) -> dict:
     """The reader-facing strings of a locale; English for a locale without them (shared: read,
     never change)."""
-    table = _all_strings()
+    table = _STRINGS.value
     return {**table["en"], **table.get(locale, {})}
 
 

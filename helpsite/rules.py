@@ -203,6 +203,11 @@ def page_checks() -> tuple[Callable, ...]:
     return _registry()[1]
 
 
+def reload() -> None:
+    """Read the rule modules' lists again (the metadata schema, read again, has its own)."""
+    _registry.cache_clear()
+
+
 @functools.cache
 def _registry() -> tuple[dict[str, Rule], tuple[Callable, ...]]:
     found: dict[str, Rule] = {}
@@ -261,5 +266,5 @@ INTERNAL = define(
 
 FILE_RULES = (ENCODING, YAML_INVALID, IO_ERROR, INTERNAL)
 
-__all__ = ["Rule", "Example", "define", "all_rules", "get", "page_checks", "RULE_MODULES", "RETIRED",
-           "SILENCE", "UNSILENCEABLE", "ERROR", "WARNING"]
+__all__ = ["Rule", "Example", "define", "all_rules", "get", "page_checks", "reload", "RULE_MODULES",
+           "RETIRED", "SILENCE", "UNSILENCEABLE", "ERROR", "WARNING"]

@@ -94,6 +94,16 @@ def outside_docs(path: Path, docs_dir: Path, display: str) -> Finding | None:
                               "copy the content into docs/ instead")
 
 
+def unpublishable(path: Path, docs_dir: Path, shown: str) -> Finding | None:
+    """Why a file that is not a page must not be copied into the site: it leads outside docs/,
+    or there is nothing to copy (MkDocs raises on a dangling link and blocks on a named pipe)."""
+    outside = outside_docs(path, docs_dir, shown)
+    if outside or path.is_file():
+        return outside
+    return rules.IO_ERROR.at(shown, 1, 1, "cannot copy the file: it is not a regular file, "
+                             "or a symbolic link to one")
+
+
 # The docs folder's own real path: the same for every page of a run.
 @functools.lru_cache(maxsize=64)
 def _real_folder(folder: str) -> str:

@@ -106,6 +106,12 @@ class Site:
         page_path = self.page_path(translation)
         return self.file_for(self.source_locale, page_path) if page_path else None
 
+    def docs_path(self, path: str) -> str:
+        """How the build log names a file: relative to docs/, or as given when outside it."""
+        relative = os.path.relpath(path, self.docs_dir)
+        outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+        return path if outside else relative.replace(os.sep, "/")
+
     def display_path(self, path: Path) -> str:
         """How findings name a file: relative to the repository root when inside it."""
         # The link's own path first: a symbolic link is named as the writer sees it.

@@ -4,78 +4,46 @@ give every locale its own search index and 404 page.
 mkdocs-static-i18n builds the source locale, then (inside that build's post_build event) every
 other locale into the same site folder; each build would write search/search_index.json and
 404.html at the site root. So each build's own index and 404 page are kept and written under
-the locale's folder at the very end of that build, after the i18n plugin (priority -100).
+the locale's folder at the very end of that build, after the i18n plugin (priority -100): see
+the order of events in helpsite/build.py.
 """
 
 from __future__ import annotations
 
-import json
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
-from helpsite import reader, sources
-from helpsite.site import load_site
-
-
-@dataclass
-class _Build:
-    locale: str
-    root: str                      # the locale's folder in the site: "" or "nb/"
-    search_index: object           # Material's SearchIndex of this build
-    separator: str = ""            # how Material's language partial splits this locale's words
-    pipeline: list[str] = field(default_factory=list)   # (both read when the templates are: on_env)
-    not_found: str | None = None   # this build's rendered 404.html
-
-
-class _State:
-    config = None                  # the top-level build's config (i18n builds reuse it)
-    localized: reader.LocalizedSite | None = None
-    builds: list[_Build] = []      # the builds under way, innermost last
-    sitemap_given = False          # to the first build: the others would write it again
+from helpsite import build, reader
 
 
 # ----------------------------------------------------------------------------
 # Events
 # ----------------------------------------------------------------------------
 
-def on_config(config):
-    if _State.config is not config:
-        _State.config = config
-        site = load_site(Path(config.config_file_path).parent)
-        _State.localized = reader.LocalizedSite(site, config.site_url,
-                                                meta_of=sources.of_build(config, site).meta)
-        _State.builds = []
-        _State.sitemap_given = False
-
-
 def on_pre_build(config):
-    i18n = config.plugins["i18n"]
-    locale = i18n.current_language
-    root = "" if locale == i18n.default_language else f"{locale}/"
-    _State.builds.append(_Build(locale, root, _search_plugin(config).search_index))
+    # the search plugin makes a new index for every build: keep this one for its end
+    build.current().locale.search_index = _search_plugin(config).search_index
 
 
 def on_env(env, config, files):
     env.filters["with_search_base"] = reader.with_search_base
-    build = _State.builds[-1]
-    build.separator, build.pipeline = _search_words(env, config)
+    locale = build.current().locale
+    locale.separator, locale.pipeline = _search_words(env, config)
     return env
 
 
 def on_page_context(context, page, config, nav):
-    build = _State.builds[-1]
+    current = build.current()
+    locale, localized = current.locale, current.localized
     if page.file.abs_src_path is None:  # generated (the /l10n/ status page): no source file
-        context["reader"] = _State.localized.generated(build.locale, page.meta, page.url, build.root)
+        context["reader"] = localized.generated(locale.locale, page.meta, page.url, locale.root)
         return context
-    site = _State.localized.site
     source = Path(page.file.abs_src_path)
-    page_path = site.page_path(source)
+    page_path = current.site.page_path(source)
     if page_path is None:
         return context
-    view = _State.localized.page(build.locale, page_path, site.locale_of(source), page.url, build.root)
+    view = localized.page(locale.locale, page_path, current.site.locale_of(source), page.url, locale.root)
     page.canonical_url = view.canonical
     context["reader"] = view
     return context
@@ -83,8 +51,8 @@ def on_page_context(context, page, config, nav):
 
 def on_template_context(context, template_name, config):
     if template_name == "404.html":
-        build = _State.builds[-1]
-        context["reader"] = _State.localized.not_found(build.locale, build.root)
+        current = build.current()
+        context["reader"] = current.localized.not_found(current.locale.locale, current.locale.root)
         # The i18n plugin points the selector at each page's versions by setting the attribute
         # config.extra.alternate, which outlives its build; a 404 page's selector leads to the
         # locales' home pages, the item it resets every build.
@@ -92,26 +60,20 @@ def on_template_context(context, template_name, config):
             config.extra.alternate = config.extra["alternate"]
     elif template_name == "sitemap.xml":
         # One sitemap for every locale (overrides/sitemap.xml renders nothing for None).
-        context["sitemap"] = None if _State.sitemap_given else _State.localized.sitemap
-        _State.sitemap_given = True
+        context["sitemap"] = build.current().sitemap()
     return context
 
 
 def on_post_template(output, template_name, config):
     if template_name == "404.html":
-        _State.builds[-1].not_found = output
+        build.current().locale.not_found = output
     return output
 
 
 @event_priority(-110)
 def on_post_build(config):
-    build = _State.builds.pop()
-    index = reader.search_index(build.search_index.entries, build.root, build.locale,
-                                build.separator, build.pipeline, _search_plugin(config).config.fields)
-    _write(config, build.root + "search/search_index.json",
-           json.dumps(index, separators=(",", ":"), default=str))
-    if build.not_found is not None:
-        _write(config, build.root + "404.html", build.not_found)
+    current = build.current()
+    current.write_locale_files(current.locale.search_index.entries, _search_plugin(config).config.fields)
 
 
 # ----------------------------------------------------------------------------
@@ -128,10 +90,3 @@ def _search_words(env, config) -> tuple[str, list[str]]:
     language = env.get_template("partials/language.html", None, {"config": config})
     pipeline = [step.strip() for step in language.module.t("search.config.pipeline").split(",")]
     return language.module.t("search.config.separator"), [step for step in pipeline if step]
-
-
-def _write(config, relative: str, text: str) -> None:
-    path = os.path.join(config.site_dir, relative)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)

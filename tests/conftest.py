@@ -18,9 +18,13 @@ MKDOCS = [sys.executable, "-m", "mkdocs"]
 SITE_FILES = ("mkdocs.yml", "docs", "overrides", "hooks", "linkcheckerrc", "linkcheck-allow.txt")
 LOCALES = ("en", "nb", "da", "sv", "fi", "de", "ja", "ar")
 ARTICLE = "licenses/transfer-licenses-between-tenants"
-# The shared folder is beside the repository, or beside the folder of the worktrees.
-SEED = next((folder / "shared" / "seeds" / "000_eda88ff86033ff96.txt" for folder in ROOT.parents
-             if (folder / "shared" / "seeds").is_dir()), ROOT.parent / "shared" / "seeds" / "000_eda88ff86033ff96.txt")
+# The project's seed as Microsoft published it (tests/fixtures/l10n/README.md says where from).
+SEED = ROOT / "tests" / "fixtures" / "l10n" / "seed-nb.md"
+# The optional corpus of Microsoft Learn pages: beside the repository, or beside the folder of
+# the worktrees. A test that needs it is skipped, saying so, where it is not.
+SHARED = next((folder / "shared" for folder in ROOT.parents if (folder / "shared").is_dir()),
+              ROOT.parent / "shared")
+CORPUS = SHARED / "corpus" / "sv-SE" / "AlchemyInsights"
 
 
 def build_env(**extra: str) -> dict:

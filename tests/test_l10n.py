@@ -12,14 +12,13 @@ from urllib.parse import urljoin
 
 import pytest
 
-from conftest import ARTICLE, LOCALES, ROOT, build_env, copy_site, mkdocs_build, page_file, parse_html
+from conftest import ARTICLE, LOCALES, ROOT, SEED, build_env, copy_site, mkdocs_build, page_file, parse_html
 from helpsite import checks, cli, l10n
 from helpsite import page as pages
 from helpsite.site import load_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "l10n"
 STATUS_SITE = FIXTURES / "status-site"     # one translation in every status, see its mkdocs.yml
-SEED = FIXTURES / "seed-nb.md"      # the project's seed, as Microsoft published it
 TODAY = date.today().strftime("%m/%d/%Y")
 ARTICLE_MD = ARTICLE + ".md"
 TRANSLATIONS = [locale for locale in LOCALES if locale != "en"]

@@ -9,15 +9,12 @@ import sys
 
 import pytest
 
-from conftest import ARTICLE, ROOT, build_env, copy_site, mkdocs_build
+from conftest import ARTICLE, ROOT, SEED, build_env, copy_site, mkdocs_build
 from helpsite import checks, links, markdown
 from helpsite.cli import main
 from helpsite.site import load_site
 
 FIXTURES = ROOT / "tests" / "fixtures" / "links"
-SHARED = next((folder / "shared" for folder in ROOT.parents if (folder / "shared").is_dir()),
-              ROOT.parent / "shared")
-SEED = SHARED / "seeds" / "000_eda88ff86033ff96.txt"
 SITE = load_site(ROOT)
 RULES = {"empty-link", "unsafe-link", "unsafe-html", "h1", "link-text-unreviewed"}
 SEED_LINKS = [

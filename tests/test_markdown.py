@@ -10,16 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import html as lxml_html
 
-from conftest import ROOT
+from conftest import CORPUS, ROOT
 from helpsite import markdown
 from helpsite import page as pages
 from helpsite.site import load_site
 
 FIXTURES = ROOT / "tests" / "fixtures" / "links"
 # the shared folder next to the repository (or next to the folder of its worktrees)
-SHARED = next((folder / "shared" for folder in ROOT.parents if (folder / "shared").is_dir()),
-              ROOT.parent / "shared")
-CORPUS = SHARED / "corpus" / "sv-SE" / "AlchemyInsights"
 SITE = load_site(ROOT)
 
 

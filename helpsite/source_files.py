@@ -2,7 +2,7 @@
 
 A build needs two things from every Markdown file before it renders it: the checks' findings
 (errors fail ``--strict``, and some keep the page from the renderer) and the front matter (the
-reader's view of every language version, the translation status). ``Sources`` works them out in
+reader's view of every language version, the translation status). ``SourceFiles`` works them out in
 a worker process, in the order the build will ask for them, while the build renders on another
 core; a file asked for before the worker has reached it is done at once in the build process.
 The results are the ones ``checks.check_file`` and ``page.read`` give in this process, which is
@@ -20,7 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from helpsite import checks, shards
+from helpsite import checks, metadata, shards
 from helpsite.findings import Finding
 from helpsite.site import Site
 
@@ -29,7 +29,7 @@ WORKERS_VARIABLE = "HELPSITE_WORKERS"
 # sending tasks costs little.
 CHUNK = 32
 
-log = logging.getLogger("helpsite.sources")
+log = logging.getLogger("helpsite.source_files")
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def facts_of(site: Site, path: str, check: bool) -> Facts:
     return Facts(findings, None, loaded.problem)
 
 
-class Sources:
+class SourceFiles:
     """The facts of a build's source files, by absolute path, each worked out once."""
 
     def __init__(self, site: Site, workers: int | None = None):
@@ -158,6 +158,7 @@ _worker_site: Site | None = None
 def _start_worker(site: Site) -> None:
     global _worker_site
     _worker_site = site
+    metadata.refresh()   # a worker forked from a long-lived server process has the schema it read
 
 
 def _work(chunk: list[tuple[str, bool]]) -> list[Facts]:
@@ -173,32 +174,6 @@ def _context():
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["helpsite.sources"])
+        context.set_forkserver_preload(["helpsite.source_files"])
         return context
     return multiprocessing.get_context("spawn")
-
-
-# ----------------------------------------------------------------------------
-# The build's one Sources
-# ----------------------------------------------------------------------------
-
-_current: tuple[object, Sources] | None = None
-
-
-def of_build(build: object, site: Site) -> Sources:
-    """The Sources of the build that ``build`` stands for (the engine's configuration object):
-    the hooks of one build share it; a new build replaces the last one's and stops its worker."""
-    global _current
-    if _current is None or _current[0] is not build:
-        if _current is not None:
-            _current[1].close()
-        _current = (build, Sources(site))
-    return _current[1]
-
-
-def end_of_build(build: object, failed: bool = False) -> None:
-    """The build is over (or failed): stop its worker."""
-    global _current
-    if _current is not None and _current[0] is build:
-        _current[1].close(wait=not failed)
-        _current = None

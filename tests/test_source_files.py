@@ -1,4 +1,4 @@
-"""helpsite.sources: the checks and front matter of a build, worked out in a worker process."""
+"""helpsite.source_files: the checks and front matter of a build, worked out in a worker process."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, build_env, copy_site, mkdocs_build
-from helpsite import checks, sources
+from helpsite import checks, source_files
 from helpsite.site import load_site
 
 CATALOGUE = ROOT / "tests" / "fixtures" / "bad-input"
@@ -33,18 +33,18 @@ def every_page(root: Path) -> list[str]:
     return [os.fspath(path) for path in checks.markdown_files([root / "docs"])]
 
 
-def planned_futures(known: sources.Sources) -> set:
+def planned_futures(known: source_files.SourceFiles) -> set:
     return {future for entries in known._planned.values() for future, _, _ in entries}
 
 
 def test_the_worker_finds_what_the_build_process_finds(site_with_bad_input, monkeypatch):
     site = load_site(site_with_bad_input)
     paths = every_page(site_with_bad_input)
-    here = sources.Sources(site, workers=0)
-    there = sources.Sources(site, workers=1)
+    here = source_files.SourceFiles(site, workers=0)
+    there = source_files.SourceFiles(site, workers=1)
     done_here = []   # this process's list: what the worker does is not added to it
-    work = sources.facts_of
-    monkeypatch.setattr(sources, "facts_of", lambda *args: done_here.append(args[1]) or work(*args))
+    work = source_files.facts_of
+    monkeypatch.setattr(source_files, "facts_of", lambda *args: done_here.append(args[1]) or work(*args))
     there.plan([(path, False) for path in paths] + [(path, True) for path in paths])
     try:
         assert there._pool is not None
@@ -64,7 +64,7 @@ def test_the_worker_finds_what_the_build_process_finds(site_with_bad_input, monk
 
 def test_front_matter_alone_is_not_checked_and_says_why_it_cannot_be_read(site_with_bad_input):
     site = load_site(site_with_bad_input)
-    known = sources.Sources(site, workers=0)
+    known = source_files.SourceFiles(site, workers=0)
     facts = known.facts(os.fspath(site_with_bad_input / "docs" / "nb" / "billion-laughs.md"), check=False)
     assert facts.findings is None and facts.meta is None
     assert "yaml-invalid" in facts.problem and "alias" in facts.problem
@@ -78,7 +78,7 @@ def test_a_worker_that_dies_is_replaced_by_the_build_process(tmp_path, caplog):
     root = copy_site(tmp_path / "site")
     site = load_site(root)
     paths = every_page(root)
-    known = sources.Sources(site, workers=1)
+    known = source_files.SourceFiles(site, workers=1)
     known.plan([(path, True) for path in paths])
     try:
         (pid,) = known._pool._processes
@@ -95,10 +95,10 @@ def test_a_file_the_worker_has_not_reached_is_done_at_once(tmp_path, monkeypatch
     root = copy_site(tmp_path / "site")
     site = load_site(root)
     paths = every_page(root)
-    known = sources.Sources(site, workers=1)
+    known = source_files.SourceFiles(site, workers=1)
     done_here = []
-    work = sources.facts_of
-    monkeypatch.setattr(sources, "facts_of", lambda *args: done_here.append(args[1]) or work(*args))
+    work = source_files.facts_of
+    monkeypatch.setattr(source_files, "facts_of", lambda *args: done_here.append(args[1]) or work(*args))
     monkeypatch.setattr(Future, "done", lambda self: False)   # the worker never gets anywhere
     known.plan([(path, True) for path in paths])
     try:
@@ -111,7 +111,7 @@ def test_a_file_the_worker_has_not_reached_is_done_at_once(tmp_path, monkeypatch
 def test_build_order_is_locale_by_locale_source_first():
     site = load_site(ROOT)
     paths = every_page(ROOT)
-    ordered = sources.build_order(site, paths)
+    ordered = source_files.build_order(site, paths)
     assert [site.locale_of(path) for path in ordered] == [
         locale for locale in ("en", "nb", "da", "sv", "fi", "de", "ja", "ar") for _ in range(2)]
     assert [site.page_path(path) for path in ordered[:2]] == ["index.md", "licenses/transfer-licenses-between-tenants.md"]
@@ -120,9 +120,9 @@ def test_build_order_is_locale_by_locale_source_first():
 
 @pytest.mark.parametrize("value, workers", [("0", 0), ("2", 2), (" ", None)])
 def test_the_number_of_workers_comes_from_the_environment(monkeypatch, value, workers):
-    monkeypatch.setenv(sources.WORKERS_VARIABLE, value)
+    monkeypatch.setenv(source_files.WORKERS_VARIABLE, value)
     expected = workers if workers is not None else (1 if len(os.sched_getaffinity(0)) > 1 else 0)
-    assert sources.default_workers() == expected
+    assert source_files.default_workers() == expected
 
 
 def test_a_wrong_number_of_workers_is_named(tmp_path):
@@ -181,9 +181,9 @@ def test_a_worker_that_cannot_start_leaves_the_work_to_the_build_process(tmp_pat
 
     def no_semaphores(*args, **kwargs):
         raise ImportError("This platform lacks a functioning sem_open implementation")
-    monkeypatch.setattr(sources, "ProcessPoolExecutor", no_semaphores)
-    known = sources.Sources(site, workers=1)
-    with caplog.at_level("INFO", logger="helpsite.sources"):
+    monkeypatch.setattr(source_files, "ProcessPoolExecutor", no_semaphores)
+    known = source_files.SourceFiles(site, workers=1)
+    with caplog.at_level("INFO", logger="helpsite.source_files"):
         known.plan([(path, True) for path in paths])
     assert known._pool is None and known._planned == {}
     assert "cannot start a worker (ImportError: This platform lacks" in caplog.text
