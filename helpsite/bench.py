@@ -11,6 +11,10 @@ ratios between configurations and sizes (absolute times drift on a shared machin
   internals instead of adding work, and the shard mode needs them).
 
 MkDocs runs as a subprocess (this package never imports it); peak memory is that child's.
+
+``bench --pages`` times one large reference page instead (``run_pages``): the full check of the
+page (every rule, every finding) against Python-Markdown converting it with the site's
+extensions, in the same process, at several sizes.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import io
 import json
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -30,13 +35,15 @@ from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
-from helpsite import l10n, l10n_dashboard, l10n_diff, serving, shards, synthetic
+from helpsite import checks, l10n, l10n_dashboard, l10n_diff, markdown, serving, shards, synthetic
+from helpsite import page as pages
 from helpsite.site import CONFIG_FILE, Language, Site, load_site
 
 CONFIGS = ("project", "stock", "project_without_hooks")
 PROJECT_FILES = ("hooks", "overrides", "linkcheckerrc", "linkcheck-allow.txt")
 # Hooks that wire the build rather than check pages: kept in project_without_hooks.
 MACHINERY_HOOKS = ("hooks/shards.py", "hooks/i18n_alternates.py")
+PAGE_LINKS = (8_000, 16_000, 32_000, 100_000)   # about 0.5, 1, 2 and 6 MB
 NOTE = ("Ratios from one run on one machine; absolute seconds drift on a shared machine, "
         "so compare configurations and sizes only within one run.")
 
@@ -125,6 +132,62 @@ def run(site_root: Path, sizes: Sequence[int], locales: int, configs: Sequence[s
     report["scaling"] = _scaling(report["sizes"])
     report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     return report
+
+
+def run_pages(site_root: Path, link_counts: Sequence[int] = PAGE_LINKS, repeat: int = 2, seed: int = 8,
+              progress=print, command: str | None = None) -> dict:
+    """Check one generated page of each size and convert it; CPU seconds of the faster of
+    ``repeat`` turns each, their ratio, and milliseconds per MB (equal across sizes: linear)."""
+    if repeat < 1:
+        raise ValueError("--repeat must be at least 1")
+    site = load_site(site_root)
+    report: dict = {"about": NOTE, "command": command,
+                    "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
+                                "platform": platform.platform()},
+                    "versions": {name: _version(name) for name in ("Markdown", "pymdown-extensions")},
+                    "page": synthetic.large_page.__doc__.split("\n\n")[0].replace("\n    ", " "),
+                    "pages": []}
+    for links in link_counts:
+        body = synthetic.large_page(links, seed)
+        data = b"---\ntitle: Permissions reference\n---\n" + body.encode("utf-8")
+        converts, check_runs = [], []
+        for _ in range(repeat):     # the two take turns: drift hits both alike
+            converts.append(_cpu(lambda: markdown.render(body, site))[0])
+            seconds, findings = _cpu(
+                lambda: checks.check_page(pages.load(data, "docs/en/big.md", "en", "big.md"), site))
+            check_runs.append(seconds)
+        megabytes = len(body.encode("utf-8")) / 1e6
+        convert, check = min(converts), min(check_runs)
+        entry = {"links": links, "empty_links": sum(1 for f in findings if f.rule == "empty-link"),
+                 "megabytes": round(megabytes, 2), "findings": len(findings),
+                 "internal_errors": sum(1 for f in findings if f.rule == "internal-error"),
+                 "convert_seconds": round(convert, 3), "check_seconds": round(check, 3),
+                 "check_to_convert": round(check / convert, 2),
+                 "convert_ms_per_mb": round(1000 * convert / megabytes, 1),
+                 "check_ms_per_mb": round(1000 * check / megabytes, 1),
+                 # the process's peak so far: sizes grow, so it is this size's
+                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+        progress(f"{links:>7} links {megabytes:5.2f} MB: convert {convert:6.2f} s, check {check:6.2f} s "
+                 f"({entry['check_to_convert']:.2f}x), {entry['findings']} findings, "
+                 f"check {entry['check_ms_per_mb']:.0f} ms/MB")
+        report["pages"].append(entry)
+    smallest, largest = report["pages"][0], report["pages"][-1]
+    report["scaling"] = {
+        "size_ratio": round(largest["megabytes"] / smallest["megabytes"], 2),
+        "check_ms_per_mb_largest_to_smallest": round(
+            largest["check_ms_per_mb"] / smallest["check_ms_per_mb"], 2),
+        "convert_ms_per_mb_largest_to_smallest": round(
+            largest["convert_ms_per_mb"] / smallest["convert_ms_per_mb"], 2),
+        "worst_check_to_convert": max(entry["check_to_convert"] for entry in report["pages"])}
+    report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return report
+
+
+def _cpu(work) -> tuple[float, object]:
+    started = time.process_time()
+    result = work()
+    return time.process_time() - started, result
 
 
 def prepare(site_root: Path, project: Path, articles: int, locales: Sequence[str], seed: int = 8

@@ -14,7 +14,7 @@ from pathlib import Path
 from helpsite import bench as bench_module
 from helpsite import checks, l10n, l10n_diff, linkcheck, links, report, rules, rules_doc, shards
 from helpsite.history import HistoryError
-from helpsite.site import load_site
+from helpsite.site import ConfigError, load_site
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_HELP = ("text: PATH:LINE:COL: SEVERITY RULE: MESSAGE; json; github: workflow commands that "
@@ -116,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --l10n: the locales of the generated site whose dashboard is measured")
     bench.add_argument("--repeat", type=int, default=1, metavar="N",
                        help="build each configuration N times, in turn, and report the median run")
+    bench.add_argument("--pages", action="store_true",
+                       help="instead of builds, time the check of one large page against converting it")
+    bench.add_argument("--page-links", type=int, nargs="+", metavar="N", default=None,
+                       help="links on each large page, for --pages (default: "
+                            + " ".join(map(str, bench_module.PAGE_LINKS)) + ")")
     bench.add_argument("--seed", type=int, default=8)
     bench.add_argument("--work", type=Path, default=None, help="folder for the temporary sites")
     bench.set_defaults(run=run_bench)
@@ -337,6 +342,16 @@ def run_bench(args: argparse.Namespace) -> int:
             print(error, file=sys.stderr)
             return EXIT_USAGE
         return _write_report(report, args.out)
+    if args.pages:
+        try:
+            report = bench_module.run_pages(site.root, args.page_links or bench_module.PAGE_LINKS,
+                                            repeat=args.repeat, seed=args.seed, command=command,
+                                            progress=lambda line: print(line, flush=True))
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return EXIT_USAGE
+        _write_report(report, args.out)
+        return EXIT_FINDINGS if any(entry["internal_errors"] for entry in report["pages"]) else EXIT_CLEAN
     sizes = args.articles or ([30, 60] if args.quick else [200, 2000])
     locales = args.locales or (2 if args.quick else 1)
     try:
@@ -386,6 +401,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except FileNotFoundError as error:
         print(f"{error.filename}: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    except ConfigError as error:
+        print(error, file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_CLEAN

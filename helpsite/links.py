@@ -22,7 +22,7 @@ from helpsite import markdown
 from helpsite import page as pages
 from helpsite import rules
 from helpsite.page import Page
-from helpsite.positions import line_column
+from helpsite.positions import line_column, line_starts
 from helpsite.site import Site
 
 EMPTY_LINK = rules.define(
@@ -90,8 +90,10 @@ def link_findings(page: Page, site: Site) -> Iterator:
                                  "content in the link: link to a web page instead")
         elif not link.label:
             yield empty_link_finding(page, site, link)
-    for match in REVIEW_MARK_RE.finditer(page.body):
-        line, column = line_column(page.body, match.start(), page.body_line)
+    marks = list(REVIEW_MARK_RE.finditer(page.body))
+    starts = line_starts(page.body) if marks else None
+    for match in marks:
+        line, column = line_column(page.body, match.start(), page.body_line, line_starts=starts)
         yield LINK_TEXT_UNREVIEWED.at(
             page.display, line, column,
             f"link text was copied from the {match.group(1)} page by 'helpsite fix': translate or "
@@ -121,8 +123,6 @@ def unsafe_scheme(href: str) -> str | None:
 
 def shorten(href: str, limit: int = 80) -> str:
     return href if len(href) <= limit else href[:limit - 3] + "..."
-
-
 
 
 # ----------------------------------------------------------------------------

@@ -30,14 +30,21 @@ import markdown
 from markdown import util
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-from helpsite.site import Site
+from helpsite.positions import line_column, line_starts
+from helpsite import safety
+from helpsite.site import Limits, Site
 
 # MkDocs always loads these before the configured ones (mkdocs/config/defaults.py).
 MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
 MARKER = "data-helpsite"
-# Python-Markdown rebuilds a paragraph's text for every link in it (quadratic time): a body
-# this large with link candidates is not parsed, and the page says so.
-MAX_PARSED_LENGTH = 200_000
+# How the source of a block text is searched for (see _SourceLocator._candidate_lines).
+SEARCH_BUDGET = 8          # times the body's length
+NEARBY_LINES = 100
+NEARBY_CHARACTERS = 20_000
+BLOCK_HEAD = 40            # characters of an HTML block searched for first
+# Fewer markup characters than can nest past Python's recursion limit (1,000 frames: emphasis
+# fails between 600 and 1,000 levels deep, <div markdown> between 170 and 500).
+ENGINE_NESTING_MARKS = 300
 UNSAFE_TAGS = ("script", "iframe", "object", "embed")
 
 
@@ -75,7 +82,8 @@ class Document:
     tags: list[Tag] = field(default_factory=list)
     h1_lines: list[tuple[int, int]] = field(default_factory=list)   # (line, column) of each H1
     parsed: bool = True
-    failure: str | None = None    # why the body could not be read, when it could not
+    refused: bool = False         # past a limit of the site's (safety.limits reports it): not read
+    too_deep: bool = False        # nested past the engine's recursion: not read
 
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -122,6 +130,7 @@ _SETEXT_PREFIX = re.compile(r"[ \t>]*=*")
 _HTML_BLOCK_START = re.compile(r"<[A-Za-z!?/]")
 _BLOCK_PREFIX = re.compile(r"[ \t>]*")
 _FENCE = re.compile(r"^[ \t>]*(?:```|~~~)", re.M)
+_FENCE_RUN = re.compile(r"^[ \t>]*(`{3,}|~{3,})", re.M)
 _PLAIN_FENCE = re.compile(r"(```|~~~)(?![`~])")
 
 
@@ -139,6 +148,12 @@ def needs_parsing(body: str) -> bool:
     if not h1s:
         return False
     return len(h1s) > 1 or h1s[0][1] != "#" or _has_html_block(text)
+
+
+def _may_nest_deeply(body: str) -> bool:
+    # Inline markup and HTML nested a few hundred levels deep exhaust the engine's recursion,
+    # and the build with it; each level takes at least two of these characters.
+    return sum(body.count(mark) for mark in "*_[<") >= ENGINE_NESTING_MARKS
 
 
 def atx_h1s(text: str) -> list[tuple[int, str]]:
@@ -194,7 +209,7 @@ def shortcut(body: str, body_line: int) -> Document:
     """The document of a body ``needs_parsing`` accepted: at most one H1, on a ``#`` line."""
     text = _outside_fences(body)
     first = atx_h1s(text)[:1]
-    h1s = [(body_line + text.count("\n", 0, first[0][0]), 1)] if first else []
+    h1s = [(line_column(text, first[0][0], body_line)[0], 1)] if first else []
     return Document(h1_lines=h1s, parsed=False)
 
 
@@ -207,16 +222,15 @@ def parse(body: str, body_line: int = 1, site: Site | None = None, full: bool = 
 
     Unless ``full``, a body without anything to report skips the parser and lists no links.
     """
-    if not full and not needs_parsing(body):
+    limits = site.limits if site is not None else Limits()
+    if len(body) > limits.max_page_characters or safety.too_deep(body, limits.max_nesting):
+        return Document(parsed=False, refused=True)
+    if not full and not needs_parsing(body) and not _may_nest_deeply(body):
         return shortcut(body, body_line)
-    if len(body) > MAX_PARSED_LENGTH:
-        return Document(parsed=False, failure=f"the page body has {len(body):,} characters, too many "
-                        f"to check its links and headings (at most {MAX_PARSED_LENGTH:,}): split the page")
     try:
         return _Parser.for_site(site).parse(body, body_line)
     except RecursionError:
-        return Document(parsed=False, failure="lists or quotes nest too deeply for the Markdown "
-                        "parser to read the page: flatten them")
+        return Document(parsed=False, too_deep=True)
 
 
 _RECENT: dict[int, tuple] = {}
@@ -304,15 +318,20 @@ class _SourceLocator(Treeprocessor):
 
     def start(self, body: str) -> None:
         self.body = body
+        self.lowered: str | None = None
         # the parser's view of the body: tabs expanded, as NormalizeWhitespace does
         raw_lines = body.split("\n")
         self.lines = [line.expandtabs(self.md.tab_length) for line in raw_lines]
         self.raw_lines = raw_lines
-        self.line_starts = []
-        offset = 0
-        for line in raw_lines:
-            self.line_starts.append(offset)
-            offset += len(line) + 1
+        self.line_starts = line_starts(body)
+        # as the parser ends the body: an HTML block on the last line is stashed with its "\n"
+        self.expanded = "\n".join(self.lines) + "\n"
+        self.expanded_starts = line_starts(self.expanded)
+        self.tab_stops: dict[int, tuple[list[int], list[int]]] = {}
+        # texts the block parser made or rewrote are searched for in vain: all such searches
+        # together read at most this much of the body, then each looks only nearby
+        self.search_budget = SEARCH_BUDGET * (len(body) + 1)
+        self.absent: dict[str, int] = {}    # text -> offset after which it does not occur
         self.cursor = (0, 0)
         self.markers: list[int | None] = []   # marker number -> body offset (None: guess it)
         self.raw_markers: set[int] = set()  # markers of tags written as raw HTML
@@ -320,7 +339,10 @@ class _SourceLocator(Treeprocessor):
 
     def run(self, root: Element) -> None:
         for element in root.iter():
-            if element.text and not isinstance(element.text, _Located):
+            stashed = util.HTML_PLACEHOLDER_RE.fullmatch(element.text.strip()) if element.text else None
+            if stashed:
+                self._pass_stashed(int(stashed.group(1)))
+            elif element.text and not isinstance(element.text, _Located):
                 located = self.locate(element.text)   # code text only moves the cursor past it
                 if not isinstance(element.text, util.AtomicString):
                     element.text = located
@@ -329,6 +351,30 @@ class _SourceLocator(Treeprocessor):
             if element.tail and element.tail.strip() and not isinstance(element.tail, util.AtomicString):
                 element.tail = self.locate(element.tail)
         self._mark_block_html()
+
+    def _pass_stashed(self, index: int) -> None:
+        """Move the cursor past the source of a stashed block: its raw HTML, or else the fenced
+        code an extension stashed highlighted (text in it is not the next block's)."""
+        stash = self.md.htmlStash.rawHtmlBlocks
+        html = stash[index] if index < len(stash) else None
+        if not isinstance(html, str):
+            return
+        line, column = self.cursor
+        start = self.expanded_starts[min(line, len(self.lines) - 1)] + column
+        found = self._block_start(html, start)
+        if found >= 0:
+            end = found + len(html)
+        else:
+            opening = _FENCE_RUN.search(self.expanded, start)
+            if opening is None:
+                return
+            after = self.expanded.find("\n", opening.end()) + 1
+            fence = opening.group(1)
+            closing = re.compile(r"^[ \t>]*%s{%d,}[ \t]*$" % (re.escape(fence[0]), len(fence)), re.M).search(
+                self.expanded, after) if after else None
+            end = closing.end() if closing else len(self.expanded) - 1
+        end_line = bisect.bisect_right(self.expanded_starts, end) - 1
+        self.cursor = (min(end_line, len(self.lines) - 1), end - self.expanded_starts[end_line])
 
     def _heading_offset(self, heading: Element) -> int:
         # the '#' that opens the heading's line, else the line's first character
@@ -350,7 +396,7 @@ class _SourceLocator(Treeprocessor):
         """The text as a _Located string when its lines are found in order in the body."""
         pieces = text.split("\n")
         line, column = self.cursor
-        for start_line in range(line, len(self.lines)):
+        for start_line in self._candidate_lines(pieces, line, column):
             origins = self._match(pieces, start_line, column if start_line == line else 0)
             if origins is not None:
                 located = _Located(text)
@@ -362,6 +408,38 @@ class _SourceLocator(Treeprocessor):
                 self.cursor = (end_line, origins[-1][1] + len(pieces[-1]))
                 return located
         return text
+
+    def _candidate_lines(self, pieces: list[str], line: int, column: int) -> Iterator[int]:
+        """The lines from ``line`` on where the text could start, in order: where one of its
+        pieces occurs (found at C speed), or, for a text of blank lines and stashed HTML only,
+        the next few lines."""
+        anchor = next((index for index, piece in enumerate(pieces)
+                       if piece.strip() and util.STX not in piece), None)
+        if anchor is None:
+            yield from range(line, min(line + NEARBY_LINES, len(self.lines)))
+            return
+        fragment = pieces[anchor].strip()
+        position = self.expanded_starts[min(line + anchor, len(self.lines) - 1)]
+        if anchor == 0:
+            position += column
+        if self.absent.get(fragment, len(self.expanded) + 1) <= position:
+            return
+        end = len(self.expanded)
+        if self.search_budget < end - position:
+            end = position + max(self.search_budget, NEARBY_CHARACTERS)
+        while True:
+            found = self.expanded.find(fragment, position, end)
+            self.search_budget -= (found if found >= 0 else end) - position
+            if found < 0:
+                if end == len(self.expanded):
+                    self.absent[fragment] = position
+                return
+            found_line = bisect.bisect_right(self.expanded_starts, found) - 1
+            if found_line - anchor >= line:
+                yield found_line - anchor
+            if found_line + 1 >= len(self.lines):
+                return
+            position = self.expanded_starts[found_line + 1]
 
     def _match(self, pieces: list[str], first: int, column: int) -> list[int] | None:
         if first + len(pieces) > len(self.lines):
@@ -392,19 +470,35 @@ class _SourceLocator(Treeprocessor):
 
     def _raw_column(self, index: int, expanded: int) -> int:
         """The column of the file's line for a column the parser sees (tabs expanded)."""
-        raw = self.raw_lines[index]
-        if "\t" not in raw:
+        tabs, after = self._tabs(index)
+        if not tabs:
             return expanded
-        width = 0
-        for position, char in enumerate(raw):
-            if width >= expanded:
-                return position
-            width = (width // self.md.tab_length + 1) * self.md.tab_length if char == "\t" else width + 1
-        return len(raw)
+        # the first column whose expanded column reaches ``expanded``
+        last = bisect.bisect_right(after, expanded) - 1
+        raw_start, expanded_start = (tabs[last] + 1, after[last]) if last >= 0 else (0, 0)
+        column = raw_start + expanded - expanded_start
+        if last + 1 < len(tabs) and column > tabs[last + 1]:
+            column = tabs[last + 1] + 1    # inside the next tab's width: just after it
+        return min(column, len(self.raw_lines[index]))
 
     def _expanded_column(self, index: int, raw_column: int) -> int:
         """The column the parser sees (tabs expanded) for a column of the file's line."""
-        return len(self.raw_lines[index][:raw_column].expandtabs(self.md.tab_length))
+        tabs, after = self._tabs(index)
+        before = bisect.bisect_left(tabs, raw_column)
+        return raw_column if before == 0 else after[before - 1] + raw_column - tabs[before - 1] - 1
+
+    def _tabs(self, index: int) -> tuple[list[int], list[int]]:
+        """The tabs of a line: their columns, and the expanded column just after each."""
+        if index not in self.tab_stops:
+            raw, tabs, after = self.raw_lines[index], [], []
+            position = raw.find("\t")
+            while position >= 0:
+                width = (after[-1] + position - tabs[-1] - 1) if tabs else position
+                tabs.append(position)
+                after.append((width // self.md.tab_length + 1) * self.md.tab_length)
+                position = raw.find("\t", position + 1)
+            self.tab_stops[index] = (tabs, after)
+        return self.tab_stops[index]
 
     def offset_in(self, text: str, index: int) -> int | None:
         """The body offset of ``index`` in a located block text."""
@@ -443,26 +537,45 @@ class _SourceLocator(Treeprocessor):
         return self.line_starts[line] + self._raw_column(line, column + len(before) - start)
 
     def _mark_block_html(self) -> None:
-        # HTML blocks were stashed before block parsing, in document order
+        # HTML blocks were stashed before block parsing, in document order (after the code
+        # blocks an extension stashed as highlighted HTML, which the body does not hold)
         stash = self.md.htmlStash.rawHtmlBlocks
-        expanded = "\n".join(self.lines)
         position = 0
         for index, html in enumerate(stash):
             if not isinstance(html, str):
                 continue
-            found = expanded.find(html, position)
+            found = self._block_start(html, position)
             if found < 0:
-                continue      # produced by an extension (highlighted code), not written
+                continue
             position = found + len(html)
-            line = expanded.count("\n", 0, found)
-            column = found - (expanded.rfind("\n", 0, found) + 1)
+            line = bisect.bisect_right(self.expanded_starts, found) - 1
+            column = found - self.expanded_starts[line]
             offset = self.line_starts[line] + self._raw_column(line, column)
             stash[index] = self.mark_html(html, offset)
+
+    def _block_start(self, html: str, position: int) -> int:
+        """Where an HTML block's text starts a line (after container prefixes) from ``position``
+        on, or -1; the same text inside a line is in code or a paragraph."""
+        head = html[:BLOCK_HEAD]
+        if self.absent.get(head, len(self.expanded) + 1) <= position:
+            return -1     # a highlighted code block like one already looked for in vain
+        found = self.expanded.find(head, position)
+        while found >= 0:
+            line_start = self.expanded.rfind("\n", 0, found) + 1
+            if (self.expanded.startswith(html, found)
+                    and _BLOCK_PREFIX.fullmatch(self.expanded, line_start, found)):
+                return found
+            found = self.expanded.find(head, found + 1)
+        self.absent[head] = position
+        return -1
 
     def guess(self, tag: str, attrs: tuple, after: int) -> int:
         """Where a tag from text the block parser rewrote most likely starts: the first
         ``[`` or ``<tag`` before its URL, else the next ``<tag``, after the previous one."""
-        lowered = self.body.lower()
+        if self.lowered is None:
+            # ASCII letters only, one character for one (str.lower turns some into two)
+            self.lowered = self.body.encode("latin-1", "replace").lower().decode("latin-1")
+        lowered = self.lowered
         href = dict(attrs).get("href") if tag == "a" else None
         found = self.body.find(href, after) if href else -1
         if found >= 0:
@@ -474,8 +587,12 @@ class _SourceLocator(Treeprocessor):
 
     def place(self, offset: int, body_line: int) -> tuple[int, int]:
         """(line, column), both 1-based, of a body offset; the body starts at ``body_line``."""
-        line = bisect.bisect_right(self.line_starts, offset) - 1
-        return body_line + line, offset - self.line_starts[line] + 1
+        return line_column(self.body, offset, body_line, line_starts=self.line_starts)
+
+
+# Python-Markdown's own steps, called directly: these run once per pattern and text
+_HANDLE_INLINE = InlineProcessor._InlineProcessor__handleInline
+_APPLY_PATTERN = InlineProcessor._InlineProcessor__applyPattern
 
 
 class _TrackingInline(InlineProcessor):
@@ -509,20 +626,21 @@ class _TrackingInline(InlineProcessor):
             parent = self.frames[-1]
             outer, start, end = parent.match
             found = outer.find(data, start, end)
-            frame = (_Frame(self, parent.located, parent.original(outer, found, None))
+            frame = (_Frame(self, parent.located, parent.peek(outer, found))
                      if found >= 0 else _Frame(self, None, 0))
         else:
             frame = _Frame(self, None, 0)
         self.frames.append(frame)
         try:
-            return super()._InlineProcessor__handleInline(data, patternIndex)
+            return _HANDLE_INLINE(self, data, patternIndex)
         finally:
             self.frames.pop()
 
     def _InlineProcessor__applyPattern(self, pattern, data, patternIndex, startIndex=0):
-        frame = self.frames[-1] if self.frames else _Frame(self, None, 0)
+        frame = self.frames[-1]     # __handleInline, the only caller, pushed it
+        frame.applying = patternIndex
         before = len(self.stashed_nodes)
-        new, matched, index = super()._InlineProcessor__applyPattern(pattern, data, patternIndex, startIndex)
+        new, matched, index = _APPLY_PATTERN(self, pattern, data, patternIndex, startIndex)
         if len(self.stashed_nodes) == before:
             return new, matched, index
         key = "%04d" % (len(self.stashed_nodes) - 1)   # as InlineProcessor.__makePlaceholder
@@ -557,17 +675,27 @@ class _Frame:
     def __init__(self, inline: _TrackingInline, located: _Located | None, base: int):
         self.inline, self.located, self.base = inline, located, base
         self.match: tuple[str, int, int] | None = None
+        self.applying: int | None = None    # the pattern being applied to the text
         # each pattern scans left to right: remember how far, to stay linear on long texts
         self.pattern: int | None = None
         self.position = self.shift = 0
 
-    def original(self, data: str, index: int, pattern: int | None) -> int:
+    def original(self, data: str, index: int, pattern: int) -> int:
         """Offset in the block text of ``index`` in ``data`` (placeholders undone)."""
-        if pattern is None or pattern != self.pattern or index < self.position:
+        if pattern != self.pattern or index < self.position:
             self.pattern, self.position, self.shift = pattern, 0, 0
         self.shift += self.inline._original_length(data[self.position:index]) - (index - self.position)
         self.position = index
         return self.base + index + self.shift
+
+    def peek(self, data: str, index: int) -> int:
+        """As ``original`` for the pattern being applied, leaving the scan where it is: the
+        place of a text inside the match the pattern is making."""
+        position, shift = self.position, self.shift
+        if self.applying != self.pattern or index < position:
+            position, shift = 0, 0
+        unplaced = self.inline._original_length(data[position:index]) - (index - position)
+        return self.base + index + shift + unplaced
 
     def advance(self, position: int, shift: int) -> None:
         """Past a new placeholder ending at ``position`` that stands for ``shift`` more characters."""

@@ -3,10 +3,12 @@
 A symbolic link in docs/ that points elsewhere would publish whatever it points to, so it
 is refused. Python-Markdown recurses once per nesting level: a list nested ~250 levels deep
 raises RecursionError and a deep block quote takes time quadratic in its depth, so nesting
-past ``MAX_NESTING`` is an error found before rendering. The build hook renders a page
-that has one of the ``UNRENDERABLE`` findings as a notice instead of its text. Invalid front
-matter is one of them: MkDocs would publish it as page text, and would load an alias bomb
-that anything serialising the metadata later expands.
+past ``Limits.max_nesting`` is an error found before rendering; so is a page larger than
+``Limits.max_page_characters`` (the bound on a page's time and memory), and inline markup or
+HTML nested past what the engine can recurse through (found by the check's own parse). The
+build hook renders a page that has one of the ``UNRENDERABLE`` findings as a notice instead of
+its text. Invalid front matter is one of them: MkDocs would publish it as page text, and would
+load an alias bomb that anything serialising the metadata later expands.
 """
 
 from __future__ import annotations
@@ -19,9 +21,7 @@ from typing import Iterable, Iterator
 
 from helpsite import rules
 from helpsite.findings import ERROR, Finding
-from helpsite.site import is_below
-
-MAX_NESTING = 20
+from helpsite.site import LIMITS_KEY, Limits, is_below
 
 SYMLINK_OUTSIDE = rules.define(
     "symlink-outside", ERROR,
@@ -34,26 +34,50 @@ SYMLINK_OUTSIDE = rules.define(
     tags=["file"])
 NESTING_TOO_DEEP = rules.define(
     "nesting-too-deep", ERROR,
-    f"Lists or block quotes are nested more than {MAX_NESTING} levels deep.",
+    f"Lists or block quotes are nested more than {Limits.max_nesting} levels deep "
+    f"(`{LIMITS_KEY}.max_nesting` in mkdocs.yml).",
     why="Python-Markdown recurses once per level: about 250 levels crash the build and a deep "
         "block quote takes time quadratic in its depth. No reader follows 20 levels either.",
-    fix="Flatten the structure: split the list, or make the inner levels paragraphs or a table.",
-    bad="# Transfer licenses\n\n" + ">" * (MAX_NESTING + 1) + " Cancel the subscription.\n",
+    fix="Flatten the structure: split the list, or make the inner levels paragraphs or a table. "
+        f"A site that needs deeper nesting raises `{LIMITS_KEY}.max_nesting` in mkdocs.yml "
+        "(below 200: the engine's own limit is about 250).",
+    bad="# Transfer licenses\n\n" + ">" * (Limits.max_nesting + 1) + " Cancel the subscription.\n",
     good="# Transfer licenses\n\n> Cancel the subscription.\n",
     unsilenceable="the page cannot be rendered safely, so it is not published",
     tags=["structure"])
-RULES = (SYMLINK_OUTSIDE, NESTING_TOO_DEEP)
+PAGE_TOO_LARGE = rules.define(
+    "page-too-large", ERROR,
+    f"The page body has more than {Limits.max_page_characters:,} characters "
+    f"(`{LIMITS_KEY}.max_page_characters` in mkdocs.yml); it is neither checked nor published.",
+    why="Checking and rendering take time and memory in proportion to a page's size (about 4 s "
+        "and 100 MB per million characters): the limit keeps one huge or generated file from "
+        "stalling every build and preview. Real reference pages are far smaller.",
+    fix="Split the page into several pages. A site that publishes larger pages raises "
+        f"`{LIMITS_KEY}.max_page_characters` in mkdocs.yml (`extra: helpsite: max_page_characters: "
+        "20000000`).",
+    no_example="a page past the limit holds ten million characters; the bad-input catalogue's "
+               "too-large case (tests/fixtures/bad-input) shows it",
+    unsilenceable="the page is not read, so no comment in it is either",
+    tags=["structure"])
+MARKUP_TOO_DEEP = rules.define(
+    "markup-too-deep", ERROR,
+    "Inline markup or HTML is nested deeper than the Markdown engine can read (Python's recursion "
+    "limit); the page is not published.",
+    why="Python-Markdown recurses once per nested emphasis, link or `<div markdown>`: some hundreds "
+        "of levels crash the build instead of rendering the page.",
+    fix="Flatten the markup: close emphasis and elements before opening new ones. No setting "
+        "raises this limit: it is the engine's.",
+    no_example="the smallest page that shows it holds thousands of nested markers; the bad-input "
+               "catalogue's deep-emphasis and deep-html cases (tests/fixtures/bad-input) show it",
+    unsilenceable="the page cannot be rendered safely, so it is not published",
+    tags=["structure"])
+RULES = (SYMLINK_OUTSIDE, NESTING_TOO_DEEP, PAGE_TOO_LARGE, MARKUP_TOO_DEEP)
 
 # Findings after which the page's text must not reach Markdown (or cannot be read at all).
 UNRENDERABLE = {rules.ENCODING.id, rules.IO_ERROR.id, rules.YAML_INVALID.id, SYMLINK_OUTSIDE.id,
-                NESTING_TOO_DEEP.id}
+                NESTING_TOO_DEEP.id, PAGE_TOO_LARGE.id, MARKUP_TOO_DEEP.id}
 
 _QUOTE_RE = re.compile(r"[ ]{0,3}>")
-# Each leading space, tab or '>' adds at most one level: a line nested deeper than
-# MAX_NESTING starts with more than MAX_NESTING of them (a cheap test before the real count;
-# led by the line break, which the engine finds fast, and the first line tested alone).
-_DEEP_ENOUGH = re.compile(r"[ \t>]{%d}" % (MAX_NESTING + 1))
-_DEEP_ENOUGH_LINE = re.compile(r"\n[ \t>]{%d}" % (MAX_NESTING + 1))
 _FENCE_RE = re.compile(r"[ \t>]*(`{3,}|~{3,})")
 TAB_WIDTH = 4  # Python-Markdown's tab_length: one list level per four columns
 
@@ -86,20 +110,43 @@ def _real_folder(folder: str) -> str:
     return os.path.realpath(folder)
 
 
-def deep_nesting(page, site) -> Iterator[Finding]:
-    """One finding, at the first line nested more than MAX_NESTING levels deep."""
-    if not (_DEEP_ENOUGH.match(page.body) or _DEEP_ENOUGH_LINE.search(page.body)):
+def limits(page, site) -> Iterator[Finding]:
+    """A page larger than the limit; else one finding at the first line nested too deep."""
+    if page.readable and len(page.body) > site.limits.max_page_characters:
+        yield PAGE_TOO_LARGE.at(
+            page.display, page.body_line, 1,
+            f"the page body has {len(page.body):,} characters, more than the checks and the build "
+            f"read ({site.limits.max_page_characters:,}): split the page, or raise "
+            f"{LIMITS_KEY}.max_page_characters in mkdocs.yml")
         return
-    for number, line, depth in _nesting(page.body.split("\n")):
-        if depth > MAX_NESTING:
-            yield NESTING_TOO_DEEP.at(
-                page.display, page.body_line + number, 1,
-                f"lists or block quotes are nested {depth} levels deep here (at most {MAX_NESTING}): "
-                "flatten the structure")
-            return
+    found = too_deep(page.body, site.limits.max_nesting)
+    if found:
+        number, depth = found
+        yield NESTING_TOO_DEEP.at(
+            page.display, page.body_line + number, 1,
+            f"lists or block quotes are nested {depth} levels deep here (at most "
+            f"{site.limits.max_nesting}): flatten the structure, or raise {LIMITS_KEY}.max_nesting "
+            "in mkdocs.yml")
 
 
-CHECKS = (deep_nesting,)
+CHECKS = (limits,)
+
+
+def too_deep(body: str, max_nesting: int) -> tuple[int, int] | None:
+    """(0-based line, depth) of the first line nested more than ``max_nesting`` levels deep."""
+    leading, later = _deep_enough(max_nesting)
+    if not (leading.match(body) or later.search(body)):
+        return None
+    return next(((number, depth) for number, _, depth in _nesting(body.split("\n"))
+                 if depth > max_nesting), None)
+
+
+# Each leading space, tab or '>' adds at most one level: a line nested deeper than the limit
+# starts with more of them (a cheap test before the real count; led by the line break, which
+# the engine finds fast, and the first line tested alone).
+@functools.lru_cache(maxsize=8)
+def _deep_enough(max_nesting: int) -> tuple[re.Pattern, re.Pattern]:
+    return re.compile(r"[ \t>]{%d}" % (max_nesting + 1)), re.compile(r"\n[ \t>]{%d}" % (max_nesting + 1))
 
 
 def _nesting(lines: Iterable[str]) -> Iterator[tuple[int, str, int]]:

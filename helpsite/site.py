@@ -14,6 +14,39 @@ from pathlib import Path
 import yaml
 
 CONFIG_FILE = "mkdocs.yml"
+LIMITS_KEY = "extra.helpsite"     # where mkdocs.yml sets the limits below
+
+
+class ConfigError(ValueError):
+    """mkdocs.yml holds a setting the checks cannot use."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """The bounds on what the checks and the build read of one page, against hostile input.
+
+    Each is set under ``extra: helpsite:`` in mkdocs.yml (``extra`` needs no plugin), and the
+    finding for a page past one names its key. Checking is linear in the page's size, so the
+    size bounds the time and memory a page costs (about 4 s and 100 MB per million characters).
+    """
+
+    max_nesting: int = 20                     # list and quote levels
+    max_page_characters: int = 10_000_000     # of the body, when it has links or headings to read
+
+    @classmethod
+    def from_extra(cls, extra: dict) -> "Limits":
+        settings = extra.get("helpsite") or {}
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{CONFIG_FILE}: {LIMITS_KEY} must be a mapping of limits")
+        unknown = sorted(set(settings) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ConfigError(f"{CONFIG_FILE}: {LIMITS_KEY}.{unknown[0]} is no setting; the settings are "
+                              + ", ".join(cls.__dataclass_fields__))
+        for name, value in settings.items():
+            if type(value) is not int or value < 1:
+                raise ConfigError(f"{CONFIG_FILE}: {LIMITS_KEY}.{name} must be a whole number above 0, "
+                                  f"not {value!r}")
+        return cls(**settings)
 
 
 @dataclass(frozen=True)
@@ -33,6 +66,7 @@ class Site:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
     # mkdocs.yml's markdown_extensions, as written: names and {name: options}
     markdown_extensions: tuple = field(default=(), compare=False, hash=False)
+    limits: Limits = field(default_factory=Limits, compare=False, hash=False)
 
     @property
     def locales(self) -> tuple[str, ...]:
@@ -176,6 +210,7 @@ def load_site(root: Path | None = None) -> Site:
         site_url=config.get("site_url") or "http://127.0.0.1:8000/",
         extra=config.get("extra") or {},
         markdown_extensions=tuple(config.get("markdown_extensions") or ()),
+        limits=Limits.from_extra(config.get("extra") or {}),
     )
 
 

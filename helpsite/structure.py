@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from helpsite import markdown, rules
+from helpsite import markdown, rules, safety
 from helpsite.page import Page
 from helpsite.site import Site
 
@@ -33,8 +33,13 @@ def structure_findings(page: Page, site: Site) -> Iterator:
     if not page.readable:
         return
     document = markdown.page_document(page, site)
-    if document.failure:
-        yield rules.INTERNAL.at(page.display, page.body_line, 1, document.failure)
+    if document.too_deep:
+        yield safety.MARKUP_TOO_DEEP.at(
+            page.display, page.body_line, 1,
+            "markup or HTML in the page is nested too deeply for the Markdown engine to read: "
+            "flatten the emphasis, links or <div> elements nested in one another")
+        return
+    if document.refused:     # safety.limits reports why
         return
     yield from h1_findings(page, document)
     for tag in document.tags:

@@ -223,3 +223,44 @@ def _translator(locale: str):
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
+
+
+# ----------------------------------------------------------------------------
+# One large reference page
+# ----------------------------------------------------------------------------
+
+LARGE_PAGE_EMPTY_EVERY = 10     # one link in ten has lost its text
+LARGE_PAGE_SECTIONS = ("table", "list", "paragraphs")
+
+
+def large_page(links: int, seed: int = 8) -> str:
+    """A reference page body with ``links`` links in a permissions table, a bulleted list
+    and paragraphs (a third each), every ``LARGE_PAGE_EMPTY_EVERY``-th without text; about
+    50 characters per link, as in Microsoft's long reference articles."""
+    rng = random.Random(seed)
+    parts = ["# Permissions reference\n\n"]
+    written = 0
+
+    def link() -> str:
+        nonlocal written
+        text = "" if written % LARGE_PAGE_EMPTY_EVERY == 0 else rng.choice(NOUNS).capitalize()
+        written += 1
+        return f"[{text}](https://learn.microsoft.com/m365/{written})"
+
+    for index, section in enumerate(LARGE_PAGE_SECTIONS):
+        share = links // len(LARGE_PAGE_SECTIONS) + (index < links % len(LARGE_PAGE_SECTIONS))
+        parts.append(f"## {section.capitalize()}\n\n")
+        if section == "table":
+            parts.append("| Permission | Scope | Article |\n|---|---|---|\n")
+            parts.extend(f"| {rng.choice(VERBS)} | `{rng.choice(WORDS)}` | {link()} |\n"
+                         for _ in range(share))
+        elif section == "list":
+            parts.extend(f"- {rng.choice(VERBS)} {link()}\n" for _ in range(share))
+        else:
+            while share > 0:
+                count = min(share, rng.randint(1, 8))
+                share -= count
+                parts.append(" ".join(f"*{rng.choice(WORDS)}* {link()}"
+                                      for _ in range(count)) + ".\n\n")
+        parts.append("\n")
+    return "".join(parts)

@@ -22,7 +22,7 @@ def on_config(config):
     try:
         build.start(config, Path(config.config_file_path).parent, site_url=config.site_url,
                     site_dir=config.site_dir)
-    except ValueError as error:  # HELPSITE_WORKERS that is no number
+    except ValueError as error:  # HELPSITE_WORKERS that is no number, a limit in mkdocs.yml that is none
         raise PluginError(str(error)) from None
 
 

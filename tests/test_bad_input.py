@@ -120,6 +120,45 @@ def many_links(path: Path) -> None:
     path.write_bytes(FRONT_MATTER + b"# Mange lenker\n\n" + links.encode())
 
 
+# A 2,500-row permissions table (about 400 KB) with a link in every row; row 1,234 (line 1,251)
+# has lost its link text unless ``clean``.
+TABLE_ROW = ("| tillatelse.{i} | Lar en administrator lese og endre innstillingene for lisenser, "
+             "abonnementer og brukere i organisasjonen | "
+             "[Rolle {i}](https://learn.microsoft.com/nb-no/{i}) |\n")
+EMPTY_ROW = ("| tillatelse.1234 | Lar en administrator lese og endre innstillingene for lisenser, "
+             "abonnementer og brukere i organisasjonen | [](https://learn.microsoft.com/nb-no/1234) |\n")
+
+
+def large_table(path: Path, clean: bool = False) -> None:
+    rows = [TABLE_ROW.format(i=i) if clean or i != 1234 else EMPTY_ROW for i in range(2500)]
+    path.write_bytes(FRONT_MATTER + b"# Tillatelser\n\n| Tillatelse | Beskrivelse | Rolle |\n|---|---|---|\n"
+                     + "".join(rows).encode())
+
+
+def large_table_clean(path: Path) -> None:
+    large_table(path, clean=True)
+
+
+def empty_links(path: Path) -> None:
+    # line 15 + i: one list item whose link has no text
+    links = "".join(f"- [](https://learn.microsoft.com/nb-no/microsoft-365/{i})\n" for i in range(10_000))
+    path.write_bytes(FRONT_MATTER + b"# Tomme lenker\n\n" + links.encode())
+
+
+def too_large(path: Path) -> None:
+    line = "Lisenser og abonnementer for organisasjonen, se [lisenser](https://learn.microsoft.com/).\n"
+    path.write_bytes(FRONT_MATTER + b"# Stor side\n\n" + (line * 120_000).encode())
+
+
+def deep_emphasis(path: Path) -> None:
+    path.write_bytes(FRONT_MATTER + b"# Dyp utheving\n\n" + b"*a " * 3000 + b"b" + b" a*" * 3000 + b"\n")
+
+
+def deep_html(path: Path) -> None:
+    path.write_bytes(FRONT_MATTER + b"# Dyp HTML\n\n" + b"<div markdown>\n\n" * 500 + b"tekst\n\n"
+                     + b"</div>\n\n" * 500)
+
+
 def deep_list(path: Path) -> None:
     # line 15 + i holds an item nested i levels deep; level 21 (line 36) is the first too deep
     items = "".join("    " * i + "- nivå\n" for i in range(300))
@@ -167,7 +206,12 @@ def unreadable(path: Path) -> None:
 # ----------------------------------------------------------------------------
 
 def expected(name: str) -> dict:
-    return json.loads((CATALOGUE / f"{name}.expected.json").read_text(encoding="utf-8"))
+    """The case's description, a finding on each of ``lines`` spelled out in its findings."""
+    spec = json.loads((CATALOGUE / f"{name}.expected.json").read_text(encoding="utf-8"))
+    if "on_each_line" in spec:
+        first, last = spec["on_each_line"].pop("lines")
+        spec["findings"] = [dict(spec["on_each_line"], line=line) for line in range(first, last + 1)]
+    return spec
 
 
 def place(name: str, project: Path) -> Path:
@@ -217,6 +261,7 @@ def test_check_reports_exact_findings_within_limits(name, scratch_dir):
              for f in json.loads(result.stdout)]
     assert {f["path"] for f in json.loads(result.stdout)} <= {f"docs/nb/{name}.md"}
     assert found == spec["findings"]
+    assert "internal-error" not in {f["rule"] for f in found}   # it means a bug in a check
     assert result.returncode == spec["exit"], result.stderr
     assert not PWNED.exists()  # python-object-tag.md's command never ran
 

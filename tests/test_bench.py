@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
 from helpsite import bench
 
@@ -103,3 +105,17 @@ def test_repeated_builds_report_the_median_run():
     assert (median["seconds"], median["cpu_seconds"], median["cpu_ms_per_page"]) == (2.0, 3.0, 300.0)
     assert (median["runs_seconds"], median["runs_cpu_seconds"]) == ([3.0, 1.0, 2.0], [2.0, 4.0, 3.0])
     assert "runs_seconds" not in bench._median_build(runs[:1])
+
+
+def test_large_page_benchmark_checks_every_link(tmp_path):
+    out = tmp_path / "pages.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--pages", "--page-links", "300", "600",
+         "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    # one link in ten has no text: the 1st, 11th, 21st ...
+    assert [(p["links"], p["empty_links"], p["internal_errors"]) for p in report["pages"]] == \
+        [(300, 30, 0), (600, 60, 0)]
+    assert all(p["convert_seconds"] > 0 and p["check_to_convert"] > 0 for p in report["pages"])
+    assert report["scaling"]["size_ratio"] == pytest.approx(2, rel=0.05)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, copy_site
-from helpsite import checks, links
+from helpsite import checks, links, markdown
 from helpsite import page as pages
 from helpsite.site import load_site
 
@@ -152,3 +152,54 @@ def test_fix_write_is_idempotent(nb_site, emptied, crlf):
     assert not second.changed
     assert page.read_bytes() == after_one
     assert empty_links(after_one) == []
+
+
+# ----------------------------------------------------------------------------
+# Two pages joined: the findings of both
+# ----------------------------------------------------------------------------
+
+# Blocks that end where they end: fences and HTML blocks closed, no reference definitions (they
+# would turn the other page's [text][label] into links), no indented first line (it would
+# continue the other page's list item or admonition), no setext underline (blank lines
+# separate every block, so none can underline the other page's last line).
+URLS = st.sampled_from(["https://example.com/a", "../b.md#c", "javascript:alert(1)", "data:text/html,x",
+                        "https://learn.microsoft.com/nb-no/d"])
+INLINE = st.one_of(
+    st.sampled_from(["lisens", "tenant", "ø 日本", "*uthevet*", "**sterk**", "`kode [](x)`", "&nbsp;",
+                     "<span>spenn</span>", "<!-- merknad -->", "\\[ikke lenke\\]", "[ikke lenke][ref]"]),
+    st.builds("[{}]({})".format, st.sampled_from(["", " ", "tekst", "*", "![](bilde.png)", "![alt](b.png)",
+                                                  "<span></span>", "`kode`"]), URLS),
+    st.builds('<a href="{}">{}</a>'.format, URLS, st.sampled_from(["", "tekst", " "])),
+    st.builds('<img src="x.png" onerror="{}">'.format, st.just("alert(1)")),
+)
+LINE = st.lists(INLINE, min_size=1, max_size=5).map(" ".join)
+BLOCK = st.one_of(
+    st.lists(LINE, min_size=1, max_size=3).map("\n".join),                       # a paragraph
+    st.builds("{} {}".format, st.sampled_from(["#", "##", "###"]), LINE),       # a heading
+    st.lists(LINE, min_size=1, max_size=3).map(lambda items: "\n".join("- " + i for i in items)),
+    st.lists(LINE, min_size=1, max_size=3).map(lambda lines: "\n".join("> " + i for i in lines)),
+    st.builds("```text\n{}\n```".format, LINE),
+    st.lists(LINE, min_size=1, max_size=3).map(
+        lambda rows: "| A | B |\n|---|---|\n" + "\n".join(f"| {r.replace('|', '')} | x |" for r in rows)),
+    st.builds("<div>\n{}\n</div>".format, LINE),
+    st.builds("<div markdown>\n\n{}\n\n</div>".format, LINE),
+    st.builds("!!! note\n    {}".format, LINE),
+)
+BODIES = st.lists(BLOCK, min_size=1, max_size=6).map("\n\n".join)
+POSITIONAL_RULES = {"empty-link", "unsafe-link", "unsafe-html"}
+
+
+def body_findings(body: str) -> set[tuple]:
+    """Where the link and HTML checks report, and where the H1s are."""
+    page = pages.load(body.encode(), "docs/en/p.md", "en", "p.md")
+    found = {(f.rule, f.line, f.column, f.message) for f in checks.check_page(page, SITE)
+             if f.rule in POSITIONAL_RULES}
+    return found | {("h1", line, column, "") for line, column in markdown.page_document(page, SITE).h1_lines}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(BODIES, BODIES)
+def test_two_pages_joined_have_the_findings_of_both(first, second):
+    shift = first.count("\n") + 2
+    shifted = {(rule, line + shift, column, message) for rule, line, column, message in body_findings(second)}
+    assert body_findings(first + "\n\n" + second) == body_findings(first) | shifted

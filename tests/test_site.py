@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from urllib.parse import urljoin
 
 import pytest
 
 from conftest import ARTICLE, LOCALES, ROOT, build_env, mkdocs_build, page_file, page_url, parse_html
+from helpsite.site import Limits, load_site
 
 
 def test_strict_build_logs_no_warning(real_build):
@@ -78,3 +81,29 @@ def test_build_with_a_broken_page_fails_strict(tmp_path):
     result = mkdocs_build(project, tmp_path / "site", env=build_env())
     assert result.returncode == 1
     assert "nb/licenses/transfer-licenses-between-tenants.md:8:1: yaml-invalid: duplicate key 'ms.date' (first on line 7): keep one of them\n" in result.stderr
+
+
+# ----------------------------------------------------------------------------
+# helpsite.site: the limits set in mkdocs.yml
+# ----------------------------------------------------------------------------
+
+def test_limits_are_read_from_extra_helpsite(tmp_path):
+    assert load_site(ROOT).limits == Limits(max_nesting=20, max_page_characters=10_000_000)
+    (tmp_path / "mkdocs.yml").write_text("extra:\n  helpsite:\n    max_nesting: 30\n", encoding="utf-8")
+    assert load_site(tmp_path).limits == Limits(max_nesting=30)
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("max_nesting: twenty",
+     "mkdocs.yml: extra.helpsite.max_nesting must be a whole number above 0, not 'twenty'"),
+    ("max_page_characters: 0",
+     "mkdocs.yml: extra.helpsite.max_page_characters must be a whole number above 0, not 0"),
+    ("max_depth: 3", "mkdocs.yml: extra.helpsite.max_depth is no setting; the settings are max_nesting, "
+                     "max_page_characters"),
+])
+def test_a_limit_that_is_no_whole_number_is_a_usage_error(tmp_path, setting, message):
+    (tmp_path / "mkdocs.yml").write_text(f"extra:\n  helpsite:\n    {setting}\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    result = subprocess.run([sys.executable, "-m", "helpsite", "--root", str(tmp_path), "check"],
+                            capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (2, "", message + "\n")
