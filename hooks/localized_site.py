@@ -1,10 +1,11 @@
 """MkDocs hook: hand helpsite.reader's view of each page to the templates in overrides/, and
-give every locale its own search index and 404 page.
+give every locale its own search (helpsite.search) and 404 page.
 
 mkdocs-static-i18n builds the source locale, then (inside that build's post_build event) every
 other locale into the same site folder; each build would write search/search_index.json and
-404.html at the site root. So each build's own index and 404 page are kept and written under
-the locale's folder at the very end of that build, after the i18n plugin (priority -100).
+404.html at the site root. So each build's own pages and 404 page are kept and its search and
+404 page written under the locale's folder at the very end of that build, after the i18n
+plugin (priority -100).
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from helpsite import reader, sources
+from helpsite import reader, search, sources
 from helpsite.site import load_site
 
 
@@ -24,7 +26,7 @@ from helpsite.site import load_site
 class _Build:
     locale: str
     root: str                      # the locale's folder in the site: "" or "nb/"
-    search_index: object           # Material's SearchIndex of this build
+    pages: dict[str, str] = field(default_factory=dict)   # destination -> URL, of the pages searched
     separator: str = ""            # how Material's language partial splits this locale's words
     pipeline: list[str] = field(default_factory=list)   # (both read when the templates are: on_env)
     not_found: str | None = None   # this build's rendered 404.html
@@ -55,11 +57,29 @@ def on_pre_build(config):
     i18n = config.plugins["i18n"]
     locale = i18n.current_language
     root = "" if locale == i18n.default_language else f"{locale}/"
-    _State.builds.append(_Build(locale, root, _search_plugin(config).search_index))
+    _State.builds.append(_Build(locale, root))
+
+
+def on_files(files, config):
+    # Every page, also those a dirty rebuild (the preview's --dirty) does not render again: the
+    # bundle is written from the built files.
+    _State.builds[-1].pages = {page.dest_uri: page.url for page in files.documentation_pages()}
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    searched = page.meta.get("search") or {}
+    if searched.get("exclude"):   # kept out of search by its front matter (the /l10n/ page)
+        _State.builds[-1].pages.pop(page.file.dest_uri, None)
+    # Material's own index is not used (search/search_index.json holds only its settings), so
+    # its plugin is spared reading every page: Material's per-page switch.
+    page.meta["search"] = {**searched, "exclude": True}
+    return markdown
 
 
 def on_env(env, config, files):
     env.filters["with_search_base"] = reader.with_search_base
+    env.globals["search_worker"] = search.WORKER
     build = _State.builds[-1]
     build.separator, build.pipeline = _search_words(env, config)
     return env
@@ -106,10 +126,16 @@ def on_post_template(output, template_name, config):
 @event_priority(-110)
 def on_post_build(config):
     build = _State.builds.pop()
-    index = reader.search_index(build.search_index.entries, build.root, build.locale,
-                                build.separator, build.pipeline, _search_plugin(config).config.fields)
-    _write(config, build.root + "search/search_index.json",
-           json.dumps(index, separators=(",", ":"), default=str))
+    site = Path(config.site_dir)
+    pages = [search.Page(url.removeprefix(build.root), (site / dest).read_text(encoding="utf-8"))
+             for dest, url in build.pages.items() if (site / dest).is_file()]
+    try:
+        search.write_bundle(pages, build.locale, site / build.root)
+    except search.SearchError as error:
+        raise PluginError(str(error)) from None
+    settings = search.settings(build.root, build.separator, build.pipeline,
+                               _search_plugin(config).config.fields)
+    _write(config, build.root + search.SETTINGS, json.dumps(settings, separators=(",", ":")))
     if build.not_found is not None:
         _write(config, build.root + "404.html", build.not_found)
 
