@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 
 from pagefind_bin_extended import get_executable
@@ -57,16 +58,20 @@ def settings(locale_root: str, separator: str, pipeline: list[str], fields: dict
 def write_bundle(pages: Iterable[Page], locale: str, locale_dir: Path) -> None:
     """Index ``pages`` as ``locale``'s words (its stemmer; Japanese segmented into words) and
     write the bundle to ``locale_dir/pagefind``, replacing an older one. Pages go in sorted by
-    URL, so the same pages give the same files whatever order the build rendered them in."""
+    URL, so the same pages give the same files whatever order the build rendered them in.
+    No pages, no bundle (Pagefind refuses to index nothing): the worker answers every query
+    with no results."""
     output = (locale_dir / BUNDLE).resolve()
     shutil.rmtree(output, ignore_errors=True)
+    pages = sorted(pages, key=lambda page: page.url)
+    if not pages:
+        return
     with tempfile.TemporaryDirectory(prefix="helpsite-search-") as work:
         documents = Path(work, "pages")
-        for page in sorted(pages, key=lambda page: page.url):
+        for page in pages:
             path = documents / page.url / "index.html"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(article(page.html), encoding="utf-8")
-        documents.mkdir(exist_ok=True)   # a locale with no pages still gets a bundle
         settings = {"site": str(documents), "output_path": str(output), "force_language": locale,
                     "exclude_selectors": list(NOT_INDEXED), "silent": True}
         Path(work, "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
@@ -76,6 +81,13 @@ def write_bundle(pages: Iterable[Page], locale: str, locale_dir: Path) -> None:
                           f"{(done.stderr + done.stdout).strip()}")
     for name in _UNUSED:
         (output / name).unlink(missing_ok=True)
+
+
+def named_dialog(header: str, name: str) -> str:
+    """Material's header with its search dialog given an accessible name (Material gives the
+    ``role="dialog"`` element none, so a screen reader announces only "dialog")."""
+    return header.replace('data-md-component="search" role="dialog">',
+                          f'data-md-component="search" role="dialog" aria-label="{escape(name)}">', 1)
 
 
 def article(html: str) -> str:

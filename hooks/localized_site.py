@@ -60,6 +60,8 @@ def on_pre_build(config):
     _State.builds.append(_Build(locale, root))
 
 
+# After static-i18n's (-100), which leaves this locale's pages and their fallbacks.
+@event_priority(-110)
 def on_files(files, config):
     # Every page, also those a dirty rebuild (the preview's --dirty) does not render again: the
     # bundle is written from the built files.
@@ -79,6 +81,7 @@ def on_page_markdown(markdown, page, config, files):
 
 def on_env(env, config, files):
     env.filters["with_search_base"] = reader.with_search_base
+    env.filters["with_search_name"] = search.named_dialog
     env.globals["search_worker"] = search.WORKER
     build = _State.builds[-1]
     build.separator, build.pipeline = _search_words(env, config)

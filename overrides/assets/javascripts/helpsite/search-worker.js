@@ -28,6 +28,7 @@ async function search(query) {
   const words = query.split(/\s+/).filter(word => word.length > 0);
   if (words.length === 0) return { items: [] };
   pagefind = pagefind || await load();
+  if (pagefind === undefined) return { items: [] };   // a locale without pages has no bundle
   const found = await pagefind.search(query);
   if (found === null) return { items: [] };   // superseded inside Pagefind
   const pages = await Promise.all(found.results.slice(0, SHOWN).map(result => result.data()));
@@ -37,7 +38,13 @@ async function search(query) {
 }
 
 async function load() {
-  const module = await import(bundle + "pagefind.js");
+  let module;
+  try {
+    module = await import(bundle + "pagefind.js");
+  } catch (error) {
+    console.error(`Search: no bundle at ${bundle}`, error);
+    return undefined;
+  }
   await module.options({ basePath: bundle, baseUrl: "/", excerptLength: 30 });
   await module.init();
   return module;
