@@ -1,7 +1,6 @@
-"""Run every registered page check over files and folders.
+"""Run every page check of the rule registry (``helpsite.rules``) over files and folders.
 
-The check modules register themselves in ``rules``; importing this module imports them
-all, so the command line and the build hooks always run the same set.
+The command line and the build hooks both check pages here, so they always run the same set.
 """
 
 from __future__ import annotations
@@ -15,18 +14,13 @@ from helpsite import rules, safety
 from helpsite.findings import Finding
 from helpsite.site import Site
 
-# The check modules: importing one registers its rules and checks.
-CHECK_MODULES = ("metadata", "links", "structure", "safety")
-for _module in CHECK_MODULES:
-    __import__(f"helpsite.{_module}")
-
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def check_page(page: pages.Page, site: Site) -> list[Finding]:
     """Every finding for one loaded page, in file order."""
     findings = list(page.findings)
-    for check in rules.CHECKS:
+    for check in rules.page_checks():
         try:
             findings.extend(check(page, site))
         except Exception as error:  # a bug in a check must not hide the other findings

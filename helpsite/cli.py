@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from helpsite import bench as bench_module
-from helpsite import checks, l10n, linkcheck, links, rules, shards
+from helpsite import checks, l10n, linkcheck, links, rules, rules_doc, shards
 from helpsite.findings import to_json
 from helpsite.site import load_site
 
@@ -55,6 +55,11 @@ def build_parser() -> argparse.ArgumentParser:
     schema_doc = commands.add_parser("schema-doc", help="print the writers' page about page metadata "
                                      "(Markdown, generated from the metadata schema)")
     schema_doc.set_defaults(run=run_schema_doc)
+
+    catalogue = commands.add_parser("rules", help="list every rule: what it finds, why, examples, "
+                                    "how to fix it (markdown: the page RULES.md)")
+    catalogue.add_argument("--format", choices=rules_doc.FORMATS, default="text")
+    catalogue.set_defaults(run=run_rules)
 
     fix = commands.add_parser("fix", help="show, or with --write make, the safe repairs "
                               "(link text from the source locale, marked for review)")
@@ -190,6 +195,11 @@ def run_schema_doc(args: argparse.Namespace) -> int:
     from helpsite import metadata_doc
 
     sys.stdout.write(metadata_doc.markdown())
+    return EXIT_CLEAN
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    sys.stdout.write(rules_doc.render(args.format))
     return EXIT_CLEAN
 
 

@@ -39,9 +39,25 @@ ALLOW_FILE = "linkcheck-allow.txt"
 
 BROKEN_LINK = rules.define(
     "broken-link", ERROR, "A link in the built site leads to a page or file that does not answer.",
-    ["links", "site"])
+    why="A reader who follows it gets a 404. Found by `python -m helpsite linkcheck` on the built "
+        "site (not by `check`), so links the theme makes and English fallbacks are checked too.",
+    fix="Correct the link's target: link to the .md file of the page (MkDocs turns it into the "
+        "page's URL), relative to the page that links.",
+    bad=rules.Example("# Transfer licenses\n\nSee [the home page](../indx.md).\n"),
+    good=rules.Example("# Transfer licenses\n\nSee [the home page](../index.md).\n"),
+    silence="No comment silences one link yet: correct it. A host that refuses robots can be "
+            "left out of the external link check for good in linkcheck-allow.txt.",
+    tags=["links", "site"])
 BROKEN_ANCHOR = rules.define(
-    "broken-anchor", ERROR, "A link's #anchor is not an id of the page it leads to.", ["links", "site"])
+    "broken-anchor", ERROR, "A link's #anchor is not an id of the page it leads to.",
+    why="The page opens at its top instead of the section meant, and the reader must search "
+        "for it. Found by `python -m helpsite linkcheck` on the built site.",
+    fix="Link to an id the page has: a heading's id (its legacy <a name> anchor, or its text in "
+        "lowercase with '-' for spaces), or add the anchor to the heading.",
+    bad=rules.Example("# Transfer licenses\n\nSee [next steps](#next-step).\n\n## Next steps\n"),
+    good=rules.Example("# Transfer licenses\n\nSee [next steps](#next-steps).\n\n## Next steps\n"),
+    tags=["links", "site"])
+RULES = (BROKEN_LINK, BROKEN_ANCHOR)
 
 _ANCHOR_MISSING = re.compile(r"^Anchor `")
 # LinkChecker does not look at the links of a page whose robots meta says nofollow; that is
