@@ -83,3 +83,21 @@ def test_repeated_builds_report_the_median_run():
     assert (median["seconds"], median["cpu_seconds"], median["cpu_ms_per_page"]) == (2.0, 3.0, 300.0)
     assert (median["runs_seconds"], median["runs_cpu_seconds"]) == ([3.0, 1.0, 2.0], [2.0, 4.0, 3.0])
     assert "runs_seconds" not in bench._median_build(runs[:1])
+
+
+def test_search_is_timed_in_the_browser_for_each_locale(built_site):
+    report = bench.time_search(built_site, ["en", "ja"], queries=1)
+    en, ja = report["locales"]["en"], report["locales"]["ja"]
+    assert en["queries"] == ["Transfer"]   # the first word of the one article's title
+    assert ja["queries"] == ["テナント間でライセンスを譲渡する"]   # a title with no spaces is one word
+    for session in (en, ja):
+        assert len(session["first_result_seconds"]) == 1 and session["first_result_seconds"][0] > 0
+        assert session["search_files_at_page_load"] == ["search/search_index.json"]
+        assert session["session_bytes"] > 0
+    assert report["throttling"] == 4
+
+
+def test_indexing_is_timed_against_the_build(built_site, tmp_path):
+    indexing = bench.time_indexing(built_site, ["en", "nb"], build_seconds=100.0)
+    assert indexing["seconds"] > 0
+    assert abs(indexing["share_of_build"] - indexing["seconds"] / 100.0) <= 0.0001

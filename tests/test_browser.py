@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from browser import SiteServer
 from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_url
 from helpsite import page as pages
+from helpsite.serving import SiteServer
 
 
 def article_title(locale: str) -> str:

@@ -10,9 +10,9 @@ import re
 
 import pytest
 
-from browser import SiteServer
 from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_url, searched_urls
 from helpsite import search as site_search
+from helpsite.serving import SiteServer
 from test_browser import search
 
 HOME = ""
