@@ -92,7 +92,9 @@ def test_search_is_timed_in_the_browser_for_each_locale(built_site):
     assert ja["queries"] == ["テナント間でライセンスを譲渡する"]   # a title with no spaces is one word
     for session in (en, ja):
         assert len(session["first_result_seconds"]) == 1 and session["first_result_seconds"][0] > 0
-        assert session["search_files_at_page_load"] == ["search/search_index.json"]
+    for session, root in ((en, "/"), (ja, "/ja/")):
+        assert session["search_files_at_page_load"] == ["/assets/javascripts/helpsite/search-worker.js",
+                                                        root + "search/search_index.json"]
         assert session["session_bytes"] > 0
     assert report["throttling"] == 4
 
