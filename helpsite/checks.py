@@ -10,15 +10,21 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from helpsite import page as pages
-from helpsite import rules, safety
+from helpsite import rules, safety, suppressions
 from helpsite.findings import Finding
 from helpsite.site import Site
+from helpsite.suppressions import Outcome
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def check_page(page: pages.Page, site: Site) -> list[Finding]:
-    """Every finding for one loaded page, in file order."""
+    """Every finding for one loaded page, in file order, less those its comments silence."""
+    return checked_page(page, site).findings
+
+
+def checked_page(page: pages.Page, site: Site) -> Outcome:
+    """The page's findings, and apart from them those its helpsite-disable comments silence."""
     findings = list(page.findings)
     for check in rules.page_checks():
         try:
@@ -27,7 +33,8 @@ def check_page(page: pages.Page, site: Site) -> list[Finding]:
             findings.append(rules.INTERNAL.at(
                 page.display, 1, 1, f"{check.__module__}.{check.__name__} failed: "
                 f"{type(error).__name__}: {error}"))
-    return sorted(set(findings), key=lambda f: (f.line, f.column, f.rule, f.message))
+    ordered = sorted(set(findings), key=lambda f: (f.line, f.column, f.rule, f.message))
+    return suppressions.apply(page, site, ordered)
 
 
 def check_file(path: Path, site: Site, locale: str | None = None,
@@ -71,7 +78,13 @@ def markdown_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def check_paths(paths: Iterable[Path], site: Site, locale: str | None = None) -> list[Finding]:
-    findings: list[Finding] = []
+    return checked_paths(paths, site, locale).findings
+
+
+def checked_paths(paths: Iterable[Path], site: Site, locale: str | None = None) -> Outcome:
+    outcome = Outcome([], [])
     for path in markdown_files(paths):
-        findings.extend(check_file(path, site, locale))
-    return findings
+        page = checked_page(load_file(path, site, locale), site)
+        outcome.findings.extend(page.findings)
+        outcome.suppressed.extend(page.suppressed)
+    return outcome

@@ -45,8 +45,9 @@ BROKEN_LINK = rules.define(
         "page's URL), relative to the page that links.",
     bad=rules.Example("# Transfer licenses\n\nSee [the home page](../indx.md).\n"),
     good=rules.Example("# Transfer licenses\n\nSee [the home page](../index.md).\n"),
-    silence="No comment silences one link yet: correct it. A host that refuses robots can be "
-            "left out of the external link check for good in linkcheck-allow.txt.",
+    silence="A comment cannot silence it (it is found on the whole site, not by the page checks "
+            "that read comments): correct the link. A host that refuses robots can be left out of "
+            "the external link check for good in linkcheck-allow.txt.",
     tags=["links", "site"])
 BROKEN_ANCHOR = rules.define(
     "broken-anchor", ERROR, "A link's #anchor is not an id of the page it leads to.",

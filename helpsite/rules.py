@@ -22,15 +22,25 @@ from helpsite.findings import ERROR, WARNING, Finding
 # The modules that define rules, in the order their page checks run. Each has ``RULES`` (its
 # rules) and may have ``CHECKS`` (functions ``check(page, site) -> Iterable[Finding]``).
 RULE_MODULES = ("helpsite.metadata", "helpsite.links", "helpsite.structure", "helpsite.safety",
-                "helpsite.linkcheck")
+                "helpsite.linkcheck", "helpsite.l10n", "helpsite.suppressions")
 
 # Retired rule ids and what became of each: reserved for ever.
 RETIRED: dict[str, str] = {}
 
-# How to silence one occurrence of a rule, for every rule that says nothing else: the one text
-# to change when inline suppression comments arrive.
-SILENCE = ("No comment or setting silences one occurrence yet: change the page so that the "
-           "rule no longer applies.")
+# How to silence one occurrence of a rule (helpsite.suppressions), for every rule that says
+# nothing else; {id} is the rule's id.
+SILENCE = ("Put `<!-- helpsite-disable-next-line {id} -->` on the line above it, or "
+           "`<!-- helpsite-disable {id} -->` and `<!-- helpsite-enable {id} -->` around a block; "
+           "`python -m helpsite check --show-suppressed` lists what comments silence.")
+# Rules no comment can silence, by tag, and why.
+UNSILENCEABLE = {
+    "file": "it is found before the page's text is read",
+    "front-matter": "the front matter comes before any comment of the page",
+    "site": "it is found on the whole site, not by the page checks that read comments",
+    "security": "the build must never publish what it finds",
+    "status": "it is found by comparing locales (python -m helpsite l10n), not in one page",
+}
+NOT_SILENCED = "A comment cannot silence it ({reason}): change the page so that the rule no longer applies."
 
 _ID_RE = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*")
 FILE_KINDS = ("file", "symlink-outside", "named-pipe")
@@ -105,10 +115,23 @@ class Rule:
     tags: tuple[str, ...] = ()
     silence_text: str | None = None   # how to silence one occurrence, when not ``SILENCE``
     no_example: str | None = None     # why no page can show the rule
+    unsilenceable: str | None = None  # why no comment may silence it, beyond its tags'
+
+    @property
+    def silenceable(self) -> bool:
+        return self.why_not_silenceable is None
+
+    @property
+    def why_not_silenceable(self) -> str | None:
+        return self.unsilenceable or next((UNSILENCEABLE[t] for t in self.tags if t in UNSILENCEABLE), None)
 
     @property
     def silence(self) -> str:
-        return self.silence_text or SILENCE
+        if self.silence_text:
+            return self.silence_text
+        if not self.silenceable:
+            return NOT_SILENCED.format(reason=self.why_not_silenceable)
+        return SILENCE.format(id=self.id)
 
     def at(self, path: str, line: int, column: int, message: str, *,
            suggestion: str | None = None, severity: str | None = None) -> Finding:
@@ -130,7 +153,8 @@ class Rule:
 
 def define(id: str, severity: str, summary: str, *, why: str, fix: str,
            bad: Example | str | Mapping | None = None, good: Example | str | Mapping | None = None,
-           tags: Iterable[str] = (), silence: str | None = None, no_example: str | None = None) -> Rule:
+           tags: Iterable[str] = (), silence: str | None = None, no_example: str | None = None,
+           unsilenceable: str | None = None) -> Rule:
     """A rule with its documentation; list it in its module's ``RULES`` to register it.
 
     ``bad`` and ``good`` are an ``Example``, the body text of an English example page, or the
@@ -148,7 +172,7 @@ def define(id: str, severity: str, summary: str, *, why: str, fix: str,
     for name, text in (("summary", summary), ("why", why), ("fix", fix)):
         if not text.strip():
             raise ValueError(f"rule {id!r}: {name} is empty")
-    return Rule(id, severity, summary, why, fix, bad, good, tuple(tags), silence, no_example)
+    return Rule(id, severity, summary, why, fix, bad, good, tuple(tags), silence, no_example, unsilenceable)
 
 
 def _example(value: Example | str | Mapping | None) -> Example | None:
@@ -238,4 +262,4 @@ INTERNAL = define(
 FILE_RULES = (ENCODING, YAML_INVALID, IO_ERROR, INTERNAL)
 
 __all__ = ["Rule", "Example", "define", "all_rules", "get", "page_checks", "RULE_MODULES", "RETIRED",
-           "SILENCE", "ERROR", "WARNING"]
+           "SILENCE", "UNSILENCEABLE", "ERROR", "WARNING"]

@@ -40,6 +40,7 @@ NESTING_TOO_DEEP = rules.define(
     fix="Flatten the structure: split the list, or make the inner levels paragraphs or a table.",
     bad="# Transfer licenses\n\n" + ">" * (MAX_NESTING + 1) + " Cancel the subscription.\n",
     good="# Transfer licenses\n\n> Cancel the subscription.\n",
+    unsilenceable="the page cannot be rendered safely, so it is not published",
     tags=["structure"])
 RULES = (SYMLINK_OUTSIDE, NESTING_TOO_DEEP)
 

@@ -67,7 +67,8 @@ def stop(process: subprocess.Popen, timeout: float, group: bool = False) -> None
 # The built site, served as a host serves it, and the browser that reads it
 # ----------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
+# dev.py's setting too: CI on GitHub's runner points it at Google Chrome (.github/workflows/site.yml)
+CHROMIUM = os.environ.get("HELPSITE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
 
 

@@ -71,7 +71,8 @@ def test_the_examples_of_the_built_site_rules_give_their_rule_alone(tmp_path):
 
 
 def test_every_rule_is_documented_and_only_internal_error_has_no_example():
-    assert [rule.id for rule in rules.all_rules() if rule.no_example] == ["internal-error"]
+    assert [rule.id for rule in rules.all_rules() if rule.no_example] == [
+        "internal-error", "translation-invalid", "translation-missing", "translation-stale", "translation-untracked"]
     for rule in rules.all_rules():
         assert rule.summary and rule.why and rule.fix and rule.silence, rule.id
         assert rule.summary.endswith("."), rule.id
@@ -132,7 +133,14 @@ def test_an_id_defined_twice_is_refused(monkeypatch):
 
 
 def test_a_rule_says_how_to_silence_one_occurrence_in_one_place():
-    assert rules.get("h1").silence == rules.SILENCE
+    assert rules.get("h1").silence == (
+        "Put `<!-- helpsite-disable-next-line h1 -->` on the line above it, or `<!-- helpsite-disable h1 -->` "
+        "and `<!-- helpsite-enable h1 -->` around a block; `python -m helpsite check --show-suppressed` "
+        "lists what comments silence.")
+    assert rules.get("meta-missing").silence == (
+        "A comment cannot silence it (the front matter comes before any comment of the page): change the "
+        "page so that the rule no longer applies.")
+    assert not rules.get("unsafe-link").silenceable and not rules.get("nesting-too-deep").silenceable
     assert documented("quiet", silence="Say so.").silence == "Say so."
 
 
@@ -158,9 +166,9 @@ def test_the_rules_command_prints_each_format():
     text = run_rules()
     assert text.returncode == 0 and text.stderr == ""
     lines = text.stdout.splitlines()
-    assert len(lines) == 17
+    assert len(lines) == 22   # 17 page and site rules, the 4 translation statuses, unused-suppression
     assert lines[0].split()[:2] == ["broken-anchor", "error"]
-    assert "link-text-unreviewed  warning  Link text that 'helpsite fix' copied" in text.stdout
+    assert "link-text-unreviewed   warning  Link text that 'helpsite fix' copied" in text.stdout
     listed = json.loads(run_rules("--format", "json").stdout)
     assert [entry["id"] for entry in listed] == sorted(entry["id"] for entry in listed)
     empty_link = next(entry for entry in listed if entry["id"] == "empty-link")
