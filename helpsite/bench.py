@@ -238,28 +238,31 @@ def time_preview(project: Path, locale: str, timeout: float = 600) -> dict:
 # Configurations
 # ----------------------------------------------------------------------------
 
-def time_search(site_dir: Path, locales: Sequence[str], queries: int = 3, throttling: float = 4) -> dict:
+def time_search(site_dir: Path, locales: Sequence[str], queries: int = 3, throttling: float = 4,
+                browser=None) -> dict:
     """Each locale's search as a reader meets it: the built site on 127.0.0.1, headless Chromium
     with its CPU slowed ``throttling`` times (a mid-range phone), the search box opened with
     ``/`` on the home page and ``queries`` words typed one after another (the first words of
     article titles of the locale). Per locale: seconds from the first key to the first result
     of each query, the bytes of search files fetched with the page and of everything the
     session fetched after it. It drives only Material's search box, so it measures any engine
-    behind it (the README compares Material's lunr index with it)."""
-    from playwright.sync_api import sync_playwright   # a test dependency: only for this measure
-
+    behind it (the README compares Material's lunr index with it). ``browser``: a Playwright
+    Chromium already running (the tests'), else one is started."""
+    if browser is None:
+        from playwright.sync_api import sync_playwright   # a test dependency: only for this measure
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=serving.CHROMIUM, args=serving.CHROMIUM_ARGS)
+            try:
+                return time_search(site_dir, locales, queries, throttling, chromium)
+            finally:
+                chromium.close()
     server = serving.SiteServer(site_dir)
     result: dict = {"throttling": throttling, "locales": {}}
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=serving.CHROMIUM, args=serving.CHROMIUM_ARGS)
-            try:
-                for locale in locales:
-                    root = "" if locale == locales[0] else f"{locale}/"
-                    words = _title_words(site_dir / root, queries)
-                    result["locales"][locale] = _search_session(browser, server.url + root, words, throttling)
-            finally:
-                browser.close()
+        for locale in locales:
+            root = "" if locale == locales[0] else f"{locale}/"
+            words = _title_words(site_dir / root, queries)
+            result["locales"][locale] = _search_session(browser, server.url + root, words, throttling)
     finally:
         server.stop()
     return result
