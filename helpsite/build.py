@@ -24,29 +24,29 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
 
     locale en
         config: reproducible, build_context, i18n_alternates, shards, i18n
-        pre_build: build_context, localized_site, shards
-        files: check_pages, safe_sources, i18n, l10n_status
+        pre_build: build_context, shards
+        files: check_pages, safe_sources, i18n, l10n_status, localized_site
         nav: i18n
         page_read_source: check_pages
-        page_markdown: i18n, l10n_status
+        page_markdown: i18n, l10n_status, localized_site
         env: i18n, localized_site
         template_context: i18n, localized_site
-        post_template: localized_site
+        post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site
-        post_page: i18n
+        post_page: valid_markup, i18n
         post_build: shards, i18n
     locale nb, da, sv, fi, de, ja, ar
         config: reproducible, build_context, i18n_alternates, shards, i18n
-        pre_build: build_context, localized_site, shards
-        files: check_pages, safe_sources, i18n, l10n_status
+        pre_build: build_context, shards
+        files: check_pages, safe_sources, i18n, l10n_status, localized_site
         nav: i18n
         page_read_source: check_pages
-        page_markdown: i18n, l10n_status
+        page_markdown: i18n, l10n_status, localized_site
         env: i18n, localized_site
         template_context: i18n, localized_site
-        post_template: localized_site
+        post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site
-        post_page: i18n
+        post_page: valid_markup, i18n
         post_build: shards, i18n, localized_site, build_context
     locale en
         post_build: localized_site, build_context
@@ -56,13 +56,14 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
 So: ``config`` starts the build (``start``) the first time; the nested builds' ``config``
 finds it (the same configuration object), and a rebuild of ``mkdocs serve``, with a new one,
 starts a new build. ``pre_build`` starts a ``LocaleBuild`` (``start_locale``), ``post_build`` at -110 writes
-that locale's own search index and 404 page (``write_locale_files``, after static-i18n's
+that locale's own search (its Pagefind bundle, ``helpsite.search``) and 404 page (``write_locale_files``, after static-i18n's
 nested builds have written theirs at the site root), and ``post_build`` at -200 ends it
 (``end_locale``); when the last one ends, the build ends (``end``) and the worker stops; so
 does ``build_error``.
 ``files`` plans the worker's order before static-i18n (-100) drops the other locales' files
 (the reader's view of a page needs their front matter); the /l10n/ pages are added after it
-(-110), so that it is neither copied into the other locales nor listed among their versions.
+(-110), so that it is neither copied into the other locales nor listed among their versions,
+and the pages the locale's search indexes are noted then (its own and its fallbacks).
 A handler of ``page_read_source`` is MkDocs' one reader of the page's text: the check's
 notice replaces a page that must not be rendered.
 """
@@ -75,7 +76,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from helpsite import l10n, l10n_dashboard, l10n_diff, metadata, reader, safety, shards, source_files
+from helpsite import l10n, l10n_dashboard, l10n_diff, metadata, reader, safety, search, shards, source_files
 from helpsite.findings import Finding
 from helpsite.site import load_site
 
@@ -89,7 +90,7 @@ class LocaleBuild:
     """One locale's build under way: what the end of that build writes."""
     locale: str
     root: str                        # the locale's folder in the site: "" or "nb/"
-    search_index: object = None      # the engine's search index of this build, read at its end
+    pages: dict[str, str] = field(default_factory=dict)   # destination -> URL, of the pages searched
     separator: str = ""              # how this locale's search splits words (from the theme)
     pipeline: list[str] = field(default_factory=list)
     not_found: str | None = None     # this build's rendered 404 page
@@ -221,14 +222,17 @@ class Build:
         return {STATUS_PAGE: None} | {LOCALE_PAGES.format(locale=locale): locale
                                       for locale in self.site.translation_locales}
 
-    def write_locale_files(self, entries: list, fields: dict) -> None:
-        """The locale build's own search index (from the engine's ``entries``) and 404 page,
-        under its folder: each nested build wrote its own at the site root."""
+    def write_locale_files(self, fields: dict) -> None:
+        """The locale build's own search (its Pagefind bundle, and the settings Material's search
+        reads) and 404 page, under its folder: each nested build wrote its own at the site root.
+        Raises ``search.SearchError`` when the bundle cannot be made."""
         build = self.locale
-        index = reader.search_index(entries, build.root, build.locale, build.separator,
-                                    build.pipeline, fields)
-        self._write(build.root + "search/search_index.json",
-                    json.dumps(index, separators=(",", ":"), default=str))
+        site = Path(self.site_dir)
+        pages = [search.Page(url.removeprefix(build.root), (site / dest).read_text(encoding="utf-8"))
+                 for dest, url in build.pages.items() if (site / dest).is_file()]
+        search.write_bundle(pages, build.locale, site / build.root)
+        settings = search.settings(build.root, build.separator, build.pipeline, fields)
+        self._write(build.root + search.SETTINGS, json.dumps(settings, separators=(",", ":")))
         if build.not_found is not None:
             self._write(build.root + "404.html", build.not_found)
 

@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a small run in seconds: 30 and 60 articles, 2 locales")
     bench.add_argument("--preview", action="store_true", help="also time an edit in `mkdocs serve --dirty`")
     bench.add_argument("--shards", action="store_true", help="also time parallel per-locale shards + merge")
+    bench.add_argument("--search", action="store_true",
+                       help="also time each locale's search in Chromium (4x CPU throttling) and its indexing")
     bench.add_argument("--no-check", action="store_true", help="skip timing `python -m helpsite check`")
     bench.add_argument("--linkcheck", action="store_true",
                        help="also time the link check of the project build (slow: LinkChecker "
@@ -357,7 +359,7 @@ def run_bench(args: argparse.Namespace) -> int:
     try:
         report = bench_module.run(site.root, sizes, locales, configs, work=args.work, seed=args.seed,
                                   check=not args.no_check, preview=args.preview, shard_check=args.shards,
-                                  linkcheck=args.linkcheck, repeat=args.repeat,
+                                  linkcheck=args.linkcheck, repeat=args.repeat, search=args.search,
                                   progress=lambda line: print(line, flush=True), command=command)
     except ValueError as error:
         print(error, file=sys.stderr)

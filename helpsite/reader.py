@@ -3,7 +3,7 @@
 For each page of each locale's site: the language of its text, the notices above it (machine
 translation, English fallback, out-of-date translation), its real language versions as absolute
 hreflang alternates, robots, the "last updated" date in the reader's format, the 404 page, the
-sitemap and the locale's own search index. Plain data computed from the files in docs/; the
+sitemap and where the locale's search is. Plain data computed from the files in docs/; the
 templates in overrides/ only show it and the MkDocs hook only hands it over.
 
 URLs follow MkDocs' directory URLs: ``docs/nb/licenses/x.md`` is ``nb/licenses/x/``, the source
@@ -83,7 +83,7 @@ class ReaderPage:
     alternates: tuple[Alternate, ...]
     notices: tuple[Notice, ...]
     last_updated: LastUpdated | None
-    locale_home: str               # URL of the locale's home page, where its search index is
+    locale_home: str               # URL of the locale's home page, where its search is
     made_with: MadeWith
     strings: dict
 
@@ -293,24 +293,15 @@ class LocalizedSite:
 # Search
 # ----------------------------------------------------------------------------
 
-def search_index(entries: list[dict], locale_root: str, locale: str, separator: str,
-                 pipeline: list[str], fields: dict) -> dict:
-    """A locale's own search index in the form Material's search worker reads: that locale's
-    entries with locations relative to the locale's root, and the locale's lunr language."""
-    docs = [dict(entry, location=entry["location"].removeprefix(locale_root)) for entry in entries
-            if entry["location"].startswith(locale_root)]
-    config = {"lang": [search_language(locale)], "separator": separator, "pipeline": pipeline,
-              "fields": fields}
-    return {"config": config, "docs": docs}
-
-
 @lru_cache(maxsize=256)   # one markup per page depth and locale: the same for most pages
-def with_search_base(markup: str, base: str) -> str:
+def with_search_base(markup: str, base: str, worker: str) -> str:
     """Material's ``#__config`` script with ``base`` (where it fetches search/search_index.json
-    and resolves result links) set to the locale's root instead of the site root."""
+    and resolves result links) set to the locale's root instead of the site root, and its
+    search worker replaced by ``worker`` (the site's, which asks the locale's Pagefind bundle)."""
     def replace(match: re.Match) -> str:
         config = json.loads(match.group(2))
         config["base"] = base
+        config["search"] = worker
         return match.group(1) + json.dumps(config, sort_keys=True).replace("</", "<\\/") + match.group(3)
     return _CONFIG_SCRIPT.sub(replace, markup, count=1)
 
@@ -340,10 +331,6 @@ def strings(locale: str) -> dict:
     never change)."""
     table = _STRINGS.value
     return {**table["en"], **table.get(locale, {})}
-
-
-def search_language(locale: str) -> str:
-    return str(strings(locale)["search_language"])
 
 
 @lru_cache(maxsize=None)

@@ -1,11 +1,11 @@
 """MkDocs hook: hand helpsite.reader's view of each page to the templates in overrides/, and
-give every locale its own search index and 404 page.
+give every locale its own search (helpsite.search) and 404 page.
 
 mkdocs-static-i18n builds the source locale, then (inside that build's post_build event) every
 other locale into the same site folder; each build would write search/search_index.json and
-404.html at the site root. So each build's own index and 404 page are kept and written under
-the locale's folder at the very end of that build, after the i18n plugin (priority -100): see
-the order of events in helpsite/build.py.
+404.html at the site root. So each build's own pages and 404 page are kept and its search and
+404 page written under the locale's folder at the very end of that build, after the i18n
+plugin (priority -100): see the order of events in helpsite/build.py.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from helpsite import build, reader
+from helpsite import build, reader, search
 
 
 # ----------------------------------------------------------------------------
@@ -44,13 +45,29 @@ def on_serve(server, *, config, builder):
     return server
 
 
-def on_pre_build(config):
-    # the search plugin makes a new index for every build: keep this one for its end
-    build.current().locale.search_index = _search_plugin(config).search_index
+# After static-i18n's (-100), which leaves this locale's pages and their fallbacks.
+@event_priority(-110)
+def on_files(files, config):
+    # Every page, also those a dirty rebuild (the preview's --dirty) does not render again: the
+    # bundle is written from the built files.
+    build.current().locale.pages = {page.dest_uri: page.url for page in files.documentation_pages()}
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    searched = page.meta.get("search") or {}
+    if searched.get("exclude"):   # kept out of search by its front matter (the /l10n/ page)
+        build.current().locale.pages.pop(page.file.dest_uri, None)
+    # Material's own index is not used (search/search_index.json holds only its settings), so
+    # its plugin is spared reading every page: Material's per-page switch.
+    page.meta["search"] = {**searched, "exclude": True}
+    return markdown
 
 
 def on_env(env, config, files):
     env.filters["with_search_base"] = reader.with_search_base
+    env.filters["with_search_name"] = search.named_dialog
+    env.globals["search_worker"] = search.WORKER
     locale = build.current().locale
     locale.separator, locale.pipeline = _search_words(env, config)
     return env
@@ -95,8 +112,10 @@ def on_post_template(output, template_name, config):
 
 @event_priority(-110)
 def on_post_build(config):
-    current = build.current()
-    current.write_locale_files(current.locale.search_index.entries, _search_plugin(config).config.fields)
+    try:
+        build.current().write_locale_files(_search_plugin(config).config.fields)
+    except search.SearchError as error:
+        raise PluginError(str(error)) from None
 
 
 # ----------------------------------------------------------------------------

@@ -5,54 +5,9 @@ on 127.0.0.1 the way a host is configured for it (a missing /<locale>/... URL ge
 
 from __future__ import annotations
 
-import os
-import threading
-from functools import partial
-from http import HTTPStatus
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from urllib.parse import urlsplit
-
 import pytest
 
-from helpsite.reader import not_found_page
-
-# dev.py's setting too: CI on GitHub's runner points it at Google Chrome (.github/workflows/site.yml)
-CHROMIUM = os.environ.get("HELPSITE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
-
-
-class SiteHandler(SimpleHTTPRequestHandler):
-    """Static files; a missing page gets the 404.html of the locale folder it is under."""
-
-    def send_error(self, code, message=None, explain=None):
-        if code != HTTPStatus.NOT_FOUND:
-            return super().send_error(code, message, explain)
-        body = not_found_page(Path(self.directory), urlsplit(self.path).path).read_bytes()
-        self.send_response(code)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def log_message(self, format, *args):
-        pass
-
-
-class SiteServer:
-    """The built site on 127.0.0.1 (a free port unless given), in a thread; stop() ends it."""
-
-    def __init__(self, site: Path, port: int = 0):
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), partial(SiteHandler, directory=str(site)))
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
-
-    def stop(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
-        self.thread.join(timeout=10)
+from helpsite.serving import CHROMIUM, CHROMIUM_ARGS, SiteServer
 
 
 @pytest.fixture(scope="session")

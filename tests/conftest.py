@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import shutil
 import subprocess
@@ -59,6 +61,16 @@ def page_url(locale: str, path: str = ARTICLE) -> str:
 
 def page_file(site: Path, locale: str, path: str = ARTICLE) -> Path:
     return site / page_url(locale, path) / "index.html"
+
+
+def searched_urls(locale_dir: Path) -> list[str]:
+    """The URLs of the pages in a locale's Pagefind bundle, read from its fragment files
+    (gzip: Pagefind's signature, then one page's JSON)."""
+    urls = []
+    for fragment in (locale_dir / "pagefind" / "fragment").iterdir():
+        data = gzip.decompress(fragment.read_bytes()).removeprefix(b"pagefind_dcd")
+        urls.append(json.loads(data)["url"])
+    return sorted(urls)
 
 
 def parse_html(path: Path):

@@ -119,3 +119,23 @@ def test_large_page_benchmark_checks_every_link(tmp_path):
         [(300, 30, 0), (600, 60, 0)]
     assert all(p["convert_seconds"] > 0 and p["check_to_convert"] > 0 for p in report["pages"])
     assert report["scaling"]["size_ratio"] == pytest.approx(2, rel=0.05)
+
+
+def test_search_is_timed_in_the_browser_for_each_locale(built_site, browser):
+    report = bench.time_search(built_site, ["en", "ja"], queries=1, browser=browser)
+    en, ja = report["locales"]["en"], report["locales"]["ja"]
+    assert en["queries"] == ["Transfer"]   # the first word of the one article's title
+    assert ja["queries"] == ["テナント間でライセンスを譲渡する"]   # a title with no spaces is one word
+    for session in (en, ja):
+        assert len(session["first_result_seconds"]) == 1 and session["first_result_seconds"][0] > 0
+    for session, root in ((en, "/"), (ja, "/ja/")):
+        assert session["search_files_at_page_load"] == ["/assets/javascripts/helpsite/search-worker.js",
+                                                        root + "search/search_index.json"]
+        assert session["session_bytes"] > 0
+    assert report["throttling"] == 4
+
+
+def test_indexing_is_timed_against_the_build(built_site, tmp_path):
+    indexing = bench.time_indexing(built_site, ["en", "nb"], build_seconds=100.0)
+    assert indexing["seconds"] > 0
+    assert abs(indexing["share_of_build"] - indexing["seconds"] / 100.0) <= 0.0001

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from browser import SiteServer
 from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_url
 from helpsite import page as pages
+from helpsite.serving import SiteServer
 
 
 def article_title(locale: str) -> str:
@@ -59,7 +59,7 @@ def test_norwegian_search_finds_norwegian_pages_only(browser_page, site_server):
     hits = search(page, "SharePoint")
     assert hits == [site_server + page_url("nb") + "?h=sharepoint"]
     assert site_server + "nb/search/search_index.json" in scripts
-    assert site_server + "assets/javascripts/lunr/min/lunr.no.min.js" in scripts
+    assert site_server + "nb/pagefind/wasm.nb.pagefind" in scripts   # Pagefind's Norwegian stemmer
     assert search(page, "postbokser") == [site_server + page_url("nb") + "?h=postbokser"]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import re
 import shutil
 import subprocess
@@ -216,13 +218,22 @@ def test_the_plan_checks_the_built_locales_first_in_build_order(tmp_path, monkey
         ("ar/index.md", False), (f"ar/{ARTICLE}.md", False)]
 
 
-def test_each_locale_writes_its_own_search_index_and_404_page_under_its_folder(tmp_path):
+def test_each_locale_writes_its_own_search_and_404_page_under_its_folder(tmp_path):
     context = context_at(ROOT, tmp_path)
     context.start_locale("nb", at_root=False)
     context.locale.not_found = "<h1>Finner ikke siden</h1>"
-    context.write_locale_files([], {})
-    index = (tmp_path / "nb" / "search" / "search_index.json").read_text(encoding="utf-8")
-    assert index.startswith('{"config":{"lang":["no"]')
+    page = tmp_path / "nb" / "lisenser" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text('<html lang="nb"><body><article class="md-content__inner">'
+                    "<h1>Lisenser</h1><p>Overføre lisenser</p></article></body></html>", encoding="utf-8")
+    context.locale.pages = {"nb/lisenser/index.html": "nb/lisenser/"}
+    context.write_locale_files({"title": {"boost": 1000.0}})
+    settings = json.loads((tmp_path / "nb" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert settings == {"config": {"lang": ["en"], "separator": "", "pipeline": [],
+                                   "fields": {"title": {"boost": 1000.0}}, "bundle": "nb/pagefind/"},
+                        "docs": []}
+    assert (tmp_path / "nb" / "pagefind" / "pagefind-entry.json").is_file()
+    assert not (tmp_path / "search").exists() and not (tmp_path / "pagefind").exists()
     assert (tmp_path / "nb" / "404.html").read_text(encoding="utf-8") == "<h1>Finner ikke siden</h1>"
 
 

@@ -13,7 +13,7 @@ import pytest
 from lxml import etree
 
 from conftest import (ARTICLE, LOCALES, ROOT, build_env, copy_site, mkdocs_build, page_file,
-                      page_url, parse_html)
+                      page_url, parse_html, searched_urls)
 from helpsite import page as pages
 from helpsite import reader
 
@@ -142,19 +142,15 @@ def test_footer_copyright_is_localized(built_site):
 # Search and 404 per locale
 # ----------------------------------------------------------------------------
 
-LUNR = {"en": "en", "nb": "no", "da": "da", "sv": "sv", "fi": "fi", "de": "de", "ja": "ja", "ar": "ar"}
-
-
 @pytest.mark.parametrize("locale", LOCALES)
-def test_each_locale_has_its_own_search_index(built_site, locale):
+def test_each_locale_has_its_own_search_bundle(built_site, locale):
     root = page_url(locale, "")
-    index = json.loads((built_site / root / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == [LUNR[locale]]
-    locations = [doc["location"] for doc in index["docs"]]
-    assert locations == ["", "#" + parse_html(page_file(built_site, locale, "")).xpath("//article//h2/@id")[0],
-                         ARTICLE + "/"]
-    article = next(doc for doc in index["docs"] if doc["location"] == ARTICLE + "/")
-    assert article["title"] == front(locale)["title"]
+    settings = json.loads((built_site / root / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert settings["config"]["bundle"] == root + "pagefind/"
+    assert settings["docs"] == []   # the pages are in the bundle, fetched only by a query
+    entry = json.loads((built_site / root / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == [locale]
+    assert searched_urls(built_site / root) == ["/", "/" + ARTICLE + "/"]
 
 
 def test_japanese_index_splits_words_as_material_does_for_japanese(built_site):
@@ -261,8 +257,10 @@ def test_heading_ids_keep_explicit_ids_legacy_anchors_and_non_ascii_letters(chan
 def test_one_locale_build_has_that_locales_search_and_404_at_its_root(tmp_path):
     result = mkdocs_build(ROOT, tmp_path / "site", env=build_env(HELPSITE_LOCALE="nb"))
     assert result.returncode == 0, result.stderr
-    index = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert index["config"]["lang"] == ["no"]
+    settings = json.loads((tmp_path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert settings["config"]["bundle"] == "pagefind/"
+    entry = json.loads((tmp_path / "site" / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["nb"]
     assert parse_html(tmp_path / "site" / "404.html").xpath("string(//article//h1)") == "Finner ikke siden"
     article = parse_html(tmp_path / "site" / ARTICLE / "index.html")
     assert article.xpath("//div[@data-notice='machine-translation']//a/@href") == [SITE_PATH + ARTICLE + "/"]

@@ -34,11 +34,6 @@ def test_every_locale_of_the_site_has_every_reader_string():
         assert table[locale]["made_with"].count("{generator}") == 1, locale
 
 
-def test_norwegian_searches_with_lunr_no_not_a_yaml_boolean():
-    assert reader.search_language("nb") == "no"
-    assert reader.search_language("ja") == "ja"
-
-
 def test_a_locale_without_strings_reads_english():
     assert reader.strings("fr")["read_source"] == "Read in English"
 
@@ -99,26 +94,14 @@ def test_relative_url(from_url, to_url, relative):
     assert reader.relative_url(from_url, to_url) == relative
 
 
-def test_with_search_base_changes_only_the_base_of_materials_config():
+def test_with_search_base_changes_only_the_base_and_worker_of_materials_config():
     markup = ('<div></div><script id="__config" type="application/json">'
               '{"base": "../..", "search": "../../assets/w.js", "t": "</b>"}</script><p></p>')
-    changed = reader.with_search_base(markup, "/nb/")
+    changed = reader.with_search_base(markup, "/nb/", "../../assets/ours.js")
     start, end = changed.index('json">') + 6, changed.index("</script>")
-    assert json.loads(changed[start:end]) == {"base": "/nb/", "search": "../../assets/w.js", "t": "</b>"}
+    assert json.loads(changed[start:end]) == {"base": "/nb/", "search": "../../assets/ours.js", "t": "</b>"}
     assert "<\\/b>" in changed
     assert changed.startswith("<div></div>") and changed.endswith("</script><p></p>")
-
-
-def test_search_index_keeps_the_locale_entries_relative_to_its_root():
-    entries = [{"location": "nb/", "title": "Hjem", "text": ""},
-               {"location": "nb/licenses/x/#a", "title": "A", "text": "tekst"},
-               {"location": "licenses/x/", "title": "English", "text": "text"}]
-    index = reader.search_index(entries, "nb/", "nb", "[\\s\\-]+", ["stopWordFilter"], {"title": {"boost": 1}})
-    assert index == {
-        "config": {"lang": ["no"], "separator": "[\\s\\-]+", "pipeline": ["stopWordFilter"],
-                   "fields": {"title": {"boost": 1}}},
-        "docs": [{"location": "", "title": "Hjem", "text": ""},
-                 {"location": "licenses/x/#a", "title": "A", "text": "tekst"}]}
 
 
 def test_alternates_leave_out_missing_and_noindex_versions(localized):

@@ -1,0 +1,75 @@
+// Material for MkDocs' search worker protocol, answered by the locale's Pagefind bundle.
+// Material keeps its search box, keyboard handling and result list; it sends this worker the
+// settings of search/search_index.json at page load and each query as it is typed. The bundle
+// (helpsite/search.py) is imported at the first query, and each query fetches only the index
+// chunks of its words and the text of the results shown.
+"use strict";
+
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;   // Material's SearchMessageType
+const SHOWN = 10;                                    // results per query, best first
+const SITE_ROOT = new URL("../../../", self.location.href);   // this file is under assets/javascripts/helpsite/
+
+let bundle = null;     // URL of the locale's bundle, from the settings
+let pagefind = null;   // its module, once a query needed it
+let latest = 0;        // the last query asked: an older one's answer is dropped
+
+self.addEventListener("message", async ({ data: message }) => {
+  if (message.type === SETUP) {
+    bundle = new URL(message.data.config.bundle, SITE_ROOT).href;
+    self.postMessage({ type: READY });
+  } else if (message.type === QUERY) {
+    const asked = ++latest;
+    const result = await search(message.data);
+    if (asked === latest) self.postMessage({ type: RESULT, data: result });
+  }
+});
+
+async function search(query) {
+  const words = query.split(/\s+/).filter(word => word.length > 0);
+  if (words.length === 0) return { items: [] };
+  pagefind = pagefind || await load();
+  if (pagefind === undefined) return { items: [] };   // a locale without pages has no bundle
+  const found = await pagefind.search(query);
+  if (found === null) return { items: [] };   // superseded inside Pagefind
+  const pages = await Promise.all(found.results.slice(0, SHOWN).map(result => result.data()));
+  // Material links each result with ?h=<words> and highlights them on the page it opens.
+  const terms = Object.fromEntries(words.map(word => [word.toLowerCase(), true]));
+  return { items: pages.map((page, rank) => item(page, found.results[rank].score, terms)) };
+}
+
+async function load() {
+  let module;
+  try {
+    module = await import(bundle + "pagefind.js");
+  } catch (error) {
+    console.error(`Search: no bundle at ${bundle}`, error);
+    return undefined;
+  }
+  await module.options({ basePath: bundle, baseUrl: "/", excerptLength: 30 });
+  await module.init();
+  return module;
+}
+
+// One result as Material's list shows it: the page (title and excerpt), then its sections
+// under "more on this page". An English fallback's words are marked as English, left to right.
+function item(page, score, terms) {
+  const text = page.meta.lang
+    ? html => `<span lang="${escape(page.meta.lang)}" dir="${escape(page.meta.dir || "ltr")}">${html}</span>`
+    : html => html;
+  const location = url => url.replace(/^\//, "");
+  const article = {
+    location: location(page.url), title: text(escape(page.meta.title || "")),
+    text: `<p>${text(page.excerpt)}</p>`, score, terms,
+  };
+  const sections = page.sub_results
+    .filter(section => section.url.includes("#") && section.title !== page.meta.title)
+    .map(section => ({
+      location: location(section.url), title: text(escape(section.title)),
+      text: `<p>${text(section.excerpt)}</p>`, score: score / 2, terms,
+    }));
+  return [article, ...sections];
+}
+
+function escape(value) {
+  return String(value).replace(/[&<>"]/g, c => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;" })[c]);
+}
