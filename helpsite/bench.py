@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 
 from helpsite import checks, l10n, l10n_dashboard, l10n_diff, markdown, serving, shards, synthetic
 from helpsite import page as pages
+from helpsite.build import LOCALE_PAGES
 from helpsite.site import CONFIG_FILE, Language, Site, load_site
 
 CONFIGS = ("project", "stock", "project_without_hooks")
@@ -353,7 +354,9 @@ def time_indexing(site_dir: Path, locales: Sequence[str], build_seconds: float) 
 def _title_words(locale_dir: Path, count: int) -> list[str]:
     """The first word of ``count`` article titles of a locale, spread over its sections."""
     words: list[str] = []
-    for page in sorted(locale_dir.glob("*/*/index.html"))[::7]:
+    dashboard = locale_dir / Path(LOCALE_PAGES).parts[0]   # /l10n/<locale>/: not searched
+    articles = [page for page in sorted(locale_dir.glob("*/*/index.html")) if page.parent.parent != dashboard]
+    for page in articles[::7]:
         text = page.read_text(encoding="utf-8")
         start = text.find(">", text.find("<h1")) + 1
         title = text[start:text.find("<", start)].split()
