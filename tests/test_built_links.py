@@ -13,7 +13,8 @@ BASE = "https://docs.example.com/help/"
 
 
 def broken(page: str, line: int, written: str, url: str, anchor: bool = False) -> Broken:
-    return Broken(Link(page, line, written, BASE + url), "no such anchor" if anchor else "404 Not Found", anchor)
+    reason = "no such anchor" if anchor else "404 Not Found"
+    return Broken(Link(page, line, written, BASE + url), reason, anchor)
 
 
 def test_every_kind_of_link_and_anchor_is_read_and_resolved():

@@ -51,8 +51,9 @@ def broken_project(folder: Path) -> tuple[Path, str]:
         config.write(f"extra_css:\n  - {EXTRA_CSS}\n")
     template = project / "overrides" / "main.html"
     marker = "{% block extrahead %}\n"
-    template.write_text(template.read_text(encoding="utf-8").replace(
-        marker, marker + f"  <script src=\"{{{{ '{TEMPLATE_SCRIPT}' | url }}}}\"></script>\n"), encoding="utf-8")
+    script = f"  <script src=\"{{{{ '{TEMPLATE_SCRIPT}' | url }}}}\"></script>\n"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace(marker, marker + script), encoding="utf-8")
     return project, original
 
 
@@ -149,7 +150,8 @@ def test_nothing_else_is_reported(checked):
                                             "overrides/main.html"}
 
 
-def test_linkchecker_the_reference_finds_the_same_broken_urls_and_findings(broken_build, checked, monkeypatch):
+def test_linkchecker_the_reference_finds_the_same_broken_urls_and_findings(broken_build, checked,
+                                                                           monkeypatch):
     project, _ = broken_build
     monkeypatch.setenv("HELPSITE_SITE_URL", SITE_URL)
     site = load_site(project)
@@ -239,8 +241,10 @@ def test_source_for_maps_page_urls_to_markdown_and_fallbacks(tmp_path):
     shutil.copy(FIXTURES / "english-only.md", project / "docs" / "en" / "english-only.md")
     site = load_site(project)
     docs = project / "docs"
-    assert linkcheck.source_for(site, "") == linkcheck.Source(docs / "en" / "index.md", "en", "index.md", False)
-    assert linkcheck.source_for(site, "nb/") == linkcheck.Source(docs / "nb" / "index.md", "nb", "index.md", False)
+    assert linkcheck.source_for(site, "") == linkcheck.Source(
+        docs / "en" / "index.md", "en", "index.md", False)
+    assert linkcheck.source_for(site, "nb/") == linkcheck.Source(
+        docs / "nb" / "index.md", "nb", "index.md", False)
     assert linkcheck.source_for(site, f"nb/{ARTICLE}/") == linkcheck.Source(
         docs / "nb" / f"{ARTICLE}.md", "nb", f"{ARTICLE}.md", False)
     assert linkcheck.source_for(site, "ja/english-only/") == linkcheck.Source(
