@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import re
 import subprocess
 import sys
 import time
@@ -39,14 +40,21 @@ def test_two_builds_a_second_apart_are_byte_identical(tmp_path):
     assert [name for name in a.keys() | b.keys() if a.get(name) != b.get(name)] == []
 
 
-def test_sitemap_dates_come_from_the_last_commit(tmp_path):
+def test_sitemap_dates_are_the_pages_ms_date(tmp_path):
+    # lastmod is when the page's content changed (its ms.date), not when it was built
     result = dev("build", "-d", str(tmp_path / "site"))
     assert result.returncode == 0, result.stderr
-    stamp = int(subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%ct"],
-                               capture_output=True, text=True, check=True).stdout)
-    day = time.strftime("%Y-%m-%d", time.gmtime(stamp))
     sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
-    assert sitemap.count(f"<lastmod>{day}</lastmod>") == sitemap.count("<lastmod>") > 0
+    entries = re.findall(r"<loc>http://127\.0\.0\.1:8000/(?:([a-z]{2})/)?</loc>\s*<lastmod>([^<]*)</lastmod>",
+                         sitemap)
+    expected = {}
+    for locale in ("en", "nb", "da", "sv", "fi", "de", "ja", "ar"):
+        month, day, year = re.search(r"^ms\.date: (\d\d)/(\d\d)/(\d{4})$",
+                                     (ROOT / "docs" / locale / "index.md").read_text(encoding="utf-8"),
+                                     re.MULTILINE).groups()
+        expected[locale] = f"{year}-{month}-{day}"
+    assert {locale or "en": lastmod for locale, lastmod in entries} == expected
+    assert len(entries) == sitemap.count("<lastmod>") == 8
 
 
 @pytest.fixture
