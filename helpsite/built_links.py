@@ -16,6 +16,7 @@ checks agree on what is broken (``tests/test_linkcheck.py`` compares them on one
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import urllib.parse
@@ -78,50 +79,100 @@ class Scan:
     links: int = 0
 
 
-def scan(site_dir: Path, site_url: str, *, skip: tuple[str, ...] = ()) -> Scan:
+def scan(site_dir: Path, site_url: str, *, skip: tuple[str, ...] = (), jobs: int | None = None) -> Scan:
     """Every broken internal link and anchor of ``site_dir``, built for ``site_url``.
 
     ``skip``: site-relative path prefixes that are not part of this build (a one-locale build
-    still links to the other locales' folders).
+    still links to the other locales' folders). ``jobs``: processes that read pages (default:
+    one per core; parsing holds the GIL, so threads would not help).
     """
     files, folders = _listing(Path(site_dir))
-    found = Scan()
-    ids: dict[str, frozenset[str] | None] = {}
-    later: list[tuple[Link, str, str]] = []          # (link, target file, anchor) to another page
     resolver = _Resolver(with_slash(site_url), files, folders, skip)
     pages = sorted(name for name in files if name.endswith(".html"))
     pages += [SITEMAP] if SITEMAP in files else []
-    for page in pages:
+    jobs = min(jobs or os.cpu_count() or 1, max(1, len(pages) // _PAGES_PER_JOB))
+    found = Scan()
+    ids: dict[str, frozenset[str] | None] = {}
+    later: list[tuple[Link, str, str]] = []          # (link, target file, anchor) to another page
+    for page in _read_all(Path(site_dir), resolver, pages, jobs):
         found.pages += 1
-        read = _read(Path(site_dir) / page, page)
-        if isinstance(read, Unreadable):
-            found.unreadable.append(read)
-            ids[page] = None
-            continue
-        page_ids, links = read
-        ids[page] = page_ids
-        found.links += len(links)
-        for line, written in links:
-            link = Link(page, line, written, resolver.absolute(page, written))
-            target = resolver.target(link.url)
-            if target is _EXTERNAL:
-                found.external.append(link)
-            elif isinstance(target, _Missing):
-                found.broken.append(Broken(Link(page, line, written, target.url), _NOT_FOUND))
-            elif target:
-                file, anchor = target
-                if anchor and file.endswith(".html"):
-                    if file == page:
-                        if anchor not in page_ids:
-                            found.broken.append(Broken(link, _NO_ANCHOR, anchor=True))
-                    else:
-                        later.append((link, file, anchor))
+        found.links += page.links
+        ids[page.page] = page.ids
+        found.unreadable.extend(page.unreadable)
+        found.broken.extend(page.broken)
+        found.external.extend(page.external)
+        later.extend(page.later)
     for link, file, anchor in later:
         target_ids = ids.get(file)
         if target_ids is not None and anchor not in target_ids:
             found.broken.append(Broken(link, _NO_ANCHOR, anchor=True))
     found.broken.sort()
     return found
+
+
+# Below this many pages a job is not worth starting a process for.
+_PAGES_PER_JOB = 200
+
+
+@dataclass
+class _Page:
+    """One page read: its anchors, and its links sorted into broken, external and to check later
+    (an anchor on another page)."""
+    page: str
+    ids: frozenset[str] | None = None
+    links: int = 0
+    unreadable: list[Unreadable] = field(default_factory=list)
+    broken: list[Broken] = field(default_factory=list)
+    external: list[Link] = field(default_factory=list)
+    later: list[tuple[Link, str, str]] = field(default_factory=list)
+
+
+def _read_all(site_dir: Path, resolver: "_Resolver", pages: list[str], jobs: int):
+    if jobs <= 1:
+        return (_check_page(site_dir, resolver, page) for page in pages)
+    # Pages in runs, so that a worker's results travel back in few, large messages.
+    runs = [pages[start:start + 50] for start in range(0, len(pages), 50)]
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                          else None)
+    with context.Pool(jobs, initializer=_start_worker, initargs=(site_dir, resolver)) as pool:
+        return [page for run in pool.imap(_check_run, runs) for page in run]
+
+
+_worker: tuple[Path, "_Resolver"] | None = None
+
+
+def _start_worker(site_dir: Path, resolver: "_Resolver") -> None:
+    global _worker
+    _worker = (site_dir, resolver)
+
+
+def _check_run(pages: list[str]) -> list[_Page]:
+    return [_check_page(*_worker, page) for page in pages]
+
+
+def _check_page(site_dir: Path, resolver: "_Resolver", page: str) -> _Page:
+    result = _Page(page)
+    read = _read(site_dir / page, page)
+    if isinstance(read, Unreadable):
+        result.unreadable.append(read)
+        return result
+    result.ids, links = read
+    result.links = len(links)
+    for line, written in links:
+        link = Link(page, line, written, resolver.absolute(page, written))
+        target = resolver.target(link.url)
+        if target is _EXTERNAL:
+            result.external.append(link)
+        elif isinstance(target, _Missing):
+            result.broken.append(Broken(Link(page, line, written, target.url), _NOT_FOUND))
+        elif target:
+            file, anchor = target
+            if anchor and file.endswith(".html"):
+                if file != page:
+                    result.later.append((link, file, anchor))
+                elif anchor not in result.ids:
+                    result.broken.append(Broken(link, _NO_ANCHOR, anchor=True))
+    return result
 
 
 _NO_ANCHOR = "no such anchor"
@@ -163,6 +214,10 @@ class _Resolver:
         return url
 
     def absolute(self, page: str, written: str) -> str:
+        if written.startswith("#"):          # most links of a page: its table of contents
+            return self.page_url(page) + written
+        if written.startswith(("https://", "http://")):
+            return written
         return urllib.parse.urljoin(self.page_url(page), written)
 
     def target(self, url: str):

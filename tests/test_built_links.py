@@ -69,3 +69,9 @@ def test_a_page_that_cannot_be_parsed_is_reported_and_the_rest_is_checked(tmp_pa
     # The unreadable page's anchors are not known: links to them are not reported as broken.
     assert BASE + "guide/#nowhere" not in {b.link.url for b in found.broken}
     assert BASE + "assets/gone.css" in {b.link.url for b in found.broken}
+
+
+def test_pages_read_in_several_processes_give_the_same_scan(monkeypatch):
+    one = built_links.scan(SITE, BASE, jobs=1)
+    monkeypatch.setattr(built_links, "_PAGES_PER_JOB", 1)
+    assert built_links.scan(SITE, BASE, jobs=3) == one
