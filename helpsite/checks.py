@@ -1,7 +1,6 @@
-"""Run every registered page check over files and folders.
+"""Run every page check of the rule registry (``helpsite.rules``) over files and folders.
 
-The check modules register themselves in ``rules``; importing this module imports them
-all, so the command line and the build hooks always run the same set.
+The command line and the build hooks both check pages here, so they always run the same set.
 """
 
 from __future__ import annotations
@@ -11,29 +10,31 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from helpsite import page as pages
-from helpsite import rules, safety
+from helpsite import rules, safety, suppressions
 from helpsite.findings import Finding
 from helpsite.site import Site
-
-# The check modules: importing one registers its rules and checks.
-CHECK_MODULES = ("metadata", "links", "structure", "safety")
-for _module in CHECK_MODULES:
-    __import__(f"helpsite.{_module}")
+from helpsite.suppressions import Outcome
 
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def check_page(page: pages.Page, site: Site) -> list[Finding]:
-    """Every finding for one loaded page, in file order."""
+    """Every finding for one loaded page, in file order, less those its comments silence."""
+    return checked_page(page, site).findings
+
+
+def checked_page(page: pages.Page, site: Site) -> Outcome:
+    """The page's findings, and apart from them those its helpsite-disable comments silence."""
     findings = list(page.findings)
-    for check in rules.CHECKS:
+    for check in rules.page_checks():
         try:
             findings.extend(check(page, site))
         except Exception as error:  # a bug in a check must not hide the other findings
             findings.append(rules.INTERNAL.at(
                 page.display, 1, 1, f"{check.__module__}.{check.__name__} failed: "
                 f"{type(error).__name__}: {error}"))
-    return sorted(set(findings), key=lambda f: (f.line, f.column, f.rule, f.message))
+    ordered = sorted(set(findings), key=lambda f: (f.line, f.column, f.rule, f.message))
+    return suppressions.apply(page, site, ordered)
 
 
 def check_file(path: Path, site: Site, locale: str | None = None,
@@ -77,7 +78,13 @@ def markdown_files(paths: Iterable[Path]) -> Iterator[Path]:
 
 
 def check_paths(paths: Iterable[Path], site: Site, locale: str | None = None) -> list[Finding]:
-    findings: list[Finding] = []
+    return checked_paths(paths, site, locale).findings
+
+
+def checked_paths(paths: Iterable[Path], site: Site, locale: str | None = None) -> Outcome:
+    outcome = Outcome([], [])
     for path in markdown_files(paths):
-        findings.extend(check_file(path, site, locale))
-    return findings
+        page = checked_page(load_file(path, site, locale), site)
+        outcome.findings.extend(page.findings)
+        outcome.suppressed.extend(page.suppressed)
+    return outcome

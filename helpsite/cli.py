@@ -12,11 +12,13 @@ import sys
 from pathlib import Path
 
 from helpsite import bench as bench_module
-from helpsite import checks, l10n, linkcheck, links, rules, shards
-from helpsite.findings import to_json
+from helpsite import checks, l10n, l10n_diff, linkcheck, links, report, rules, rules_doc, shards
+from helpsite.history import HistoryError
 from helpsite.site import load_site
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+FORMAT_HELP = ("text: PATH:LINE:COL: SEVERITY RULE: MESSAGE; json; github: workflow commands that "
+               "annotate the pull request; sarif: SARIF 2.1.0 for code scanning")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,15 +37,26 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
                             help="files or folders (default: the site's docs folder)")
     check.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
-    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--format", choices=report.FORMATS, default="text", help=FORMAT_HELP)
+    check.add_argument("--show-suppressed", action="store_true",
+                       help="also list the findings that helpsite-disable comments silence")
     check.set_defaults(run=run_check)
 
     status = commands.add_parser("l10n", help="translation status of every page in every locale")
-    status.add_argument("--format", choices=("text", "json"), default="text")
-    status.add_argument("--fail-on", action="append", default=[], metavar="STATUS",
-                        help="exit 1 when a page has this status (repeat it, or give a comma "
-                             f"list: {','.join(l10n.STATUSES)})")
+    _l10n_options(status, report.FORMATS, "text: a table; json: every page's record; github, sarif: "
+                  "the pages that are not current, as findings (errors for the --fail-on statuses)")
+    status.add_argument("--since", metavar="REV",
+                        help="only the translations that the source changes since REV make stale "
+                             "(a pull request check; needs the history back to REV)")
     status.set_defaults(run=run_l10n)
+    what_changed = status.add_subparsers(dest="l10n_command", parser_class=_Parser)
+    diff = what_changed.add_parser("diff", help="for each stale translation, the source version it "
+                                   "was made from and the diff of the source since")
+    diff.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                      help="translation files or folders, or source pages for all their "
+                           "translations (default: every translation)")
+    _l10n_options(diff)
+    diff.set_defaults(run=run_l10n_diff)
 
     stamp = commands.add_parser("stamp", help="record that translations are current with their source")
     stamp.add_argument("paths", nargs="+", type=Path, metavar="PATH",
@@ -55,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     schema_doc = commands.add_parser("schema-doc", help="print the writers' page about page metadata "
                                      "(Markdown, generated from the metadata schema)")
     schema_doc.set_defaults(run=run_schema_doc)
+
+    catalogue = commands.add_parser("rules", help="list every rule: what it finds, why, examples, "
+                                    "how to fix it (markdown: the page RULES.md)")
+    catalogue.add_argument("--format", choices=rules_doc.FORMATS, default="text")
+    catalogue.set_defaults(run=run_rules)
 
     fix = commands.add_parser("fix", help="show, or with --write make, the safe repairs "
                               "(link text from the source locale, marked for review)")
@@ -75,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
                             help="crawl the served site with LinkChecker instead (the reference the "
                                  "one-pass check is tested against; slow: a few pages a second)")
     site_links.add_argument("--config", type=Path, help="LinkChecker settings (default: linkcheckerrc)")
-    site_links.add_argument("--format", choices=("text", "json"), default="text")
+    site_links.add_argument("--format", choices=report.FORMATS, default="text", help=FORMAT_HELP)
     site_links.set_defaults(run=run_linkcheck)
 
     bench = commands.add_parser("bench", help="benchmark the build on a generated help center")
@@ -97,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--reference-pages", type=int, default=None, metavar="N",
                        help="with --linkcheck: LinkChecker runs on builds of at most N pages "
                             f"(default {bench_module.REFERENCE_PAGES}: it reads a few pages a second)")
+    bench.add_argument("--l10n", action="store_true",
+                       help="instead of builds, time `l10n diff` on a generated git history and measure "
+                            "the dashboard's pages (default: 3000 articles, every locale)")
+    bench.add_argument("--dashboard-locales", type=int, default=37, metavar="L",
+                       help="with --l10n: the locales of the generated site whose dashboard is measured")
     bench.add_argument("--repeat", type=int, default=1, metavar="N",
                        help="build each configuration N times, in turn, and report the median run")
     bench.add_argument("--seed", type=int, default=8)
@@ -117,8 +140,9 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.locale and not known_locale(site, args.locale):
         return EXIT_USAGE
-    findings = checks.check_paths(paths, site, args.locale)
-    print_findings(findings, args.format)
+    outcome = checks.checked_paths(paths, site, args.locale)
+    findings = outcome.findings
+    print_findings(findings, args.format, outcome.suppressed if args.show_suppressed else ())
     if any(f.rule == rules.IO_ERROR.id for f in findings):
         return EXIT_USAGE
     return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
@@ -146,28 +170,94 @@ def known_locale(site, locale: str) -> bool:
     return False
 
 
-def print_findings(findings, format: str) -> None:
-    if format == "json":
-        print(to_json(findings))
-    else:
-        for finding in findings:
-            print(finding.as_text())
+def print_findings(findings, format: str, suppressed=()) -> None:
+    text = report.render(findings, format, suppressed)
+    if text:
+        print(text)
+
+
+def _l10n_options(parser: argparse.ArgumentParser, formats=("text", "json"), help=None) -> None:
+    parser.add_argument("--format", choices=formats, default="text", help=help)
+    parser.add_argument("--fail-on", action="append", default=[], metavar="STATUS",
+                        help="exit 1 when a page has this status (repeat it, or give a comma "
+                             f"list: {','.join(l10n.STATUSES)})")
+
+
+def _fail_on(args: argparse.Namespace) -> set[str] | None:
+    """The statuses of --fail-on, or None (after saying why) when one is not a status."""
+    fail_on = {name.strip() for value in args.fail_on for name in value.split(",") if name.strip()}
+    known = (*l10n.STATUSES, l10n_diff.ORPHANED)
+    unknown = sorted(fail_on - set(known))
+    if unknown:
+        print(f"--fail-on {','.join(unknown)}: not a status ({', '.join(known)})", file=sys.stderr)
+        return None
+    return fail_on
 
 
 def run_l10n(args: argparse.Namespace) -> int:
-    fail_on = {name.strip() for value in args.fail_on for name in value.split(",") if name.strip()}
-    unknown = sorted(fail_on - set(l10n.STATUSES))
-    if unknown:
-        print(f"--fail-on {','.join(unknown)}: not a status ({', '.join(l10n.STATUSES)})",
-              file=sys.stderr)
+    fail_on = _fail_on(args)
+    if fail_on is None:
         return EXIT_USAGE
-    statuses = l10n.site_status(load_site(args.root))
-    for status in statuses:
-        if status.problem:
-            print(status.problem, file=sys.stderr)
-    print(l10n.status_json(statuses) if args.format == "json" else l10n.status_text(statuses),
-          end="\n" if args.format == "json" else "")
+    site = load_site(args.root)
+    if args.since is not None:
+        try:
+            found = l10n_diff.made_stale_since(site, args.since)
+        except HistoryError as error:
+            print(f"--since {args.since}: {error}", file=sys.stderr)
+            return EXIT_USAGE
+        print(l10n_diff.since_json(found) if args.format == "json"
+              else l10n_diff.since_text(found, args.since), end="\n" if args.format == "json" else "")
+        return EXIT_FINDINGS if any(m.status in fail_on for m in found) else EXIT_CLEAN
+    statuses = l10n.site_status_beside_a_worker(site)
+    for problem in dict.fromkeys(s.problem for s in statuses if s.problem):
+        print(problem, file=sys.stderr)
+    if args.format in ("github", "sarif"):
+        print_findings(l10n.status_findings(site, statuses, fail_on), args.format)
+    else:
+        print(l10n.status_json(statuses) if args.format == "json" else l10n.status_text(statuses),
+              end="\n" if args.format == "json" else "")
     return EXIT_FINDINGS if any(s.status in fail_on for s in statuses) else EXIT_CLEAN
+
+
+def run_l10n_diff(args: argparse.Namespace) -> int:
+    fail_on = _fail_on(args)
+    if fail_on is None:
+        return EXIT_USAGE
+    site = load_site(args.root)
+    if _missing(args.paths):
+        return EXIT_USAGE
+    if args.paths:
+        chosen = _translations_named(site, checks.markdown_files(args.paths))
+        if chosen is None:
+            return EXIT_USAGE
+        sources = set(l10n.source_pages(site))
+        statuses = [l10n.translation_status(site, locale, page) for locale, page in chosen
+                    if page in sources]
+        orphans = [(locale, page) for locale, page in chosen if page not in sources]
+    else:
+        statuses, orphans = l10n.site_status_beside_a_worker(site), l10n_diff.orphans(site)
+    for problem in dict.fromkeys(s.problem for s in statuses if s.problem):
+        print(problem, file=sys.stderr)
+    diffs = l10n_diff.translation_diffs(site, statuses, orphans)
+    sys.stdout.write(l10n_diff.diffs_json(diffs) + "\n" if args.format == "json"
+                     else l10n_diff.diffs_text(diffs))
+    return EXIT_FINDINGS if any(s.status in fail_on for s in [*statuses, *diffs]) else EXIT_CLEAN
+
+
+# (locale, page) of the translations named: a translation file itself, or every translation
+# of a source page; None (after saying why) when a file is in neither.
+def _translations_named(site, files) -> list[tuple[str, str]] | None:
+    chosen = []
+    for path in files:
+        locale, page = site.locale_of(path), site.page_path(path)
+        if locale == site.source_locale:
+            chosen += [(other, page) for other in site.translation_locales]
+        elif locale in site.translation_locales:
+            chosen.append((locale, page))
+        else:
+            print(f"{path}: not a page of the site's locales (docs/<locale>/...)", file=sys.stderr)
+            return None
+    return list(dict.fromkeys(chosen))
 
 
 def run_stamp(args: argparse.Namespace) -> int:
@@ -196,6 +286,11 @@ def run_schema_doc(args: argparse.Namespace) -> int:
     from helpsite import metadata_doc
 
     sys.stdout.write(metadata_doc.markdown())
+    return EXIT_CLEAN
+
+
+def run_rules(args: argparse.Namespace) -> int:
+    sys.stdout.write(rules_doc.render(args.format))
     return EXIT_CLEAN
 
 
@@ -237,6 +332,17 @@ def run_bench(args: argparse.Namespace) -> int:
         print(f"--configs: unknown {', '.join(unknown)} (known: {', '.join(bench_module.CONFIGS)})",
               file=sys.stderr)
         return EXIT_USAGE
+    command = " ".join(["python -m helpsite", *sys.argv[1:]])
+    if args.l10n:
+        try:
+            report = bench_module.l10n_run(site.root, (args.articles or [3000])[0],
+                                           args.locales or len(site.locales), args.dashboard_locales,
+                                           work=args.work, seed=args.seed, command=command,
+                                           progress=lambda line: print(line, flush=True))
+        except ValueError as error:
+            print(error, file=sys.stderr)
+            return EXIT_USAGE
+        return _write_report(report, args.out)
     sizes = args.articles or ([30, 60] if args.quick else [200, 2000])
     locales = args.locales or (2 if args.quick else 1)
     try:
@@ -244,21 +350,25 @@ def run_bench(args: argparse.Namespace) -> int:
                                   check=not args.no_check, preview=args.preview, shard_check=args.shards,
                                   linkcheck=args.linkcheck, repeat=args.repeat,
                                   reference_pages=args.reference_pages,
-                                  progress=lambda line: print(line, flush=True),
-                                  command=" ".join(["python -m helpsite", *sys.argv[1:]]))
+                                  progress=lambda line: print(line, flush=True), command=command)
     except ValueError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
     except (RuntimeError, shards.ShardError) as error:  # a shard build or the preview failed
         print(f"bench: {error}", file=sys.stderr)
         return EXIT_FINDINGS
-    text = json.dumps(report, indent=2, ensure_ascii=False)
-    print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
+    _write_report(report, args.out)
     failed = [b for size in report["sizes"] for b in size["builds"].values() if b["returncode"]]
     return EXIT_FINDINGS if failed else EXIT_CLEAN
+
+
+def _write_report(report: dict, out: Path | None) -> int:
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    print(text)
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+    return EXIT_CLEAN
 
 
 def run_merge(args: argparse.Namespace) -> int:

@@ -39,5 +39,7 @@ class Finding:
         return data
 
 
-def to_json(findings: Iterable[Finding]) -> str:
-    return json.dumps([f.as_dict() for f in findings], ensure_ascii=False, indent=2)
+def to_json(findings: Iterable[Finding], suppressed: Iterable[Finding] = ()) -> str:
+    """The findings, then those suppressed in the source (marked ``"suppressed": true``)."""
+    records = [f.as_dict() for f in findings] + [dict(f.as_dict(), suppressed=True) for f in suppressed]
+    return json.dumps(records, ensure_ascii=False, indent=2)

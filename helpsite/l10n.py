@@ -16,13 +16,14 @@ import subprocess
 from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from html import escape
 from pathlib import Path
 from typing import Callable, Iterable
 
 import yaml
 
 from helpsite import page as pages
+from helpsite import rules, sources
+from helpsite.findings import Finding
 from helpsite.site import Site
 
 CURRENT, STALE, UNTRACKED, MISSING = "current", "stale", "untracked", "missing"
@@ -67,12 +68,15 @@ def source_hash(data: bytes, like: str | None = None) -> str:
 FrontReader = Callable[[str], tuple[dict | None, str | None]]
 
 
-def translation_status(site: Site, locale: str, page_path: str, source_bytes: bytes | None = None,
+def translation_status(site: Site, locale: str, page_path: str,
+                       source_bytes: bytes | SourceUnreadable | None = None,
                        front: FrontReader | None = None) -> TranslationStatus:
     """How a translation stands against its source; ``source_bytes`` saves a read, ``front``
     gives a file's front matter read already (helpsite.sources)."""
     if source_bytes is None:
-        source_bytes = site.file_for(site.source_locale, page_path).read_bytes()
+        source_bytes = read_source(site, page_path)
+    if isinstance(source_bytes, SourceUnreadable):
+        return TranslationStatus(page_path, locale, INVALID, None, "", None, problem=source_bytes.problem)
     translation = site.file_for(locale, page_path)
     if not translation.is_file():
         return TranslationStatus(page_path, locale, MISSING, None, source_hash(source_bytes), None)
@@ -81,6 +85,20 @@ def translation_status(site: Site, locale: str, page_path: str, source_bytes: by
         return TranslationStatus(page_path, locale, INVALID, None, source_hash(source_bytes), None,
                                  problem=problem)
     return status_from_meta(page_path, locale, meta, source_bytes)
+
+
+@dataclass(frozen=True)
+class SourceUnreadable:
+    problem: str   # PATH: cannot read the file: why
+
+
+def read_source(site: Site, page_path: str) -> bytes | SourceUnreadable:
+    """The source page's bytes, or why they cannot be read (its translations are then invalid)."""
+    path = site.file_for(site.source_locale, page_path)
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        return SourceUnreadable(f"{site.display_path(path)}: cannot read the file: {error.strerror or error}")
 
 
 def read_front(site: Site, path: Path) -> tuple[dict | None, str | None]:
@@ -113,10 +131,24 @@ def site_status(site: Site, front: FrontReader | None = None) -> list[Translatio
     """One status for every source page in every translation locale."""
     statuses = []
     for page_path in source_pages(site):
-        data = site.file_for(site.source_locale, page_path).read_bytes()
+        data = read_source(site, page_path)
         for locale in site.translation_locales:
             statuses.append(translation_status(site, locale, page_path, data, front))
     return statuses
+
+
+def site_status_beside_a_worker(site: Site) -> list[TranslationStatus]:
+    """``site_status`` with the front matter of the later half of the translations read by a
+    worker process meanwhile (helpsite.sources), when more than one core may be used: reading
+    front matter is most of the time of the command line's ``l10n`` and ``l10n diff``."""
+    files = [os.fspath(site.file_for(locale, page)) for page in source_pages(site)
+             for locale in site.translation_locales]
+    reader = sources.Sources(site)
+    reader.plan([(path, False) for path in files[len(files) // 2:] if os.path.isfile(path)])
+    try:
+        return site_status(site, front=reader.front)
+    finally:
+        reader.close()
 
 
 def totals(statuses: Iterable[TranslationStatus]) -> dict[str, Counter]:
@@ -147,14 +179,71 @@ def status_json(statuses: list[TranslationStatus]) -> str:
     return json.dumps([s.record() for s in statuses], ensure_ascii=False, indent=2)
 
 
-# The generated page's metadata: valid Microsoft Learn front matter, kept out of search
-# engines (ROBOTS) and the site search (Material's search.exclude), with the full width
-# of the page for a table of many locales (Material's hide).
+# The statuses as findings, for annotations and code scanning (``l10n --format github|sarif``);
+# tagged "status": found by comparing locales, not by the page checks (no comment silences them).
+_NO_PAGE_EXAMPLE = ("it compares a translation with its source page in another locale, with "
+                    "python -m helpsite l10n, not one page")
+STATUS_RULES = {
+    STALE: rules.define(
+        "translation-stale", rules.WARNING, "The source page has changed since the translation was made.",
+        why="Readers of the translation may get instructions the source page no longer gives.",
+        fix="Update the translation, then record that with python -m helpsite stamp.",
+        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+    UNTRACKED: rules.define(
+        "translation-untracked", rules.WARNING, f"The translation has no {HASH_KEY}.",
+        why="Without the hash of the source it was made from, nobody can tell whether it is current.",
+        fix="Check the translation against its source page, then record it with python -m helpsite stamp.",
+        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+    MISSING: rules.define(
+        "translation-missing", rules.WARNING, "A page has no translation in a locale.",
+        why="Readers of that locale get the source page in the source language.",
+        fix="Translate the page into docs/<locale>/ at the same path.",
+        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+    INVALID: rules.define(
+        "translation-invalid", rules.WARNING, "The translation's front matter cannot be read.",
+        why="Its freshness is unknown, and the build does not publish the page.",
+        fix="Correct the front matter: python -m helpsite check names the line.",
+        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+}
+RULES = tuple(STATUS_RULES.values())
+
+
+def status_findings(site: Site, statuses: Iterable[TranslationStatus],
+                    fail_on: Iterable[str] = ()) -> list[Finding]:
+    """A finding for every translation that is not current, on its file (a missing one on the
+    source page); an error where its status is one ``--fail-on`` names, else a warning."""
+    fail_on = set(fail_on)
+    findings = []
+    for status in statuses:
+        if status.status not in STATUS_RULES:
+            continue
+        rule = STATUS_RULES[status.status]
+        severity = rules.ERROR if status.status in fail_on else rules.WARNING
+        language = _language(site, status.locale)
+        if status.status == MISSING:
+            path, place = site.file_for(site.source_locale, status.page), (1, 1)
+            message = f"no {language} translation: {status.locale} readers get this page"
+        else:
+            path = site.file_for(status.locale, status.page)
+            place = (1, 1)
+            message = STATUS_LEGEND[status.status]
+            if status.status == STALE:
+                loaded = pages.read(path, site.display_path(path), status.locale, status.page)
+                place = loaded.front.key_positions.get((HASH_KEY,), place)
+                message = (f"the {site.source_locale} page has changed since this translation was made "
+                           f"(recorded {HASH_KEY} {status.recorded_hash}, now {status.source_hash}): update "
+                           "it, then record that with python -m helpsite stamp")
+        findings.append(rule.at(site.display_path(path), *place, message, severity=severity))
+    return findings
+
+
+# The generated pages' metadata: valid Microsoft Learn front matter, kept out of search
+# engines (ROBOTS) and the site search (Material's search.exclude), with the full width of
+# the page (Material's hide); overrides/l10n.html shows the dashboard under the text.
 STATUS_PAGE_META = {
     "title": "Localization status",
-    "description": "Which translations of the help are current, stale, untracked or missing, "
-                   "page by page and locale by locale, and whether each is a machine or a "
-                   "human translation.",
+    "description": "Which translations of the help are current, stale, untracked, missing or "
+                   "invalid, locale by locale, and what changed in the source of each stale one.",
     "author": "helpsite",
     "ms.author": "helpsite",
     "ms.topic": "reference",
@@ -162,6 +251,7 @@ STATUS_PAGE_META = {
     "ROBOTS": "NOINDEX",
     "search": {"exclude": True},
     "hide": ["navigation", "toc"],
+    "template": "l10n.html",
 }
 
 STATUS_LEGEND = {
@@ -173,46 +263,40 @@ STATUS_LEGEND = {
     INVALID: "the translation's front matter cannot be read: `python -m helpsite check` says why.",
 }
 
-Href = Callable[[str, str], str]   # (locale, page path) -> link to that page from the status page
 
+def status_page(site: Site, statuses: list[TranslationStatus], today: date | None = None) -> str:
+    """The summary page's Markdown: its front matter, title, and what the statuses mean.
 
-def status_page(site: Site, statuses: list[TranslationStatus], href: Href | None = None,
-                today: date | None = None) -> str:
-    """The localization status page as Markdown: pages x locales, then totals and a legend.
-
-    The tables are HTML: their links lead to other locales' pages, which the engine's link
-    check of a single locale cannot resolve. ``ms.date`` is the newest ``ms.lasthandoff``
-    of the translations, so the page is the same on every build of the same content.
+    ``ms.date`` is the newest ``ms.lasthandoff`` of the translations, so the page is the same
+    on every build of the same content.
     """
-    locales = list(dict.fromkeys(s.locale for s in statuses)) or list(site.translation_locales)
-    meta = dict(STATUS_PAGE_META, **{"ms.date": _newest_handoff(statuses, today)})
     source = site.language(site.source_locale)
-    link = href or (lambda locale, page_path: "")
-    cells: dict[str, dict[str, str]] = {}
-    for s in statuses:
-        text = escape(s.status) if s.status == MISSING else _link(escape(s.status), link(s.locale, s.page))
-        kind = f" · {escape(s.translationtype)}" if s.translationtype else ""
-        cells.setdefault(s.page, {})[s.locale] = text + kind
-    rows = [[_link(escape(page), link(site.source_locale, page))]
-            + [cells[page].get(locale, "") for locale in locales] for page in cells]
-    # Locale codes keep the table narrow with many locales; the language name is a tooltip.
-    columns = ["Page"] + [f'<abbr title="{escape(_language(site, locale))}">{escape(locale)}</abbr>'
-                          for locale in locales]
-    counts = totals(statuses)
-    sums = [[escape(_language(site, locale))] + [str(counts.get(locale, Counter())[s]) for s in STATUSES]
-            for locale in locales]
-    lines = [
-        "---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip("\n"), "---",
-        f"# {meta['title']}", "",
+    return _generated_page(STATUS_PAGE_META["title"], statuses, today, [
         f"Each translation compared with the {source.name if source else site.source_locale} page "
         f"it was translated from: the `{HASH_KEY}` it records against a hash of the source file "
-        "as it is now. MT is a machine translation, HT a human one.", "",
-        *_html_table(columns, rows), "",
-        "## Totals", "",
-        *_html_table(["Locale", *STATUSES], sums), "",
+        "as it is now. Each locale's page lists the translations that need work, and for a stale "
+        "one what changed in the source since the version it was made from.", "",
         "## What the statuses mean", "",
         *(f"- **{status}**: {text}" for status, text in STATUS_LEGEND.items()),
-    ]
+    ])
+
+
+def locale_page(site: Site, locale: str, statuses: list[TranslationStatus],
+                today: date | None = None) -> str:
+    """A locale's page: its title and what it lists (the template adds the list)."""
+    return _generated_page(f"Localization status: {language_name(site, locale)}",
+                           [s for s in statuses if s.locale == locale], today, [
+        "The translations of this locale that need work: stale ones with the source diff since "
+        "the version they were made from (removed words struck through, added ones marked), then "
+        "invalid, untracked and missing ones. MT is a machine translation, HT a human one.",
+    ])
+
+
+def _generated_page(title: str, statuses: list[TranslationStatus], today: date | None,
+                    body: list[str]) -> str:
+    meta = dict(STATUS_PAGE_META, title=title, **{"ms.date": _newest_handoff(statuses, today)})
+    lines = ["---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip("\n"), "---",
+             f"# {title}", "", *body]
     return "\n".join(lines) + "\n"
 
 
@@ -224,20 +308,8 @@ def _columns(rows: list[tuple[str, ...]], numeric: bool = False) -> str:
                      for row in rows)
 
 
-# Headings and cells are HTML already.
-def _html_table(heading: list[str], rows: list[list[str]]) -> list[str]:
-    return ["<table>", "<thead>",
-            "<tr>" + "".join(f"<th>{html}</th>" for html in heading) + "</tr>",
-            "</thead>", "<tbody>",
-            *("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows),
-            "</tbody>", "</table>"]
-
-
-def _link(html: str, url: str) -> str:
-    return f'<a href="{escape(url)}">{html}</a>' if url else html
-
-
-def _language(site: Site, locale: str) -> str:
+def language_name(site: Site, locale: str) -> str:
+    """A locale's name and code: "Norsk bokmål (nb)"."""
     language = site.language(locale)
     return f"{language.name} ({locale})" if language and language.name != locale else locale
 

@@ -47,13 +47,37 @@ THEME_FOLDER = "overrides"
 
 BROKEN_LINK = rules.define(
     "broken-link", ERROR, "A link in the built site leads to a page or file that does not answer.",
-    ["links", "site"])
+    why="A reader who follows it gets a 404. Found by `python -m helpsite linkcheck` on the built "
+        "site (not by `check`), so links the theme makes and English fallbacks are checked too.",
+    fix="Correct the link's target: link to the .md file of the page (MkDocs turns it into the "
+        "page's URL), relative to the page that links.",
+    bad=rules.Example("# Transfer licenses\n\nSee [the home page](../indx.md).\n"),
+    good=rules.Example("# Transfer licenses\n\nSee [the home page](../index.md).\n"),
+    silence="A comment cannot silence it (it is found on the whole site, not by the page checks "
+            "that read comments): correct the link. A host that refuses robots can be left out of "
+            "the external link check for good in linkcheck-allow.txt.",
+    tags=["links", "site"])
 BROKEN_ANCHOR = rules.define(
-    "broken-anchor", ERROR, "A link's #anchor is not an id of the page it leads to.", ["links", "site"])
+    "broken-anchor", ERROR, "A link's #anchor is not an id of the page it leads to.",
+    why="The page opens at its top instead of the section meant, and the reader must search "
+        "for it. Found by `python -m helpsite linkcheck` on the built site.",
+    fix="Link to an id the page has: a heading's id (its legacy <a name> anchor, or its text in "
+        "lowercase with '-' for spaces), or add the anchor to the heading.",
+    bad=rules.Example("# Transfer licenses\n\nSee [next steps](#next-step).\n\n## Next steps\n"),
+    good=rules.Example("# Transfer licenses\n\nSee [next steps](#next-steps).\n\n## Next steps\n"),
+    tags=["links", "site"])
 UNREADABLE_PAGE = rules.define(
     "unreadable-page", ERROR,
     "A built page is not UTF-8 HTML text or is too large to read, so its links were not checked.",
-    ["links", "site"])
+    why="Its links and anchors are unknown: a broken one would reach readers unreported. A page "
+        "MkDocs builds is UTF-8 HTML; binary bytes or a page of more than 20 MB mean something "
+        "wrote over the build, or a page embeds what it should link to.",
+    fix="Rebuild the site; if the page is still too large, split it or link to the large content "
+        "(a file of its own) instead of embedding it.",
+    no_example="It is found in the built HTML, not in a page's Markdown: no Markdown page builds "
+               "to binary bytes",
+    tags=["links", "site"])
+RULES = (BROKEN_LINK, BROKEN_ANCHOR, UNREADABLE_PAGE)
 
 _ANCHOR_MISSING = re.compile(r"^Anchor `")
 # LinkChecker does not look at the links of a page whose robots meta says nofollow; that is

@@ -27,14 +27,42 @@ from helpsite.site import Site
 EMPTY_LINK = rules.define(
     "empty-link", rules.ERROR,
     "A link has no text (nor an image with alt text): readers and screen readers get no label.",
-    ["links", "accessibility"])
+    why="An empty <a href> is invisible on the page and read out as just 'link' by a screen "
+        "reader. Machine translation often moves a link's text out of its brackets. (Unlike "
+        "markdownlint's MD042, which means a link with no destination, this is a link with no "
+        "text; raw <a href> and reference links count too.)",
+    fix="Put words in the brackets that say where the link leads. When the English page has "
+        "the same link, the finding quotes its text, and `python -m helpsite fix --write` fills "
+        "it in, marked for review.",
+    bad=rules.Example("# Overføre lisenser\n\nDu kan [](https://admin.microsoft.com/) i den "
+                      "andre tenanten.\n", path="nb/licenses/transfer-licenses.md"),
+    good=rules.Example("# Overføre lisenser\n\nDu kan [kjøpe lisenser](https://admin.microsoft.com/) "
+                       "i den andre tenanten.\n", path="nb/licenses/transfer-licenses.md"),
+    tags=["links", "accessibility"])
 UNSAFE_LINK = rules.define(
     "unsafe-link", rules.ERROR,
-    "A link targets a javascript:, vbscript: or data: URL.", ["links", "security"])
+    "A link targets a javascript:, vbscript: or data: URL.",
+    why="Such a link runs code in the reader's browser or hides content in the link; browsers "
+        "read these schemes in any case and through white space or character references, and "
+        "so does the check.",
+    fix="Link to a web page (https://...) instead.",
+    bad="# Transfer licenses\n\n[Open the admin center](javascript:alert(1))\n",
+    good="# Transfer licenses\n\n[Open the admin center](https://admin.microsoft.com/)\n",
+    tags=["links", "security"])
 LINK_TEXT_UNREVIEWED = rules.define(
     "link-text-unreviewed", rules.WARNING,
     "Link text that 'helpsite fix' copied from the source locale awaits a translator's review.",
-    ["links", "localization"])
+    why="English words in a Norwegian sentence are a stopgap, not a translation. A warning, not "
+        "an error: a labelled link in the wrong language serves readers better than an empty one, "
+        "so the page may be published while it waits.",
+    fix="Translate (or confirm) the link text, then delete the review comment after it.",
+    bad=rules.Example("# Overføre lisenser\n\nDu kan [buy licenses<!-- helpsite: review link text "
+                      "(from en) -->](https://admin.microsoft.com/) i den andre tenanten.\n",
+                      path="nb/licenses/transfer-licenses.md"),
+    good=rules.Example("# Overføre lisenser\n\nDu kan [kjøpe lisenser](https://admin.microsoft.com/) "
+                       "i den andre tenanten.\n", path="nb/licenses/transfer-licenses.md"),
+    tags=["links", "localization"])
+RULES = (EMPTY_LINK, UNSAFE_LINK, LINK_TEXT_UNREVIEWED)
 
 UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
 _C0_AND_SPACE = "".join(chr(code) for code in range(0x21))
@@ -48,7 +76,6 @@ _LOCALE_SEGMENT = re.compile(r"/[a-z]{2}-(?:[a-z]{2}|hans|hant)(?=/|$)", re.I)
 # Checks
 # ----------------------------------------------------------------------------
 
-@rules.page_check
 def link_findings(page: Page, site: Site) -> Iterator:
     if not page.readable:
         return
@@ -68,6 +95,9 @@ def link_findings(page: Page, site: Site) -> Iterator:
             page.display, line, column,
             f"link text was copied from the {match.group(1)} page by 'helpsite fix': translate or "
             "confirm it, then delete this comment")
+
+
+CHECKS = (link_findings,)
 
 
 def empty_link_finding(page: Page, site: Site, link: markdown.Link):

@@ -33,28 +33,23 @@ DEFAULTS: dict = SCHEMA["x-defaults"]
 # ms.autor -> ms.author is 0.94; ms.assetid -> ms.subservice, 0.61, is no help.
 SUGGESTION_CUTOFF = 0.7
 
-META_MISSING = rules.define(
-    "meta-missing", ERROR, "A metadata key the page needs is missing or empty.", ["front-matter"])
-META_INVALID = rules.define(
-    "meta-invalid", ERROR, "A metadata value has the wrong type, form or value.", ["front-matter"])
-META_UNKNOWN = rules.define(
-    "meta-unknown", WARNING, "A metadata key the schema does not know (keys are case-sensitive).",
-    ["front-matter"])
-LOCALE_MISMATCH = rules.define(
-    "locale-mismatch", ERROR, "A translation's ms.contentlocale is not the language of its locale folder.",
-    ["front-matter", "l10n"])
+# The metadata rules and their documentation are data in the schema, as the keys are.
+RULES: tuple[rules.Rule, ...] = tuple(rules.define(id, **spec) for id, spec in SCHEMA["x-rules"].items())
+LOCALE_MISMATCH = next(rule for rule in RULES if rule.id == "locale-mismatch")
 
 
 # ----------------------------------------------------------------------------
 # The check
 # ----------------------------------------------------------------------------
 
-@rules.page_check
 def metadata_findings(page: Page, site: Site) -> list[Finding]:
     if not page.meta_ok:
         return []
     document, empty = metadata_document(page, site)
     return [_finding(page, path, error, document, empty) for path, error in schema_errors(document)]
+
+
+CHECKS = (metadata_findings,)
 
 
 def metadata_document(page: Page, site: Site) -> tuple[dict, set]:
@@ -106,7 +101,7 @@ def _finding(page: Page, path: tuple, error: ValidationError, document: dict, em
     if suggestion is not None:
         hint = (annotation(schema, "x-hint", keyword) or DEFAULTS["hint"]).format(suggestion=suggestion)
     message = template.format_map(_fields(error, document, key, value, hint))
-    rule = rules.RULES[annotation(schema, "x-rule", keyword) or _default("rule", keyword)]
+    rule = rules.get(annotation(schema, "x-rule", keyword) or _default("rule", keyword))
     line, column = page.front.position(path)
     return rule.at(page.display, line, column, message, suggestion=suggestion,
                    severity=annotation(schema, "x-severity", keyword))

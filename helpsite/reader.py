@@ -28,6 +28,7 @@ from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
 from helpsite import l10n, sources
+from helpsite.history import History, HistoryError
 from helpsite.site import Site, with_slash
 
 STRINGS_FILE = Path(__file__).with_name("reader.yaml")
@@ -174,9 +175,28 @@ class LocalizedSite:
             notices.append(Notice(MACHINE_TRANSLATION, text["machine_translation"],
                                   text["read_source"], source_url, self.site.source_locale))
         if status.status == l10n.STALE:
-            notices.append(Notice(STALE, text["stale"], text["read_source"], source_url,
-                                  self.site.source_locale))
+            changed = self._source_changed(page_path)
+            stale = text["stale_since"].format(date=local_date(changed, locale)) if changed else text["stale"]
+            notices.append(Notice(STALE, stale, text["read_source"], source_url, self.site.source_locale))
         return tuple(notices)
+
+    # The date of the source page's newest commit: the English change a stale translation misses.
+    # Unknown where a shallow clone's history stops (its first commit seems to add every file).
+    def _source_changed(self, page_path: str) -> datetime.date | None:
+        history = self._history
+        if history is None:
+            return None
+        versions = history.versions(history.path_of(self.site.file_for(self.site.source_locale, page_path)))
+        if not versions or versions[0].commit in history.cut:
+            return None
+        return datetime.date.fromisoformat(versions[0].date)
+
+    @cached_property
+    def _history(self) -> History | None:
+        try:
+            return History(self.site.docs_dir / self.site.source_locale)
+        except HistoryError:   # no git, or not a checkout: the notice goes without its date
+            return None
 
     def _last_updated(self, locale: str, content_locale: str, page_path: str
                       ) -> LastUpdated | None:

@@ -26,10 +26,23 @@ MAX_NESTING = 20
 SYMLINK_OUTSIDE = rules.define(
     "symlink-outside", ERROR,
     "A file or folder in docs/ is a symbolic link to something outside it; it is not published.",
-    ["file"])
+    why="MkDocs follows symbolic links: one that leads out of docs/ would publish whatever it "
+        "points to (a private file, /etc/passwd) as a page of the site.",
+    fix="Copy the content into docs/ instead of linking to it.",
+    bad=rules.Example("# Transfer licenses\n", file="symlink-outside"),
+    good=rules.Example("# Transfer licenses\n"),
+    tags=["file"])
 NESTING_TOO_DEEP = rules.define(
     "nesting-too-deep", ERROR,
-    f"Lists or block quotes are nested more than {MAX_NESTING} levels deep.", ["structure"])
+    f"Lists or block quotes are nested more than {MAX_NESTING} levels deep.",
+    why="Python-Markdown recurses once per level: about 250 levels crash the build and a deep "
+        "block quote takes time quadratic in its depth. No reader follows 20 levels either.",
+    fix="Flatten the structure: split the list, or make the inner levels paragraphs or a table.",
+    bad="# Transfer licenses\n\n" + ">" * (MAX_NESTING + 1) + " Cancel the subscription.\n",
+    good="# Transfer licenses\n\n> Cancel the subscription.\n",
+    unsilenceable="the page cannot be rendered safely, so it is not published",
+    tags=["structure"])
+RULES = (SYMLINK_OUTSIDE, NESTING_TOO_DEEP)
 
 # Findings after which the page's text must not reach Markdown (or cannot be read at all).
 UNRENDERABLE = {rules.ENCODING.id, rules.IO_ERROR.id, rules.YAML_INVALID.id, SYMLINK_OUTSIDE.id,
@@ -63,7 +76,6 @@ def _real_folder(folder: str) -> str:
     return os.path.realpath(folder)
 
 
-@rules.page_check
 def deep_nesting(page, site) -> Iterator[Finding]:
     """One finding, at the first line nested more than MAX_NESTING levels deep."""
     if not (_DEEP_ENOUGH.match(page.body) or _DEEP_ENOUGH_LINE.search(page.body)):
@@ -75,6 +87,9 @@ def deep_nesting(page, site) -> Iterator[Finding]:
                 f"lists or block quotes are nested {depth} levels deep here (at most {MAX_NESTING}): "
                 "flatten the structure")
             return
+
+
+CHECKS = (deep_nesting,)
 
 
 def _nesting(lines: Iterable[str]) -> Iterator[tuple[int, str, int]]:

@@ -8,15 +8,27 @@ from helpsite import markdown, rules
 from helpsite.page import Page
 from helpsite.site import Site
 
-H1 = rules.define("h1", rules.ERROR, "A page needs exactly one H1 heading (# or setext).",
-                  ["structure"])
+H1 = rules.define(
+    "h1", rules.ERROR, "A page needs exactly one H1 heading (# or setext).",
+    why="The H1 is the page's title for readers, screen readers (which jump by heading) and "
+        "search engines; the front matter title is not shown in the page. A second H1 splits "
+        "the page into two documents.",
+    fix="Start the body with one '# Title' line; make any further H1 a '##'.",
+    bad="# Transfer licenses\n\nLicenses cannot move between tenants.\n\n# Before you begin\n",
+    good="# Transfer licenses\n\nLicenses cannot move between tenants.\n\n## Before you begin\n",
+    tags=["structure"])
 UNSAFE_HTML = rules.define(
     "unsafe-html", rules.ERROR,
     "Raw <script>, <iframe>, <object> or <embed>, or an inline event handler (onclick=...).",
-    ["security"])
+    why="Such HTML runs code or embeds another site in the help page; the site's "
+        "Content-Security-Policy would block it anyway, so readers would see a broken page.",
+    fix="Remove the element or attribute; link to the other content instead.",
+    bad='# Transfer licenses\n\n<iframe src="https://www.youtube.com/embed/x"></iframe>\n',
+    good="# Transfer licenses\n\n[Watch the video](https://www.youtube.com/watch?v=x)\n",
+    tags=["security"])
+RULES = (H1, UNSAFE_HTML)
 
 
-@rules.page_check
 def structure_findings(page: Page, site: Site) -> Iterator:
     if not page.readable:
         return
@@ -34,6 +46,9 @@ def structure_findings(page: Page, site: Site) -> Iterator:
             if name.startswith("on"):
                 yield UNSAFE_HTML.at(page.display, tag.line, tag.column,
                                      f"<{tag.name} {name}=...> runs script: remove the attribute")
+
+
+CHECKS = (structure_findings,)
 
 
 def h1_findings(page: Page, document: markdown.Document) -> Iterator:

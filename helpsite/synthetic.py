@@ -21,6 +21,7 @@ ARTICLES_PER_CATEGORY = 20
 SECTIONS = 10
 STALE_EVERY = 17         # about 6% of translations are stale
 EMPTY_LINK_EVERY = 41    # about 2.5% of translations have an empty link
+EARLIER_REVISION = b"\n(an earlier revision)\n"   # what a stale translation's source had more
 CONTENT_LOCALES = {"nb": "nb-NO", "da": "da-DK", "sv": "sv-SE", "fi": "fi-FI", "de": "de-DE",
                    "ja": "ja-JP", "ar": "ar-SA", "en": "en-US"}
 
@@ -81,7 +82,7 @@ def generate(docs_dir: Path, articles: int, locales: Sequence[str], seed: int = 
         for locale in translations:
             is_stale = (index + len(locale)) % STALE_EVERY == 0
             has_empty = (index + 3 * len(locale)) % EMPTY_LINK_EVERY == 0
-            recorded = hashlib.sha1(data + b"\n(an earlier revision)\n" if is_stale else data).hexdigest()
+            recorded = hashlib.sha1(data + EARLIER_REVISION if is_stale else data).hexdigest()
             text = _render(article, plan, locale, recorded, rng_for(seed, index, source), has_empty)
             _write(docs_dir / locale / article.path, text.encode("utf-8"))
             files += 1

@@ -5,6 +5,7 @@ on 127.0.0.1 the way a host is configured for it (a missing /<locale>/... URL ge
 
 from __future__ import annotations
 
+import os
 import threading
 from functools import partial
 from http import HTTPStatus
@@ -14,7 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
+# dev.py's setting too: CI on GitHub's runner points it at Google Chrome (.github/workflows/site.yml)
+CHROMIUM = os.environ.get("HELPSITE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking"]
 
 

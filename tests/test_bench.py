@@ -23,8 +23,8 @@ def test_tiny_benchmark_runs_and_reports(tmp_path):
     (size,) = report["sizes"]
     build = size["builds"]["project"]
     assert (size["articles"], size["locales"], size["source_files"]) == (3, 2, 8)
-    # 3 articles and a home page in 2 locales, and the /l10n/ status page
-    assert (build["pages"], build["returncode"]) == (9, 0)
+    # 3 articles and a home page in 2 locales, and the /l10n/ summary and nb page
+    assert (build["pages"], build["returncode"]) == (10, 0)
     assert build["ms_per_page"] > 0 and build["cpu_ms_per_page"] > 0 and build["peak_rss_mb"] > 0
     assert build["output_bytes_per_page"] > 1000
     assert len(build["runs_seconds"]) == len(build["runs_cpu_seconds"]) == 2
@@ -34,6 +34,26 @@ def test_tiny_benchmark_runs_and_reports(tmp_path):
     assert report["command"] == f"python -m helpsite --root {ROOT} bench --articles 3 --locales 2 " \
         f"--configs project --repeat 2 --preview --out {out} --work {tmp_path}"
     assert list(tmp_path.iterdir()) == [out]  # the temporary site is gone
+
+
+def test_tiny_l10n_benchmark_times_the_diff_on_a_real_history(tmp_path):
+    out = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--l10n", "--articles", "3",
+         "--locales", "2", "--dashboard-locales", "3", "--out", str(out), "--work", str(tmp_path)],
+        capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    diff, dashboard = report["l10n_diff"], report["dashboard"]
+    # every English page edited after translation: the 3 articles' translations are stale, each
+    # with its base found (the home page's translation has no hash: untracked)
+    found = (diff["commits"], diff["stale_translations"], diff["with_base"], diff["with_diff"])
+    assert found == (5, 3, 3, 3)
+    assert diff["exit_status"] == 0 and diff["diff_seconds"] > 0 and diff["status_seconds"] > 0
+    assert (diff["locale_page"]["locale"], diff["locale_page"]["listed"]) == ("nb", 4)
+    assert (dashboard["locales"], dashboard["source_files"], dashboard["locale_page"]["listed"]) == (3, 12, 1)
+    assert dashboard["summary_page_bytes"] > dashboard["summary_dashboard_bytes"] > 0
+    assert list(tmp_path.iterdir()) == [out]
 
 
 def test_every_configuration_builds(tmp_path):

@@ -194,7 +194,7 @@ def test_fail_on_exit_status(capsys, root, fail_on, expected):
 def test_fail_on_an_unknown_status_names_the_known_ones(capsys):
     code, out, err = run(capsys, "--root", str(ROOT), "l10n", "--fail-on", "stale,outdated")
     assert (code, out) == (2, "")
-    assert err == "--fail-on outdated: not a status (current, stale, untracked, missing, invalid)\n"
+    assert err == "--fail-on outdated: not a status (current, stale, untracked, missing, invalid, orphaned)\n"
 
 
 # ----------------------------------------------------------------------------
@@ -335,25 +335,15 @@ def test_stamp_refuses_a_short_commit(capsys):
 # The status page
 # ----------------------------------------------------------------------------
 
-def test_status_page_has_a_row_per_page_and_a_column_per_locale():
+def test_status_page_is_its_title_and_legend_with_a_stable_date():
     site = load_site(STATUS_SITE)
-    text = l10n.status_page(site, l10n.site_status(site), href=lambda locale, page: f"/{locale}/{page}")
-    assert ('<tr><th>Page</th><th><abbr title="Norsk bokmål (nb)">nb</abbr></th>'
-            '<th><abbr title="Deutsch (de)">de</abbr></th></tr>\n'
-            "</thead>\n<tbody>\n"
-            '<tr><td><a href="/en/guide.md">guide.md</a></td>'
-            '<td><a href="/nb/guide.md">stale</a> · HT</td><td>missing</td></tr>\n'
-            '<tr><td><a href="/en/index.md">index.md</a></td>'
-            '<td><a href="/nb/index.md">current</a> · MT</td><td><a href="/de/index.md">untracked</a> · HT</td></tr>\n'
-            '<tr><td><a href="/en/notes.md">notes.md</a></td>'
-            '<td><a href="/nb/notes.md">invalid</a></td><td><a href="/de/notes.md">current</a> · MT</td></tr>\n'
-            "</tbody>\n") in text
-    assert ("<tr><th>Locale</th><th>current</th><th>stale</th><th>untracked</th><th>missing</th>"
-            "<th>invalid</th></tr>\n</thead>\n<tbody>\n"
-            "<tr><td>Norsk bokmål (nb)</td><td>1</td><td>1</td><td>0</td><td>0</td><td>1</td></tr>\n"
-            "<tr><td>Deutsch (de)</td><td>1</td><td>0</td><td>1</td><td>1</td><td>0</td></tr>\n") in text
-    meta = pages.load(text.encode(), "l10n.md").meta
-    assert (meta["ms.date"], meta["ROBOTS"], meta["search"]) == ("11/24/2026", "NOINDEX", {"exclude": True})
+    text = l10n.status_page(site, l10n.site_status(site))
+    page = pages.load(text.encode(), "l10n.md")
+    assert (page.meta["ms.date"], page.meta["ROBOTS"], page.meta["search"], page.meta["template"]) == (
+        "11/24/2026", "NOINDEX", {"exclude": True}, "l10n.html")
+    assert "- **stale**: the source page has changed since the translation was made" in page.body
+    nb = pages.load(l10n.locale_page(site, "nb", l10n.site_status(site)).encode(), "l10n/nb.md")
+    assert nb.meta["title"] == "Localization status: Norsk bokmål (nb)"
 
 
 def test_status_page_passes_the_site_checks():
@@ -364,25 +354,33 @@ def test_status_page_passes_the_site_checks():
     assert [f for f in checks.check_page(page, site) if f.is_error] == []
 
 
-def test_built_status_page_lists_every_page_in_every_locale(built_site):
+def test_built_summary_has_a_bar_and_totals_per_locale_and_links_to_its_page(built_site):
     tree = parse_html(built_site / "l10n" / "index.html")
-    table = tree.xpath("//article//table")[0]
-    heading = [th.text_content() for th in table.xpath(".//th")]
-    rows = [[td.text_content() for td in tr.xpath("td")] for tr in table.xpath("tbody/tr")]
-    statuses = l10n.site_status(load_site(ROOT))
-    assert heading == ["Page", *TRANSLATIONS]
-    assert table.xpath(".//th/abbr/@title")[0] == "Norsk bokmål (nb)"
-    assert rows == [[page] + [f"{s.status} · {s.translationtype}" for s in statuses if s.page == page]
-                    for page in ("index.md", ARTICLE_MD)]
-    links = {urljoin("/l10n/", href) for href in table.xpath(".//td/a/@href")}
-    assert links == {"/", f"/{ARTICLE}/"} | {f"/{locale}/" for locale in TRANSLATIONS} | {
-        f"/{locale}/{ARTICLE}/" for locale in TRANSLATIONS}
+    (table,) = tree.xpath("//article//table")
+    assert [th.text_content() for th in table.xpath("thead//th")] == [
+        "Locale", "Statuses", "current", "stale", "untracked", "missing", "invalid", "Need work"]
+    rows = table.xpath("tbody/tr")
+    assert [tr.xpath("th")[0].text_content() for tr in rows] == [
+        "Norsk bokmål (nb)", "Dansk (da)", "Svenska (sv)", "Suomi (fi)", "Deutsch (de)", "日本語 (ja)",
+        "العربية (ar)"]
+    counts = {tuple(td.text_content() for td in tr.xpath("td")[1:]) for tr in rows}
+    assert counts == {("2", "0", "0", "0", "0", "0")}
+    assert [tr.xpath("td/svg/@aria-label")[0] for tr in rows][0] == (
+        "Norsk bokmål (nb): 2 current, 0 stale, 0 untracked, 0 missing, 0 invalid")
+    assert [(rect.get("class"), rect.get("x"), rect.get("width")) for rect in rows[0].xpath(".//rect")] == [
+        ("l10n-current", "0.0", "100.0")]
+    assert [urljoin("/l10n/", href) for href in table.xpath("tbody/tr/th/a/@href")] == [
+        f"/l10n/{locale}/" for locale in TRANSLATIONS]
+    nb = parse_html(built_site / "l10n" / "nb" / "index.html")
+    last = nb.xpath("//article//p[last()]")[0]
+    assert last.text_content() == "Every translation of this locale is current."
 
 
 def test_built_status_page_is_only_under_the_source_locale_and_not_indexed(real_build):
     built_site, log = real_build
     assert "l10n.md" not in log   # no link MkDocs could not resolve, no fallback copy
     assert all(not (built_site / locale / "l10n").exists() for locale in TRANSLATIONS)
+    assert sorted(p.name for p in (built_site / "l10n").iterdir()) == sorted(["index.html", *TRANSLATIONS])
     assert "/l10n/" not in (built_site / "sitemap.xml").read_text(encoding="utf-8")
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert [doc["location"] for doc in index["docs"] if doc["location"].startswith("l10n/")] == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import posixpath
 import json
+import subprocess
 
 import pytest
 import yaml
@@ -13,6 +14,7 @@ from hypothesis import given, settings, strategies as st
 from conftest import ARTICLE, LOCALES, ROOT, copy_site
 from helpsite import reader
 from helpsite.site import load_site
+from history_repo import build
 
 PAGE = ARTICLE + ".md"
 
@@ -191,3 +193,16 @@ def test_relative_url_is_posix_relpath_between_url_folders(start, start_slash, t
     to_url = "/".join(target) + ("/" if target_slash and target else "")
     assert reader.relative_url(from_url, to_url) == \
         posixpath.relpath(to_url or ".", posixpath.dirname(from_url) or ".")
+
+
+def test_the_stale_notice_names_the_date_of_the_english_change_it_misses(tmp_path):
+    repo = build(tmp_path / "site")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True)
+    texts = []
+    for root in (repo.root, clone):
+        view = reader.LocalizedSite(load_site(root)).page("nb", "guide.md", "nb", "nb/guide/", "nb/")
+        texts += [notice.text for notice in view.notices if notice.kind == reader.STALE]
+    # the guide's newest English commit is 10 February 2026; a shallow clone does not know it
+    assert texts == ["Denne oversettelsen er utdatert: den engelske originalen ble endret 10. feb. 2026, "
+                     "etter at den ble oversatt.", reader.strings("nb")["stale"]]
