@@ -31,8 +31,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Sequence
 
-import jinja2
-
 from helpsite import l10n, l10n_dashboard, l10n_diff, serving, shards, synthetic
 from helpsite.site import CONFIG_FILE, Language, Site, load_site
 
@@ -436,6 +434,8 @@ def _locale_page_size(project: Path, locale: str) -> dict:
 
 # A dashboard partial rendered alone, as the page template includes it.
 def _render(template: str, site_root: Path, **context) -> str:
+    import jinja2  # MkDocs' template engine; only the benchmark renders templates itself
+
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(site_root / "overrides"))
     return env.get_template(template).render(**context)
 
