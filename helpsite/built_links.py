@@ -21,9 +21,8 @@ import os
 import re
 import urllib.parse
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
-
-from lxml import etree
 
 from helpsite.site import with_slash
 
@@ -35,10 +34,8 @@ SITEMAP = "sitemap.xml"
 # LinkChecker's LinkTags (linkcheck/htmlutil/linkparse.py) for the attributes that hold one URL.
 _URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "formaction", "background", "cite",
                    "longdesc", "usemap", "lowsrc", "codebase", "manifest", "pluginspage")
-_LINKED = etree.XPath("//*[" + " or ".join(f"@{name}" for name in _URL_ATTRIBUTES + ("srcset", "style"))
-                      + " or self::meta[@content]]")
-_ANCHORED = etree.XPath("//*[@id] | //a[@name]")
-_SITEMAP_URLS = etree.XPath("//*[local-name()='loc' or local-name()='link']")
+_LINKED_XPATH = ("//*[" + " or ".join(f"@{name}" for name in _URL_ATTRIBUTES + ("srcset", "style"))
+                 + " or self::meta[@content]]")
 _CSS_URL = re.compile(r"""url\(\s*(?:'([^']+)'|"([^"]+)"|([^)\s]+))\s*\)""")
 # Not links to a place: what a browser hands to another program, or runs, or has inline.
 _NOT_PLACES = ("mailto:", "tel:", "javascript:", "data:", "about:", "blob:", "sms:")
@@ -242,8 +239,26 @@ class _Resolver:
 # One page
 # ----------------------------------------------------------------------------
 
-_HTML_PARSER = etree.HTMLParser(collect_ids=False, recover=True)
-_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=False)
+@dataclass(frozen=True)
+class _Parsing:
+    """lxml, its parsers and the compiled queries, made once per process."""
+    etree: object
+    html: object
+    xml: object
+    linked: object
+    anchored: object
+    sitemap_urls: object
+
+
+@cache
+def _parsing() -> _Parsing:
+    # lxml is imported when a site is scanned: the page checks (the pre-commit hook's
+    # environment has only their dependencies) never need it.
+    from lxml import etree
+    return _Parsing(etree, etree.HTMLParser(collect_ids=False, recover=True),
+                    etree.XMLParser(resolve_entities=False, no_network=True, recover=False),
+                    etree.XPath(_LINKED_XPATH), etree.XPath("//*[@id] | //a[@name]"),
+                    etree.XPath("//*[local-name()='loc' or local-name()='link']"))
 
 
 def _read(path: Path, page: str) -> tuple[frozenset[str], list[tuple[int, str]]] | Unreadable:
@@ -259,11 +274,12 @@ def _read(path: Path, page: str) -> tuple[frozenset[str], list[tuple[int, str]]]
     problem = _not_text(data)
     if problem:
         return Unreadable(page, problem)
+    parsing = _parsing()
     try:
         if page == SITEMAP:
             return frozenset(), _sitemap_links(data)
-        root = etree.fromstring(data, _HTML_PARSER)
-    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as error:
+        root = parsing.etree.fromstring(data, parsing.html)
+    except (parsing.etree.ParserError, parsing.etree.XMLSyntaxError, ValueError) as error:
         return Unreadable(page, f"cannot be parsed: {error}")
     if root is None:
         return Unreadable(page, "cannot be parsed: no HTML in it")
@@ -283,7 +299,7 @@ def _not_text(data: bytes) -> str | None:
 
 def _anchors(root) -> frozenset[str]:
     anchors = set()
-    for element in _ANCHORED(root):
+    for element in _parsing().anchored(root):
         anchors.add(element.get("id"))
         if element.tag == "a":
             anchors.add(element.get("name"))
@@ -293,7 +309,7 @@ def _anchors(root) -> frozenset[str]:
 
 def _links(root) -> list[tuple[int, str]]:
     links = []
-    for element in _LINKED(root):
+    for element in _parsing().linked(root):
         line = element.sourceline or 0
         attributes = element.attrib
         tag = element.tag
@@ -328,10 +344,12 @@ def _meta_url(attributes) -> str | None:
 
 
 def _sitemap_links(data: bytes) -> list[tuple[int, str]]:
-    root = etree.fromstring(data, _XML_PARSER)
+    parsing = _parsing()
+    root = parsing.etree.fromstring(data, parsing.xml)
     links = []
-    for element in _SITEMAP_URLS(root):
-        value = (element.text if etree.QName(element).localname == "loc" else element.get("href")) or ""
+    for element in parsing.sitemap_urls(root):
+        value = (element.text if parsing.etree.QName(element).localname == "loc"
+                 else element.get("href")) or ""
         if value.strip():
             links.append((element.sourceline or 0, value.strip()))
     return links
