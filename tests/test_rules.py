@@ -18,7 +18,7 @@ from helpsite import checks, linkcheck, rules, rules_doc
 from helpsite.site import load_site
 
 PAGE_RULES = [rule for rule in rules.all_rules() if "site" not in rule.tags and not rule.no_example]
-SITE_RULES = [rule for rule in rules.all_rules() if "site" in rule.tags]
+SITE_RULES = [rule for rule in rules.all_rules() if "site" in rule.tags and not rule.no_example]
 
 
 def place(example: rules.Example, project: Path, path: str | None = None) -> Path:
@@ -74,7 +74,7 @@ def test_every_rule_is_documented_and_only_internal_error_has_no_example():
     # and the limits whose smallest page is thousands of characters (the bad-input catalogue's)
     assert [rule.id for rule in rules.all_rules() if rule.no_example] == [
         "internal-error", "markup-too-deep", "page-too-large", "translation-invalid", "translation-missing",
-        "translation-stale", "translation-untracked"]
+        "translation-stale", "translation-untracked", "unreadable-page"]
     for rule in rules.all_rules():
         assert rule.summary and rule.why and rule.fix and rule.silence, rule.id
         assert rule.summary.endswith("."), rule.id
@@ -168,7 +168,7 @@ def test_the_rules_command_prints_each_format():
     text = run_rules()
     assert text.returncode == 0 and text.stderr == ""
     lines = text.stdout.splitlines()
-    assert len(lines) == 24   # 19 page and site rules, the 4 translation statuses, unused-suppression
+    assert len(lines) == 25   # 20 page and site rules, the 4 translation statuses, unused-suppression
     assert lines[0].split()[:2] == ["broken-anchor", "error"]
     assert "link-text-unreviewed   warning  Link text that 'helpsite fix' copied" in text.stdout
     listed = json.loads(run_rules("--format", "json").stdout)
