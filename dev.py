@@ -56,8 +56,11 @@ def serve(args: list[str]) -> int:
     parser.add_argument("--locale")
     known, rest = parser.parse_known_args(args)
     env = {"HELPSITE_LOCALE": known.locale} if known.locale else {}
-    return run([BIN / "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{known.port}", *rest],
-               env, replace=True)
+    return run(
+        [BIN / "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{known.port}", *rest],
+        env,
+        replace=True,
+    )
 
 
 def test(args: list[str]) -> int:
@@ -82,10 +85,14 @@ def publish(args: list[str]) -> int:
     try:
         gates = [
             ("page checks", [BIN / "python", "-m", "helpsite", "--root", config.parent, "check"]),
-            ("strict build", [BIN / "mkdocs", "build", "--strict", "-f", config,
-                              "-d", staging / "site", *rest]),
-            ("link check", [BIN / "python", "-m", "helpsite", "--root", config.parent,
-                            "linkcheck", staging / "site"]),
+            (
+                "strict build",
+                [BIN / "mkdocs", "build", "--strict", "-f", config, "-d", staging / "site", *rest],
+            ),
+            (
+                "link check",
+                [BIN / "python", "-m", "helpsite", "--root", config.parent, "linkcheck", staging / "site"],
+            ),
         ]
         for name, command in gates:
             if run(command):
@@ -105,11 +112,11 @@ TASKS = {"serve": serve, "test": test, "build": build, "publish": publish}
 # Publishing
 # ----------------------------------------------------------------------------
 
+
 def _quiet(args: list[str], task: str) -> bool:
     """MkDocs counts warnings for --strict only when they are logged: -q lets them all pass."""
     if {"-q", "--quiet"} & set(args):
-        print(f"{task}: -q/--quiet would hide the warnings --strict fails on; leave it out",
-              file=sys.stderr)
+        print(f"{task}: -q/--quiet would hide the warnings --strict fails on; leave it out", file=sys.stderr)
         return True
     return False
 
@@ -146,6 +153,7 @@ def _exchange(a: Path, b: Path) -> bool:
 # Set-up
 # ----------------------------------------------------------------------------
 
+
 def ensure_environment() -> None:
     wanted = _fingerprint()
     if STAMP.exists() and STAMP.read_text() == wanted:
@@ -156,7 +164,7 @@ def ensure_environment() -> None:
     if not (BIN / "python").exists():
         venv.create(VENV, with_pip=True)
     pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    _checked(pip + ["-r", ROOT / "requirements.txt"], cwd=ROOT)   # its -e . is this folder
+    _checked(pip + ["-r", ROOT / "requirements.txt"], cwd=ROOT)  # its -e . is this folder
     STAMP.write_text(wanted)
 
 
@@ -165,8 +173,10 @@ def ensure_browser() -> None:
     if not CHROMIUM.exists():
         _apt_install("chromium", "Chromium for the browser tests")
     if not CHROMIUM.exists():
-        sys.exit(f"The browser tests need Chromium at {CHROMIUM}: install Debian's 'chromium' package "
-                 "(sudo apt-get install chromium) or set HELPSITE_CHROMIUM to a Chromium binary.")
+        sys.exit(
+            f"The browser tests need Chromium at {CHROMIUM}: install Debian's 'chromium' package "
+            "(sudo apt-get install chromium) or set HELPSITE_CHROMIUM to a Chromium binary."
+        )
 
 
 def ensure_checkers() -> None:

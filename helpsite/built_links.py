@@ -32,10 +32,27 @@ MAX_PAGE_BYTES = 20 * 1024 * 1024
 SITEMAP = "sitemap.xml"
 
 # LinkChecker's LinkTags (linkcheck/htmlutil/linkparse.py) for the attributes that hold one URL.
-_URL_ATTRIBUTES = ("href", "src", "poster", "data", "action", "formaction", "background", "cite",
-                   "longdesc", "usemap", "lowsrc", "codebase", "manifest", "pluginspage")
-_LINKED_XPATH = ("//*[" + " or ".join(f"@{name}" for name in _URL_ATTRIBUTES + ("srcset", "style"))
-                 + " or self::meta[@content]]")
+_URL_ATTRIBUTES = (
+    "href",
+    "src",
+    "poster",
+    "data",
+    "action",
+    "formaction",
+    "background",
+    "cite",
+    "longdesc",
+    "usemap",
+    "lowsrc",
+    "codebase",
+    "manifest",
+    "pluginspage",
+)
+_LINKED_XPATH = (
+    "//*["
+    + " or ".join(f"@{name}" for name in _URL_ATTRIBUTES + ("srcset", "style"))
+    + " or self::meta[@content]]"
+)
 _CSS_URL = re.compile(r"""url\(\s*(?:'([^']+)'|"([^"]+)"|([^)\s]+))\s*\)""")
 # Not links to a place: what a browser hands to another program, or runs, or has inline.
 _NOT_PLACES = ("mailto:", "tel:", "javascript:", "data:", "about:", "blob:", "sms:")
@@ -47,6 +64,7 @@ _META_REFRESH = re.compile(r"^\d+;\s*url=(?P<url>.+)$", re.IGNORECASE)
 class Link:
     """One link as a page has it: where it is (the page's site-relative file, the HTML line), the
     value as written, and the absolute URL it leads to."""
+
     page: str
     line: int
     written: str
@@ -57,18 +75,19 @@ class Link:
 class Broken:
     link: Link
     reason: str
-    anchor: bool = False   # the page exists, the #anchor does not
+    anchor: bool = False  # the page exists, the #anchor does not
 
 
 @dataclass(frozen=True, order=True)
 class Unreadable:
-    page: str              # site-relative file
+    page: str  # site-relative file
     reason: str
 
 
 @dataclass
 class Scan:
     """What one pass over a built site found."""
+
     broken: list[Broken] = field(default_factory=list)
     unreadable: list[Unreadable] = field(default_factory=list)
     external: list[Link] = field(default_factory=list)
@@ -90,7 +109,7 @@ def scan(site_dir: Path, site_url: str, *, skip: tuple[str, ...] = (), jobs: int
     jobs = min(jobs or os.cpu_count() or 1, max(1, len(pages) // _PAGES_PER_JOB))
     found = Scan()
     ids: dict[str, frozenset[str] | None] = {}
-    later: list[tuple[Link, str, str]] = []          # (link, target file, anchor) to another page
+    later: list[tuple[Link, str, str]] = []  # (link, target file, anchor) to another page
     for page in _read_all(Path(site_dir), resolver, pages, jobs):
         found.pages += 1
         found.links += page.links
@@ -115,6 +134,7 @@ _PAGES_PER_JOB = 200
 class _Page:
     """One page read: its anchors, and its links sorted into broken, external and to check later
     (an anchor on another page)."""
+
     page: str
     ids: frozenset[str] | None = None
     links: int = 0
@@ -124,21 +144,22 @@ class _Page:
     later: list[tuple[Link, str, str]] = field(default_factory=list)
 
 
-def _read_all(site_dir: Path, resolver: "_Resolver", pages: list[str], jobs: int):
+def _read_all(site_dir: Path, resolver: _Resolver, pages: list[str], jobs: int):
     if jobs <= 1:
         return (_check_page(site_dir, resolver, page) for page in pages)
     # Pages in runs, so that a worker's results travel back in few, large messages.
-    runs = [pages[start:start + 50] for start in range(0, len(pages), 50)]
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
-                                          else None)
+    runs = [pages[start : start + 50] for start in range(0, len(pages), 50)]
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    )
     with context.Pool(jobs, initializer=_start_worker, initargs=(site_dir, resolver)) as pool:
         return [page for run in pool.imap(_check_run, runs) for page in run]
 
 
-_worker: tuple[Path, "_Resolver"] | None = None
+_worker: tuple[Path, _Resolver] | None = None
 
 
-def _start_worker(site_dir: Path, resolver: "_Resolver") -> None:
+def _start_worker(site_dir: Path, resolver: _Resolver) -> None:
     global _worker
     _worker = (site_dir, resolver)
 
@@ -147,7 +168,7 @@ def _check_run(pages: list[str]) -> list[_Page]:
     return [_check_page(*_worker, page) for page in pages]
 
 
-def _check_page(site_dir: Path, resolver: "_Resolver", page: str) -> _Page:
+def _check_page(site_dir: Path, resolver: _Resolver, page: str) -> _Page:
     result = _Page(page)
     read = _read(site_dir / page, page)
     if isinstance(read, Unreadable):
@@ -173,13 +194,13 @@ def _check_page(site_dir: Path, resolver: "_Resolver", page: str) -> _Page:
 
 
 _NO_ANCHOR = "no such anchor"
-_NOT_FOUND = "404 Not Found"    # as a server answers, and LinkChecker reports it
+_NOT_FOUND = "404 Not Found"  # as a server answers, and LinkChecker reports it
 _EXTERNAL = object()
 
 
 @dataclass(frozen=True)
 class _Missing:
-    url: str          # as a server names it: a folder's URL after its redirect to the slash
+    url: str  # as a server names it: a folder's URL after its redirect to the slash
 
 
 def _listing(site_dir: Path) -> tuple[set[str], set[str]]:
@@ -194,7 +215,7 @@ def _listing(site_dir: Path) -> tuple[set[str], set[str]]:
 
 def page_path(page: str) -> str:
     """The URL path, relative to the site, of a page's site-relative file (``a/index.html``: ``a/``)."""
-    return page[:-len("index.html")] if page.endswith("index.html") else page
+    return page[: -len("index.html")] if page.endswith("index.html") else page
 
 
 class _Resolver:
@@ -211,7 +232,7 @@ class _Resolver:
         return url
 
     def absolute(self, page: str, written: str) -> str:
-        if written.startswith("#"):          # most links of a page: its table of contents
+        if written.startswith("#"):  # most links of a page: its table of contents
             return self.page_url(page) + written
         if written.startswith(("https://", "http://")):
             return written
@@ -222,7 +243,7 @@ class _Resolver:
         ``_EXTERNAL``, or None for a URL to skip."""
         if not url.startswith(self.mount):
             return None if url + "/" == self.mount else _EXTERNAL
-        rest, _, fragment = url[len(self.mount):].partition("#")
+        rest, _, fragment = url[len(self.mount) :].partition("#")
         path = urllib.parse.unquote(rest.partition("?")[0])
         if self.skip and (path.startswith(self.skip) or path + "/" in self.skip):
             return None
@@ -239,9 +260,11 @@ class _Resolver:
 # One page
 # ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Parsing:
     """lxml, its parsers and the compiled queries, made once per process."""
+
     etree: object
     html: object
     xml: object
@@ -255,10 +278,15 @@ def _parsing() -> _Parsing:
     # lxml is imported when a site is scanned: the page checks (the pre-commit hook's
     # environment has only their dependencies) never need it.
     from lxml import etree
-    return _Parsing(etree, etree.HTMLParser(collect_ids=False, recover=True),
-                    etree.XMLParser(resolve_entities=False, no_network=True, recover=False),
-                    etree.XPath(_LINKED_XPATH), etree.XPath("//*[@id] | //a[@name]"),
-                    etree.XPath("//*[local-name()='loc' or local-name()='link']"))
+
+    return _Parsing(
+        etree,
+        etree.HTMLParser(collect_ids=False, recover=True),
+        etree.XMLParser(resolve_entities=False, no_network=True, recover=False),
+        etree.XPath(_LINKED_XPATH),
+        etree.XPath("//*[@id] | //a[@name]"),
+        etree.XPath("//*[local-name()='loc' or local-name()='link']"),
+    )
 
 
 def _read(path: Path, page: str) -> tuple[frozenset[str], list[tuple[int, str]]] | Unreadable:
@@ -266,8 +294,11 @@ def _read(path: Path, page: str) -> tuple[frozenset[str], list[tuple[int, str]]]
     try:
         size = path.stat().st_size
         if size > MAX_PAGE_BYTES:
-            return Unreadable(page, f"{size / 1024 / 1024:.0f} MB, more than the "
-                                    f"{MAX_PAGE_BYTES // 1024 // 1024} MB a page is read to")
+            return Unreadable(
+                page,
+                f"{size / 1024 / 1024:.0f} MB, more than the "
+                f"{MAX_PAGE_BYTES // 1024 // 1024} MB a page is read to",
+            )
         data = path.read_bytes()
     except OSError as error:
         return Unreadable(page, f"cannot be read: {error.strerror}")
@@ -326,8 +357,7 @@ def _links(root) -> list[tuple[int, str]]:
                 links.append((line, value.strip()))
         srcset = attributes.get("srcset")
         if srcset and tag in ("img", "source"):
-            links.extend((line, candidate.split()[0]) for candidate in srcset.split(",")
-                         if candidate.strip())
+            links.extend((line, candidate.split()[0]) for candidate in srcset.split(",") if candidate.strip())
         style = attributes.get("style")
         if style:
             links.extend((line, next(filter(None, match.groups()))) for match in _CSS_URL.finditer(style))
@@ -348,8 +378,9 @@ def _sitemap_links(data: bytes) -> list[tuple[int, str]]:
     root = parsing.etree.fromstring(data, parsing.xml)
     links = []
     for element in parsing.sitemap_urls(root):
-        value = (element.text if parsing.etree.QName(element).localname == "loc"
-                 else element.get("href")) or ""
+        value = (
+            element.text if parsing.etree.QName(element).localname == "loc" else element.get("href")
+        ) or ""
         if value.strip():
             links.append((element.sourceline or 0, value.strip()))
     return links

@@ -6,8 +6,8 @@ The command line and the build hooks both check pages here, so they always run t
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from helpsite import page as pages
 from helpsite import rules, safety, suppressions
@@ -30,21 +30,24 @@ def checked_page(page: pages.Page, site: Site) -> Outcome:
         try:
             findings.extend(check(page, site))
         except Exception as error:  # a bug in a check must not hide the other findings
-            findings.append(rules.INTERNAL.at(
-                page.display, 1, 1, f"{check.__module__}.{check.__name__} failed: "
-                f"{type(error).__name__}: {error}"))
+            findings.append(
+                rules.INTERNAL.at(
+                    page.display,
+                    1,
+                    1,
+                    f"{check.__module__}.{check.__name__} failed: {type(error).__name__}: {error}",
+                )
+            )
     ordered = sorted(set(findings), key=lambda f: (f.line, f.column, f.rule, f.message))
     return suppressions.apply(page, site, ordered)
 
 
-def check_file(path: Path, site: Site, locale: str | None = None,
-               data: bytes | None = None) -> list[Finding]:
+def check_file(path: Path, site: Site, locale: str | None = None, data: bytes | None = None) -> list[Finding]:
     """Check one file; ``locale`` overrides the locale its docs/<locale>/ position gives."""
     return check_page(load_file(path, site, locale, data), site)
 
 
-def load_file(path: Path, site: Site, locale: str | None = None,
-              data: bytes | None = None) -> pages.Page:
+def load_file(path: Path, site: Site, locale: str | None = None, data: bytes | None = None) -> pages.Page:
     """A file as the checks see it; one that leads out of the docs folder is never read."""
     path = os.fspath(path)
     display = site.display_path(path)
@@ -67,9 +70,12 @@ def markdown_files(paths: Iterable[Path]) -> Iterator[Path]:
             for folder, subfolders, names in os.walk(path):
                 subfolders.sort()
                 # MkDocs follows linked folders; one that leads out is named for safety.outside_docs
-                yield from (Path(folder) / name for name in subfolders
-                            if os.path.islink(Path(folder) / name)
-                            and not Path(os.path.realpath(Path(folder) / name)).is_relative_to(top))
+                yield from (
+                    Path(folder) / name
+                    for name in subfolders
+                    if os.path.islink(Path(folder) / name)
+                    and not Path(os.path.realpath(Path(folder) / name)).is_relative_to(top)
+                )
                 for name in sorted(names):
                     if name.endswith(MARKDOWN_SUFFIXES):
                         yield Path(folder) / name

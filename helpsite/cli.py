@@ -17,8 +17,10 @@ from helpsite.history import HistoryError
 from helpsite.site import ConfigError, load_site
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-FORMAT_HELP = ("text: PATH:LINE:COL: SEVERITY RULE: MESSAGE; json; github: workflow commands that "
-               "annotate the pull request; sarif: SARIF 2.1.0 for code scanning")
+FORMAT_HELP = (
+    "text: PATH:LINE:COL: SEVERITY RULE: MESSAGE; json; github: workflow commands that "
+    "annotate the pull request; sarif: SARIF 2.1.0 for code scanning"
+)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -29,106 +31,205 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m helpsite", description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=None,
-                        help="the site's folder (the one with mkdocs.yml); default: found from here")
+    parser.add_argument(
+        "--root",
+        type=Path,
+        default=None,
+        help="the site's folder (the one with mkdocs.yml); default: found from here",
+    )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     check = commands.add_parser("check", help="check pages: metadata, links, structure")
-    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                            help="files or folders (default: the site's docs folder)")
+    check.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="files or folders (default: the site's docs folder)",
+    )
     check.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
     check.add_argument("--format", choices=report.FORMATS, default="text", help=FORMAT_HELP)
-    check.add_argument("--show-suppressed", action="store_true",
-                       help="also list the findings that helpsite-disable comments silence")
+    check.add_argument(
+        "--show-suppressed",
+        action="store_true",
+        help="also list the findings that helpsite-disable comments silence",
+    )
     check.set_defaults(run=run_check)
 
     status = commands.add_parser("l10n", help="translation status of every page in every locale")
-    _l10n_options(status, report.FORMATS, "text: a table; json: every page's record; github, sarif: "
-                  "the pages that are not current, as findings (errors for the --fail-on statuses)")
-    status.add_argument("--since", metavar="REV",
-                        help="only the translations that the source changes since REV make stale "
-                             "(a pull request check; needs the history back to REV)")
+    _l10n_options(
+        status,
+        report.FORMATS,
+        "text: a table; json: every page's record; github, sarif: "
+        "the pages that are not current, as findings (errors for the --fail-on statuses)",
+    )
+    status.add_argument(
+        "--since",
+        metavar="REV",
+        help="only the translations that the source changes since REV make stale "
+        "(a pull request check; needs the history back to REV)",
+    )
     status.set_defaults(run=run_l10n)
     what_changed = status.add_subparsers(dest="l10n_command", parser_class=_Parser)
-    diff = what_changed.add_parser("diff", help="for each stale translation, the source version it "
-                                   "was made from and the diff of the source since")
-    diff.add_argument("paths", nargs="*", type=Path, metavar="PATH",
-                      help="translation files or folders, or source pages for all their "
-                           "translations (default: every translation)")
+    diff = what_changed.add_parser(
+        "diff",
+        help="for each stale translation, the source version it "
+        "was made from and the diff of the source since",
+    )
+    diff.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="translation files or folders, or source pages for all their "
+        "translations (default: every translation)",
+    )
     _l10n_options(diff)
     diff.set_defaults(run=run_l10n_diff)
 
     stamp = commands.add_parser("stamp", help="record that translations are current with their source")
-    stamp.add_argument("paths", nargs="+", type=Path, metavar="PATH",
-                       help="translation files or folders (docs/<locale>/...)")
-    stamp.add_argument("--commit", metavar="SHA",
-                       help="the source commit to record (default: the source file's last commit)")
+    stamp.add_argument(
+        "paths", nargs="+", type=Path, metavar="PATH", help="translation files or folders (docs/<locale>/...)"
+    )
+    stamp.add_argument(
+        "--commit", metavar="SHA", help="the source commit to record (default: the source file's last commit)"
+    )
     stamp.set_defaults(run=run_stamp)
 
-    schema_doc = commands.add_parser("schema-doc", help="print the writers' page about page metadata "
-                                     "(Markdown, generated from the metadata schema)")
+    schema_doc = commands.add_parser(
+        "schema-doc",
+        help="print the writers' page about page metadata (Markdown, generated from the metadata schema)",
+    )
     schema_doc.set_defaults(run=run_schema_doc)
 
-    catalogue = commands.add_parser("rules", help="list every rule: what it finds, why, examples, "
-                                    "how to fix it (markdown: the page RULES.md)")
+    catalogue = commands.add_parser(
+        "rules",
+        help="list every rule: what it finds, why, examples, how to fix it (markdown: the page RULES.md)",
+    )
     catalogue.add_argument("--format", choices=rules_doc.FORMATS, default="text")
     catalogue.set_defaults(run=run_rules)
 
-    fix = commands.add_parser("fix", help="show, or with --write make, the safe repairs "
-                              "(link text from the source locale, marked for review)")
+    fix = commands.add_parser(
+        "fix",
+        help="show, or with --write make, the safe repairs "
+        "(link text from the source locale, marked for review)",
+    )
     fix.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     fix.add_argument("--write", action="store_true", help="change the files (default: show a diff)")
     fix.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
     fix.set_defaults(run=run_fix)
 
     site_links = commands.add_parser("linkcheck", help="check every link and anchor of the built site")
-    site_links.add_argument("site_dir", nargs="?", type=Path, metavar="SITE_DIR",
-                            help="the built site (default: site/ beside mkdocs.yml)")
-    site_links.add_argument("--check-extern", action="store_true",
-                            help="also check external links (needs internet; for a scheduled job)")
-    site_links.add_argument("--locale", default=os.environ.get("HELPSITE_LOCALE") or None,
-                            help="the site was built for this locale alone, at its root "
-                                 "(default: $HELPSITE_LOCALE, as the build)")
-    site_links.add_argument("--reference", action="store_true",
-                            help="crawl the served site with LinkChecker instead (the reference the "
-                                 "one-pass check is tested against; slow: a few pages a second)")
+    site_links.add_argument(
+        "site_dir",
+        nargs="?",
+        type=Path,
+        metavar="SITE_DIR",
+        help="the built site (default: site/ beside mkdocs.yml)",
+    )
+    site_links.add_argument(
+        "--check-extern",
+        action="store_true",
+        help="also check external links (needs internet; for a scheduled job)",
+    )
+    site_links.add_argument(
+        "--locale",
+        default=os.environ.get("HELPSITE_LOCALE") or None,
+        help="the site was built for this locale alone, at its root "
+        "(default: $HELPSITE_LOCALE, as the build)",
+    )
+    site_links.add_argument(
+        "--reference",
+        action="store_true",
+        help="crawl the served site with LinkChecker instead (the reference the "
+        "one-pass check is tested against; slow: a few pages a second)",
+    )
     site_links.add_argument("--config", type=Path, help="LinkChecker settings (default: linkcheckerrc)")
     site_links.add_argument("--format", choices=report.FORMATS, default="text", help=FORMAT_HELP)
     site_links.set_defaults(run=run_linkcheck)
 
     bench = commands.add_parser("bench", help="benchmark the build on a generated help center")
-    bench.add_argument("--articles", type=int, nargs="+", metavar="N", default=None,
-                       help="articles per locale; several sizes give the scaling ratio (default: 200 2000)")
-    bench.add_argument("--locales", type=int, default=None, metavar="L",
-                       help="the first L of the site's languages (default: 1)")
-    bench.add_argument("--configs", default=",".join(bench_module.CONFIGS),
-                       help="comma-separated: " + ", ".join(bench_module.CONFIGS))
+    bench.add_argument(
+        "--articles",
+        type=int,
+        nargs="+",
+        metavar="N",
+        default=None,
+        help="articles per locale; several sizes give the scaling ratio (default: 200 2000)",
+    )
+    bench.add_argument(
+        "--locales",
+        type=int,
+        default=None,
+        metavar="L",
+        help="the first L of the site's languages (default: 1)",
+    )
+    bench.add_argument(
+        "--configs",
+        default=",".join(bench_module.CONFIGS),
+        help="comma-separated: " + ", ".join(bench_module.CONFIGS),
+    )
     bench.add_argument("--out", type=Path, default=None, help="write the JSON report here")
-    bench.add_argument("--quick", action="store_true",
-                       help="a small run in seconds: 30 and 60 articles, 2 locales")
+    bench.add_argument(
+        "--quick", action="store_true", help="a small run in seconds: 30 and 60 articles, 2 locales"
+    )
     bench.add_argument("--preview", action="store_true", help="also time an edit in `mkdocs serve --dirty`")
     bench.add_argument("--shards", action="store_true", help="also time parallel per-locale shards + merge")
-    bench.add_argument("--search", action="store_true",
-                       help="also time each locale's search in Chromium (4x CPU throttling) and its indexing")
+    bench.add_argument(
+        "--search",
+        action="store_true",
+        help="also time each locale's search in Chromium (4x CPU throttling) and its indexing",
+    )
     bench.add_argument("--no-check", action="store_true", help="skip timing `python -m helpsite check`")
-    bench.add_argument("--linkcheck", action="store_true",
-                       help="also time the link check of the project build, lychee's on the same "
-                            "folder and, on small builds, LinkChecker's")
-    bench.add_argument("--reference-pages", type=int, default=None, metavar="N",
-                       help="with --linkcheck: LinkChecker runs on builds of at most N pages "
-                            f"(default {bench_module.REFERENCE_PAGES}: it reads a few pages a second)")
-    bench.add_argument("--l10n", action="store_true",
-                       help="instead of builds, time `l10n diff` on a generated git history and measure "
-                            "the dashboard's pages (default: 3000 articles, every locale)")
-    bench.add_argument("--dashboard-locales", type=int, default=37, metavar="L",
-                       help="with --l10n: the locales of the generated site whose dashboard is measured")
-    bench.add_argument("--repeat", type=int, default=1, metavar="N",
-                       help="build each configuration N times, in turn, and report the median run")
-    bench.add_argument("--pages", action="store_true",
-                       help="instead of builds, time the check of one large page against converting it")
-    bench.add_argument("--page-links", type=int, nargs="+", metavar="N", default=None,
-                       help="links on each large page, for --pages (default: "
-                            + " ".join(map(str, bench_module.PAGE_LINKS)) + ")")
+    bench.add_argument(
+        "--linkcheck",
+        action="store_true",
+        help="also time the link check of the project build, lychee's on the same "
+        "folder and, on small builds, LinkChecker's",
+    )
+    bench.add_argument(
+        "--reference-pages",
+        type=int,
+        default=None,
+        metavar="N",
+        help="with --linkcheck: LinkChecker runs on builds of at most N pages "
+        f"(default {bench_module.REFERENCE_PAGES}: it reads a few pages a second)",
+    )
+    bench.add_argument(
+        "--l10n",
+        action="store_true",
+        help="instead of builds, time `l10n diff` on a generated git history and measure "
+        "the dashboard's pages (default: 3000 articles, every locale)",
+    )
+    bench.add_argument(
+        "--dashboard-locales",
+        type=int,
+        default=37,
+        metavar="L",
+        help="with --l10n: the locales of the generated site whose dashboard is measured",
+    )
+    bench.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="build each configuration N times, in turn, and report the median run",
+    )
+    bench.add_argument(
+        "--pages",
+        action="store_true",
+        help="instead of builds, time the check of one large page against converting it",
+    )
+    bench.add_argument(
+        "--page-links",
+        type=int,
+        nargs="+",
+        metavar="N",
+        default=None,
+        help="links on each large page, for --pages (default: "
+        + " ".join(map(str, bench_module.PAGE_LINKS))
+        + ")",
+    )
     bench.add_argument("--seed", type=int, default=8)
     bench.add_argument("--work", type=Path, default=None, help="folder for the temporary sites")
     bench.set_defaults(run=run_bench)
@@ -160,9 +261,14 @@ def run_linkcheck(args: argparse.Namespace) -> int:
     if args.locale and not known_locale(site, args.locale):
         return EXIT_USAGE
     try:
-        findings = linkcheck.check_site(site, args.site_dir or site.root / "site",
-                                        check_extern=args.check_extern, only_locale=args.locale,
-                                        config=args.config, reference=args.reference)
+        findings = linkcheck.check_site(
+            site,
+            args.site_dir or site.root / "site",
+            check_extern=args.check_extern,
+            only_locale=args.locale,
+            config=args.config,
+            reference=args.reference,
+        )
     except linkcheck.LinkcheckError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE
@@ -185,9 +291,14 @@ def print_findings(findings, format: str, suppressed=()) -> None:
 
 def _l10n_options(parser: argparse.ArgumentParser, formats=("text", "json"), help=None) -> None:
     parser.add_argument("--format", choices=formats, default="text", help=help)
-    parser.add_argument("--fail-on", action="append", default=[], metavar="STATUS",
-                        help="exit 1 when a page has this status (repeat it, or give a comma "
-                             f"list: {','.join(l10n.STATUSES)})")
+    parser.add_argument(
+        "--fail-on",
+        action="append",
+        default=[],
+        metavar="STATUS",
+        help="exit 1 when a page has this status (repeat it, or give a comma "
+        f"list: {','.join(l10n.STATUSES)})",
+    )
 
 
 def _fail_on(args: argparse.Namespace) -> set[str] | None:
@@ -212,8 +323,10 @@ def run_l10n(args: argparse.Namespace) -> int:
         except HistoryError as error:
             print(f"--since {args.since}: {error}", file=sys.stderr)
             return EXIT_USAGE
-        print(l10n_diff.since_json(found) if args.format == "json"
-              else l10n_diff.since_text(found, args.since), end="\n" if args.format == "json" else "")
+        print(
+            l10n_diff.since_json(found) if args.format == "json" else l10n_diff.since_text(found, args.since),
+            end="\n" if args.format == "json" else "",
+        )
         return EXIT_FINDINGS if any(m.status in fail_on for m in found) else EXIT_CLEAN
     statuses = l10n.site_status_beside_a_worker(site)
     for problem in dict.fromkeys(s.problem for s in statuses if s.problem):
@@ -221,8 +334,10 @@ def run_l10n(args: argparse.Namespace) -> int:
     if args.format in ("github", "sarif"):
         print_findings(l10n.status_findings(site, statuses, fail_on), args.format)
     else:
-        print(l10n.status_json(statuses) if args.format == "json" else l10n.status_text(statuses),
-              end="\n" if args.format == "json" else "")
+        print(
+            l10n.status_json(statuses) if args.format == "json" else l10n.status_text(statuses),
+            end="\n" if args.format == "json" else "",
+        )
     return EXIT_FINDINGS if any(s.status in fail_on for s in statuses) else EXIT_CLEAN
 
 
@@ -238,16 +353,16 @@ def run_l10n_diff(args: argparse.Namespace) -> int:
         if chosen is None:
             return EXIT_USAGE
         sources = set(l10n.source_pages(site))
-        statuses = [l10n.translation_status(site, locale, page) for locale, page in chosen
-                    if page in sources]
+        statuses = [l10n.translation_status(site, locale, page) for locale, page in chosen if page in sources]
         orphans = [(locale, page) for locale, page in chosen if page not in sources]
     else:
         statuses, orphans = l10n.site_status_beside_a_worker(site), l10n_diff.orphans(site)
     for problem in dict.fromkeys(s.problem for s in statuses if s.problem):
         print(problem, file=sys.stderr)
     diffs = l10n_diff.translation_diffs(site, statuses, orphans)
-    sys.stdout.write(l10n_diff.diffs_json(diffs) + "\n" if args.format == "json"
-                     else l10n_diff.diffs_text(diffs))
+    sys.stdout.write(
+        l10n_diff.diffs_json(diffs) + "\n" if args.format == "json" else l10n_diff.diffs_text(diffs)
+    )
     return EXIT_FINDINGS if any(s.status in fail_on for s in [*statuses, *diffs]) else EXIT_CLEAN
 
 
@@ -269,8 +384,7 @@ def _translations_named(site, files) -> list[tuple[str, str]] | None:
 
 def run_stamp(args: argparse.Namespace) -> int:
     if args.commit is not None and not l10n.COMMIT_RE.fullmatch(args.commit):
-        print(f"--commit {args.commit}: not a full commit id (40 lowercase hex digits)",
-              file=sys.stderr)
+        print(f"--commit {args.commit}: not a full commit id (40 lowercase hex digits)", file=sys.stderr)
         return EXIT_USAGE
     site = load_site(args.root)
     refused = 0
@@ -284,8 +398,10 @@ def run_stamp(args: argparse.Namespace) -> int:
         for note in done.notes:
             print(note, file=sys.stderr)
         state = "stamped" if done.changed else "unchanged"
-        print(f"{site.display_path(path)}: {state}: "
-              + ", ".join(f"{key} {value}" for key, value in done.values.items()))
+        print(
+            f"{site.display_path(path)}: {state}: "
+            + ", ".join(f"{key} {value}" for key, value in done.values.items())
+        )
     return EXIT_USAGE if refused else EXIT_CLEAN
 
 
@@ -336,25 +452,38 @@ def run_bench(args: argparse.Namespace) -> int:
     configs = [name.strip() for name in args.configs.split(",") if name.strip()]
     unknown = [name for name in configs if name not in bench_module.CONFIGS]
     if unknown:
-        print(f"--configs: unknown {', '.join(unknown)} (known: {', '.join(bench_module.CONFIGS)})",
-              file=sys.stderr)
+        print(
+            f"--configs: unknown {', '.join(unknown)} (known: {', '.join(bench_module.CONFIGS)})",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     command = " ".join(["python -m helpsite", *sys.argv[1:]])
     if args.l10n:
         try:
-            report = bench_module.l10n_run(site.root, (args.articles or [3000])[0],
-                                           args.locales or len(site.locales), args.dashboard_locales,
-                                           work=args.work, seed=args.seed, command=command,
-                                           progress=lambda line: print(line, flush=True))
+            report = bench_module.l10n_run(
+                site.root,
+                (args.articles or [3000])[0],
+                args.locales or len(site.locales),
+                args.dashboard_locales,
+                work=args.work,
+                seed=args.seed,
+                command=command,
+                progress=lambda line: print(line, flush=True),
+            )
         except ValueError as error:
             print(error, file=sys.stderr)
             return EXIT_USAGE
         return _write_report(report, args.out)
     if args.pages:
         try:
-            report = bench_module.run_pages(site.root, args.page_links or bench_module.PAGE_LINKS,
-                                            repeat=args.repeat, seed=args.seed, command=command,
-                                            progress=lambda line: print(line, flush=True))
+            report = bench_module.run_pages(
+                site.root,
+                args.page_links or bench_module.PAGE_LINKS,
+                repeat=args.repeat,
+                seed=args.seed,
+                command=command,
+                progress=lambda line: print(line, flush=True),
+            )
         except ValueError as error:
             print(error, file=sys.stderr)
             return EXIT_USAGE
@@ -363,11 +492,23 @@ def run_bench(args: argparse.Namespace) -> int:
     sizes = args.articles or ([30, 60] if args.quick else [200, 2000])
     locales = args.locales or (2 if args.quick else 1)
     try:
-        report = bench_module.run(site.root, sizes, locales, configs, work=args.work, seed=args.seed,
-                                  check=not args.no_check, preview=args.preview, shard_check=args.shards,
-                                  linkcheck=args.linkcheck, repeat=args.repeat, search=args.search,
-                                  reference_pages=args.reference_pages,
-                                  progress=lambda line: print(line, flush=True), command=command)
+        report = bench_module.run(
+            site.root,
+            sizes,
+            locales,
+            configs,
+            work=args.work,
+            seed=args.seed,
+            check=not args.no_check,
+            preview=args.preview,
+            shard_check=args.shards,
+            linkcheck=args.linkcheck,
+            repeat=args.repeat,
+            search=args.search,
+            reference_pages=args.reference_pages,
+            progress=lambda line: print(line, flush=True),
+            command=command,
+        )
     except ValueError as error:
         print(error, file=sys.stderr)
         return EXIT_USAGE

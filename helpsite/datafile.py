@@ -5,8 +5,9 @@ parsed again when it has changed: a preview (``mkdocs serve``) keeps one process
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Generic, TypeVar
+from typing import Generic, TypeVar
 
 T = TypeVar("T")
 

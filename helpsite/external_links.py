@@ -46,7 +46,7 @@ class _RawLinkRel(HTMLParser):
 
     def __init__(self):
         super().__init__(convert_charrefs=False)
-        self.tags: list[tuple[str, str]] = []   # (tag as written, tag to write)
+        self.tags: list[tuple[str, str]] = []  # (tag as written, tag to write)
 
     @classmethod
     def rewrite(cls, markup: str) -> str:
@@ -62,8 +62,9 @@ class _RawLinkRel(HTMLParser):
         if tag == "a" and is_external(attributes.get("href") or ""):
             attributes["rel"] = with_rel(attributes.get("rel"))
             written = self.get_starttag_text()
-            pairs = "".join(f' {name}="{html.escape(value or "", quote=True)}"'
-                            for name, value in attributes.items())
+            pairs = "".join(
+                f' {name}="{html.escape(value or "", quote=True)}"' for name, value in attributes.items()
+            )
             self.tags.append((written, f"<a{pairs}>"))
 
 

@@ -37,8 +37,10 @@ BLOCK_RE = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
 OPENING_RE = re.compile(r"^-{3}[ \t]*\n")
 
 _SAFE_TAG_PREFIX = "tag:yaml.org,2002:"
-_SAFE_TAGS = {_SAFE_TAG_PREFIX + name for name in
-              ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")}
+_SAFE_TAGS = {
+    _SAFE_TAG_PREFIX + name
+    for name in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "binary")
+}
 
 Position = tuple[int, int]
 
@@ -54,9 +56,9 @@ class FrontMatter:
 
     data: dict = field(default_factory=dict)
     present: bool = False
-    first_line: int = 1   # the opening ---
-    last_line: int = 0    # the closing --- (0 when absent)
-    yaml_text: str = ""   # the YAML between the fences
+    first_line: int = 1  # the opening ---
+    last_line: int = 0  # the closing --- (0 when absent)
+    yaml_text: str = ""  # the YAML between the fences
 
     # ("ms.custom",) -> position of the key; ("ms.custom", 1) -> position of the 2nd item
     @property
@@ -89,8 +91,8 @@ class FrontMatter:
         """Where to point for a metadata path: the key, else the nearest enclosing key."""
         for end in range(len(path), 0, -1):
             if path[:end] in self.key_positions:
-                if end < len(path) and path[:end + 1] in self.value_positions:
-                    return self.value_positions[path[:end + 1]]
+                if end < len(path) and path[: end + 1] in self.value_positions:
+                    return self.value_positions[path[: end + 1]]
                 return self.key_positions[path[:end]]
         return (self.first_line, 1)
 
@@ -109,11 +111,14 @@ def split(text: str) -> tuple[str | None, str, int]:
     """
     match = BLOCK_RE.match(text)
     if match:
-        return match.group(1), text[match.end():], match.group(0).count("\n") + 1
+        return match.group(1), text[match.end() :], match.group(0).count("\n") + 1
     if OPENING_RE.match(text):
         raise FrontMatterError(
             "front matter is opened with '---' on line 1 but never closed: add a line '---' "
-            "after the last metadata line", 1, 1)
+            "after the last metadata line",
+            1,
+            1,
+        )
     return None, text, 1
 
 
@@ -156,13 +161,18 @@ def _load(yaml_text: str, first_line: int) -> FrontMatter:
             raise FrontMatterError(f"front matter is not valid YAML: {_describe(error)}", line, col)
         except yaml.YAMLError as error:
             raise FrontMatterError(f"front matter is not valid YAML: {error}", first_line + 1, 1)
-        fm = FrontMatter(present=True, first_line=first_line,
-                         last_line=first_line + yaml_text.count("\n") + 1, yaml_text=yaml_text)
+        fm = FrontMatter(
+            present=True,
+            first_line=first_line,
+            last_line=first_line + yaml_text.count("\n") + 1,
+            yaml_text=yaml_text,
+        )
         if node is None:
             return fm
         if not isinstance(node, yaml.MappingNode):
-            raise FrontMatterError("front matter must be a set of 'key: value' lines",
-                                   *_pos(node.start_mark, places))
+            raise FrontMatterError(
+                "front matter must be a set of 'key: value' lines", *_pos(node.start_mark, places)
+            )
         _inspect(node, places, set())
         try:
             fm.data = loader.construct_document(node)
@@ -175,34 +185,40 @@ def _load(yaml_text: str, first_line: int) -> FrontMatter:
         loader.dispose()
 
 
-def _inspect(node: yaml.Node, places: "_Places", seen: set) -> None:
+def _inspect(node: yaml.Node, places: _Places, seen: set) -> None:
     """Walk the node graph once: refuse aliases, foreign tags, merge and duplicate keys."""
     if id(node) in seen:
         raise FrontMatterError(
             "front matter uses a YAML alias ('*name'): write the value out instead",
-            *_pos(node.start_mark, places))
+            *_pos(node.start_mark, places),
+        )
     seen.add(id(node))
     if node.tag not in _SAFE_TAGS:
         raise FrontMatterError(
             f"front matter uses the YAML tag {_short_tag(node.tag)!r}, which is not allowed: "
             "metadata is plain text, numbers, lists and key: value pairs",
-            *_pos(node.start_mark, places))
+            *_pos(node.start_mark, places),
+        )
     if isinstance(node, yaml.MappingNode):
         keys: dict = {}
         for key_node, value_node in node.value:
             _inspect(key_node, places, seen)
             if not isinstance(key_node, yaml.ScalarNode):
-                raise FrontMatterError("a metadata key must be plain text",
-                                       *_pos(key_node.start_mark, places))
+                raise FrontMatterError(
+                    "a metadata key must be plain text", *_pos(key_node.start_mark, places)
+                )
             key = key_node.value
             if key == "<<":
-                raise FrontMatterError("front matter uses a YAML merge key ('<<'): write the keys out",
-                                       *_pos(key_node.start_mark, places))
+                raise FrontMatterError(
+                    "front matter uses a YAML merge key ('<<'): write the keys out",
+                    *_pos(key_node.start_mark, places),
+                )
             if key in keys:
                 first = _pos(keys[key].start_mark, places)
                 raise FrontMatterError(
                     f"duplicate key '{key}' (first on line {first[0]}): keep one of them",
-                    *_pos(key_node.start_mark, places))
+                    *_pos(key_node.start_mark, places),
+                )
             keys[key] = key_node
             _inspect(value_node, places, seen)
     elif isinstance(node, yaml.SequenceNode):
@@ -211,8 +227,7 @@ def _inspect(node: yaml.Node, places: "_Places", seen: set) -> None:
 
 
 # Where each key, value and list item of a node graph ``_inspect`` accepted stands.
-def _record_positions(node: yaml.Node, path: tuple, found: tuple[dict, dict, dict],
-                      places: "_Places") -> None:
+def _record_positions(node: yaml.Node, path: tuple, found: tuple[dict, dict, dict], places: _Places) -> None:
     keys, values, ends = found
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
@@ -227,7 +242,7 @@ def _record_positions(node: yaml.Node, path: tuple, found: tuple[dict, dict, dic
             _record_positions(item, path + (index,), found, places)
 
 
-def _pos(mark, places: "_Places") -> Position:
+def _pos(mark, places: _Places) -> Position:
     return places.of(mark.index)
 
 
@@ -236,14 +251,14 @@ class _Places:
     U+0085, U+2028 and U+2029 as line breaks too; a file's lines end at '\\n' only."""
 
     def __init__(self, text: str, first_line: int):
-        self.text, self.first_line = text, first_line   # YAML's first line is the fence's next
+        self.text, self.first_line = text, first_line  # YAML's first line is the fence's next
 
     def of(self, index: int) -> Position:
         return line_column(self.text, index, self.first_line + 1)
 
 
 def _short_tag(tag: str) -> str:
-    return "!!" + tag[len(_SAFE_TAG_PREFIX):] if tag.startswith(_SAFE_TAG_PREFIX) else tag
+    return "!!" + tag[len(_SAFE_TAG_PREFIX) :] if tag.startswith(_SAFE_TAG_PREFIX) else tag
 
 
 def _describe(error: yaml.YAMLError) -> str:

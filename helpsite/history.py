@@ -14,13 +14,13 @@ import os
 import posixpath
 import subprocess
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Iterator
 
-GIT_TIMEOUT = 300   # seconds for one git command over a whole history
+GIT_TIMEOUT = 300  # seconds for one git command over a whole history
 
 
 class HistoryError(Exception):
@@ -30,9 +30,10 @@ class HistoryError(Exception):
 @dataclass(frozen=True)
 class Version:
     """One version of a file: the commit that wrote it, when, at which path, and its blob."""
+
     commit: str
-    time: int       # committer time, seconds since the epoch
-    path: str       # the file's path from the repository's top folder, at that commit
+    time: int  # committer time, seconds since the epoch
+    path: str  # the file's path from the repository's top folder, at that commit
     blob: str
 
     @property
@@ -43,17 +44,19 @@ class Version:
 @dataclass(frozen=True)
 class Change:
     """A commit's change to one file: git's status letter (A, M, D, R, T), paths and blobs."""
+
     commit: str
     time: int
     status: str
     old_path: str | None
-    path: str | None        # None when the file was deleted
+    path: str | None  # None when the file was deleted
     blob: str | None
 
 
 @dataclass(frozen=True)
 class Renamed:
     """How a path left the history: deleted, or renamed to ``to``, by ``change``."""
+
     change: Change
     to: str | None
 
@@ -71,8 +74,8 @@ class History:
         self._top_real = os.path.realpath(self.top)
         self._folder = os.path.abspath(self.folder)
         self.prefix = os.path.relpath(os.path.realpath(self.folder), self._top_real).replace(os.sep, "/")
-        self._changes: dict[str, list[Change]] = {}   # path -> its changes, newest first
-        self._order: dict[str, int] = {}               # commit -> place in the log, 0 newest
+        self._changes: dict[str, list[Change]] = {}  # path -> its changes, newest first
+        self._order: dict[str, int] = {}  # commit -> place in the log, 0 newest
         self._read_log()
 
     def path_of(self, file: Path) -> str:
@@ -119,21 +122,27 @@ class History:
         blobs = list(dict.fromkeys(blobs))
         if not blobs:
             return
-        batch = subprocess.Popen(["git", "cat-file", "--batch"], cwd=self.top, stdin=subprocess.PIPE,
-                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        batch = subprocess.Popen(
+            ["git", "cat-file", "--batch"],
+            cwd=self.top,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
 
         def ask() -> None:
             try:
                 batch.stdin.write("".join(blob + "\n" for blob in blobs).encode("ascii"))
                 batch.stdin.close()
-            except OSError:   # git stopped early; what it answered is read below
+            except OSError:  # git stopped early; what it answered is read below
                 pass
+
         asking = threading.Thread(target=ask, daemon=True)
         asking.start()
         try:
             for blob in blobs:
                 header = batch.stdout.readline().split()
-                if len(header) != 3:   # "<id> missing": not in this clone (or git stopped)
+                if len(header) != 3:  # "<id> missing": not in this clone (or git stopped)
                     yield blob, None
                     continue
                 yield blob, batch.stdout.read(int(header[2]) + 1)[:-1]
@@ -179,16 +188,19 @@ class History:
         try:
             return _run(self.top, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
         except HistoryError:
-            raise HistoryError("not a commit in this repository"
-                               + (" (a shallow clone: fetch the whole history)" if self.shallow else ""))
+            raise HistoryError(
+                "not a commit in this repository"
+                + (" (a shallow clone: fetch the whole history)" if self.shallow else "")
+            )
 
     # -- reading git -------------------------------------------------------------
 
     def _read_log(self) -> None:
         try:
-            out = _run(self.top, "log", "-M", "--raw", "--no-abbrev", "-z", "--format=%x01%H %ct",
-                       "--", self.prefix)
-        except HistoryError:   # a repository without a commit yet: no history
+            out = _run(
+                self.top, "log", "-M", "--raw", "--no-abbrev", "-z", "--format=%x01%H %ct", "--", self.prefix
+            )
+        except HistoryError:  # a repository without a commit yet: no history
             return
         for place, chunk in enumerate(filter(None, out.split("\x01"))):
             head, _, rest = chunk.partition("\0")
@@ -201,7 +213,7 @@ class History:
 
 def iso_date(time: int) -> str:
     """A commit time as an ISO date, in UTC (the same on every machine)."""
-    return datetime.fromtimestamp(time, timezone.utc).date().isoformat()
+    return datetime.fromtimestamp(time, UTC).date().isoformat()
 
 
 # ``:old-mode new-mode old-blob new-blob STATUS\0path\0[new path\0]`` as ``--raw -z`` writes it.

@@ -14,10 +14,10 @@ import os
 import re
 import subprocess
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterable
 
 import yaml
 
@@ -27,26 +27,26 @@ from helpsite.findings import Finding
 from helpsite.site import Site
 
 CURRENT, STALE, UNTRACKED, MISSING = "current", "stale", "untracked", "missing"
-INVALID = "invalid"   # the translation's front matter cannot be read, so its hash is unknown
+INVALID = "invalid"  # the translation's front matter cannot be read, so its hash is unknown
 STATUSES = (CURRENT, STALE, UNTRACKED, MISSING, INVALID)
 HASH_KEY = "ms.openlocfilehash"
 COMMIT_KEY = "ms.sourcegitcommit"
 HANDOFF_KEY = "ms.lasthandoff"
 TYPE_KEY = "ms.translationtype"
-DATE_FORMAT = "%m/%d/%Y"   # Microsoft Learn's MM/DD/YYYY
+DATE_FORMAT = "%m/%d/%Y"  # Microsoft Learn's MM/DD/YYYY
 RECORD_KEYS = ("page", "locale", "status", "translationtype", "source_hash", "recorded_hash")
 COMMIT_RE = re.compile(r"[0-9a-f]{40}")
 
 
 @dataclass(frozen=True)
 class TranslationStatus:
-    page: str                     # path inside the locale folder: licenses/x.md
+    page: str  # path inside the locale folder: licenses/x.md
     locale: str
-    status: str                   # current, stale, untracked, missing or invalid
-    translationtype: str | None   # MT, HT, or None when unknown
-    source_hash: str              # hash of the source file now, in the recorded form
+    status: str  # current, stale, untracked, missing or invalid
+    translationtype: str | None  # MT, HT, or None when unknown
+    source_hash: str  # hash of the source file now, in the recorded form
     recorded_hash: str | None
-    problem: str | None = None    # why the status is invalid, as PATH:LINE:COL: ...
+    problem: str | None = None  # why the status is invalid, as PATH:LINE:COL: ...
     lasthandoff: str | None = None
 
     def as_dict(self) -> dict:
@@ -68,9 +68,13 @@ def source_hash(data: bytes, like: str | None = None) -> str:
 FrontReader = Callable[[str], tuple[dict | None, str | None]]
 
 
-def translation_status(site: Site, locale: str, page_path: str,
-                       source_bytes: bytes | SourceUnreadable | None = None,
-                       front: FrontReader | None = None) -> TranslationStatus:
+def translation_status(
+    site: Site,
+    locale: str,
+    page_path: str,
+    source_bytes: bytes | SourceUnreadable | None = None,
+    front: FrontReader | None = None,
+) -> TranslationStatus:
     """How a translation stands against its source; ``source_bytes`` saves a read, ``front``
     gives a file's front matter read already (helpsite.source_files)."""
     if source_bytes is None:
@@ -82,14 +86,15 @@ def translation_status(site: Site, locale: str, page_path: str,
         return TranslationStatus(page_path, locale, MISSING, None, source_hash(source_bytes), None)
     meta, problem = front(os.fspath(translation)) if front else read_front(site, translation)
     if meta is None:
-        return TranslationStatus(page_path, locale, INVALID, None, source_hash(source_bytes), None,
-                                 problem=problem)
+        return TranslationStatus(
+            page_path, locale, INVALID, None, source_hash(source_bytes), None, problem=problem
+        )
     return status_from_meta(page_path, locale, meta, source_bytes)
 
 
 @dataclass(frozen=True)
 class SourceUnreadable:
-    problem: str   # PATH: cannot read the file: why
+    problem: str  # PATH: cannot read the file: why
 
 
 def read_source(site: Site, page_path: str) -> bytes | SourceUnreadable:
@@ -118,8 +123,9 @@ def status_from_meta(page_path: str, locale: str, meta: dict, source_bytes: byte
         status = UNTRACKED
     else:
         status = CURRENT if recorded == current else STALE
-    return TranslationStatus(page_path, locale, status, kind, current, recorded,
-                             lasthandoff=_text(meta.get(HANDOFF_KEY)) or None)
+    return TranslationStatus(
+        page_path, locale, status, kind, current, recorded, lasthandoff=_text(meta.get(HANDOFF_KEY)) or None
+    )
 
 
 def source_pages(site: Site) -> list[str]:
@@ -141,10 +147,13 @@ def site_status_beside_a_worker(site: Site) -> list[TranslationStatus]:
     """``site_status`` with the front matter of the later half of the translations read by a
     worker process meanwhile (helpsite.source_files), when more than one core may be used: reading
     front matter is most of the time of the command line's ``l10n`` and ``l10n diff``."""
-    files = [os.fspath(site.file_for(locale, page)) for page in source_pages(site)
-             for locale in site.translation_locales]
+    files = [
+        os.fspath(site.file_for(locale, page))
+        for page in source_pages(site)
+        for locale in site.translation_locales
+    ]
     reader = source_files.SourceFiles(site)
-    reader.plan([(path, False) for path in files[len(files) // 2:] if os.path.isfile(path)])
+    reader.plan([(path, False) for path in files[len(files) // 2 :] if os.path.isfile(path)])
     try:
         return site_status(site, front=reader.front)
     finally:
@@ -163,6 +172,7 @@ def totals(statuses: Iterable[TranslationStatus]) -> dict[str, Counter]:
 # Reports: the command line's table and JSON, the site's status page
 # ----------------------------------------------------------------------------
 
+
 def status_text(statuses: list[TranslationStatus]) -> str:
     """A table of every page in every locale, then the totals per locale."""
     rows = [("page", "locale", "status", "type")]
@@ -170,8 +180,10 @@ def status_text(statuses: list[TranslationStatus]) -> str:
     counts = totals(statuses)
     all_counts = sum(counts.values(), Counter())
     sums = [("locale", *STATUSES, "pages")]
-    sums += [(locale, *(str(c[s]) for s in STATUSES), str(c.total()))
-             for locale, c in [*counts.items(), ("all", all_counts)]]
+    sums += [
+        (locale, *(str(c[s]) for s in STATUSES), str(c.total()))
+        for locale, c in [*counts.items(), ("all", all_counts)]
+    ]
     return _columns(rows) + "\n\n" + _columns(sums, numeric=True) + "\n"
 
 
@@ -181,35 +193,54 @@ def status_json(statuses: list[TranslationStatus]) -> str:
 
 # The statuses as findings, for annotations and code scanning (``l10n --format github|sarif``);
 # tagged "status": found by comparing locales, not by the page checks (no comment silences them).
-_NO_PAGE_EXAMPLE = ("it compares a translation with its source page in another locale, with "
-                    "python -m helpsite l10n, not one page")
+_NO_PAGE_EXAMPLE = (
+    "it compares a translation with its source page in another locale, with "
+    "python -m helpsite l10n, not one page"
+)
 STATUS_RULES = {
     STALE: rules.define(
-        "translation-stale", rules.WARNING, "The source page has changed since the translation was made.",
+        "translation-stale",
+        rules.WARNING,
+        "The source page has changed since the translation was made.",
         why="Readers of the translation may get instructions the source page no longer gives.",
         fix="Update the translation, then record that with python -m helpsite stamp.",
-        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+        no_example=_NO_PAGE_EXAMPLE,
+        tags=["localization", "status"],
+    ),
     UNTRACKED: rules.define(
-        "translation-untracked", rules.WARNING, f"The translation has no {HASH_KEY}.",
+        "translation-untracked",
+        rules.WARNING,
+        f"The translation has no {HASH_KEY}.",
         why="Without the hash of the source it was made from, nobody can tell whether it is current.",
         fix="Check the translation against its source page, then record it with python -m helpsite stamp.",
-        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+        no_example=_NO_PAGE_EXAMPLE,
+        tags=["localization", "status"],
+    ),
     MISSING: rules.define(
-        "translation-missing", rules.WARNING, "A page has no translation in a locale.",
+        "translation-missing",
+        rules.WARNING,
+        "A page has no translation in a locale.",
         why="Readers of that locale get the source page in the source language.",
         fix="Translate the page into docs/<locale>/ at the same path.",
-        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+        no_example=_NO_PAGE_EXAMPLE,
+        tags=["localization", "status"],
+    ),
     INVALID: rules.define(
-        "translation-invalid", rules.WARNING, "The translation's front matter cannot be read.",
+        "translation-invalid",
+        rules.WARNING,
+        "The translation's front matter cannot be read.",
         why="Its freshness is unknown, and the build does not publish the page.",
         fix="Correct the front matter: python -m helpsite check names the line.",
-        no_example=_NO_PAGE_EXAMPLE, tags=["localization", "status"]),
+        no_example=_NO_PAGE_EXAMPLE,
+        tags=["localization", "status"],
+    ),
 }
 RULES = tuple(STATUS_RULES.values())
 
 
-def status_findings(site: Site, statuses: Iterable[TranslationStatus],
-                    fail_on: Iterable[str] = ()) -> list[Finding]:
+def status_findings(
+    site: Site, statuses: Iterable[TranslationStatus], fail_on: Iterable[str] = ()
+) -> list[Finding]:
     """A finding for every translation that is not current, on its file (a missing one on the
     source page); an error where its status is one ``--fail-on`` names, else a warning."""
     fail_on = set(fail_on)
@@ -230,9 +261,11 @@ def status_findings(site: Site, statuses: Iterable[TranslationStatus],
             if status.status == STALE:
                 loaded = pages.read(path, site.display_path(path), status.locale, status.page)
                 place = loaded.front.key_positions.get((HASH_KEY,), place)
-                message = (f"the {site.source_locale} page has changed since this translation was made "
-                           f"(recorded {HASH_KEY} {status.recorded_hash}, now {status.source_hash}): update "
-                           "it, then record that with python -m helpsite stamp")
+                message = (
+                    f"the {site.source_locale} page has changed since this translation was made "
+                    f"(recorded {HASH_KEY} {status.recorded_hash}, now {status.source_hash}): update "
+                    "it, then record that with python -m helpsite stamp"
+                )
         findings.append(rule.at(site.display_path(path), *place, message, severity=severity))
     return findings
 
@@ -243,7 +276,7 @@ def status_findings(site: Site, statuses: Iterable[TranslationStatus],
 STATUS_PAGE_META = {
     "title": "Localization status",
     "description": "Which translations of the help are current, stale, untracked, missing or "
-                   "invalid, locale by locale, and what changed in the source of each stale one.",
+    "invalid, locale by locale, and what changed in the source of each stale one.",
     "author": "helpsite",
     "ms.author": "helpsite",
     "ms.topic": "reference",
@@ -257,7 +290,7 @@ STATUS_PAGE_META = {
 STATUS_LEGEND = {
     CURRENT: "the translation was made from the source page as it is now.",
     STALE: "the source page has changed since the translation was made: update the "
-           "translation, then record that with `python -m helpsite stamp`.",
+    "translation, then record that with `python -m helpsite stamp`.",
     UNTRACKED: f"the translation has no `{HASH_KEY}`, so its freshness is unknown.",
     MISSING: "there is no translation: readers get the source page.",
     INVALID: "the translation's front matter cannot be read: `python -m helpsite check` says why.",
@@ -271,41 +304,61 @@ def status_page(site: Site, statuses: list[TranslationStatus], today: date | Non
     on every build of the same content.
     """
     source = site.language(site.source_locale)
-    return _generated_page(STATUS_PAGE_META["title"], statuses, today, [
-        f"Each translation compared with the {source.name if source else site.source_locale} page "
-        f"it was translated from: the `{HASH_KEY}` it records against a hash of the source file "
-        "as it is now. Each locale's page lists the translations that need work, and for a stale "
-        "one what changed in the source since the version it was made from.", "",
-        "## What the statuses mean", "",
-        *(f"- **{status}**: {text}" for status, text in STATUS_LEGEND.items()),
-    ])
+    return _generated_page(
+        STATUS_PAGE_META["title"],
+        statuses,
+        today,
+        [
+            f"Each translation compared with the {source.name if source else site.source_locale} page "
+            f"it was translated from: the `{HASH_KEY}` it records against a hash of the source file "
+            "as it is now. Each locale's page lists the translations that need work, and for a stale "
+            "one what changed in the source since the version it was made from.",
+            "",
+            "## What the statuses mean",
+            "",
+            *(f"- **{status}**: {text}" for status, text in STATUS_LEGEND.items()),
+        ],
+    )
 
 
-def locale_page(site: Site, locale: str, statuses: list[TranslationStatus],
-                today: date | None = None) -> str:
+def locale_page(site: Site, locale: str, statuses: list[TranslationStatus], today: date | None = None) -> str:
     """A locale's page: its title and what it lists (the template adds the list)."""
-    return _generated_page(f"Localization status: {language_name(site, locale)}",
-                           [s for s in statuses if s.locale == locale], today, [
-        "The translations of this locale that need work: stale ones with the source diff since "
-        "the version they were made from (removed words struck through, added ones marked), then "
-        "invalid, untracked and missing ones. MT is a machine translation, HT a human one.",
-    ])
+    return _generated_page(
+        f"Localization status: {language_name(site, locale)}",
+        [s for s in statuses if s.locale == locale],
+        today,
+        [
+            "The translations of this locale that need work: stale ones with the source diff since "
+            "the version they were made from (removed words struck through, added ones marked), then "
+            "invalid, untracked and missing ones. MT is a machine translation, HT a human one.",
+        ],
+    )
 
 
-def _generated_page(title: str, statuses: list[TranslationStatus], today: date | None,
-                    body: list[str]) -> str:
+def _generated_page(
+    title: str, statuses: list[TranslationStatus], today: date | None, body: list[str]
+) -> str:
     meta = dict(STATUS_PAGE_META, title=title, **{"ms.date": _newest_handoff(statuses, today)})
-    lines = ["---", yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip("\n"), "---",
-             f"# {title}", "", *body]
+    lines = [
+        "---",
+        yaml.safe_dump(meta, sort_keys=False, allow_unicode=True).rstrip("\n"),
+        "---",
+        f"# {title}",
+        "",
+        *body,
+    ]
     return "\n".join(lines) + "\n"
 
 
 def _columns(rows: list[tuple[str, ...]], numeric: bool = False) -> str:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+
     def cell(i: int, text: str, width: int) -> str:
         return text.rjust(width) if numeric and i > 0 else text.ljust(width)
-    return "\n".join("  ".join(cell(i, c, w) for i, (c, w) in enumerate(zip(row, widths))).rstrip()
-                     for row in rows)
+
+    return "\n".join(
+        "  ".join(cell(i, c, w) for i, (c, w) in enumerate(zip(row, widths))).rstrip() for row in rows
+    )
 
 
 def language_name(site: Site, locale: str) -> str:
@@ -329,6 +382,7 @@ def _newest_handoff(statuses: Iterable[TranslationStatus], today: date | None) -
 # Stamping a translation as current
 # ----------------------------------------------------------------------------
 
+
 class StampError(Exception):
     """A file ``stamp`` refuses; the message names the file."""
 
@@ -336,13 +390,12 @@ class StampError(Exception):
 @dataclass(frozen=True)
 class Stamped:
     path: Path
-    values: dict            # the keys set, in the order given
-    changed: bool           # False when the file already said exactly this
+    values: dict  # the keys set, in the order given
+    changed: bool  # False when the file already said exactly this
     notes: tuple[str, ...]  # things the translator should know, e.g. an uncommitted source
 
 
-def stamp(site: Site, path: Path, commit: str | None = None,
-          today: date | None = None) -> Stamped:
+def stamp(site: Site, path: Path, commit: str | None = None, today: date | None = None) -> Stamped:
     """Record in a translation that it is current with its source page as it is now."""
     path = Path(path)
     display = site.display_path(path)
@@ -351,7 +404,8 @@ def stamp(site: Site, path: Path, commit: str | None = None,
         raise StampError(
             f"{display}: not a translation: stamp takes pages under "
             f"{site.display_path(site.docs_dir)}/<locale>/ for the locales "
-            f"{', '.join(site.translation_locales)}")
+            f"{', '.join(site.translation_locales)}"
+        )
     source = site.source_file_for(path)
     shown_source = site.display_path(source)
     if not source.is_file():
@@ -368,11 +422,15 @@ def stamp(site: Site, path: Path, commit: str | None = None,
     if commit is None:
         commit = source_commit(source)
         if commit is None:
-            notes.append(f"{display}: {COMMIT_KEY} left as it was: {shown_source} has no git "
-                         "commit here (give --commit SHA)")
+            notes.append(
+                f"{display}: {COMMIT_KEY} left as it was: {shown_source} has no git "
+                "commit here (give --commit SHA)"
+            )
         elif _git(source.parent, "status", "--porcelain", "--", source.name):
-            notes.append(f"{shown_source} has changes that are not committed: {COMMIT_KEY} "
-                         f"names its last commit, {commit[:12]}; commit first, then stamp")
+            notes.append(
+                f"{shown_source} has changes that are not committed: {COMMIT_KEY} "
+                f"names its last commit, {commit[:12]}; commit first, then stamp"
+            )
     if commit is not None:
         values[COMMIT_KEY] = commit
     values[HANDOFF_KEY] = (today or date.today()).strftime(DATE_FORMAT)
@@ -399,22 +457,25 @@ def set_front_matter(data: bytes, loaded: pages.Page, values: dict[str, str]) ->
     as ``pages.load`` read it: its key and value positions say where to edit.
     """
     bom = pages.UTF8_BOM if data.startswith(pages.UTF8_BOM) else b""
-    lines = _LINE_RE.findall(data[len(bom):].decode("utf-8"))
+    lines = _LINE_RE.findall(data[len(bom) :].decode("utf-8"))
     eol = _ending(lines[0]) if lines and _ending(lines[0]) else "\n"
     front = loaded.front
-    added = [f"{key}: {_scalar(value)}{eol}" for key, value in values.items()
-             if (key,) not in front.key_positions]
+    added = [
+        f"{key}: {_scalar(value)}{eol}" for key, value in values.items() if (key,) not in front.key_positions
+    ]
     if not front.present:
         lines[:0] = ["---" + eol, *added, "---" + eol]
     else:
         top = [pos for key, pos in front.key_positions.items() if len(key) == 1]
         if any(column != 1 for _, column in top):
-            raise StampError(f"{loaded.display}:{front.first_line + 1}:1: the front matter is not "
-                             "a block of 'key: value' lines, so stamp cannot edit it")
+            raise StampError(
+                f"{loaded.display}:{front.first_line + 1}:1: the front matter is not "
+                "a block of 'key: value' lines, so stamp cannot edit it"
+            )
         for key, value in values.items():
             if (key,) in front.key_positions:
                 _replace_value(lines, loaded, key, value)
-        lines[front.last_line - 1:front.last_line - 1] = added
+        lines[front.last_line - 1 : front.last_line - 1] = added
     result = bom + "".join(lines).encode("utf-8")
     _verify(result, loaded, values)
     return result
@@ -425,7 +486,7 @@ _LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
 def _ending(line: str) -> str:
-    return line[len(line.rstrip("\r\n")):]
+    return line[len(line.rstrip("\r\n")) :]
 
 
 # Put ``value`` where ``key``'s one-line scalar value stands, in the same quoting style.
@@ -433,24 +494,28 @@ def _replace_value(lines: list[str], loaded: pages.Page, key: str, value: str) -
     front, shown = loaded.front, loaded.display
     (key_line, key_column) = front.key_positions[(key,)]
     (line, start), (end_line, end) = front.value_positions[(key,)], front.value_ends[(key,)]
-    if not lines[key_line - 1][key_column - 1:].startswith(key):
-        raise StampError(f"{shown}:{key_line}:{key_column}: cannot find '{key}' on its line "
-                         "(an unusual line break in the front matter?): set it by hand")
+    if not lines[key_line - 1][key_column - 1 :].startswith(key):
+        raise StampError(
+            f"{shown}:{key_line}:{key_column}: cannot find '{key}' on its line "
+            "(an unusual line break in the front matter?): set it by hand"
+        )
     if isinstance(loaded.meta.get(key), (list, dict)) or line != end_line:
-        raise StampError(f"{shown}:{line}:{start}: '{key}' must be one value on one line "
-                         "for stamp to set it: write it so, or set it by hand")
+        raise StampError(
+            f"{shown}:{line}:{start}: '{key}' must be one value on one line "
+            "for stamp to set it: write it so, or set it by hand"
+        )
     text = lines[line - 1]
-    old = text[start - 1:end - 1]
+    old = text[start - 1 : end - 1]
     if old.startswith('"'):
         new = json.dumps(value)
     elif old.startswith("'"):
         new = "'" + value.replace("'", "''") + "'"
     else:
         new = _scalar(value)
-    if not old:   # an empty value: keep a space after the colon and before a comment
-        before, after = text[:start - 1], text[start - 1:]
+    if not old:  # an empty value: keep a space after the colon and before a comment
+        before, after = text[: start - 1], text[start - 1 :]
         new = ("" if before[-1:].isspace() else " ") + new + (" " if after[:1] == "#" else "")
-    lines[line - 1] = text[:start - 1] + new + text[end - 1:]
+    lines[line - 1] = text[: start - 1] + new + text[end - 1 :]
 
 
 # A value as a YAML scalar: plain when YAML reads it back as that same text, else quoted.
@@ -467,14 +532,15 @@ def _verify(result: bytes, before: pages.Page, values: dict[str, str]) -> None:
     after = pages.load(result, before.display)
     expected = dict(before.meta, **values)
     if not after.meta_ok or after.meta != expected or after.body != before.body:
-        raise StampError(f"{before.display}: stamp could not set {', '.join(values)} without "
-                         "changing something else: set them by hand")
+        raise StampError(
+            f"{before.display}: stamp could not set {', '.join(values)} without "
+            "changing something else: set them by hand"
+        )
 
 
 def _git(folder: Path, *args: str) -> str | None:
     try:
-        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True,
-                              timeout=60)
+        done = subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.SubprocessError):
         return None
     return done.stdout.strip() if done.returncode == 0 else None

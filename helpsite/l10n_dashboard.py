@@ -11,37 +11,37 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable, Iterable
 
 from helpsite import l10n
 from helpsite.l10n_diff import TranslationDiff
 from helpsite.site import Site
 
-NEEDS_WORK = (l10n.STALE, l10n.INVALID, l10n.UNTRACKED, l10n.MISSING)   # in the order listed
+NEEDS_WORK = (l10n.STALE, l10n.INVALID, l10n.UNTRACKED, l10n.MISSING)  # in the order listed
 # Words, runs of white space, and runs of other characters: the units a changed line is compared in.
 TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]+")
 
-Href = Callable[[str, str], str]   # (locale, page path) -> link to that page
+Href = Callable[[str, str], str]  # (locale, page path) -> link to that page
 
 
 @dataclass(frozen=True)
 class Segment:
     status: str
     count: int
-    x: float          # where the status starts on the bar, in percent
-    width: float      # in percent
+    x: float  # where the status starts on the bar, in percent
+    width: float  # in percent
 
 
 @dataclass(frozen=True)
 class LocaleSummary:
     locale: str
-    language: str     # "Norsk bokmål (nb)"
-    counts: dict      # status -> number of pages
+    language: str  # "Norsk bokmål (nb)"
+    counts: dict  # status -> number of pages
     total: int
     segments: tuple[Segment, ...]
     needs_work: int
-    url: str          # the locale's page
+    url: str  # the locale's page
 
     @property
     def label(self) -> str:
@@ -52,13 +52,13 @@ class LocaleSummary:
 @dataclass(frozen=True)
 class Piece:
     text: str
-    changed: bool     # a word added or removed within the line
+    changed: bool  # a word added or removed within the line
 
 
 @dataclass(frozen=True)
 class DiffLine:
-    kind: str         # hunk, context, added, removed or header
-    sign: str         # the unified diff's first character
+    kind: str  # hunk, context, added, removed or header
+    sign: str  # the unified diff's first character
     pieces: tuple[Piece, ...]
 
 
@@ -67,29 +67,30 @@ class WorkItem:
     page: str
     status: str
     source_url: str
-    translation_url: str | None   # None when missing
+    translation_url: str | None  # None when missing
     translationtype: str | None
-    problem: str | None = None     # invalid: why the front matter cannot be read
+    problem: str | None = None  # invalid: why the front matter cannot be read
     base_commit: str | None = None
     base_date: str | None = None
-    reason: str | None = None      # why there is no base or diff
+    reason: str | None = None  # why there is no base or diff
     diff: tuple[DiffLine, ...] = ()
 
 
 @dataclass(frozen=True)
 class LocaleWork:
     summary: LocaleSummary
-    groups: tuple[tuple[str, tuple[WorkItem, ...]], ...]   # (status, its items) in NEEDS_WORK order
+    groups: tuple[tuple[str, tuple[WorkItem, ...]], ...]  # (status, its items) in NEEDS_WORK order
 
 
 @dataclass(frozen=True)
 class Summary:
-    statuses: tuple[str, ...]             # the columns, in order
+    statuses: tuple[str, ...]  # the columns, in order
     locales: tuple[LocaleSummary, ...]
 
 
-def summary(site: Site, statuses: Iterable[l10n.TranslationStatus],
-            locale_url: Callable[[str], str]) -> Summary:
+def summary(
+    site: Site, statuses: Iterable[l10n.TranslationStatus], locale_url: Callable[[str], str]
+) -> Summary:
     """One bar and row of totals per translation locale, in the site's order."""
     counts = l10n.totals(statuses)
     found = []
@@ -102,14 +103,27 @@ def summary(site: Site, statuses: Iterable[l10n.TranslationStatus],
             if width:
                 segments.append(Segment(status, count[status], round(x, 3), round(width, 3)))
             x += width
-        found.append(LocaleSummary(locale, l10n.language_name(site, locale),
-                                   {s: count[s] for s in l10n.STATUSES}, total, tuple(segments),
-                                   sum(count[s] for s in NEEDS_WORK), locale_url(locale)))
+        found.append(
+            LocaleSummary(
+                locale,
+                l10n.language_name(site, locale),
+                {s: count[s] for s in l10n.STATUSES},
+                total,
+                tuple(segments),
+                sum(count[s] for s in NEEDS_WORK),
+                locale_url(locale),
+            )
+        )
     return Summary(l10n.STATUSES, tuple(found))
 
 
-def locale_work(summary: LocaleSummary, statuses: Iterable[l10n.TranslationStatus],
-                diffs: Iterable[TranslationDiff], source_locale: str, href: Href) -> LocaleWork:
+def locale_work(
+    summary: LocaleSummary,
+    statuses: Iterable[l10n.TranslationStatus],
+    diffs: Iterable[TranslationDiff],
+    source_locale: str,
+    href: Href,
+) -> LocaleWork:
     """The translations of ``summary``'s locale that need work, grouped by status."""
     locale = summary.locale
     by_page = {d.page: d for d in diffs if d.locale == locale}
@@ -118,11 +132,20 @@ def locale_work(summary: LocaleSummary, statuses: Iterable[l10n.TranslationStatu
         if s.locale != locale or s.status not in groups:
             continue
         d = by_page.get(s.page)
-        groups[s.status].append(WorkItem(
-            s.page, s.status, href(source_locale, s.page),
-            None if s.status == l10n.MISSING else href(locale, s.page), s.translationtype, s.problem,
-            d and d.base_commit, d and d.base_date, d and d.reason,
-            diff_lines(d.diff) if d and d.diff else ()))
+        groups[s.status].append(
+            WorkItem(
+                s.page,
+                s.status,
+                href(source_locale, s.page),
+                None if s.status == l10n.MISSING else href(locale, s.page),
+                s.translationtype,
+                s.problem,
+                d and d.base_commit,
+                d and d.base_date,
+                d and d.reason,
+                diff_lines(d.diff) if d and d.diff else (),
+            )
+        )
     return LocaleWork(summary, tuple((status, tuple(items)) for status, items in groups.items() if items))
 
 
@@ -168,8 +191,9 @@ def _changed(removed: list[str], added: list[str]) -> list[DiffLine]:
     new_lines = [(Piece(text, False),) for text in added]
     for k in range(min(len(removed), len(added))):
         old_lines[k], new_lines[k] = word_diff(removed[k], added[k])
-    return ([DiffLine("removed", "-", pieces) for pieces in old_lines]
-            + [DiffLine("added", "+", pieces) for pieces in new_lines])
+    return [DiffLine("removed", "-", pieces) for pieces in old_lines] + [
+        DiffLine("added", "+", pieces) for pieces in new_lines
+    ]
 
 
 def word_diff(old: str, new: str) -> tuple[tuple[Piece, ...], tuple[Piece, ...]]:

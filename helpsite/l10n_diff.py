@@ -11,14 +11,14 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from helpsite import l10n
 from helpsite.history import History, HistoryError, Version, iso_date
 from helpsite.site import Site
 
-ORPHANED = "orphaned"   # a translation whose source page is gone (deleted or renamed)
+ORPHANED = "orphaned"  # a translation whose source page is gone (deleted or renamed)
 RECORD_KEYS = ("page", "locale", "status", "base_commit", "diff", "reason")
 SINCE_KEYS = ("page", "locale", "status", "change")
 HASH_RE = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
@@ -27,13 +27,13 @@ CHANGE_WORDS = {"M": "modified", "T": "modified", "R": "renamed", "D": "deleted"
 
 @dataclass(frozen=True)
 class TranslationDiff:
-    page: str                  # path inside the locale folder
+    page: str  # path inside the locale folder
     locale: str
-    status: str                # stale, or orphaned
-    base_commit: str | None    # the newest commit whose source version the translation was made from
-    diff: str | None           # unified diff of the source file from the base to now
-    reason: str | None         # why there is no base or no diff
-    base_date: str | None = None   # the base commit's date, ISO
+    status: str  # stale, or orphaned
+    base_commit: str | None  # the newest commit whose source version the translation was made from
+    diff: str | None  # unified diff of the source file from the base to now
+    reason: str | None  # why there is no base or no diff
+    base_date: str | None = None  # the base commit's date, ISO
     last_change: str | None = None  # the date of the newest commit of the source file, ISO
 
     def record(self) -> dict:
@@ -44,15 +44,16 @@ class TranslationDiff:
 class MadeStale:
     page: str
     locale: str
-    status: str                # stale, or orphaned
-    change: str                # modified, renamed (from x), deleted
+    status: str  # stale, or orphaned
+    change: str  # modified, renamed (from x), deleted
 
     def record(self) -> dict:
         return {key: getattr(self, key) for key in SINCE_KEYS}
 
 
-def translation_diffs(site: Site, statuses: Iterable[l10n.TranslationStatus],
-                      orphans: Iterable[tuple[str, str]] = ()) -> list[TranslationDiff]:
+def translation_diffs(
+    site: Site, statuses: Iterable[l10n.TranslationStatus], orphans: Iterable[tuple[str, str]] = ()
+) -> list[TranslationDiff]:
     """A record for every stale translation among ``statuses`` and every (locale, page) of
     ``orphans``, in that order."""
     stale = [s for s in statuses if s.status == l10n.STALE]
@@ -60,9 +61,9 @@ def translation_diffs(site: Site, statuses: Iterable[l10n.TranslationStatus],
     try:
         history = History(site.docs_dir / site.source_locale)
     except HistoryError as error:
-        return ([TranslationDiff(s.page, s.locale, l10n.STALE, None, None, str(error)) for s in stale]
-                + [TranslationDiff(page, locale, ORPHANED, None, None, str(error))
-                   for locale, page in orphans])
+        return [TranslationDiff(s.page, s.locale, l10n.STALE, None, None, str(error)) for s in stale] + [
+            TranslationDiff(page, locale, ORPHANED, None, None, str(error)) for locale, page in orphans
+        ]
     bases = _Bases(site, history, stale)
     return [bases.diff(s) for s in stale] + [bases.orphan(locale, page) for locale, page in orphans]
 
@@ -70,8 +71,12 @@ def translation_diffs(site: Site, statuses: Iterable[l10n.TranslationStatus],
 def orphans(site: Site, locales: Iterable[str] | None = None) -> list[tuple[str, str]]:
     """(locale, page) of every translation without a source page."""
     sources = set(l10n.source_pages(site))
-    return [(locale, page) for locale in (locales or site.translation_locales)
-            for page in site.pages(locale) if page not in sources]
+    return [
+        (locale, page)
+        for locale in (locales or site.translation_locales)
+        for page in site.pages(locale)
+        if page not in sources
+    ]
 
 
 def made_stale_since(site: Site, revision: str) -> list[MadeStale]:
@@ -97,8 +102,11 @@ def made_stale_since(site: Site, revision: str) -> list[MadeStale]:
                 current_then = l10n.source_hash(old_bytes, status.recorded_hash) == status.recorded_hash
                 if status.status == l10n.STALE and current_then:
                     found.append(MadeStale(new_page, locale, l10n.STALE, word))
-            if (new_page != old_page and site.file_for(locale, old_page).is_file()
-                    and not site.file_for(site.source_locale, old_page).is_file()):
+            if (
+                new_page != old_page
+                and site.file_for(locale, old_page).is_file()
+                and not site.file_for(site.source_locale, old_page).is_file()
+            ):
                 found.append(MadeStale(old_page, locale, ORPHANED, gone))
     return found
 
@@ -106,6 +114,7 @@ def made_stale_since(site: Site, revision: str) -> list[MadeStale]:
 # ----------------------------------------------------------------------------
 # Reports
 # ----------------------------------------------------------------------------
+
 
 def diffs_json(diffs: list[TranslationDiff]) -> str:
     return json.dumps([d.record() for d in diffs], ensure_ascii=False, indent=2)
@@ -133,8 +142,11 @@ def since_text(found: list[MadeStale], revision: str) -> str:
     by_page: dict[tuple[str, str, str], list[str]] = {}
     for m in found:
         by_page.setdefault((m.page, m.status, m.change), []).append(m.locale)
-    lines = [f"The source changes since {revision} make {len(found)} translation"
-             f"{'s' if len(found) != 1 else ''} out of date:", ""]
+    lines = [
+        f"The source changes since {revision} make {len(found)} translation"
+        f"{'s' if len(found) != 1 else ''} out of date:",
+        "",
+    ]
     for (page, status, change), locales in by_page.items():
         what = "stale in" if status == l10n.STALE else "left without a source page in"
         lines.append(f"- {page} ({change}): {what} {', '.join(locales)}")
@@ -144,6 +156,7 @@ def since_text(found: list[MadeStale], revision: str) -> str:
 # ----------------------------------------------------------------------------
 # Finding bases
 # ----------------------------------------------------------------------------
+
 
 class _Bases:
     """The bases and diffs of a site's stale translations, from two passes over git's objects:
@@ -159,9 +172,12 @@ class _Bases:
             if HASH_RE.fullmatch(s.recorded_hash or ""):
                 for version in self.versions[s.page]:
                     lengths.setdefault(version.blob, set()).add(len(s.recorded_hash))
-        self.hashes = {(blob, digits): l10n.source_hash(data, "0" * digits)
-                       for blob, data in history.contents(lengths) if data is not None
-                       for digits in lengths[blob]}
+        self.hashes = {
+            (blob, digits): l10n.source_hash(data, "0" * digits)
+            for blob, data in history.contents(lengths)
+            if data is not None
+            for digits in lengths[blob]
+        }
         self.found = {(s.locale, s.page): self._base(s) for s in stale}
         bases = {found.blob for found in self.found.values() if isinstance(found, Version)}
         self.texts = dict(history.contents(bases))
@@ -174,8 +190,16 @@ class _Bases:
             diff, reason, base = None, base, None
         else:
             diff, reason = self._diff(self.paths[status.page], base)
-        return TranslationDiff(status.page, status.locale, l10n.STALE, base and base.commit, diff, reason,
-                               base and base.date, versions[0].date if versions else None)
+        return TranslationDiff(
+            status.page,
+            status.locale,
+            l10n.STALE,
+            base and base.commit,
+            diff,
+            reason,
+            base and base.date,
+            versions[0].date if versions else None,
+        )
 
     def orphan(self, locale: str, page: str) -> TranslationDiff:
         source = self.site.file_for(self.site.source_locale, page)
@@ -187,19 +211,24 @@ class _Bases:
             reason = f"{shown} was deleted in {left.change.commit[:12]} ({iso_date(left.change.time)})"
         else:
             moved = self.site.display_path(self.history.file_of(left.to))
-            reason = (f"{shown} was renamed to {moved} in {left.change.commit[:12]} "
-                      f"({iso_date(left.change.time)}): move the translation with it")
+            reason = (
+                f"{shown} was renamed to {moved} in {left.change.commit[:12]} "
+                f"({iso_date(left.change.time)}): move the translation with it"
+            )
         return TranslationDiff(page, locale, ORPHANED, None, None, reason)
 
     # The base of a translation, or why there is none.
     def _base(self, status: l10n.TranslationStatus) -> Version | str:
         recorded = status.recorded_hash or ""
         if not HASH_RE.fullmatch(recorded):
-            return (f"{l10n.HASH_KEY} {recorded!r} is neither a SHA-1 (40 hex digits) "
-                    "nor a SHA-256 (64), so no version can match it")
+            return (
+                f"{l10n.HASH_KEY} {recorded!r} is neither a SHA-1 (40 hex digits) "
+                "nor a SHA-256 (64), so no version can match it"
+            )
         digits = len(recorded)
-        base = next((v for v in self.versions[status.page] if self.hashes.get((v.blob, digits)) == recorded),
-                    None)
+        base = next(
+            (v for v in self.versions[status.page] if self.hashes.get((v.blob, digits)) == recorded), None
+        )
         return base or self._no_base(status.page, recorded)
 
     def _no_base(self, page: str, recorded: str) -> str:
@@ -209,13 +238,17 @@ class _Bases:
         followed = f" (renames followed: {', '.join(names[1:])})" if len(names) > 1 else ""
         if self.history.shallow:
             cut = self.history.boundary()
-            return (f"no version of {shown} in this shallow clone hashes to {recorded}{followed}: "
-                    f"the history is cut at {cut[:12] if cut else 'its oldest commit'}; fetch all of it "
-                    "(git fetch --unshallow, or fetch-depth: 0 in GitHub Actions)")
+            return (
+                f"no version of {shown} in this shallow clone hashes to {recorded}{followed}: "
+                f"the history is cut at {cut[:12] if cut else 'its oldest commit'}; fetch all of it "
+                "(git fetch --unshallow, or fetch-depth: 0 in GitHub Actions)"
+            )
         if not self.versions[page]:
             return f"{shown} has no commit in this repository, so there is no version to compare"
-        return (f"no version of {shown} in its history hashes to {recorded}{followed}: a hash from "
-                "outside this repository, or a rename git did not detect")
+        return (
+            f"no version of {shown} in its history hashes to {recorded}{followed}: a hash from "
+            "outside this repository, or a rename git did not detect"
+        )
 
     def _diff(self, path: str, base: Version) -> tuple[str | None, str | None]:
         key = (path, base.blob)
@@ -238,14 +271,16 @@ class _Bases:
 
 def unified_diff(old: str, new: str, old_name: str, new_name: str) -> str:
     """``diff -u`` of two texts, with git's mark for a last line without a line break."""
-    lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                 old_name, new_name)
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
-                   for line in lines)
+    lines = difflib.unified_diff(
+        old.splitlines(keepends=True), new.splitlines(keepends=True), old_name, new_name
+    )
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines
+    )
 
 
 def _page(history: History, path: str | None) -> str | None:
     prefix = history.prefix + "/"
     if path is None or not path.startswith(prefix) or not path.endswith(".md"):
         return None
-    return path[len(prefix):]
+    return path[len(prefix) :]

@@ -25,13 +25,13 @@ import subprocess
 import sys
 import threading
 import urllib.parse
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
-from typing import Iterable, Iterator
 
 from helpsite import built_links, rules
 from helpsite.built_links import Broken, Link, Unreadable
@@ -46,37 +46,45 @@ ALLOW_FILE = "linkcheck-allow.txt"
 THEME_FOLDER = "overrides"
 
 BROKEN_LINK = rules.define(
-    "broken-link", ERROR, "A link in the built site leads to a page or file that does not answer.",
+    "broken-link",
+    ERROR,
+    "A link in the built site leads to a page or file that does not answer.",
     why="A reader who follows it gets a 404. Found by `python -m helpsite linkcheck` on the built "
-        "site (not by `check`), so links the theme makes and English fallbacks are checked too.",
+    "site (not by `check`), so links the theme makes and English fallbacks are checked too.",
     fix="Correct the link's target: link to the .md file of the page (MkDocs turns it into the "
-        "page's URL), relative to the page that links.",
+    "page's URL), relative to the page that links.",
     bad=rules.Example("# Transfer licenses\n\nSee [the home page](../indx.md).\n"),
     good=rules.Example("# Transfer licenses\n\nSee [the home page](../index.md).\n"),
     silence="A comment cannot silence it (it is found on the whole site, not by the page checks "
-            "that read comments): correct the link. A host that refuses robots can be left out of "
-            "the external link check for good in linkcheck-allow.txt.",
-    tags=["links", "site"])
+    "that read comments): correct the link. A host that refuses robots can be left out of "
+    "the external link check for good in linkcheck-allow.txt.",
+    tags=["links", "site"],
+)
 BROKEN_ANCHOR = rules.define(
-    "broken-anchor", ERROR, "A link's #anchor is not an id of the page it leads to.",
+    "broken-anchor",
+    ERROR,
+    "A link's #anchor is not an id of the page it leads to.",
     why="The page opens at its top instead of the section meant, and the reader must search "
-        "for it. Found by `python -m helpsite linkcheck` on the built site.",
+    "for it. Found by `python -m helpsite linkcheck` on the built site.",
     fix="Link to an id the page has: a heading's id (its legacy <a name> anchor, or its text in "
-        "lowercase with '-' for spaces), or add the anchor to the heading.",
+    "lowercase with '-' for spaces), or add the anchor to the heading.",
     bad=rules.Example("# Transfer licenses\n\nSee [next steps](#next-step).\n\n## Next steps\n"),
     good=rules.Example("# Transfer licenses\n\nSee [next steps](#next-steps).\n\n## Next steps\n"),
-    tags=["links", "site"])
+    tags=["links", "site"],
+)
 UNREADABLE_PAGE = rules.define(
-    "unreadable-page", ERROR,
+    "unreadable-page",
+    ERROR,
     "A built page is not UTF-8 HTML text or is too large to read, so its links were not checked.",
     why="Its links and anchors are unknown: a broken one would reach readers unreported. A page "
-        "MkDocs builds is UTF-8 HTML; binary bytes or a page of more than 20 MB mean something "
-        "wrote over the build, or a page embeds what it should link to.",
+    "MkDocs builds is UTF-8 HTML; binary bytes or a page of more than 20 MB mean something "
+    "wrote over the build, or a page embeds what it should link to.",
     fix="Rebuild the site; if the page is still too large, split it or link to the large content "
-        "(a file of its own) instead of embedding it.",
+    "(a file of its own) instead of embedding it.",
     no_example="It is found in the built HTML, not in a page's Markdown: no Markdown page builds "
-               "to binary bytes",
-    tags=["links", "site"])
+    "to binary bytes",
+    tags=["links", "site"],
+)
 RULES = (BROKEN_LINK, BROKEN_ANCHOR, UNREADABLE_PAGE)
 
 _ANCHOR_MISSING = re.compile(r"^Anchor `")
@@ -88,7 +96,9 @@ _ROBOTS_META = re.compile(rb"""<meta\s[^>]*name=["']?robots["']?[^>]*>""", re.IG
 _DESTINATION = re.compile(
     r"""\]\(\s*<?(?P<inline>[^)\s>]+)|^\s*\[[^\]]+\]:\s*<?(?P<ref>\S+?)>?(?:\s|$)"""
     r"""|<(?P<auto>[a-z][a-z0-9+.-]*://[^>\s]+)>"""
-    r"""|\b(?:href|src)\s*=\s*["'](?P<html>[^"']+)""", re.MULTILINE | re.IGNORECASE)
+    r"""|\b(?:href|src)\s*=\s*["'](?P<html>[^"']+)""",
+    re.MULTILINE | re.IGNORECASE,
+)
 _DESTINATION_GROUPS = ("inline", "ref", "auto", "html")
 _INDEX_NAMES = ("index.md", "README.md")
 # The generator tag MkDocs' themes write: what tells a built site from any folder.
@@ -102,19 +112,28 @@ class LinkcheckError(Exception):
 @dataclass(frozen=True)
 class Source:
     """The Markdown file a built page comes from."""
+
     path: Path
-    locale: str                # the locale of the page as served
-    page_path: str             # licenses/x.md
-    fallback: bool             # a source-locale file shown in another locale
+    locale: str  # the locale of the page as served
+    page_path: str  # licenses/x.md
+    fallback: bool  # a source-locale file shown in another locale
 
 
 # ----------------------------------------------------------------------------
 # The check
 # ----------------------------------------------------------------------------
 
-def check_site(site: Site, site_dir: Path, *, check_extern: bool = False, only_locale: str | None = None,
-               config: Path | None = None, allow_file: Path | None = None,
-               reference: bool = False) -> list[Finding]:
+
+def check_site(
+    site: Site,
+    site_dir: Path,
+    *,
+    check_extern: bool = False,
+    only_locale: str | None = None,
+    config: Path | None = None,
+    allow_file: Path | None = None,
+    reference: bool = False,
+) -> list[Finding]:
     """Every broken link and anchor of the built ``site_dir``, as findings on what wrote them.
 
     ``only_locale``: the site was built for that locale alone, at the root (HELPSITE_LOCALE).
@@ -153,8 +172,9 @@ def built_site_folder(site_dir: Path) -> Path:
     except OSError as error:
         raise LinkcheckError(f"{home}: cannot be read: {error.strerror}") from None
     if not _GENERATOR.search(head):
-        raise LinkcheckError(f"{home}: not a MkDocs build (no <meta name=\"generator\" "
-                             f"content=\"mkdocs-...\"> in it); {hint}")
+        raise LinkcheckError(
+            f'{home}: not a MkDocs build (no <meta name="generator" content="mkdocs-..."> in it); {hint}'
+        )
     return site_dir
 
 
@@ -173,6 +193,7 @@ def allowed_hosts(path: Path) -> list[str]:
 # ----------------------------------------------------------------------------
 # LinkChecker: external links, and the reference crawl
 # ----------------------------------------------------------------------------
+
 
 def check_external(links: list[Link], config: Path, skip_hosts: Iterable[str] = ()) -> list[Broken]:
     """The broken ones of ``links`` (external), each distinct URL requested once by LinkChecker;
@@ -198,7 +219,7 @@ def crawl(site_dir: Path, site_url: str, config: Path, skip: tuple[str, ...] = (
     found = set()
     for row in rows:
         url, page = _back(row.url, local, mount), _back(row.page, local, mount)
-        if skip and url.startswith(mount) and url[len(mount):].startswith(skip):
+        if skip and url.startswith(mount) and url[len(mount) :].startswith(skip):
             continue
         written = _back(row.written, local, mount)
         found.add(Broken(Link(_page_file(page, mount), row.line, written, url), row.reason, row.anchor))
@@ -213,8 +234,7 @@ def page_urls(site_dir: Path, base: str) -> list[str]:
         relative = path.relative_to(site_dir).as_posix()
         if relative == "index.html":
             continue
-        urls.append(base + (relative[:-len("index.html")] if relative.endswith("/index.html")
-                            else relative))
+        urls.append(base + (relative[: -len("index.html")] if relative.endswith("/index.html") else relative))
     if (Path(site_dir) / built_links.SITEMAP).is_file():
         urls.append(base + built_links.SITEMAP)
     return urls
@@ -223,22 +243,33 @@ def page_urls(site_dir: Path, base: str) -> list[str]:
 @dataclass(frozen=True)
 class Row:
     """One broken link or anchor as LinkChecker's CSV reports it."""
-    url: str          # where the link leads, resolved
-    written: str      # the link as the HTML has it
-    page: str         # the page that has the link
-    line: int         # in the page's HTML
+
+    url: str  # where the link leads, resolved
+    written: str  # the link as the HTML has it
+    page: str  # the page that has the link
+    line: int  # in the page's HTML
     column: int
     reason: str
-    anchor: bool      # the page exists, the #anchor does not
+    anchor: bool  # the page exists, the #anchor does not
 
 
-def run_linkchecker(urls: list[str], config: Path, *, check_extern: bool = False,
-                    recursion: int | None = None) -> list[Row]:
+def run_linkchecker(
+    urls: list[str], config: Path, *, check_extern: bool = False, recursion: int | None = None
+) -> list[Row]:
     """Run LinkChecker on ``urls`` and return what it found broken (``recursion=0``: only those)."""
     if not Path(config).is_file():
         raise LinkcheckError(f"{config}: LinkChecker configuration not found")
-    command = [sys.executable, "-m", "linkcheck", "--config", str(config), "--stdin",
-               "--output", "csv", "--no-status"] + (["--check-extern"] if check_extern else [])
+    command = [
+        sys.executable,
+        "-m",
+        "linkcheck",
+        "--config",
+        str(config),
+        "--stdin",
+        "--output",
+        "csv",
+        "--no-status",
+    ] + (["--check-extern"] if check_extern else [])
     if recursion is not None:
         command += ["--recursion-level", str(recursion)]
     # English messages (the anchor warning is recognised by its text); the local server is
@@ -246,9 +277,15 @@ def run_linkchecker(urls: list[str], config: Path, *, check_extern: bool = False
     env = dict(os.environ, LC_ALL="C.UTF-8", LANGUAGE="C", LANG="C.UTF-8")
     no_proxy = ",".join(filter(None, [env.get("no_proxy") or env.get("NO_PROXY"), "127.0.0.1"]))
     env["NO_PROXY"] = env["no_proxy"] = no_proxy
-    result = subprocess.run(command, input="\n".join(urls), capture_output=True,
-                            text=True, encoding="utf-8", env=env,
-                            cwd=Path(config).parent)
+    result = subprocess.run(
+        command,
+        input="\n".join(urls),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=env,
+        cwd=Path(config).parent,
+    )
     # Exit 1 is "broken links found", but also Python's for a missing module: no CSV header then.
     if result.returncode not in (0, 1) or not result.stdout.strip():
         raise LinkcheckError(f"LinkChecker failed ({result.returncode}): {result.stderr.strip()}")
@@ -268,20 +305,26 @@ def parse_csv(text: str) -> list[Row]:
     rows = csv.DictReader(io.StringIO(text), delimiter=";")
     missing = set(_CSV_COLUMNS) - set(rows.fieldnames or ())
     if missing:
-        raise LinkcheckError(f"LinkChecker's CSV output lacks {', '.join(sorted(missing))}: "
-                             f"keep [csv] parts of {CONFIG_FILE} as it is in the repository")
+        raise LinkcheckError(
+            f"LinkChecker's CSV output lacks {', '.join(sorted(missing))}: "
+            f"keep [csv] parts of {CONFIG_FILE} as it is in the repository"
+        )
     for row in rows:
         if not row.get("urlname"):
             continue
         valid = row["valid"] == "True"
         warnings = [w for w in (row.get("warningstring") or "").splitlines() if w]
-        common = dict(url=row["url"] or row["urlname"], written=row["urlname"],
-                      page=row["parentname"], line=_int(row["line"]), column=_int(row["column"]))
+        common = dict(
+            url=row["url"] or row["urlname"],
+            written=row["urlname"],
+            page=row["parentname"],
+            line=_int(row["line"]),
+            column=_int(row["column"]),
+        )
         if not valid:
             found.append(Row(reason=row["result"], anchor=False, **common))
         else:
-            found.extend(Row(reason=w, anchor=True, **common)
-                         for w in warnings if _ANCHOR_MISSING.match(w))
+            found.extend(Row(reason=w, anchor=True, **common) for w in warnings if _ANCHOR_MISSING.match(w))
     return found
 
 
@@ -295,12 +338,12 @@ def _int(text: str) -> int:
 def _back(url: str, local: str, mount: str) -> str:
     # A local URL told in the site's own URLs (the server and the site share the path).
     local_origin, site_origin = (urllib.parse.urljoin(base, "/") for base in (local, mount))
-    return site_origin + url[len(local_origin):] if url.startswith(local_origin) else url
+    return site_origin + url[len(local_origin) :] if url.startswith(local_origin) else url
 
 
 def _page_file(page_url: str, mount: str) -> str:
     # The site-relative file a page URL is served from (a query string is the same page).
-    path = urllib.parse.unquote(page_url[len(mount):].partition("?")[0].partition("#")[0])
+    path = urllib.parse.unquote(page_url[len(mount) :].partition("?")[0].partition("#")[0])
     return path + "index.html" if path == "" or path.endswith("/") else path
 
 
@@ -308,13 +351,15 @@ def _page_file(page_url: str, mount: str) -> str:
 # Back to what wrote the link
 # ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Place:
     """Where a broken link was written: a file, a line and column in it, and how."""
+
     path: Path
     line: int
     column: int
-    made_by: str        # "markdown", "theme", or "unknown" (only the HTML has it)
+    made_by: str  # "markdown", "theme", or "unknown" (only the HTML has it)
 
 
 class Report:
@@ -361,7 +406,7 @@ class Report:
     def shown(self, url: str) -> str:
         # Site URLs are shown root-relative (/nb/x/), the way a reader sees them in the address bar.
         if url.startswith(self.mount):
-            return urllib.parse.urlsplit(self.mount).path + url[len(self.mount):]
+            return urllib.parse.urlsplit(self.mount).path + url[len(self.mount) :]
         return url
 
     def _finding(self, place: _Place, rule: rules.Rule, items: list[tuple[Broken, Source | None]]) -> Finding:
@@ -379,16 +424,22 @@ class Report:
             message += f" (page {page}{self._fallback_note(items)})"
         elif place.made_by == "theme":
             pages = len({item.link.page for item, _ in items})
-            message += (f" (made by the theme from this line: page {page}, HTML line {first.link.line}"
-                        + (f", and {pages - 1:,} other pages" if pages > 1 else "") + ")")
+            message += (
+                f" (made by the theme from this line: page {page}, HTML line {first.link.line}"
+                + (f", and {pages - 1:,} other pages" if pages > 1 else "")
+                + ")"
+            )
         else:
-            message += (f" (page {page}, HTML line {first.link.line}: not written in the Markdown, "
-                        f"{MKDOCS_FILE} or {THEME_FOLDER}/)")
+            message += (
+                f" (page {page}, HTML line {first.link.line}: not written in the Markdown, "
+                f"{MKDOCS_FILE} or {THEME_FOLDER}/)"
+            )
         return rule.at(self.site.display_path(place.path), place.line, place.column, message)
 
     def _fallback_note(self, items: list[tuple[Broken, Source | None]]) -> str:
-        shown_in = sorted({source.locale for _, source in items if source and source.fallback},
-                          key=self._locale_order)
+        shown_in = sorted(
+            {source.locale for _, source in items if source and source.fallback}, key=self._locale_order
+        )
         if not shown_in:
             return ""
         language = getattr(self.site.language(self.site.source_locale), "name", self.site.source_locale)
@@ -401,8 +452,9 @@ class Report:
         source = self.source_of(page.page)
         shown = self.shown(self.page_url(page.page))
         path = source.path if source else self.site_dir / page.page
-        return UNREADABLE_PAGE.at(self.site.display_path(path), 1, 1,
-                                  f"page {shown} was not checked: {page.reason}")
+        return UNREADABLE_PAGE.at(
+            self.site.display_path(path), 1, 1, f"page {shown} was not checked: {page.reason}"
+        )
 
 
 def source_for(site: Site, relative_url: str, only_locale: str | None = None) -> Source | None:
@@ -417,8 +469,9 @@ def source_for(site: Site, relative_url: str, only_locale: str | None = None) ->
         if site.file_for(locale, page_path).is_file():
             return Source(site.file_for(locale, page_path), locale, page_path, False)
         if site.file_for(site.source_locale, page_path).is_file():
-            return Source(site.file_for(site.source_locale, page_path), locale, page_path,
-                          locale != site.source_locale)
+            return Source(
+                site.file_for(site.source_locale, page_path), locale, page_path, locale != site.source_locale
+            )
     return None
 
 
@@ -427,9 +480,10 @@ def _page_paths(url_path: str) -> list[str]:
     if url_path in ("", "index.html"):
         return list(_INDEX_NAMES)
     if url_path.endswith(".html"):
-        stem = url_path[:-len(".html")]
-        return [stem + ".md"] + ([f"{stem[:-len('index')]}{n}" for n in _INDEX_NAMES]
-                                 if stem.endswith("index") else [])
+        stem = url_path[: -len(".html")]
+        return [stem + ".md"] + (
+            [f"{stem[: -len('index')]}{n}" for n in _INDEX_NAMES] if stem.endswith("index") else []
+        )
     stem = url_path.rstrip("/")
     return [stem + ".md"] + [f"{stem}/{name}" for name in _INDEX_NAMES]
 
@@ -442,9 +496,12 @@ def links_in_source(source: Source, page_url: str, link: Link) -> list[tuple[int
     source_dir_url = page_url if is_index else urllib.parse.urljoin(page_url, "../")
     wanted = urllib.parse.unquote(link.url)
     text, destinations = _destinations(source.path)
-    return [line_column(text, start) for start, destination in destinations
-            if destination == link.written
-            or urllib.parse.unquote(_built(destination, page_url, source_dir_url)) == wanted]
+    return [
+        line_column(text, start)
+        for start, destination in destinations
+        if destination == link.written
+        or urllib.parse.unquote(_built(destination, page_url, source_dir_url)) == wanted
+    ]
 
 
 @lru_cache(maxsize=256)
@@ -471,7 +528,7 @@ def _built(destination: str, page_url: str, source_dir_url: str) -> str:
     target = urllib.parse.urljoin(source_dir_url, path)
     if path.endswith(".md"):
         name = target.rsplit("/", 1)[1]
-        target = target[:-len(name)] + ("" if name in _INDEX_NAMES else name[:-len(".md")] + "/")
+        target = target[: -len(name)] + ("" if name in _INDEX_NAMES else name[: -len(".md")] + "/")
     return target + question + query + hash_ + fragment
 
 
@@ -483,17 +540,20 @@ def _needles(broken: Broken, mount: str, locales: Iterable[str]) -> list[str]:
     while written.startswith(("./", "../")):
         written = written.partition("/")[2]
     if written.startswith(mount_path) and mount_path != "/":
-        written = written[len(mount_path):]
+        written = written[len(mount_path) :]
     url = broken.link.url
-    site_path = urllib.parse.unquote(url[len(mount):].partition("#")[0]) if url.startswith(mount) else url
+    site_path = urllib.parse.unquote(url[len(mount) :].partition("#")[0]) if url.startswith(mount) else url
     first, _, rest = site_path.partition("/")
     if first in locales and rest:
         site_path = rest
     needles = [written.lstrip("/"), site_path]
     if broken.anchor:
         needles.append("#" + urllib.parse.unquote(urllib.parse.urlsplit(url).fragment))
-    return [n for i, n in enumerate(needles)
-            if len(n) > 3 and re.search(r"[A-Za-z0-9]", n) and n not in needles[:i]]
+    return [
+        n
+        for i, n in enumerate(needles)
+        if len(n) > 3 and re.search(r"[A-Za-z0-9]", n) and n not in needles[:i]
+    ]
 
 
 def theme_setting(root: Path, needles: list[str]) -> tuple[Path, int, int] | None:
@@ -522,12 +582,12 @@ def _theme_files(root: Path) -> tuple[tuple[Path, str], ...]:
 # The local server
 # ----------------------------------------------------------------------------
 
+
 @contextmanager
 def serve(site_dir: Path, site_url: str) -> Iterator[str]:
     """Serve ``site_dir`` on a free 127.0.0.1 port at site_url's path; yields the local base URL."""
     mount = urllib.parse.urlsplit(with_slash(site_url)).path
-    server = _QuietServer(("127.0.0.1", 0), _handler(Path(site_dir).resolve(), mount,
-                                                     with_slash(site_url)))
+    server = _QuietServer(("127.0.0.1", 0), _handler(Path(site_dir).resolve(), mount, with_slash(site_url)))
     server.daemon_threads = True
     base = f"http://127.0.0.1:{server.server_address[1]}{mount}"
     thread = threading.Thread(target=server.serve_forever, name="linkcheck-server", daemon=True)
@@ -550,6 +610,7 @@ class _QuietServer(ThreadingHTTPServer):
 def _handler(root: Path, mount: str, site_url: str):
     class Handler(_SiteHandler):
         pass
+
     Handler.root, Handler.mount, Handler.site_url = root, mount, site_url.encode()
     return Handler
 
@@ -557,7 +618,8 @@ def _handler(root: Path, mount: str, site_url: str):
 class _SiteHandler(BaseHTTPRequestHandler):
     """Static files at ``mount``; in HTML, site_url becomes this server and robots meta is left
     out. No request log."""
-    protocol_version = "HTTP/1.1"      # keep-alive: LinkChecker's sessions reuse connections
+
+    protocol_version = "HTTP/1.1"  # keep-alive: LinkChecker's sessions reuse connections
     root: Path
     mount: str
     site_url: bytes
@@ -579,7 +641,7 @@ class _SiteHandler(BaseHTTPRequestHandler):
         path = urllib.parse.unquote(urllib.parse.urlsplit(self.path).path)
         if not path.startswith(self.mount):
             return self.send_error(HTTPStatus.NOT_FOUND)
-        file = self._file(path[len(self.mount):])
+        file = self._file(path[len(self.mount) :])
         if file is None:
             return self.send_error(HTTPStatus.NOT_FOUND)
         if file.is_dir():

@@ -13,56 +13,71 @@ import html
 import os
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 from urllib.parse import urlsplit, urlunsplit
 
-from helpsite import markdown
+from helpsite import markdown, rules
 from helpsite import page as pages
-from helpsite import rules
 from helpsite.page import Page
 from helpsite.positions import line_column, line_starts
 from helpsite.site import Site
 
 EMPTY_LINK = rules.define(
-    "empty-link", rules.ERROR,
+    "empty-link",
+    rules.ERROR,
     "A link has no text (nor an image with alt text): readers and screen readers get no label.",
     why="An empty <a href> is invisible on the page and read out as just 'link' by a screen "
-        "reader. Machine translation often moves a link's text out of its brackets. (Unlike "
-        "markdownlint's MD042, which means a link with no destination, this is a link with no "
-        "text; raw <a href> and reference links count too.)",
+    "reader. Machine translation often moves a link's text out of its brackets. (Unlike "
+    "markdownlint's MD042, which means a link with no destination, this is a link with no "
+    "text; raw <a href> and reference links count too.)",
     fix="Put words in the brackets that say where the link leads. When the English page has "
-        "the same link, the finding quotes its text, and `python -m helpsite fix --write` fills "
-        "it in, marked for review.",
-    bad=rules.Example("# Overføre lisenser\n\nDu kan [](https://admin.microsoft.com/) i den "
-                      "andre tenanten.\n", path="nb/licenses/transfer-licenses.md"),
-    good=rules.Example("# Overføre lisenser\n\nDu kan [kjøpe lisenser](https://admin.microsoft.com/) "
-                       "i den andre tenanten.\n", path="nb/licenses/transfer-licenses.md"),
-    tags=["links", "accessibility"])
+    "the same link, the finding quotes its text, and `python -m helpsite fix --write` fills "
+    "it in, marked for review.",
+    bad=rules.Example(
+        "# Overføre lisenser\n\nDu kan [](https://admin.microsoft.com/) i den andre tenanten.\n",
+        path="nb/licenses/transfer-licenses.md",
+    ),
+    good=rules.Example(
+        "# Overføre lisenser\n\nDu kan [kjøpe lisenser](https://admin.microsoft.com/) "
+        "i den andre tenanten.\n",
+        path="nb/licenses/transfer-licenses.md",
+    ),
+    tags=["links", "accessibility"],
+)
 UNSAFE_LINK = rules.define(
-    "unsafe-link", rules.ERROR,
+    "unsafe-link",
+    rules.ERROR,
     "A link targets a javascript:, vbscript: or data: URL.",
     why="Such a link runs code in the reader's browser or hides content in the link; browsers "
-        "read these schemes in any case and through white space or character references, and "
-        "so does the check.",
+    "read these schemes in any case and through white space or character references, and "
+    "so does the check.",
     fix="Link to a web page (https://...) instead.",
     bad="# Transfer licenses\n\n[Open the admin center](javascript:alert(1))\n",
     good="# Transfer licenses\n\n[Open the admin center](https://admin.microsoft.com/)\n",
-    tags=["links", "security"])
+    tags=["links", "security"],
+)
 LINK_TEXT_UNREVIEWED = rules.define(
-    "link-text-unreviewed", rules.WARNING,
+    "link-text-unreviewed",
+    rules.WARNING,
     "Link text that 'helpsite fix' copied from the source locale awaits a translator's review.",
     why="English words in a Norwegian sentence are a stopgap, not a translation. A warning, not "
-        "an error: a labelled link in the wrong language serves readers better than an empty one, "
-        "so the page may be published while it waits.",
+    "an error: a labelled link in the wrong language serves readers better than an empty one, "
+    "so the page may be published while it waits.",
     fix="Translate (or confirm) the link text, then delete the review comment after it.",
-    bad=rules.Example("# Overføre lisenser\n\nDu kan [buy licenses<!-- helpsite: review link text "
-                      "(from en) -->](https://admin.microsoft.com/) i den andre tenanten.\n",
-                      path="nb/licenses/transfer-licenses.md"),
-    good=rules.Example("# Overføre lisenser\n\nDu kan [kjøpe lisenser](https://admin.microsoft.com/) "
-                       "i den andre tenanten.\n", path="nb/licenses/transfer-licenses.md"),
-    tags=["links", "localization"])
+    bad=rules.Example(
+        "# Overføre lisenser\n\nDu kan [buy licenses<!-- helpsite: review link text "
+        "(from en) -->](https://admin.microsoft.com/) i den andre tenanten.\n",
+        path="nb/licenses/transfer-licenses.md",
+    ),
+    good=rules.Example(
+        "# Overføre lisenser\n\nDu kan [kjøpe lisenser](https://admin.microsoft.com/) "
+        "i den andre tenanten.\n",
+        path="nb/licenses/transfer-licenses.md",
+    ),
+    tags=["links", "localization"],
+)
 RULES = (EMPTY_LINK, UNSAFE_LINK, LINK_TEXT_UNREVIEWED)
 
 UNSAFE_SCHEMES = ("javascript", "vbscript", "data")
@@ -77,6 +92,7 @@ _LOCALE_SEGMENT = re.compile(r"/[a-z]{2}-(?:[a-z]{2}|hans|hant)(?=/|$)", re.I)
 # Checks
 # ----------------------------------------------------------------------------
 
+
 def link_findings(page: Page, site: Site) -> Iterator:
     if not page.readable:
         return
@@ -85,9 +101,13 @@ def link_findings(page: Page, site: Site) -> Iterator:
         scheme = unsafe_scheme(link.href)
         if scheme:
             target = shorten(" ".join(link.href.split()))
-            yield UNSAFE_LINK.at(page.display, link.line, link.column,
-                                 f"link to {target} uses a {scheme}: URL, which runs code or hides "
-                                 "content in the link: link to a web page instead")
+            yield UNSAFE_LINK.at(
+                page.display,
+                link.line,
+                link.column,
+                f"link to {target} uses a {scheme}: URL, which runs code or hides "
+                "content in the link: link to a web page instead",
+            )
         elif not link.label:
             yield empty_link_finding(page, site, link)
     marks = list(REVIEW_MARK_RE.finditer(page.body))
@@ -95,9 +115,12 @@ def link_findings(page: Page, site: Site) -> Iterator:
     for match in marks:
         line, column = line_column(page.body, match.start(), page.body_line, line_starts=starts)
         yield LINK_TEXT_UNREVIEWED.at(
-            page.display, line, column,
+            page.display,
+            line,
+            column,
             f"link text was copied from the {match.group(1)} page by 'helpsite fix': translate or "
-            "confirm it, then delete this comment")
+            "confirm it, then delete this comment",
+        )
 
 
 CHECKS = (link_findings,)
@@ -106,8 +129,7 @@ CHECKS = (link_findings,)
 def empty_link_finding(page: Page, site: Site, link: markdown.Link):
     suggestion = source_text(site, page, link.href)
     if suggestion:
-        message = (f"link to {link.href} has no text; in {site.source_locale} it reads "
-                   f"\"{suggestion}\"")
+        message = f'link to {link.href} has no text; in {site.source_locale} it reads "{suggestion}"'
     else:
         message = f"link to {link.href} has no text: give it text that says where it leads"
     return EMPTY_LINK.at(page.display, link.line, link.column, message, suggestion=suggestion)
@@ -122,12 +144,13 @@ def unsafe_scheme(href: str) -> str | None:
 
 
 def shorten(href: str, limit: int = 80) -> str:
-    return href if len(href) <= limit else href[:limit - 3] + "..."
+    return href if len(href) <= limit else href[: limit - 3] + "..."
 
 
 # ----------------------------------------------------------------------------
 # The source locale's link texts
 # ----------------------------------------------------------------------------
+
 
 def normalise_url(url: str) -> str:
     """A URL with trivial differences removed: scheme and host case, locale segment, final /."""
@@ -171,9 +194,10 @@ def source_text(site: Site, page: Page, href: str) -> str | None:
 # Repairs
 # ----------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Edit:
-    start: int      # offset in the page text (line endings normalised)
+    start: int  # offset in the page text (line endings normalised)
     end: int
     text: str
 
@@ -184,7 +208,7 @@ class Repair:
 
     path: Path
     original: bytes
-    repaired: bytes | None = None     # None: nothing to change, or the file is left alone
+    repaired: bytes | None = None  # None: nothing to change, or the file is left alone
     notes: tuple[str, ...] = ()
 
     @property
@@ -216,9 +240,14 @@ def repair_file(path: Path, site: Site, locale: str | None = None) -> Repair:
         text = source_text(site, page, link.href)
         edit = _fill_in(page.body, link, text, site.source_locale) if text else None
         if edit is None:
-            notes.append(f"{display}:{link.line}:{link.column}: link to {link.href} left alone: "
-                         + ("no text for it in the source locale" if not text
-                            else "its brackets hold markup; a human has to write its text"))
+            notes.append(
+                f"{display}:{link.line}:{link.column}: link to {link.href} left alone: "
+                + (
+                    "no text for it in the source locale"
+                    if not text
+                    else "its brackets hold markup; a human has to write its text"
+                )
+            )
             continue
         edits.append(Edit(edit.start + body_start, edit.end + body_start, edit.text))
     if not edits:
@@ -246,8 +275,11 @@ def write_repair(repair: Repair) -> None:
 
 
 def _empty_links(page: Page, site: Site) -> list:
-    return [link for link in markdown.parse(page.body, page.body_line, site, full=True).links
-            if not link.label and not unsafe_scheme(link.href)]
+    return [
+        link
+        for link in markdown.parse(page.body, page.body_line, site, full=True).links
+        if not link.label and not unsafe_scheme(link.href)
+    ]
 
 
 def _fill_in(body: str, link: markdown.Link, text: str, locale: str) -> Edit | None:
@@ -261,28 +293,28 @@ def _fill_in(body: str, link: markdown.Link, text: str, locale: str) -> Edit | N
     if link.raw_html:
         opening_end = body.find(">", start)
         closing = body.lower().find("</a>", opening_end)
-        inside = body[opening_end + 1:closing] if opening_end >= 0 and closing >= 0 else "x"
+        inside = body[opening_end + 1 : closing] if opening_end >= 0 and closing >= 0 else "x"
         if inside.strip() or "\n" in inside:
             return None
         return Edit(opening_end + 1, closing, html.escape(text, quote=False) + mark)
     if not body.startswith("[", start):
         return None
     closing = body.find("]", start)
-    inside = body[start + 1:closing] if closing >= 0 else "x"
+    inside = body[start + 1 : closing] if closing >= 0 else "x"
     if inside.strip() or "\n" in inside:
         return None
     return Edit(start + 1, closing, _escape_markdown(text) + mark)
 
 
 def _escape_markdown(text: str) -> str:
-    text = re.sub(r"([\\`*_\[\]|])", r"\\\1", text)    # | too: the link may sit in a table
+    text = re.sub(r"([\\`*_\[\]|])", r"\\\1", text)  # | too: the link may sit in a table
     return re.sub(r"&(?=#?\w+;)", "&amp;", text).replace("<", "&lt;")
 
 
 def _apply(data: bytes, text: str, edits: list[Edit]) -> bytes:
     """The edits made to the file's own bytes: its BOM and line endings stay as they were."""
     bom = pages.UTF8_BOM if data.startswith(pages.UTF8_BOM) else b""
-    raw = data[len(bom):].decode("utf-8")
+    raw = data[len(bom) :].decode("utf-8")
     # normalised text and raw text have the same lines; only the line breaks differ
     raw_starts = [0] + [m.end() for m in re.finditer(r"\r\n|\r|\n", raw)]
     text_starts = [0] + [m.end() for m in re.finditer(r"\n", text)]
@@ -292,7 +324,7 @@ def _apply(data: bytes, text: str, edits: list[Edit]) -> bytes:
         return raw_starts[line] + offset - text_starts[line]
 
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):
-        raw = raw[:raw_offset(edit.start)] + edit.text + raw[raw_offset(edit.end):]
+        raw = raw[: raw_offset(edit.start)] + edit.text + raw[raw_offset(edit.end) :]
     return bom + raw.encode("utf-8")
 
 

@@ -21,27 +21,27 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Iterator
 from xml.etree.ElementTree import Element
 
 import markdown
 from markdown import util
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-from helpsite.positions import line_column, line_starts
 from helpsite import safety
+from helpsite.positions import line_column, line_starts
 from helpsite.site import Limits, Site
 
 # MkDocs always loads these before the configured ones (mkdocs/config/defaults.py).
 MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
 MARKER = "data-helpsite"
 # How the source of a block text is searched for (see _SourceLocator._candidate_lines).
-SEARCH_BUDGET = 8          # times the body's length
+SEARCH_BUDGET = 8  # times the body's length
 NEARBY_LINES = 100
 NEARBY_CHARACTERS = 20_000
-BLOCK_HEAD = 40            # characters of an HTML block searched for first
+BLOCK_HEAD = 40  # characters of an HTML block searched for first
 # Fewer markup characters than can nest past Python's recursion limit (1,000 frames: emphasis
 # fails between 600 and 1,000 levels deep, <div markdown> between 170 and 500).
 ENGINE_NESTING_MARKS = 300
@@ -53,12 +53,12 @@ class Link:
     """An ``<a href>`` a reader gets: its target, visible text and where it is written."""
 
     href: str
-    text: str            # the rendered text, white space collapsed
-    image_alt: str       # alt text of images inside the link, joined
+    text: str  # the rendered text, white space collapsed
+    image_alt: str  # alt text of images inside the link, joined
     line: int
     column: int
-    raw_html: bool       # written as an HTML <a> tag rather than Markdown
-    offset: int          # index of the link's first character in the page body
+    raw_html: bool  # written as an HTML <a> tag rather than Markdown
+    offset: int  # index of the link's first character in the page body
 
     @property
     def label(self) -> str:
@@ -80,10 +80,10 @@ class Tag:
 class Document:
     links: list[Link] = field(default_factory=list)
     tags: list[Tag] = field(default_factory=list)
-    h1_lines: list[tuple[int, int]] = field(default_factory=list)   # (line, column) of each H1
+    h1_lines: list[tuple[int, int]] = field(default_factory=list)  # (line, column) of each H1
     parsed: bool = True
-    refused: bool = False         # past a limit of the site's (safety.limits reports it): not read
-    too_deep: bool = False        # nested past the engine's recursion: not read
+    refused: bool = False  # past a limit of the site's (safety.limits reports it): not read
+    too_deep: bool = False  # nested past the engine's recursion: not read
 
 
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
@@ -111,15 +111,22 @@ def label_text(text: str) -> str:
 # at C speed; a pattern that starts with a class or a line start tries every position (about
 # ten times slower on a page). Case-insensitive ones run on the casefolded body.
 # A link text made only of white space, markup and tags, or starting with an image.
-_EMPTY_LINK_CANDIDATE = re.compile(
-    r"\[(?:[\s*_~`\\" + _INVISIBLE + r"]|&[#\w]+;|<[^>\n]*>)*(?:\]|!\[)")
+_EMPTY_LINK_CANDIDATE = re.compile(r"\[(?:[\s*_~`\\" + _INVISIBLE + r"]|&[#\w]+;|<[^>\n]*>)*(?:\]|!\[)")
 _RAW_LINK = re.compile(r"<a\b[^>]*\bhref")
 # Unsafe targets where a link target can start (also split by white space or hidden in
 # character references), unsafe tags, and event handlers (verified below to follow white space).
 _UNSAFE_TARGET = r"\s*[\"'<]?\s*(?:j\s*a\s*v\s*a|v\s*b|d\s*a\s*t\s*a\s*:)"
-_UNSAFE_CANDIDATES = tuple(re.compile(pattern) for pattern in (
-    r"\]\(" + _UNSAFE_TARGET, r"\]:" + _UNSAFE_TARGET, r"<" + _UNSAFE_TARGET,
-    r"href\s*=" + _UNSAFE_TARGET, r"&(?:#|colon;|tab;|newline;)", r"<\s*(?:script|iframe|object|embed)"))
+_UNSAFE_CANDIDATES = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"\]\(" + _UNSAFE_TARGET,
+        r"\]:" + _UNSAFE_TARGET,
+        r"<" + _UNSAFE_TARGET,
+        r"href\s*=" + _UNSAFE_TARGET,
+        r"&(?:#|colon;|tab;|newline;)",
+        r"<\s*(?:script|iframe|object|embed)",
+    )
+)
 _EVENT_HANDLER = re.compile(r"on\w+\s*=")
 # What may stand before a line's first '#' of an H1 (containers: quotes, list markers), before
 # a setext underline's '=' and before an HTML block's '<'.
@@ -137,9 +144,13 @@ _PLAIN_FENCE = re.compile(r"(```|~~~)(?![`~])")
 def needs_parsing(body: str) -> bool:
     """False when the body provably has no link to check and its H1s are plain ``#`` lines."""
     folded = body.casefold()
-    if (_EMPTY_LINK_CANDIDATE.search(body) or ("href" in folded and _RAW_LINK.search(folded))
-            or any(candidate.search(folded) for candidate in _UNSAFE_CANDIDATES)
-            or _has_event_handler(folded) or _has_setext_h1(body)):
+    if (
+        _EMPTY_LINK_CANDIDATE.search(body)
+        or ("href" in folded and _RAW_LINK.search(folded))
+        or any(candidate.search(folded) for candidate in _UNSAFE_CANDIDATES)
+        or _has_event_handler(folded)
+        or _has_setext_h1(body)
+    ):
         return True
     text = _outside_fences(body)
     if text is None:
@@ -159,12 +170,15 @@ def _may_nest_deeply(body: str) -> bool:
 def atx_h1s(text: str) -> list[tuple[int, str]]:
     """Lines that could start an H1 (an ATX '#' anywhere in a container): (offset, the line
     up to its '#')."""
-    return [(start, text[start:match.end()]) for start, match in _led_by(text, _ATX_H1_MARK, _ATX_H1_PREFIX)]
+    return [
+        (start, text[start : match.end()]) for start, match in _led_by(text, _ATX_H1_MARK, _ATX_H1_PREFIX)
+    ]
 
 
 def _has_event_handler(folded: str) -> bool:
-    return any(match.start() and folded[match.start() - 1].isspace()
-               for match in _EVENT_HANDLER.finditer(folded))
+    return any(
+        match.start() and folded[match.start() - 1].isspace() for match in _EVENT_HANDLER.finditer(folded)
+    )
 
 
 def _has_setext_h1(body: str) -> bool:
@@ -195,7 +209,7 @@ def _outside_fences(body: str) -> str | None:
             if opening and not previous.strip():
                 fence, line = opening.group(1), ""
             elif _FENCE.match(line):
-                return None     # a fence indented, quoted, longer, or interrupting a paragraph
+                return None  # a fence indented, quoted, longer, or interrupting a paragraph
         elif line.rstrip() == fence:
             fence, line = None, ""
         else:
@@ -216,6 +230,7 @@ def shortcut(body: str, body_line: int) -> Document:
 # ----------------------------------------------------------------------------
 # Parsing
 # ----------------------------------------------------------------------------
+
 
 def parse(body: str, body_line: int = 1, site: Site | None = None, full: bool = False) -> Document:
     """Every link, raw tag and H1 of a page body; line numbers count from ``body_line``.
@@ -258,7 +273,7 @@ def site_extensions(site: Site | None) -> tuple[list[str], dict]:
     """The Markdown extensions and their settings as MkDocs loads them for this site."""
     names, configs = list(MKDOCS_BUILTIN_EXTENSIONS), {}
     for item in site.markdown_extensions if site is not None else ():
-        name, options = (next(iter(item.items())) if isinstance(item, dict) else (item, None))
+        name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
         if name not in names:
             names.append(name)
         # options a safe loader cannot build (python tags) only shape ids, not links
@@ -267,10 +282,10 @@ def site_extensions(site: Site | None) -> tuple[list[str], dict]:
 
 
 class _Parser:
-    _cache: dict[tuple, "_Parser"] = {}
+    _cache: dict[tuple, _Parser] = {}
 
     @classmethod
-    def for_site(cls, site: Site | None) -> "_Parser":
+    def for_site(cls, site: Site | None) -> _Parser:
         # by the extensions as configured: a preview whose mkdocs.yml changes them gets a new parser
         key = (site.root.resolve(), repr(site.markdown_extensions)) if site else None
         if key not in cls._cache:
@@ -291,26 +306,30 @@ class _Parser:
         html = self.md.convert(body)
         try:
             reader = _HtmlReader.read(html, self.locator)
-        except AssertionError:   # html.parser gives up on a malformed '<![' section
+        except AssertionError:  # html.parser gives up on a malformed '<![' section
             reader = _HtmlReader.read(html.replace("<![", "&lt;!["), self.locator)
-        reader.links.sort(key=lambda item: item[3])   # in source order, not closing order
+        reader.links.sort(key=lambda item: item[3])  # in source order, not closing order
         place = self.locator.place
         return Document(
-            links=[Link(href, text, alt, *place(offset, body_line), raw, offset)
-                   for href, text, alt, offset, raw in reader.links],
+            links=[
+                Link(href, text, alt, *place(offset, body_line), raw, offset)
+                for href, text, alt, offset, raw in reader.links
+            ],
             tags=[Tag(name, attrs, *place(offset, body_line)) for name, attrs, offset in reader.tags],
-            h1_lines=[place(offset, body_line) for offset in self.locator.h1_offsets])
+            h1_lines=[place(offset, body_line) for offset in self.locator.h1_offsets],
+        )
 
 
 # ----------------------------------------------------------------------------
 # Source positions
 # ----------------------------------------------------------------------------
 
+
 class _Located(str):
     """A block's text, knowing the body offset where each of its lines starts."""
 
-    line_offsets: list[int]   # offset in the block text where each line starts
-    origins: list[tuple[int, int]]   # (body line, column with tabs expanded) of each line
+    line_offsets: list[int]  # offset in the block text where each line starts
+    origins: list[tuple[int, int]]  # (body line, column with tabs expanded) of each line
 
 
 class _SourceLocator(Treeprocessor):
@@ -331,9 +350,9 @@ class _SourceLocator(Treeprocessor):
         # texts the block parser made or rewrote are searched for in vain: all such searches
         # together read at most this much of the body, then each looks only nearby
         self.search_budget = SEARCH_BUDGET * (len(body) + 1)
-        self.absent: dict[str, int] = {}    # text -> offset after which it does not occur
+        self.absent: dict[str, int] = {}  # text -> offset after which it does not occur
         self.cursor = (0, 0)
-        self.markers: list[int | None] = []   # marker number -> body offset (None: guess it)
+        self.markers: list[int | None] = []  # marker number -> body offset (None: guess it)
         self.raw_markers: set[int] = set()  # markers of tags written as raw HTML
         self.h1_offsets: list[int] = []
 
@@ -343,7 +362,7 @@ class _SourceLocator(Treeprocessor):
             if stashed:
                 self._pass_stashed(int(stashed.group(1)))
             elif element.text and not isinstance(element.text, _Located):
-                located = self.locate(element.text)   # code text only moves the cursor past it
+                located = self.locate(element.text)  # code text only moves the cursor past it
                 if not isinstance(element.text, util.AtomicString):
                     element.text = located
             if element.tag == "h1":
@@ -370,8 +389,13 @@ class _SourceLocator(Treeprocessor):
                 return
             after = self.expanded.find("\n", opening.end()) + 1
             fence = opening.group(1)
-            closing = re.compile(r"^[ \t>]*%s{%d,}[ \t]*$" % (re.escape(fence[0]), len(fence)), re.M).search(
-                self.expanded, after) if after else None
+            closing = (
+                re.compile(r"^[ \t>]*%s{%d,}[ \t]*$" % (re.escape(fence[0]), len(fence)), re.M).search(
+                    self.expanded, after
+                )
+                if after
+                else None
+            )
             end = closing.end() if closing else len(self.expanded) - 1
         end_line = bisect.bisect_right(self.expanded_starts, end) - 1
         self.cursor = (min(end_line, len(self.lines) - 1), end - self.expanded_starts[end_line])
@@ -413,8 +437,9 @@ class _SourceLocator(Treeprocessor):
         """The lines from ``line`` on where the text could start, in order: where one of its
         pieces occurs (found at C speed), or, for a text of blank lines and stashed HTML only,
         the next few lines."""
-        anchor = next((index for index, piece in enumerate(pieces)
-                       if piece.strip() and util.STX not in piece), None)
+        anchor = next(
+            (index for index, piece in enumerate(pieces) if piece.strip() and util.STX not in piece), None
+        )
         if anchor is None:
             yield from range(line, min(line + NEARBY_LINES, len(self.lines)))
             return
@@ -458,7 +483,7 @@ class _SourceLocator(Treeprocessor):
         stripped = piece.strip()
         if not stripped:
             return column if not line[column:].strip() or not piece else -1
-        if util.STX in piece:   # holds stashed HTML: match the text between placeholders
+        if util.STX in piece:  # holds stashed HTML: match the text between placeholders
             pattern = ".*?".join(re.escape(p) for p in re.split(r"\x02[^\x03]*\x03", piece))
             match = re.compile(pattern).search(line, column)
             return match.start() if match else -1
@@ -478,7 +503,7 @@ class _SourceLocator(Treeprocessor):
         raw_start, expanded_start = (tabs[last] + 1, after[last]) if last >= 0 else (0, 0)
         column = raw_start + expanded - expanded_start
         if last + 1 < len(tabs) and column > tabs[last + 1]:
-            column = tabs[last + 1] + 1    # inside the next tab's width: just after it
+            column = tabs[last + 1] + 1  # inside the next tab's width: just after it
         return min(column, len(self.raw_lines[index]))
 
     def _expanded_column(self, index: int, raw_column: int) -> int:
@@ -506,7 +531,9 @@ class _SourceLocator(Treeprocessor):
             return None
         line = bisect.bisect_right(text.line_offsets, index) - 1
         body_line, column = text.origins[line]
-        return self.line_starts[body_line] + self._raw_column(body_line, column + index - text.line_offsets[line])
+        return self.line_starts[body_line] + self._raw_column(
+            body_line, column + index - text.line_offsets[line]
+        )
 
     def mark(self, offset: int | None, raw: bool = False) -> str:
         """A new marker number for the body offset ``offset``."""
@@ -518,16 +545,18 @@ class _SourceLocator(Treeprocessor):
     def mark_html(self, html: str, offset: int, count: int = 0) -> str:
         """Raw HTML with a marker in each start tag (the first ``count`` if not 0), for the
         tags to be found in the output."""
+
         def marked(match: re.Match) -> str:
             number = self.mark(self._advance(html, offset, match.start()), raw=True)
             return f'{match.group(0)} {MARKER}="{number}"'
+
         return re.sub(r"<[A-Za-z][\w:-]*", marked, html, count=count)
 
     def _advance(self, html: str, offset: int | None, index: int) -> int | None:
         # the stash holds the source text as the parser saw it: tabs expanded
         if offset is None:
             return None
-        if "\t" not in self.body[offset:offset + len(html) + 40]:
+        if "\t" not in self.body[offset : offset + len(html) + 40]:
             return offset + index
         line = bisect.bisect_right(self.line_starts, offset) - 1
         before = html[:index]
@@ -558,12 +587,13 @@ class _SourceLocator(Treeprocessor):
         on, or -1; the same text inside a line is in code or a paragraph."""
         head = html[:BLOCK_HEAD]
         if self.absent.get(head, len(self.expanded) + 1) <= position:
-            return -1     # a highlighted code block like one already looked for in vain
+            return -1  # a highlighted code block like one already looked for in vain
         found = self.expanded.find(head, position)
         while found >= 0:
             line_start = self.expanded.rfind("\n", 0, found) + 1
-            if (self.expanded.startswith(html, found)
-                    and _BLOCK_PREFIX.fullmatch(self.expanded, line_start, found)):
+            if self.expanded.startswith(html, found) and _BLOCK_PREFIX.fullmatch(
+                self.expanded, line_start, found
+            ):
                 return found
             found = self.expanded.find(head, found + 1)
         self.absent[head] = position
@@ -602,7 +632,7 @@ class _TrackingInline(InlineProcessor):
         super().__init__(md)
         self.locator = locator
         self.frames: list[_Frame] = []
-        self.lengths: dict[str, int] = {}   # placeholder -> length of the text it replaced
+        self.lengths: dict[str, int] = {}  # placeholder -> length of the text it replaced
         for pattern in md.inlinePatterns:
             pattern.handleMatch = self._watch(pattern.handleMatch)
 
@@ -616,6 +646,7 @@ class _TrackingInline(InlineProcessor):
             if self.frames and result[1] is not None:
                 self.frames[-1].match = (data, result[1], result[2])
             return result
+
         return handle_match
 
     def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:
@@ -626,8 +657,11 @@ class _TrackingInline(InlineProcessor):
             parent = self.frames[-1]
             outer, start, end = parent.match
             found = outer.find(data, start, end)
-            frame = (_Frame(self, parent.located, parent.peek(outer, found))
-                     if found >= 0 else _Frame(self, None, 0))
+            frame = (
+                _Frame(self, parent.located, parent.peek(outer, found))
+                if found >= 0
+                else _Frame(self, None, 0)
+            )
         else:
             frame = _Frame(self, None, 0)
         self.frames.append(frame)
@@ -637,13 +671,13 @@ class _TrackingInline(InlineProcessor):
             self.frames.pop()
 
     def _InlineProcessor__applyPattern(self, pattern, data, patternIndex, startIndex=0):
-        frame = self.frames[-1]     # __handleInline, the only caller, pushed it
+        frame = self.frames[-1]  # __handleInline, the only caller, pushed it
         frame.applying = patternIndex
         before = len(self.stashed_nodes)
         new, matched, index = _APPLY_PATTERN(self, pattern, data, patternIndex, startIndex)
         if len(self.stashed_nodes) == before:
             return new, matched, index
-        key = "%04d" % (len(self.stashed_nodes) - 1)   # as InlineProcessor.__makePlaceholder
+        key = "%04d" % (len(self.stashed_nodes) - 1)  # as InlineProcessor.__makePlaceholder
         placeholder = util.INLINE_PLACEHOLDER % key
         start = index - len(placeholder)
         end = len(data) - len(new) + index
@@ -675,7 +709,7 @@ class _Frame:
     def __init__(self, inline: _TrackingInline, located: _Located | None, base: int):
         self.inline, self.located, self.base = inline, located, base
         self.match: tuple[str, int, int] | None = None
-        self.applying: int | None = None    # the pattern being applied to the text
+        self.applying: int | None = None  # the pattern being applied to the text
         # each pattern scans left to right: remember how far, to stay linear on long texts
         self.pattern: int | None = None
         self.position = self.shift = 0
@@ -684,7 +718,7 @@ class _Frame:
         """Offset in the block text of ``index`` in ``data`` (placeholders undone)."""
         if pattern != self.pattern or index < self.position:
             self.pattern, self.position, self.shift = pattern, 0, 0
-        self.shift += self.inline._original_length(data[self.position:index]) - (index - self.position)
+        self.shift += self.inline._original_length(data[self.position : index]) - (index - self.position)
         self.position = index
         return self.base + index + self.shift
 
@@ -707,19 +741,20 @@ class _Frame:
 # Reading the rendered HTML
 # ----------------------------------------------------------------------------
 
+
 class _HtmlReader(HTMLParser):
     """Collects the marked links (with the text a reader sees) and raw tags of the output."""
 
     def __init__(self, locator: _SourceLocator):
         super().__init__(convert_charrefs=True)
         self.locator = locator
-        self.open: list[list] = []     # [href, text parts, alt parts, offset, raw]
+        self.open: list[list] = []  # [href, text parts, alt parts, offset, raw]
         self.links: list[tuple] = []
         self.tags: list[tuple] = []
-        self.last = 0                  # just after the last place seen: guesses go beyond it
+        self.last = 0  # just after the last place seen: guesses go beyond it
 
     @classmethod
-    def read(cls, html: str, locator: _SourceLocator) -> "_HtmlReader":
+    def read(cls, html: str, locator: _SourceLocator) -> _HtmlReader:
         reader = cls(locator)
         reader.feed(html)
         reader.close()
@@ -743,7 +778,7 @@ class _HtmlReader(HTMLParser):
                 if link is not None:
                     link[2].append(alt)
         if tag == "a":
-            while self.open:    # as in HTML5: a link starting inside a link ends that link
+            while self.open:  # as in HTML5: a link starting inside a link ends that link
                 self._finish(self.open.pop())
         if tag == "a" and offset is not None and any(name == "href" for name, _ in attrs):
             self.open.append([dict(attrs)["href"] or "", [], [], offset, raw])
@@ -766,7 +801,7 @@ class _HtmlReader(HTMLParser):
 
     def close(self):
         super().close()
-        while self.open:      # an <a> never closed runs to the end, as in a browser
+        while self.open:  # an <a> never closed runs to the end, as in a browser
             self._finish(self.open.pop())
 
     def _finish(self, link):

@@ -61,7 +61,7 @@ class LegacyAnchorIds(Treeprocessor):
         text, markup, end = heading.text, "", 0
         stripped = len(text) - len(text.lstrip())
         position = stripped
-        while (match := HTML_PLACEHOLDER_RE.match(text, position)):
+        while match := HTML_PLACEHOLDER_RE.match(text, position):
             markup += self.md.htmlStash.rawHtmlBlocks[int(match.group(1))]
             position = end = match.end()
         anchor = legacy_anchor(markup) if markup else None

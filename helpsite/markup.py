@@ -17,16 +17,19 @@ from __future__ import annotations
 import re
 
 ROOT_START = re.compile(r"<html(?=[\s>])([^>]*)>")
-TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" '
-                                 r'type="checkbox" id="__(?:drawer|search)") autocomplete="off">')
+TOGGLE_AUTOCOMPLETE = re.compile(
+    r'(<input class="md-toggle" data-md-toggle="(?:drawer|search)" '
+    r'type="checkbox" id="__(?:drawer|search)") autocomplete="off">'
+)
 TOC_LABEL = re.compile(r'(<label class="md-nav__title") for="__toc">')
 
 
 def corrected(html: str, direction: str) -> str:
     """The page with those corrections; ``direction`` is the page's, "ltr" or "rtl"."""
     if direction == "rtl":
-        html = ROOT_START.sub(lambda m: m.group(0) if " dir=" in m.group(1) else
-                              f'<html{m.group(1)} dir="rtl">', html, count=1)
+        html = ROOT_START.sub(
+            lambda m: m.group(0) if " dir=" in m.group(1) else f'<html{m.group(1)} dir="rtl">', html, count=1
+        )
     html = TOGGLE_AUTOCOMPLETE.sub(r"\1>", html)
     if 'id="__toc"' not in html:
         html = TOC_LABEL.sub(r"\1>", html)

@@ -13,9 +13,9 @@ import difflib
 import functools
 import json
 import re
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Iterator
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
@@ -35,6 +35,7 @@ SUGGESTION_CUTOFF = 0.7
 # The check
 # ----------------------------------------------------------------------------
 
+
 def metadata_findings(page: Page, site: Site) -> list[Finding]:
     if not page.meta_ok:
         return []
@@ -48,8 +49,10 @@ CHECKS = (metadata_findings,)
 def metadata_document(page: Page, site: Site) -> tuple[dict, set]:
     """What the schema validates for a page, and the known keys left out for being empty."""
     # YAML keys such as 123, true or null are not text; name them as they were written.
-    meta = {key if isinstance(key, str) else json.dumps(key, default=str): value
-            for key, value in page.meta.items()}
+    meta = {
+        key if isinstance(key, str) else json.dumps(key, default=str): value
+        for key, value in page.meta.items()
+    }
     empty = {key for key, value in meta.items() if key in KNOWN_KEYS and _is_empty(value)}
     document = {
         "locale": page.locale,
@@ -73,12 +76,19 @@ def schema_errors(document: dict) -> Iterator[tuple[tuple, ValidationError]]:
     metadata = document["metadata"]
     for key, value in metadata.items():
         if key in VALUE_VALIDATORS:
-            value_key = (key, list, tuple((type(item), item) for item in value)) \
-                if isinstance(value, list) else (key, type(value), value)
+            value_key = (
+                (key, list, tuple((type(item), item) for item in value))
+                if isinstance(value, list)
+                else (key, type(value), value)
+            )
             for error in _remember("values", value_key, VALUE_VALIDATORS[key], value):
                 yield (key, *error.absolute_path), error
-    shape_key = (frozenset(metadata), document["translation"], document["locale"],
-                 tuple(metadata.get(key) for key in VALUES_IN_SHAPE))
+    shape_key = (
+        frozenset(metadata),
+        document["translation"],
+        document["locale"],
+        tuple(metadata.get(key) for key in VALUES_IN_SHAPE),
+    )
     for error in _remember("shapes", shape_key, SHAPE_VALIDATOR, document):
         yield tuple(error.absolute_path)[1:], error
 
@@ -96,13 +106,20 @@ def _finding(page: Page, path: tuple, error: ValidationError, document: dict, em
     message = template.format_map(_fields(error, document, key, value, hint))
     rule = rules.get(annotation(schema, "x-rule", keyword) or _default("rule", keyword))
     line, column = page.front.position(path)
-    return rule.at(page.display, line, column, message, suggestion=suggestion,
-                   severity=annotation(schema, "x-severity", keyword))
+    return rule.at(
+        page.display,
+        line,
+        column,
+        message,
+        suggestion=suggestion,
+        severity=annotation(schema, "x-severity", keyword),
+    )
 
 
 # ----------------------------------------------------------------------------
 # The schema's own keywords and formats
 # ----------------------------------------------------------------------------
+
 
 def month_day_year(text) -> date | None:
     """The date an M/D/YYYY text names, or None."""
@@ -167,21 +184,25 @@ def same_language(tag: str, locale: str) -> bool:
     """Whether language tag ``tag`` (nb-NO) is within ``locale`` (nb)."""
     tag_parts = re.split(r"[-_]", tag.strip().lower())
     locale_parts = re.split(r"[-_]", locale.lower())
-    return tag_parts[:len(locale_parts)] == locale_parts
+    return tag_parts[: len(locale_parts)] == locale_parts
 
 
-Validator = validators.extend(Draft202012Validator, {
-    "required": _required,
-    "dependentRequired": _dependent_required,
-    "x-max-days-ahead": _max_days_ahead,
-    "x-comma-list": _comma_list,
-    "x-locale-of-page": _locale_of_page,
-})
+Validator = validators.extend(
+    Draft202012Validator,
+    {
+        "required": _required,
+        "dependentRequired": _dependent_required,
+        "x-max-days-ahead": _max_days_ahead,
+        "x-comma-list": _comma_list,
+        "x-locale-of-page": _locale_of_page,
+    },
+)
 
 
 # ----------------------------------------------------------------------------
 # The schema, compiled once
 # ----------------------------------------------------------------------------
+
 
 def _shape_schema(schema: dict) -> dict:
     """The schema with every known key's value accepted: what is left checks the keys."""
@@ -227,13 +248,14 @@ def _use(schema: dict) -> None:
     RULES = tuple(rules.define(id, **spec) for id, spec in SCHEMA["x-rules"].items())
     LOCALE_MISMATCH = next(rule for rule in RULES if rule.id == "locale-mismatch")
     VALIDATOR = Validator(SCHEMA, format_checker=FORMATS)
-    VALUE_VALIDATORS = {key: VALIDATOR.evolve(schema=subschema)
-                        for key, subschema in METADATA["properties"].items()}
+    VALUE_VALIDATORS = {
+        key: VALIDATOR.evolve(schema=subschema) for key, subschema in METADATA["properties"].items()
+    }
     SHAPE_VALIDATOR = Validator(_shape_schema(SCHEMA), format_checker=FORMATS)
     VALUES_IN_SHAPE = _values_read_by(SHAPE_VALIDATOR.schema)
     # The keys that must name the page's locale.
     LOCALE_KEYS = tuple(_keyword_values(SCHEMA, "x-locale-of-page"))
-    _remembered["day"] = None   # errors found with the schema before
+    _remembered["day"] = None  # errors found with the schema before
 
 
 def refresh() -> bool:
@@ -241,7 +263,7 @@ def refresh() -> bool:
     if not _SCHEMA_DATA.refresh():
         return False
     _use(_SCHEMA_DATA.value)
-    rules.reload()   # the metadata rules may have changed with it
+    rules.reload()  # the metadata rules may have changed with it
     return True
 
 
@@ -268,6 +290,7 @@ def _remember(kind: str, key, validator, instance) -> list[ValidationError]:
 # Messages and suggestions from the schema's annotations
 # ----------------------------------------------------------------------------
 
+
 # An x- annotation: one value for every keyword of the subschema, or keyword -> value.
 def annotation(schema: dict, name: str, keyword: str):
     value = schema.get(name)
@@ -293,8 +316,9 @@ def _fields(error: ValidationError, document: dict, key, value, hint: str) -> di
         "value": _shown(value),
         "example": (spec.get("examples") or [""])[0],
         "allowed": ", ".join(_allowed(limit)),
-        "expected": " or ".join(DEFAULTS["types"].get(t, t) for t in
-                                ([types] if isinstance(types, str) else types)),
+        "expected": " or ".join(
+            DEFAULTS["types"].get(t, t) for t in ([types] if isinstance(types, str) else types)
+        ),
         "limit": limit,
         "length": len(value) if isinstance(value, str) else 0,
         "missing": ", ".join(missing),
@@ -363,5 +387,6 @@ def _shown(value) -> str:
 
 
 def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, (str, list, dict)) and not
-                             (value.strip() if isinstance(value, str) else value))
+    return value is None or (
+        isinstance(value, (str, list, dict)) and not (value.strip() if isinstance(value, str) else value)
+    )

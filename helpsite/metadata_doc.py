@@ -47,8 +47,7 @@ def markdown() -> str:
         else:
             needed = "optional"
         example = (spec.get("examples") or [""])[0]
-        lines.append(f"| `{key}` | {needed} | {_cell(_value_text(key, spec))} | "
-                     f"`{key}: {_cell(example)}` |")
+        lines.append(f"| `{key}` | {needed} | {_cell(_value_text(key, spec))} | `{key}: {_cell(example)}` |")
     lines += ["", "## Keys that go together", ""]
     for key, needed in fields.get("dependentRequired", {}).items():
         lines.append(f"- `{key}` only together with {_code_list(needed)}.")
@@ -63,8 +62,10 @@ def markdown() -> str:
         "locale given with `--locale`). It also needs " + _code_list(translation_required) + ".",
     ]
     for key in metadata.LOCALE_KEYS:
-        lines.append(f"`{key}` must name the language of the page's locale folder "
-                     f"(`nb-NO` in `docs/nb/`), or the finding is `{metadata.LOCALE_MISMATCH.id}`.")
+        lines.append(
+            f"`{key}` must name the language of the page's locale folder "
+            f"(`nb-NO` in `docs/nb/`), or the finding is `{metadata.LOCALE_MISMATCH.id}`."
+        )
     lines += [
         "",
         "## Findings",
@@ -101,8 +102,10 @@ def _value_text(key: str, spec: dict) -> str:
         parts.append(f"Must match `{spec['pattern']}`.")
     if "minLength" in combined or "maxLength" in combined:
         severity = metadata.annotation(combined, "x-severity", "minLength") or ERROR
-        parts.append(f"{severity.capitalize()} when shorter than {combined.get('minLength', 0)} "
-                     f"or longer than {combined.get('maxLength', 'any')} characters.")
+        parts.append(
+            f"{severity.capitalize()} when shorter than {combined.get('minLength', 0)} "
+            f"or longer than {combined.get('maxLength', 'any')} characters."
+        )
     if "x-max-days-ahead" in combined:
         parts.append(f"At most {combined['x-max-days-ahead']} days after today.")
     return " ".join(part for part in parts if part)
@@ -111,7 +114,7 @@ def _value_text(key: str, spec: dict) -> str:
 def _definition(spec: dict) -> dict:
     ref = spec.get("$ref", "")
     prefix = "#/$defs/"
-    return metadata.SCHEMA["$defs"][ref[len(prefix):]] if ref.startswith(prefix) else {}
+    return metadata.SCHEMA["$defs"][ref[len(prefix) :]] if ref.startswith(prefix) else {}
 
 
 def _type_text(spec: dict) -> str:

@@ -24,16 +24,16 @@ UTF32_BOMS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")
 
 @dataclass
 class Page:
-    display: str                 # how findings name the file
-    locale: str | None           # from docs/<locale>/ or --locale
-    page_path: str | None        # path inside the locale folder, e.g. licenses/x.md
-    text: str = ""               # BOM removed, line endings normalised to \n
+    display: str  # how findings name the file
+    locale: str | None  # from docs/<locale>/ or --locale
+    page_path: str | None  # path inside the locale folder, e.g. licenses/x.md
+    text: str = ""  # BOM removed, line endings normalised to \n
     front: FrontMatter = field(default_factory=FrontMatter)
     body: str = ""
-    body_line: int = 1           # file line of the body's first line
+    body_line: int = 1  # file line of the body's first line
     findings: list[Finding] = field(default_factory=list)
-    readable: bool = False       # text decoded: body checks can run
-    meta_ok: bool = False        # front matter parsed: metadata checks can run
+    readable: bool = False  # text decoded: body checks can run
+    meta_ok: bool = False  # front matter parsed: metadata checks can run
 
     @property
     def meta(self) -> dict:
@@ -51,26 +51,28 @@ def decode(data: bytes, display: str) -> tuple[str | None, list[Finding]]:
     """UTF-8 text with a BOM or CRLF line endings is normal; anything else is a finding."""
     if data.startswith(UTF32_BOMS) or data.startswith(UTF16_BOMS):
         kind = "UTF-32" if data.startswith(UTF32_BOMS) else "UTF-16"
-        return None, [rules.ENCODING.at(display, 1, 1,
-                      f"the file is {kind} text: save it as UTF-8")]
+        return None, [rules.ENCODING.at(display, 1, 1, f"the file is {kind} text: save it as UTF-8")]
     if data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM):]
+        data = data[len(UTF8_BOM) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = data[:error.start].decode("utf-8")   # all UTF-8 up to the first byte that is not
+        before = data[: error.start].decode("utf-8")  # all UTF-8 up to the first byte that is not
         line, column = line_column(before, len(before))
-        return None, [rules.ENCODING.at(display, line, column,
-                      f"byte 0x{data[error.start]:02x} is not UTF-8: save the file as UTF-8")]
+        return None, [
+            rules.ENCODING.at(
+                display, line, column, f"byte 0x{data[error.start]:02x} is not UTF-8: save the file as UTF-8"
+            )
+        ]
     if "\x00" in text:
         line, column = line_column(text, text.index("\x00"))
-        return None, [rules.ENCODING.at(display, line, column,
-                      "the file contains a NUL byte: it is binary, not text")]
+        return None, [
+            rules.ENCODING.at(display, line, column, "the file contains a NUL byte: it is binary, not text")
+        ]
     return text.replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def load(data: bytes, display: str, locale: str | None = None,
-         page_path: str | None = None) -> Page:
+def load(data: bytes, display: str, locale: str | None = None, page_path: str | None = None) -> Page:
     page = Page(display=display, locale=locale, page_path=page_path)
     text, problems = decode(data, display)
     page.findings.extend(problems)
@@ -89,8 +91,7 @@ def load(data: bytes, display: str, locale: str | None = None,
     return page
 
 
-def read(path: Path, display: str, locale: str | None = None,
-         page_path: str | None = None) -> Page:
+def read(path: Path, display: str, locale: str | None = None, page_path: str | None = None) -> Page:
     try:
         data = _read_regular_file(path)
     except OSError as error:
@@ -120,6 +121,10 @@ def _read_regular_file(path: Path) -> bytes:
         os.close(fd)
 
 
-_FILE_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a named pipe (FIFO)",
-               stat.S_IFSOCK: "a socket", stat.S_IFCHR: "a character device",
-               stat.S_IFBLK: "a block device"}
+_FILE_KINDS = {
+    stat.S_IFDIR: "a folder",
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a character device",
+    stat.S_IFBLK: "a block device",
+}

@@ -9,8 +9,9 @@ from __future__ import annotations
 import bisect
 
 
-def line_column(text: str, offset: int, first_line: int = 1, *,
-                line_starts: list[int] | None = None) -> tuple[int, int]:
+def line_column(
+    text: str, offset: int, first_line: int = 1, *, line_starts: list[int] | None = None
+) -> tuple[int, int]:
     """The line (counted from ``first_line``) and 1-based column of ``text[offset]``.
 
     The column counts characters (code points), not bytes: what an editor's "go to column" uses

@@ -17,10 +17,10 @@ import json
 import os
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urljoin, urlsplit
 
 import yaml
@@ -37,21 +37,21 @@ MACHINE_TRANSLATION, FALLBACK, STALE = "machine-translation", "fallback", "stale
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 MS_DATE_FORMAT = "%m/%d/%Y"
 X_DEFAULT = "x-default"
-NOINDEX = frozenset({"noindex", "none"})   # robots directives that keep a page out of the index
+NOINDEX = frozenset({"noindex", "none"})  # robots directives that keep a page out of the index
 
 
 @dataclass(frozen=True)
 class Alternate:
     hreflang: str
-    href: str                      # absolute
+    href: str  # absolute
 
 
 @dataclass(frozen=True)
 class Notice:
-    kind: str                      # machine-translation, fallback or stale
+    kind: str  # machine-translation, fallback or stale
     text: str
     link_text: str | None = None
-    link_url: str | None = None    # path of the source-language page from the host's root
+    link_url: str | None = None  # path of the source-language page from the host's root
     link_locale: str | None = None
 
     @property
@@ -63,27 +63,27 @@ class Notice:
 @dataclass(frozen=True)
 class LastUpdated:
     label: str
-    text: str                      # in the reader's locale format
-    iso: str                       # for <time datetime>
+    text: str  # in the reader's locale format
+    iso: str  # for <time datetime>
 
 
 @dataclass(frozen=True)
 class MadeWith:
-    before: str                    # text around the generator link, in the reader's word order
+    before: str  # text around the generator link, in the reader's word order
     after: str
 
 
 @dataclass(frozen=True)
 class ReaderPage:
-    locale: str                    # the site version the reader is on (its UI language)
-    content_locale: str            # the language of the article text
-    content_dir: str               # ltr or rtl, of the article text
-    canonical: str | None          # absolute; a fallback page's is its source page
-    robots: str | None             # "noindex, nofollow" as written for <meta name="robots">
+    locale: str  # the site version the reader is on (its UI language)
+    content_locale: str  # the language of the article text
+    content_dir: str  # ltr or rtl, of the article text
+    canonical: str | None  # absolute; a fallback page's is its source page
+    robots: str | None  # "noindex, nofollow" as written for <meta name="robots">
     alternates: tuple[Alternate, ...]
     notices: tuple[Notice, ...]
     last_updated: LastUpdated | None
-    locale_home: str               # URL of the locale's home page, where its search is
+    locale_home: str  # URL of the locale's home page, where its search is
     made_with: MadeWith
     strings: dict
 
@@ -103,11 +103,13 @@ class SitemapEntry:
 # The localized site
 # ----------------------------------------------------------------------------
 
+
 class LocalizedSite:
     """The reader's view of every page; reads each file's front matter once."""
 
-    def __init__(self, site: Site, site_url: str | None = None,
-                 meta_of: Callable[[str], dict | None] | None = None):
+    def __init__(
+        self, site: Site, site_url: str | None = None, meta_of: Callable[[str], dict | None] | None = None
+    ):
         self.site = site
         self.site_url = with_slash(site_url or site.site_url)
         # a file's front matter (None when unreadable): read here, or by helpsite.source_files
@@ -120,8 +122,9 @@ class LocalizedSite:
 
     # -- what a page shows -----------------------------------------------------
 
-    def page(self, locale: str, page_path: str, content_locale: str, url: str,
-             locale_root: str) -> ReaderPage:
+    def page(
+        self, locale: str, page_path: str, content_locale: str, url: str, locale_root: str
+    ) -> ReaderPage:
         """The page ``page_path`` as the ``locale`` site shows it, built from the file of
         ``content_locale`` (the source locale when the translation is missing) at ``url``."""
         fallback = content_locale != locale
@@ -145,23 +148,36 @@ class LocalizedSite:
     def generated(self, locale: str, meta: dict, url: str, locale_root: str) -> ReaderPage:
         """A page the build makes (the /l10n/ status page): no source file, no other versions."""
         return ReaderPage(
-            locale=locale, content_locale=locale, content_dir=direction(locale),
-            canonical=None, robots=robots_content(meta.get("ROBOTS")), alternates=(), notices=(),
-            last_updated=None, locale_home=relative_url(url, locale_root),
-            made_with=made_with(locale), strings=strings(locale),
+            locale=locale,
+            content_locale=locale,
+            content_dir=direction(locale),
+            canonical=None,
+            robots=robots_content(meta.get("ROBOTS")),
+            alternates=(),
+            notices=(),
+            last_updated=None,
+            locale_home=relative_url(url, locale_root),
+            made_with=made_with(locale),
+            strings=strings(locale),
         )
 
     def not_found(self, locale: str, locale_root: str) -> ReaderPage:
         """The locale's 404 page; served at any URL, so its links are absolute."""
         return ReaderPage(
-            locale=locale, content_locale=locale, content_dir=direction(locale),
-            canonical=None, robots=None, alternates=(), notices=(), last_updated=None,
+            locale=locale,
+            content_locale=locale,
+            content_dir=direction(locale),
+            canonical=None,
+            robots=None,
+            alternates=(),
+            notices=(),
+            last_updated=None,
             locale_home=posixpath.join(urlsplit(self.site_url).path or "/", locale_root),
-            made_with=made_with(locale), strings=strings(locale),
+            made_with=made_with(locale),
+            strings=strings(locale),
         )
 
-    def _notices(self, locale: str, page_path: str, fallback: bool, source_url: str
-                 ) -> tuple[Notice, ...]:
+    def _notices(self, locale: str, page_path: str, fallback: bool, source_url: str) -> tuple[Notice, ...]:
         if locale == self.site.source_locale:
             return ()
         text = strings(locale)
@@ -173,8 +189,15 @@ class LocalizedSite:
         status = l10n.status_from_meta(page_path, locale, meta, source)
         notices = []
         if (status.translationtype or "").upper() == "MT":
-            notices.append(Notice(MACHINE_TRANSLATION, text["machine_translation"],
-                                  text["read_source"], source_url, self.site.source_locale))
+            notices.append(
+                Notice(
+                    MACHINE_TRANSLATION,
+                    text["machine_translation"],
+                    text["read_source"],
+                    source_url,
+                    self.site.source_locale,
+                )
+            )
         if status.status == l10n.STALE:
             changed = self._source_changed(page_path)
             stale = text["stale_since"].format(date=local_date(changed, locale)) if changed else text["stale"]
@@ -196,11 +219,10 @@ class LocalizedSite:
     def _history(self) -> History | None:
         try:
             return History(self.site.docs_dir / self.site.source_locale)
-        except HistoryError:   # no git, or not a checkout: the notice goes without its date
+        except HistoryError:  # no git, or not a checkout: the notice goes without its date
             return None
 
-    def _last_updated(self, locale: str, content_locale: str, page_path: str
-                      ) -> LastUpdated | None:
+    def _last_updated(self, locale: str, content_locale: str, page_path: str) -> LastUpdated | None:
         date = ms_date((self.front(content_locale, page_path) or {}).get("ms.date"))
         if date is None:
             return None
@@ -212,8 +234,11 @@ class LocalizedSite:
         """Every locale that really has the page and lets it be indexed, plus x-default to the
         source page: the same set on every version, so the links are reciprocal."""
         if page_path not in self._alternates:
-            real = [Alternate(locale, self.absolute_url(locale, page_path))
-                    for locale in self.site.locales if self.is_indexable(locale, page_path)]
+            real = [
+                Alternate(locale, self.absolute_url(locale, page_path))
+                for locale in self.site.locales
+                if self.is_indexable(locale, page_path)
+            ]
             if any(alt.hreflang == self.site.source_locale for alt in real):
                 real.append(Alternate(X_DEFAULT, self.absolute_url(self.site.source_locale, page_path)))
             self._alternates[page_path] = tuple(real)
@@ -230,8 +255,7 @@ class LocalizedSite:
                 if alternate.hreflang == X_DEFAULT:
                     continue
                 date = ms_date((self.front(alternate.hreflang, page_path) or {}).get("ms.date"))
-                entries.append(SitemapEntry(alternate.href, date.isoformat() if date else None,
-                                            alternates))
+                entries.append(SitemapEntry(alternate.href, date.isoformat() if date else None, alternates))
         return entries
 
     def page_paths(self) -> list[str]:
@@ -250,7 +274,9 @@ class LocalizedSite:
         key = (locale, page_path)
         if key not in self._front:
             has = self.has_page(locale, page_path)
-            self._front[key] = self._meta_of(os.fspath(self.site.file_for(locale, page_path))) if has else None
+            self._front[key] = (
+                self._meta_of(os.fspath(self.site.file_for(locale, page_path))) if has else None
+            )
         return self._front[key]
 
     # The source page's bytes, read once for all its translations' status.
@@ -293,16 +319,19 @@ class LocalizedSite:
 # Search
 # ----------------------------------------------------------------------------
 
-@lru_cache(maxsize=256)   # one markup per page depth and locale: the same for most pages
+
+@lru_cache(maxsize=256)  # one markup per page depth and locale: the same for most pages
 def with_search_base(markup: str, base: str, worker: str) -> str:
     """Material's ``#__config`` script with ``base`` (where it fetches search/search_index.json
     and resolves result links) set to the locale's root instead of the site root, and its
     search worker replaced by ``worker`` (the site's, which asks the locale's Pagefind bundle)."""
+
     def replace(match: re.Match) -> str:
         config = json.loads(match.group(2))
         config["base"] = base
         config["search"] = worker
         return match.group(1) + json.dumps(config, sort_keys=True).replace("</", "<\\/") + match.group(3)
+
     return _CONFIG_SCRIPT.sub(replace, markup, count=1)
 
 
@@ -325,7 +354,7 @@ def refresh() -> bool:
     return True
 
 
-@lru_cache(maxsize=None)
+@cache
 def strings(locale: str) -> dict:
     """The reader-facing strings of a locale; English for a locale without them (shared: read,
     never change)."""
@@ -333,7 +362,7 @@ def strings(locale: str) -> dict:
     return {**table["en"], **table.get(locale, {})}
 
 
-@lru_cache(maxsize=None)
+@cache
 def made_with(locale: str) -> MadeWith:
     before, _, after = strings(locale)["made_with"].partition("{generator}")
     return MadeWith(before, after)
@@ -363,7 +392,7 @@ def ms_date(value) -> datetime.date | None:
     return None
 
 
-@lru_cache(maxsize=4096)   # pages share their dates
+@lru_cache(maxsize=4096)  # pages share their dates
 def _parse_ms_date(text: str) -> datetime.date | None:
     try:
         return datetime.datetime.strptime(text, MS_DATE_FORMAT).date()
@@ -402,8 +431,6 @@ def relative_url(from_url: str, to_url: str) -> str:
     while common < min(len(start), len(target)) and start[common] == target[common]:
         common += 1
     return "/".join([".."] * (len(start) - common) + target[common:]) or "."
-
-
 
 
 def not_found_page(site_dir: Path, url_path: str) -> Path:

@@ -14,24 +14,33 @@ from __future__ import annotations
 import functools
 import importlib
 import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Mapping
 
 from helpsite.findings import ERROR, WARNING, Finding
 
 # The modules that define rules, in the order their page checks run. Each has ``RULES`` (its
 # rules) and may have ``CHECKS`` (functions ``check(page, site) -> Iterable[Finding]``).
-RULE_MODULES = ("helpsite.metadata", "helpsite.links", "helpsite.structure", "helpsite.safety",
-                "helpsite.linkcheck", "helpsite.l10n", "helpsite.suppressions")
+RULE_MODULES = (
+    "helpsite.metadata",
+    "helpsite.links",
+    "helpsite.structure",
+    "helpsite.safety",
+    "helpsite.linkcheck",
+    "helpsite.l10n",
+    "helpsite.suppressions",
+)
 
 # Retired rule ids and what became of each: reserved for ever.
 RETIRED: dict[str, str] = {}
 
 # How to silence one occurrence of a rule (helpsite.suppressions), for every rule that says
 # nothing else; {id} is the rule's id.
-SILENCE = ("Put `<!-- helpsite-disable-next-line {id} -->` on the line above it, or "
-           "`<!-- helpsite-disable {id} -->` and `<!-- helpsite-enable {id} -->` around a block; "
-           "`python -m helpsite check --show-suppressed` lists what comments silence.")
+SILENCE = (
+    "Put `<!-- helpsite-disable-next-line {id} -->` on the line above it, or "
+    "`<!-- helpsite-disable {id} -->` and `<!-- helpsite-enable {id} -->` around a block; "
+    "`python -m helpsite check --show-suppressed` lists what comments silence."
+)
 # Rules no comment can silence, by tag, and why.
 UNSILENCEABLE = {
     "file": "it is found before the page's text is read",
@@ -85,6 +94,7 @@ class Example:
     kind of file it is: a regular ``file``, a ``symlink-outside`` (a symbolic link to a file
     outside ``docs/`` holding the text) or a ``named-pipe`` (no text at all).
     """
+
     text: str
     path: str = "en/licenses/transfer-licenses.md"
     whole_file: bool = False
@@ -107,14 +117,14 @@ class Example:
 class Rule:
     id: str
     severity: str
-    summary: str                # what it finds, in one sentence
-    why: str                    # why it matters to a reader or the site
-    fix: str                    # how a writer fixes it
-    bad: Example | None         # a page that gives this rule (None only with ``no_example``)
-    good: Example | None        # the same page fixed: none of this rule
+    summary: str  # what it finds, in one sentence
+    why: str  # why it matters to a reader or the site
+    fix: str  # how a writer fixes it
+    bad: Example | None  # a page that gives this rule (None only with ``no_example``)
+    good: Example | None  # the same page fixed: none of this rule
     tags: tuple[str, ...] = ()
-    silence_text: str | None = None   # how to silence one occurrence, when not ``SILENCE``
-    no_example: str | None = None     # why no page can show the rule
+    silence_text: str | None = None  # how to silence one occurrence, when not ``SILENCE``
+    no_example: str | None = None  # why no page can show the rule
     unsilenceable: str | None = None  # why no comment may silence it, beyond its tags'
 
     @property
@@ -133,28 +143,60 @@ class Rule:
             return NOT_SILENCED.format(reason=self.why_not_silenceable)
         return SILENCE.format(id=self.id)
 
-    def at(self, path: str, line: int, column: int, message: str, *,
-           suggestion: str | None = None, severity: str | None = None) -> Finding:
+    def at(
+        self,
+        path: str,
+        line: int,
+        column: int,
+        message: str,
+        *,
+        suggestion: str | None = None,
+        severity: str | None = None,
+    ) -> Finding:
         """A finding of this rule at a place."""
         return Finding(path, line, column, self.id, severity or self.severity, message, suggestion)
 
     def as_dict(self) -> dict:
-        data = {"id": self.id, "severity": self.severity, "summary": self.summary, "why": self.why,
-                "fix": self.fix, "silence": self.silence, "tags": list(self.tags)}
+        data = {
+            "id": self.id,
+            "severity": self.severity,
+            "summary": self.summary,
+            "why": self.why,
+            "fix": self.fix,
+            "silence": self.silence,
+            "tags": list(self.tags),
+        }
         for name in ("bad", "good"):
             example = getattr(self, name)
-            data[name] = None if example is None else {
-                "path": f"docs/{example.path}", "text": example.page_text(),
-                "saved_as": example.saved_as, "file": example.file}
+            data[name] = (
+                None
+                if example is None
+                else {
+                    "path": f"docs/{example.path}",
+                    "text": example.page_text(),
+                    "saved_as": example.saved_as,
+                    "file": example.file,
+                }
+            )
         if self.no_example:
             data["no_example"] = self.no_example
         return data
 
 
-def define(id: str, severity: str, summary: str, *, why: str, fix: str,
-           bad: Example | str | Mapping | None = None, good: Example | str | Mapping | None = None,
-           tags: Iterable[str] = (), silence: str | None = None, no_example: str | None = None,
-           unsilenceable: str | None = None) -> Rule:
+def define(
+    id: str,
+    severity: str,
+    summary: str,
+    *,
+    why: str,
+    fix: str,
+    bad: Example | str | Mapping | None = None,
+    good: Example | str | Mapping | None = None,
+    tags: Iterable[str] = (),
+    silence: str | None = None,
+    no_example: str | None = None,
+    unsilenceable: str | None = None,
+) -> Rule:
     """A rule with its documentation; list it in its module's ``RULES`` to register it.
 
     ``bad`` and ``good`` are an ``Example``, the body text of an English example page, or the
@@ -188,6 +230,7 @@ def _example(value: Example | str | Mapping | None) -> Example | None:
 # The registry
 # ----------------------------------------------------------------------------
 
+
 def all_rules() -> Iterator[Rule]:
     """Every rule, by id."""
     return iter(sorted(_registry()[0].values(), key=lambda r: r.id))
@@ -213,7 +256,8 @@ def _registry() -> tuple[dict[str, Rule], tuple[Callable, ...]]:
     found: dict[str, Rule] = {}
     checks: list[Callable] = []
     for rule, module in [(rule, __name__) for rule in FILE_RULES] + [
-            (rule, name) for name in RULE_MODULES for rule in importlib.import_module(name).RULES]:
+        (rule, name) for name in RULE_MODULES for rule in importlib.import_module(name).RULES
+    ]:
         if rule.id in found:
             raise ValueError(f"rule {rule.id!r} is defined twice ({module})")
         found[rule.id] = rule
@@ -227,44 +271,72 @@ def _registry() -> tuple[dict[str, Rule], tuple[Callable, ...]]:
 # ----------------------------------------------------------------------------
 
 ENCODING = define(
-    "encoding", ERROR, "The file is not UTF-8 text (another encoding, UTF-16, or a NUL byte).",
+    "encoding",
+    ERROR,
+    "The file is not UTF-8 text (another encoding, UTF-16, or a NUL byte).",
     why="MkDocs reads every page as UTF-8: a page saved in another encoding fails the build or "
-        "shows readers broken letters (Lisensene m\ufffd overf\ufffdres).",
+    "shows readers broken letters (Lisensene m\ufffd overf\ufffdres).",
     fix="Save the file as UTF-8 (with or without a byte-order mark) in your editor.",
-    bad=Example("# Overføre lisenser\n\nLisensene må overføres.\n",
-                path="nb/licenses/transfer-licenses.md", saved_as="cp1252"),
-    good=Example("# Overføre lisenser\n\nLisensene må overføres.\n",
-                 path="nb/licenses/transfer-licenses.md"),
-    tags=["file"])
+    bad=Example(
+        "# Overføre lisenser\n\nLisensene må overføres.\n",
+        path="nb/licenses/transfer-licenses.md",
+        saved_as="cp1252",
+    ),
+    good=Example("# Overføre lisenser\n\nLisensene må overføres.\n", path="nb/licenses/transfer-licenses.md"),
+    tags=["file"],
+)
 YAML_INVALID = define(
-    "yaml-invalid", ERROR, "The front matter is not valid, safe YAML (syntax, duplicate keys, tags).",
+    "yaml-invalid",
+    ERROR,
+    "The front matter is not valid, safe YAML (syntax, duplicate keys, tags).",
     why="MkDocs would publish broken front matter as the page's text, and a key written twice "
-        "silently loses one value; YAML tags and aliases can run code or blow up in size.",
+    "silently loses one value; YAML tags and aliases can run code or blow up in size.",
     fix="Correct the line the finding names: quote a value that holds ': ', write each key once, "
-        "and leave out tags (!!python/...) and aliases (&a, *a).",
-    bad=Example(EXAMPLE_FRONT_MATTER["en"].replace(
-        "ms.topic: article\n", "ms.topic: article\nms.date: 08/14/2021\n") + "# Transfer licenses\n",
-        whole_file=True),
+    "and leave out tags (!!python/...) and aliases (&a, *a).",
+    bad=Example(
+        EXAMPLE_FRONT_MATTER["en"].replace("ms.topic: article\n", "ms.topic: article\nms.date: 08/14/2021\n")
+        + "# Transfer licenses\n",
+        whole_file=True,
+    ),
     good=Example(EXAMPLE_FRONT_MATTER["en"] + "# Transfer licenses\n", whole_file=True),
-    tags=["front-matter"])
+    tags=["front-matter"],
+)
 IO_ERROR = define(
-    "io-error", ERROR, "The file could not be read (no permission, a folder or a named pipe named *.md).",
+    "io-error",
+    ERROR,
+    "The file could not be read (no permission, a folder or a named pipe named *.md).",
     why="A page that cannot be read is not published; `python -m helpsite check` exits with 2.",
     fix="Make the file a regular, readable file (or remove it): `ls -l` shows what it is.",
     bad=Example("", file="named-pipe"),
     good=Example("# Transfer licenses\n"),
-    tags=["file"])
+    tags=["file"],
+)
 INTERNAL = define(
-    "internal-error", ERROR,
+    "internal-error",
+    ERROR,
     "A check failed on this file; the file was not fully checked (please report it).",
     why="It is a bug in the checks, not in the page: the other checks still ran, but this one "
-        "could not say whether the page is fine.",
+    "could not say whether the page is fine.",
     fix="Report it with the file that causes it; the message names the check and its error. "
-        "Until it is fixed, review the page by hand for what that check looks for.",
+    "Until it is fixed, review the page by hand for what that check looks for.",
     no_example="no page should cause it: it reports a bug in a check, which is fixed when found",
-    tags=["file"])
+    tags=["file"],
+)
 
 FILE_RULES = (ENCODING, YAML_INVALID, IO_ERROR, INTERNAL)
 
-__all__ = ["Rule", "Example", "define", "all_rules", "get", "page_checks", "reload", "RULE_MODULES",
-           "RETIRED", "SILENCE", "UNSILENCEABLE", "ERROR", "WARNING"]
+__all__ = [
+    "Rule",
+    "Example",
+    "define",
+    "all_rules",
+    "get",
+    "page_checks",
+    "reload",
+    "RULE_MODULES",
+    "RETIRED",
+    "SILENCE",
+    "UNSILENCEABLE",
+    "ERROR",
+    "WARNING",
+]

@@ -54,8 +54,10 @@ def markdown() -> str:
         "",
         "| Rule | Severity | What it finds |",
         "|---|---|---|",
-        *(f"| [`{rule.id}`](#{rule.id}) | {rule.severity} | {_cell(_prose(rule.summary))} |"
-          for rule in every),
+        *(
+            f"| [`{rule.id}`](#{rule.id}) | {rule.severity} | {_cell(_prose(rule.summary))} |"
+            for rule in every
+        ),
     ]
     for rule in every:
         lines += _section(rule)
@@ -65,14 +67,26 @@ def markdown() -> str:
 
 def _section(rule: Rule) -> list[str]:
     tags = f" · tags: {', '.join(rule.tags)}" if rule.tags else ""
-    lines = ["", f"## `{rule.id}`", "", f"**{rule.severity.capitalize()}**{tags}", "",
-             f"**What it finds.** {_prose(rule.summary)}", "", f"**Why it matters.** {_prose(rule.why)}", ""]
+    lines = [
+        "",
+        f"## `{rule.id}`",
+        "",
+        f"**{rule.severity.capitalize()}**{tags}",
+        "",
+        f"**What it finds.** {_prose(rule.summary)}",
+        "",
+        f"**Why it matters.** {_prose(rule.why)}",
+        "",
+    ]
     if rule.no_example:
         lines += [f"**Example.** None: {rule.no_example}.", ""]
     else:
         lines += _example("Bad", rule.bad) + _example("Good", rule.good)
-    lines += [f"**How to fix it.** {_prose(rule.fix)}", "",
-              f"**Silencing one occurrence.** {_prose(rule.silence)}"]
+    lines += [
+        f"**How to fix it.** {_prose(rule.fix)}",
+        "",
+        f"**Silencing one occurrence.** {_prose(rule.silence)}",
+    ]
     return lines
 
 
@@ -96,8 +110,9 @@ def _fenced(text: str, language: str) -> list[str]:
 
 def _prose(text: str) -> str:
     """Rule text as Markdown: a tag it names (<iframe>) is shown, not read as HTML."""
-    return "".join(part if part.startswith("`") else part.replace("<", "&lt;")
-                   for part in re.split(r"(`[^`]*`)", text))
+    return "".join(
+        part if part.startswith("`") else part.replace("<", "&lt;") for part in re.split(r"(`[^`]*`)", text)
+    )
 
 
 def _cell(text: str) -> str:

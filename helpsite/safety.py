@@ -16,66 +16,81 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from helpsite import rules
 from helpsite.findings import ERROR, Finding
 from helpsite.site import LIMITS_KEY, Limits, is_below
 
 SYMLINK_OUTSIDE = rules.define(
-    "symlink-outside", ERROR,
+    "symlink-outside",
+    ERROR,
     "A file or folder in docs/ is a symbolic link to something outside it; it is not published.",
     why="MkDocs follows symbolic links: one that leads out of docs/ would publish whatever it "
-        "points to (a private file, /etc/passwd) as a page of the site.",
+    "points to (a private file, /etc/passwd) as a page of the site.",
     fix="Copy the content into docs/ instead of linking to it.",
     bad=rules.Example("# Transfer licenses\n", file="symlink-outside"),
     good=rules.Example("# Transfer licenses\n"),
-    tags=["file"])
+    tags=["file"],
+)
 NESTING_TOO_DEEP = rules.define(
-    "nesting-too-deep", ERROR,
+    "nesting-too-deep",
+    ERROR,
     f"Lists or block quotes are nested more than {Limits.max_nesting} levels deep "
     f"(`{LIMITS_KEY}.max_nesting` in mkdocs.yml).",
     why="Python-Markdown recurses once per level: about 250 levels crash the build and a deep "
-        "block quote takes time quadratic in its depth. No reader follows 20 levels either.",
+    "block quote takes time quadratic in its depth. No reader follows 20 levels either.",
     fix="Flatten the structure: split the list, or make the inner levels paragraphs or a table. "
-        f"A site that needs deeper nesting raises `{LIMITS_KEY}.max_nesting` in mkdocs.yml "
-        "(below 200: the engine's own limit is about 250).",
+    f"A site that needs deeper nesting raises `{LIMITS_KEY}.max_nesting` in mkdocs.yml "
+    "(below 200: the engine's own limit is about 250).",
     bad="# Transfer licenses\n\n" + ">" * (Limits.max_nesting + 1) + " Cancel the subscription.\n",
     good="# Transfer licenses\n\n> Cancel the subscription.\n",
     unsilenceable="the page cannot be rendered safely, so it is not published",
-    tags=["structure"])
+    tags=["structure"],
+)
 PAGE_TOO_LARGE = rules.define(
-    "page-too-large", ERROR,
+    "page-too-large",
+    ERROR,
     f"The page body has more than {Limits.max_page_characters:,} characters "
     f"(`{LIMITS_KEY}.max_page_characters` in mkdocs.yml); it is neither checked nor published.",
     why="Checking and rendering take time and memory in proportion to a page's size (about 4 s "
-        "and 100 MB per million characters): the limit keeps one huge or generated file from "
-        "stalling every build and preview. Real reference pages are far smaller.",
+    "and 100 MB per million characters): the limit keeps one huge or generated file from "
+    "stalling every build and preview. Real reference pages are far smaller.",
     fix="Split the page into several pages. A site that publishes larger pages raises "
-        f"`{LIMITS_KEY}.max_page_characters` in mkdocs.yml (`extra: helpsite: max_page_characters: "
-        "20000000`).",
+    f"`{LIMITS_KEY}.max_page_characters` in mkdocs.yml (`extra: helpsite: max_page_characters: "
+    "20000000`).",
     no_example="a page past the limit holds ten million characters; the bad-input catalogue's "
-               "too-large case (tests/fixtures/bad-input) shows it",
+    "too-large case (tests/fixtures/bad-input) shows it",
     unsilenceable="the page is not read, so no comment in it is either",
-    tags=["structure"])
+    tags=["structure"],
+)
 MARKUP_TOO_DEEP = rules.define(
-    "markup-too-deep", ERROR,
+    "markup-too-deep",
+    ERROR,
     "Inline markup or HTML is nested deeper than the Markdown engine can read (Python's recursion "
     "limit); the page is not published.",
     why="Python-Markdown recurses once per nested emphasis, link or `<div markdown>`: some hundreds "
-        "of levels crash the build instead of rendering the page.",
+    "of levels crash the build instead of rendering the page.",
     fix="Flatten the markup: close emphasis and elements before opening new ones. No setting "
-        "raises this limit: it is the engine's.",
+    "raises this limit: it is the engine's.",
     no_example="the smallest page that shows it holds thousands of nested markers; the bad-input "
-               "catalogue's deep-emphasis and deep-html cases (tests/fixtures/bad-input) show it",
+    "catalogue's deep-emphasis and deep-html cases (tests/fixtures/bad-input) show it",
     unsilenceable="the page cannot be rendered safely, so it is not published",
-    tags=["structure"])
+    tags=["structure"],
+)
 RULES = (SYMLINK_OUTSIDE, NESTING_TOO_DEEP, PAGE_TOO_LARGE, MARKUP_TOO_DEEP)
 
 # Findings after which the page's text must not reach Markdown (or cannot be read at all).
-UNRENDERABLE = {rules.ENCODING.id, rules.IO_ERROR.id, rules.YAML_INVALID.id, SYMLINK_OUTSIDE.id,
-                NESTING_TOO_DEEP.id, PAGE_TOO_LARGE.id, MARKUP_TOO_DEEP.id}
+UNRENDERABLE = {
+    rules.ENCODING.id,
+    rules.IO_ERROR.id,
+    rules.YAML_INVALID.id,
+    SYMLINK_OUTSIDE.id,
+    NESTING_TOO_DEEP.id,
+    PAGE_TOO_LARGE.id,
+    MARKUP_TOO_DEEP.id,
+}
 
 _QUOTE_RE = re.compile(r"[ ]{0,3}>")
 _FENCE_RE = re.compile(r"[ \t>]*(`{3,}|~{3,})")
@@ -89,9 +104,12 @@ def outside_docs(path: Path, docs_dir: Path, display: str) -> Finding | None:
     target = os.path.realpath(path)  # unlike Path.resolve, never raises on a loop
     if is_below(target, _real_folder(os.fspath(docs_dir))):
         return None
-    return SYMLINK_OUTSIDE.at(display, 1, 1,
-                              f"it is a symbolic link to {target}, outside the docs folder: "
-                              "copy the content into docs/ instead")
+    return SYMLINK_OUTSIDE.at(
+        display,
+        1,
+        1,
+        f"it is a symbolic link to {target}, outside the docs folder: copy the content into docs/ instead",
+    )
 
 
 def unpublishable(path: Path, docs_dir: Path, shown: str) -> Finding | None:
@@ -100,8 +118,9 @@ def unpublishable(path: Path, docs_dir: Path, shown: str) -> Finding | None:
     outside = outside_docs(path, docs_dir, shown)
     if outside or path.is_file():
         return outside
-    return rules.IO_ERROR.at(shown, 1, 1, "cannot copy the file: it is not a regular file, "
-                             "or a symbolic link to one")
+    return rules.IO_ERROR.at(
+        shown, 1, 1, "cannot copy the file: it is not a regular file, or a symbolic link to one"
+    )
 
 
 # The docs folder's own real path: the same for every page of a run.
@@ -114,19 +133,25 @@ def limits(page, site) -> Iterator[Finding]:
     """A page larger than the limit; else one finding at the first line nested too deep."""
     if page.readable and len(page.body) > site.limits.max_page_characters:
         yield PAGE_TOO_LARGE.at(
-            page.display, page.body_line, 1,
+            page.display,
+            page.body_line,
+            1,
             f"the page body has {len(page.body):,} characters, more than the checks and the build "
             f"read ({site.limits.max_page_characters:,}): split the page, or raise "
-            f"{LIMITS_KEY}.max_page_characters in mkdocs.yml")
+            f"{LIMITS_KEY}.max_page_characters in mkdocs.yml",
+        )
         return
     found = too_deep(page.body, site.limits.max_nesting)
     if found:
         number, depth = found
         yield NESTING_TOO_DEEP.at(
-            page.display, page.body_line + number, 1,
+            page.display,
+            page.body_line + number,
+            1,
             f"lists or block quotes are nested {depth} levels deep here (at most "
             f"{site.limits.max_nesting}): flatten the structure, or raise {LIMITS_KEY}.max_nesting "
-            "in mkdocs.yml")
+            "in mkdocs.yml",
+        )
 
 
 CHECKS = (limits,)
@@ -137,8 +162,9 @@ def too_deep(body: str, max_nesting: int) -> tuple[int, int] | None:
     leading, later = _deep_enough(max_nesting)
     if not (leading.match(body) or later.search(body)):
         return None
-    return next(((number, depth) for number, _, depth in _nesting(body.split("\n"))
-                 if depth > max_nesting), None)
+    return next(
+        ((number, depth) for number, _, depth in _nesting(body.split("\n")) if depth > max_nesting), None
+    )
 
 
 # Each leading space, tab or '>' adds at most one level: a line nested deeper than the limit
@@ -165,8 +191,8 @@ def _nesting(lines: Iterable[str]) -> Iterator[tuple[int, str, int]]:
         if fence is not None:
             continue
         quotes, rest = 0, line
-        while (quote := _QUOTE_RE.match(rest)):
-            quotes, rest = quotes + 1, rest[quote.end():]
+        while quote := _QUOTE_RE.match(rest):
+            quotes, rest = quotes + 1, rest[quote.end() :]
         indent = len(rest.expandtabs(TAB_WIDTH)) - len(rest.expandtabs(TAB_WIDTH).lstrip(" "))
         yield number, line, quotes + indent // TAB_WIDTH
 

@@ -24,16 +24,23 @@ from pathlib import Path
 
 from pagefind_bin_extended import get_executable
 
-BUNDLE = "pagefind/"                       # under the locale's folder
-SETTINGS = "search/search_index.json"      # where Material's bundle fetches its index
+BUNDLE = "pagefind/"  # under the locale's folder
+SETTINGS = "search/search_index.json"  # where Material's bundle fetches its index
 WORKER = "assets/javascripts/helpsite/search-worker.js"
 
 # Not the page's own words: heading permalinks, the translation notices, "last updated".
 NOT_INDEXED = (".headerlink", ".helpsite-notice", ".md-source-file")
 
 # Pagefind's reader-side files the worker does not use (its own search UIs).
-_UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+_UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
 
 
 class SearchError(Exception):
@@ -42,17 +49,24 @@ class SearchError(Exception):
 
 @dataclass(frozen=True)
 class Page:
-    url: str        # relative to the locale's root, as Material's result links are: "licenses/x/"
-    html: str       # the built page
+    url: str  # relative to the locale's root, as Material's result links are: "licenses/x/"
+    html: str  # the built page
 
 
 def settings(locale_root: str, separator: str, pipeline: list[str], fields: dict) -> dict:
     """What Material's search reads at page load instead of an index: its own settings (it
     highlights the words searched for on the page a result opens) and where the locale's
     bundle is, relative to the site root, for the worker."""
-    return {"config": {"lang": ["en"], "separator": separator, "pipeline": pipeline, "fields": fields,
-                       "bundle": locale_root + BUNDLE},
-            "docs": []}
+    return {
+        "config": {
+            "lang": ["en"],
+            "separator": separator,
+            "pipeline": pipeline,
+            "fields": fields,
+            "bundle": locale_root + BUNDLE,
+        },
+        "docs": [],
+    }
 
 
 def write_bundle(pages: Iterable[Page], locale: str, locale_dir: Path) -> None:
@@ -72,13 +86,19 @@ def write_bundle(pages: Iterable[Page], locale: str, locale_dir: Path) -> None:
             path = documents / page.url / "index.html"
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(article(page.html), encoding="utf-8")
-        settings = {"site": str(documents), "output_path": str(output), "force_language": locale,
-                    "exclude_selectors": list(NOT_INDEXED), "silent": True}
+        settings = {
+            "site": str(documents),
+            "output_path": str(output),
+            "force_language": locale,
+            "exclude_selectors": list(NOT_INDEXED),
+            "silent": True,
+        }
         Path(work, "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
         done = subprocess.run([get_executable()], cwd=work, capture_output=True, text=True)
     if done.returncode != 0:
-        raise SearchError(f"Pagefind could not index the {locale} pages: "
-                          f"{(done.stderr + done.stdout).strip()}")
+        raise SearchError(
+            f"Pagefind could not index the {locale} pages: {(done.stderr + done.stdout).strip()}"
+        )
     for name in _UNUSED:
         (output / name).unlink(missing_ok=True)
 
@@ -86,8 +106,11 @@ def write_bundle(pages: Iterable[Page], locale: str, locale_dir: Path) -> None:
 def named_dialog(header: str, name: str) -> str:
     """Material's header with its search dialog given an accessible name (Material gives the
     ``role="dialog"`` element none, so a screen reader announces only "dialog")."""
-    return header.replace('data-md-component="search" role="dialog">',
-                          f'data-md-component="search" role="dialog" aria-label="{escape(name)}">', 1)
+    return header.replace(
+        'data-md-component="search" role="dialog">',
+        f'data-md-component="search" role="dialog" aria-label="{escape(name)}">',
+        1,
+    )
 
 
 def article(html: str) -> str:
@@ -96,4 +119,4 @@ def article(html: str) -> str:
     start, end = html.find("<article"), html.rfind("</article>")
     if start < 0 or end < start:
         return html
-    return "<html><body>" + html[start:end + len("</article>")] + "</body></html>"
+    return "<html><body>" + html[start : end + len("</article>")] + "</body></html>"

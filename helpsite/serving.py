@@ -18,7 +18,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-
 from helpsite.reader import not_found_page
 
 
@@ -52,6 +51,7 @@ def wait_for(predicate, timeout: float, step: float = 0.25):
 def stop(process: subprocess.Popen, timeout: float, group: bool = False) -> None:
     """Ask the process (with ``group``, its whole process group) to stop; kill it after
     ``timeout`` seconds."""
+
     def send(sig: int) -> None:
         if group:
             os.killpg(process.pid, sig)

@@ -18,9 +18,9 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Sequence
 
 from helpsite.site import CONFIG_FILE, Site
 
@@ -61,8 +61,10 @@ def merge(shard_dirs: Sequence[Path], out: Path, site: Site) -> list[str]:
     order = [locale for locale in build_order(site) if locale in shards]
     root = shards.get(site.source_locale)
     if root is None:
-        raise ShardError(f"no shard of the source locale {site.source_locale!r}: its pages and the "
-                         "site-wide files come from it")
+        raise ShardError(
+            f"no shard of the source locale {site.source_locale!r}: its pages and the "
+            "site-wide files come from it"
+        )
     for locale in order:
         _check_agrees(root, shards[locale])
     if out.exists():
@@ -79,16 +81,32 @@ def merge(shard_dirs: Sequence[Path], out: Path, site: Site) -> list[str]:
     return order
 
 
-def build_parallel(project: Path, locales: Sequence[str], out: Path, jobs: int,
-                   extra_args: Sequence[str] = ()) -> dict[str, Path]:
+def build_parallel(
+    project: Path, locales: Sequence[str], out: Path, jobs: int, extra_args: Sequence[str] = ()
+) -> dict[str, Path]:
     """Build each locale as a shard into out/<locale>, ``jobs`` builds at a time."""
     out.mkdir(parents=True, exist_ok=True)
 
     def build(locale: str) -> tuple[str, Path]:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **{SHARD_VARIABLE: locale})
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(project / CONFIG_FILE),
-             "-d", str(out / locale), *extra_args], cwd=project, env=env, capture_output=True, text=True)
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "-q",
+                "-f",
+                str(project / CONFIG_FILE),
+                "-d",
+                str(out / locale),
+                *extra_args,
+            ],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         if result.returncode:
             raise ShardError(f"the {locale} shard failed ({result.returncode}):\n{result.stderr[-3000:]}")
         return locale, out / locale
@@ -101,13 +119,17 @@ def build_parallel(project: Path, locales: Sequence[str], out: Path, jobs: int,
 # Helpers
 # ----------------------------------------------------------------------------
 
+
 # Shards of different sources (or build dates) cannot make one site.
 def _check_agrees(root: Path, shard: Path) -> None:
     for name in SITE_WIDE:
         if (root / name).is_file() != (shard / name).is_file() or (
-                (root / name).is_file() and not filecmp.cmp(root / name, shard / name, shallow=False)):
-            raise ShardError(f"{shard / name} differs from {root / name}: build every shard from the "
-                             "same commit with the same SOURCE_DATE_EPOCH")
+            (root / name).is_file() and not filecmp.cmp(root / name, shard / name, shallow=False)
+        ):
+            raise ShardError(
+                f"{shard / name} differs from {root / name}: build every shard from the "
+                "same commit with the same SOURCE_DATE_EPOCH"
+            )
 
 
 def _files(root: Path):

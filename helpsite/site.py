@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 CONFIG_FILE = "mkdocs.yml"
-LIMITS_KEY = "extra.helpsite"     # where mkdocs.yml sets the limits below
+LIMITS_KEY = "extra.helpsite"  # where mkdocs.yml sets the limits below
 
 
 class ConfigError(ValueError):
@@ -30,22 +30,25 @@ class Limits:
     size bounds the time and memory a page costs (about 4 s and 100 MB per million characters).
     """
 
-    max_nesting: int = 20                     # list and quote levels
-    max_page_characters: int = 10_000_000     # of the body, when it has links or headings to read
+    max_nesting: int = 20  # list and quote levels
+    max_page_characters: int = 10_000_000  # of the body, when it has links or headings to read
 
     @classmethod
-    def from_extra(cls, extra: dict) -> "Limits":
+    def from_extra(cls, extra: dict) -> Limits:
         settings = extra.get("helpsite") or {}
         if not isinstance(settings, dict):
             raise ConfigError(f"{CONFIG_FILE}: {LIMITS_KEY} must be a mapping of limits")
         unknown = sorted(set(settings) - set(cls.__dataclass_fields__))
         if unknown:
-            raise ConfigError(f"{CONFIG_FILE}: {LIMITS_KEY}.{unknown[0]} is no setting; the settings are "
-                              + ", ".join(cls.__dataclass_fields__))
+            raise ConfigError(
+                f"{CONFIG_FILE}: {LIMITS_KEY}.{unknown[0]} is no setting; the settings are "
+                + ", ".join(cls.__dataclass_fields__)
+            )
         for name, value in settings.items():
             if type(value) is not int or value < 1:
-                raise ConfigError(f"{CONFIG_FILE}: {LIMITS_KEY}.{name} must be a whole number above 0, "
-                                  f"not {value!r}")
+                raise ConfigError(
+                    f"{CONFIG_FILE}: {LIMITS_KEY}.{name} must be a whole number above 0, not {value!r}"
+                )
         return cls(**settings)
 
 
@@ -149,7 +152,7 @@ def _parts_below(path, folder: str) -> tuple[str, ...] | None:
         if resolved == top:
             return ()
         if is_below(resolved, top):
-            return tuple(resolved[len(_with_sep(top)):].split(os.sep))
+            return tuple(resolved[len(_with_sep(top)) :].split(os.sep))
     return None
 
 

@@ -16,9 +16,9 @@ import logging
 import multiprocessing
 import os
 import threading
+from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from helpsite import checks, metadata, shards
 from helpsite.findings import Finding
@@ -36,9 +36,9 @@ log = logging.getLogger("helpsite.source_files")
 class Facts:
     """What a build needs of one source file."""
 
-    findings: tuple[Finding, ...] | None   # None: not checked (only its front matter was needed)
-    meta: dict | None                      # the front matter, None when it cannot be read
-    problem: str | None = None             # why the front matter cannot be read
+    findings: tuple[Finding, ...] | None  # None: not checked (only its front matter was needed)
+    meta: dict | None  # the front matter, None when it cannot be read
+    problem: str | None = None  # why the front matter cannot be read
 
 
 def facts_of(site: Site, path: str, check: bool) -> Facts:
@@ -67,16 +67,21 @@ class SourceFiles:
         if not self.workers or not items:
             return
         try:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(),
-                                             initializer=_start_worker, initargs=(self.site,))
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=_context(),
+                initializer=_start_worker,
+                initargs=(self.site,),
+            )
             for start in range(0, len(items), CHUNK):
-                chunk = items[start:start + CHUNK]
+                chunk = items[start : start + CHUNK]
                 future = self._pool.submit(_work, chunk)
                 for index, (path, check) in enumerate(chunk):
                     self._planned.setdefault(path, []).append((future, index, check))
         except Exception as error:  # no processes, no semaphores (/dev/shm) here: do it in this one
-            log.info(f"checking in the build process: cannot start a worker "
-                     f"({type(error).__name__}: {error})")
+            log.info(
+                f"checking in the build process: cannot start a worker ({type(error).__name__}: {error})"
+            )
             self.close()
 
     def facts(self, path: str, check: bool = True) -> Facts:
@@ -103,8 +108,10 @@ class SourceFiles:
             return future.result()[index]
         except Exception as error:  # the worker died or failed: the same work here says why
             if self._pool is not None:
-                log.warning(f"the checking worker stopped ({type(error).__name__}: {error}); "
-                            "checking in the build process")
+                log.warning(
+                    f"the checking worker stopped ({type(error).__name__}: {error}); "
+                    "checking in the build process"
+                )
                 self.close()
             return None
 
@@ -145,6 +152,7 @@ def build_order(site: Site, paths: Sequence[str]) -> list[str]:
 
     def key(path: str):
         return (rank.get(site.locale_of(path), len(rank)), site.page_path(path) or path, path)
+
     return sorted(paths, key=key)
 
 
@@ -158,7 +166,7 @@ _worker_site: Site | None = None
 def _start_worker(site: Site) -> None:
     global _worker_site
     _worker_site = site
-    metadata.refresh()   # a worker forked from a long-lived server process has the schema it read
+    metadata.refresh()  # a worker forked from a long-lived server process has the schema it read
 
 
 def _work(chunk: list[tuple[str, bool]]) -> list[Facts]:

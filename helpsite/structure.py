@@ -2,30 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from helpsite import markdown, rules, safety
 from helpsite.page import Page
 from helpsite.site import Site
 
 H1 = rules.define(
-    "h1", rules.ERROR, "A page needs exactly one H1 heading (# or setext).",
+    "h1",
+    rules.ERROR,
+    "A page needs exactly one H1 heading (# or setext).",
     why="The H1 is the page's title for readers, screen readers (which jump by heading) and "
-        "search engines; the front matter title is not shown in the page. A second H1 splits "
-        "the page into two documents.",
+    "search engines; the front matter title is not shown in the page. A second H1 splits "
+    "the page into two documents.",
     fix="Start the body with one '# Title' line; make any further H1 a '##'.",
     bad="# Transfer licenses\n\nLicenses cannot move between tenants.\n\n# Before you begin\n",
     good="# Transfer licenses\n\nLicenses cannot move between tenants.\n\n## Before you begin\n",
-    tags=["structure"])
+    tags=["structure"],
+)
 UNSAFE_HTML = rules.define(
-    "unsafe-html", rules.ERROR,
+    "unsafe-html",
+    rules.ERROR,
     "Raw <script>, <iframe>, <object> or <embed>, or an inline event handler (onclick=...).",
     why="Such HTML runs code or embeds another site in the help page; the site's "
-        "Content-Security-Policy would block it anyway, so readers would see a broken page.",
+    "Content-Security-Policy would block it anyway, so readers would see a broken page.",
     fix="Remove the element or attribute; link to the other content instead.",
     bad='# Transfer licenses\n\n<iframe src="https://www.youtube.com/embed/x"></iframe>\n',
     good="# Transfer licenses\n\n[Watch the video](https://www.youtube.com/watch?v=x)\n",
-    tags=["security"])
+    tags=["security"],
+)
 RULES = (H1, UNSAFE_HTML)
 
 
@@ -35,22 +40,33 @@ def structure_findings(page: Page, site: Site) -> Iterator:
     document = markdown.page_document(page, site)
     if document.too_deep:
         yield safety.MARKUP_TOO_DEEP.at(
-            page.display, page.body_line, 1,
+            page.display,
+            page.body_line,
+            1,
             "markup or HTML in the page is nested too deeply for the Markdown engine to read: "
-            "flatten the emphasis, links or <div> elements nested in one another")
+            "flatten the emphasis, links or <div> elements nested in one another",
+        )
         return
-    if document.refused:     # safety.limits reports why
+    if document.refused:  # safety.limits reports why
         return
     yield from h1_findings(page, document)
     for tag in document.tags:
         if tag.name in markdown.UNSAFE_TAGS:
-            yield UNSAFE_HTML.at(page.display, tag.line, tag.column,
-                                 f"<{tag.name}> runs code or embeds another site in the page: "
-                                 "remove it, or link to the content instead")
+            yield UNSAFE_HTML.at(
+                page.display,
+                tag.line,
+                tag.column,
+                f"<{tag.name}> runs code or embeds another site in the page: "
+                "remove it, or link to the content instead",
+            )
         for name, _ in tag.attrs:
             if name.startswith("on"):
-                yield UNSAFE_HTML.at(page.display, tag.line, tag.column,
-                                     f"<{tag.name} {name}=...> runs script: remove the attribute")
+                yield UNSAFE_HTML.at(
+                    page.display,
+                    tag.line,
+                    tag.column,
+                    f"<{tag.name} {name}=...> runs script: remove the attribute",
+                )
 
 
 CHECKS = (structure_findings,)
@@ -62,6 +78,9 @@ def h1_findings(page: Page, document: markdown.Document) -> Iterator:
         yield H1.at(page.display, 1, 1, "the page has no H1: start the body with '# Title'")
     for line, column in document.h1_lines[1:]:
         first = document.h1_lines[0][0]
-        yield H1.at(page.display, line, column,
-                    f"a second H1 (the first is on line {first}): a page has one H1; "
-                    "make this one '##'")
+        yield H1.at(
+            page.display,
+            line,
+            column,
+            f"a second H1 (the first is on line {first}): a page has one H1; make this one '##'",
+        )

@@ -14,8 +14,8 @@ disabled is itself a finding (``unused-suppression``), so stale ones do not pile
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from helpsite import markdown, rules
 from helpsite.findings import Finding

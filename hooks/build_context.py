@@ -13,15 +13,16 @@ from mkdocs.plugins import event_priority
 
 from helpsite import build
 
-
 # ----------------------------------------------------------------------------
 # Events
 # ----------------------------------------------------------------------------
 
+
 def on_config(config):
     try:
-        build.start(config, Path(config.config_file_path).parent, site_url=config.site_url,
-                    site_dir=config.site_dir)
+        build.start(
+            config, Path(config.config_file_path).parent, site_url=config.site_url, site_dir=config.site_dir
+        )
     except ValueError as error:  # HELPSITE_WORKERS that is no number, a limit in mkdocs.yml that is none
         raise PluginError(str(error)) from None
 
@@ -34,7 +35,7 @@ def on_pre_build(config):
         context.start_locale(i18n.current_language, at_root=i18n.current_language == i18n.default_language)
 
 
-@event_priority(-200)   # after static-i18n's post-build, which runs the other locales' builds
+@event_priority(-200)  # after static-i18n's post-build, which runs the other locales' builds
 def on_post_build(config):
     if build.current().end_locale():
         build.end()

@@ -20,12 +20,15 @@ log = logging.getLogger("mkdocs.hooks.helpsite")
 # Events
 # ----------------------------------------------------------------------------
 
+
 # Before static-i18n (-100) keeps only the files of the locale it builds: the other locales'
 # pages are read too, for their front matter (the reader's view of a page shows its versions).
 def on_files(files, config):
     i18n = config.plugins.get("i18n")
-    build.current().plan([file.abs_src_path for file in files.documentation_pages() if file.abs_src_path],
-                         i18n.build_languages if i18n is not None else None)
+    build.current().plan(
+        [file.abs_src_path for file in files.documentation_pages() if file.abs_src_path],
+        i18n.build_languages if i18n is not None else None,
+    )
     return files
 
 

@@ -9,22 +9,25 @@ The alternates (language selector, sitemap) are the same.
 
 from __future__ import annotations
 
-
 # ----------------------------------------------------------------------------
 # Events
 # ----------------------------------------------------------------------------
+
 
 def on_config(config):
     i18n = config.plugins.get("i18n")
     if i18n is not None:
         i18n.reconfigure_files_alternates = (
-            lambda src_uris, alternate_src_uris, mkdocs_config, create_i18n_file:
-            _find_alternates(i18n, src_uris, alternate_src_uris, mkdocs_config, create_i18n_file))
+            lambda src_uris, alternate_src_uris, mkdocs_config, create_i18n_file: _find_alternates(
+                i18n, src_uris, alternate_src_uris, mkdocs_config, create_i18n_file
+            )
+        )
 
 
 # ----------------------------------------------------------------------------
 # Helpers
 # ----------------------------------------------------------------------------
+
 
 # ExtendedPlugin.reconfigure_files_alternates, with each candidate's locale looked up once.
 def _find_alternates(i18n, src_uris, alternate_src_uris, mkdocs_config, create_i18n_file) -> None:

@@ -27,6 +27,7 @@ log = logging.getLogger("mkdocs.hooks.helpsite")
 # Events
 # ----------------------------------------------------------------------------
 
+
 @event_priority(-110)
 def on_files(files, config):
     context = build.current()
@@ -35,8 +36,10 @@ def on_files(files, config):
     wanted = context.dashboard_pages()
     taken = [path for path in wanted if files.get_file_from_path(path) is not None]
     for path in taken:
-        log.warning(f"{context.site.source_locale}/{path}: the localization status page is generated "
-                    "at this path: rename this page")
+        log.warning(
+            f"{context.site.source_locale}/{path}: the localization status page is generated "
+            "at this path: rename this page"
+        )
     if taken:
         return files
     # Their titles and robots now (the navigation and the i18n plugin read them); the rest later.
@@ -50,8 +53,9 @@ def on_page_markdown(markdown, page, config, files):
     context = build.current()
     if page.file.src_uri not in context.locale.dashboard or page.file.abs_src_path is not None:
         return markdown
-    text = context.dashboard_page(page.file.src_uri, page.url,
-                                  _href(config, context.site.source_locale, page.url))
+    text = context.dashboard_page(
+        page.file.src_uri, page.url, _href(config, context.site.source_locale, page.url)
+    )
     body, page_meta = meta.get_data(text)
     page.meta.update(page_meta)
     return body
@@ -66,6 +70,7 @@ def on_page_context(context, page, config, nav):
 # Helpers
 # ----------------------------------------------------------------------------
 
+
 # True unless mkdocs-static-i18n builds another locale (build_only_locale makes that one
 # its default, so compare with the source locale of mkdocs.yml).
 def _is_source_locale_build(config, source_locale: str) -> bool:
@@ -79,4 +84,5 @@ def _href(config, source_locale: str, here: str):
         url = File(page_path, src_dir=None, dest_dir="", use_directory_urls=config.use_directory_urls).url
         prefix = "" if locale == source_locale else f"{locale}/"
         return get_relative_url(prefix + url, here)
+
     return href

@@ -18,10 +18,10 @@ from mkdocs.plugins import event_priority
 
 from helpsite import build, reader, search
 
-
 # ----------------------------------------------------------------------------
 # Events
 # ----------------------------------------------------------------------------
+
 
 def on_serve(server, *, config, builder):
     """The preview answers a missing URL with its locale's 404 page, as the host is configured to
@@ -56,7 +56,7 @@ def on_files(files, config):
 
 def on_page_markdown(markdown, page, config, files):
     searched = page.meta.get("search") or {}
-    if searched.get("exclude"):   # kept out of search by its front matter (the /l10n/ page)
+    if searched.get("exclude"):  # kept out of search by its front matter (the /l10n/ page)
         build.current().locale.pages.pop(page.file.dest_uri, None)
     # Material's own index is not used (search/search_index.json holds only its settings), so
     # its plugin is spared reading every page: Material's per-page switch.
@@ -121,6 +121,7 @@ def on_post_build(config):
 # ----------------------------------------------------------------------------
 # Helpers
 # ----------------------------------------------------------------------------
+
 
 def _search_plugin(config):
     return config.plugins.get("material/search") or config.plugins["search"]

@@ -19,6 +19,7 @@ log = logging.getLogger("mkdocs.hooks.helpsite")
 # Events
 # ----------------------------------------------------------------------------
 
+
 def on_files(files, config):
     context = build.current()
     for file in list(files):

@@ -15,18 +15,20 @@ from mkdocs.plugins import event_priority
 
 from helpsite.shards import SHARD_VARIABLE
 
-
 # ----------------------------------------------------------------------------
 # Events
 # ----------------------------------------------------------------------------
+
 
 def on_config(config):
     locale = os.environ.get(SHARD_VARIABLE)
     if locale:
         i18n = _i18n(config)
         if locale not in i18n.build_languages:
-            raise PluginError(f"{SHARD_VARIABLE}={locale}: not one of the languages built "
-                              f"({', '.join(i18n.build_languages)})")
+            raise PluginError(
+                f"{SHARD_VARIABLE}={locale}: not one of the languages built "
+                f"({', '.join(i18n.build_languages)})"
+            )
         # static-i18n builds its current language first, at /<locale>/ unless it is the default.
         i18n.current_language = locale
 
@@ -50,6 +52,7 @@ def on_post_build(config):
 # ----------------------------------------------------------------------------
 # Helpers
 # ----------------------------------------------------------------------------
+
 
 def _i18n(config):
     i18n = config.plugins.get("i18n")

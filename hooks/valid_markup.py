@@ -9,10 +9,10 @@ from mkdocs.plugins import event_priority
 
 from helpsite import markup, reader
 
-
 # ----------------------------------------------------------------------------
 # Events
 # ----------------------------------------------------------------------------
+
 
 def on_post_page(output, *, page, config):
     return markup.corrected(output, _direction(config))
@@ -28,6 +28,7 @@ def on_post_template(output, *, template_name, config):
 # ----------------------------------------------------------------------------
 # Helpers
 # ----------------------------------------------------------------------------
+
 
 # The direction of the language being built, as Material decides it in base.html.
 def _direction(config) -> str:

@@ -12,16 +12,19 @@ import argparse
 import random
 import tempfile
 import time
-from unittest import mock
 from pathlib import Path
+from unittest import mock
 
 from conftest import ROOT
+
 from helpsite import checks, rules
 from helpsite.site import load_site
 
 WORDS = ("lisens", "tenant", "abonnement", "kjøpe", "flytte", "data", "organisasjon")
-FRONT = ("---\ntitle: Side {n}\ndescription: Genererte sider.\nms.date: 08/13/2021\n"
-         "ms.topic: article\nms.service: o365-administration\n---\n")
+FRONT = (
+    "---\ntitle: Side {n}\ndescription: Genererte sider.\nms.date: 08/13/2021\n"
+    "ms.topic: article\nms.service: o365-administration\n---\n"
+)
 
 
 def generate(root: Path, pages: int) -> Path:
@@ -35,11 +38,22 @@ def generate(root: Path, pages: int) -> Path:
         for p in range(rng.randint(3, 8)):
             words = " ".join(rng.choice(WORDS) for _ in range(30))
             count = rng.randint(0, 3)
-            en.append(words + "".join(f" see [text {p}-{i}](https://admin.microsoft.com/en-us/{n}/{p}/{i})"
-                                      for i in range(count)) + ".\n\n")
-            nb.append(words + "".join(
-                f" se [{'' if rng.random() < 0.01 else f'tekst {p}-{i}'}](https://admin.microsoft.com/nb-no/{n}/{p}/{i})"
-                for i in range(count)) + ".\n\n")
+            en.append(
+                words
+                + "".join(
+                    f" see [text {p}-{i}](https://admin.microsoft.com/en-us/{n}/{p}/{i})"
+                    for i in range(count)
+                )
+                + ".\n\n"
+            )
+            nb.append(
+                words
+                + "".join(
+                    f" se [{'' if rng.random() < 0.01 else f'tekst {p}-{i}'}](https://admin.microsoft.com/nb-no/{n}/{p}/{i})"
+                    for i in range(count)
+                )
+                + ".\n\n"
+            )
             if rng.random() < 0.05:
                 en.append("```powershell\n# a comment\nGet-MsolUser\n```\n\n")
                 nb.append("```powershell\n# a comment\nGet-MsolUser\n```\n\n")
@@ -56,14 +70,19 @@ def measure(folder: Path, site, locale: str | None) -> None:
         found = sum(len(checks.check_file(path, site, locale)) for path in files)
         return time.process_time() - start, found
 
-    run()   # warm the caches (source pages, parser)
+    run()  # warm the caches (source pages, parser)
     every, found = min(run() for _ in range(3))
-    others = tuple(check for check in rules.page_checks() if check.__module__ not in
-                   ("helpsite.links", "helpsite.structure"))
+    others = tuple(
+        check
+        for check in rules.page_checks()
+        if check.__module__ not in ("helpsite.links", "helpsite.structure")
+    )
     with mock.patch.object(rules, "page_checks", lambda: others):
         without, _ = min(run() for _ in range(3))
-    print(f"{len(files)} files, {found} findings: {len(files) / every:.0f} files/s on one core; "
-          f"links and structure {1000 * (every - without) / len(files):.3f} ms per file")
+    print(
+        f"{len(files)} files, {found} findings: {len(files) / every:.0f} files/s on one core; "
+        f"links and structure {1000 * (every - without) / len(files):.3f} ms per file"
+    )
 
 
 def main() -> None:

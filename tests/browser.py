@@ -24,6 +24,7 @@ def site_server(built_site):
 def browser():
     """Headless Chromium, launched once per session and closed at the end."""
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:

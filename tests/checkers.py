@@ -26,7 +26,7 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 @dataclass(frozen=True)
 class Violation:
     rule: str
-    target: str        # the failing element, as axe's CSS selector
+    target: str  # the failing element, as axe's CSS selector
     summary: str
 
     def __str__(self) -> str:
@@ -47,36 +47,50 @@ def missing_tools() -> str | None:
 # axe-core
 # ----------------------------------------------------------------------------
 
+
 def axe(page, tags: list[str]) -> list[Violation]:
     """axe-core's violations of the rules with these tags on the page as it is now, one per
     failing element."""
     if not page.evaluate("typeof axe !== 'undefined'"):
         page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
-                           " resultTypes: ['violations']})", tags)
-    return [Violation(rule["id"], " ".join(node["target"]), node["failureSummary"].splitlines()[-1].strip())
-            for rule in result["violations"] for node in rule["nodes"]]
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", tags
+    )
+    return [
+        Violation(rule["id"], " ".join(node["target"]), node["failureSummary"].splitlines()[-1].strip())
+        for rule in result["violations"]
+        for node in rule["nodes"]
+    ]
 
 
 # ----------------------------------------------------------------------------
 # Nu Html Checker
 # ----------------------------------------------------------------------------
 
+
 def nu_errors(site: Path) -> list[str]:
     """Every error the Nu Html Checker finds in the HTML files of the site, as
     `PATH:LINE:COL: MESSAGE` (one Java start for all files: it takes seconds)."""
     files = sorted(site.rglob("*.html"))
-    result = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
-                            capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        ["java", "-jar", str(VNU), "--errors-only", "--format", "json", *map(str, files)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    return [f"{Path(m['url'].removeprefix('file:')).relative_to(site)}:{m.get('lastLine', 0)}:"
-            f"{m.get('firstColumn', m.get('lastColumn', 0))}: {m['message']}"
-            for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]
+    return [
+        f"{Path(m['url'].removeprefix('file:')).relative_to(site)}:{m.get('lastLine', 0)}:"
+        f"{m.get('firstColumn', m.get('lastColumn', 0))}: {m['message']}"
+        for m in messages
+        if m["type"] == "error" or m.get("subType") == "fatal"
+    ]
 
 
 # ----------------------------------------------------------------------------
 # Lighthouse
 # ----------------------------------------------------------------------------
+
 
 def lighthouse(urls: list[str]) -> list[dict]:
     """Lighthouse's accessibility, SEO and best-practice results for each URL, in order:
@@ -84,8 +98,14 @@ def lighthouse(urls: list[str]) -> list[dict]:
     from browser import CHROMIUM
 
     env = dict(os.environ, CHROME_PATH=CHROMIUM)
-    result = subprocess.run(["node", str(LIGHTHOUSE), *urls], capture_output=True, text=True,
-                            env=env, cwd=ROOT, timeout=60 * len(urls) + 60)
+    result = subprocess.run(
+        ["node", str(LIGHTHOUSE), *urls],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60 * len(urls) + 60,
+    )
     if result.returncode:
         raise RuntimeError(f"Lighthouse failed ({result.returncode}): {result.stderr[-2000:]}")
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
@@ -94,6 +114,7 @@ def lighthouse(urls: list[str]) -> list[dict]:
 # ----------------------------------------------------------------------------
 # The figures of every check on every page of a site (python tests/checkers.py PROJECT)
 # ----------------------------------------------------------------------------
+
 
 def measure(project: Path) -> dict:
     """Build the project's site for a local address, serve it there and run every checker on every
@@ -114,8 +135,12 @@ def measure(project: Path) -> dict:
         built = mkdocs_build(project, site, env=build_env(HELPSITE_SITE_URL=f"http://127.0.0.1:{port}/"))
         if built.returncode:
             raise SystemExit(built.stderr)
-        pages = sorted(str(path.relative_to(site).parent) + "/" if path.name == "index.html"
-                       else str(path.relative_to(site)) for path in site.rglob("*.html"))
+        pages = sorted(
+            str(path.relative_to(site).parent) + "/"
+            if path.name == "index.html"
+            else str(path.relative_to(site))
+            for path in site.rglob("*.html")
+        )
         pages = ["" if page == "./" else page for page in pages]
         server = SiteServer(site, port)
         try:
@@ -137,9 +162,16 @@ def measure(project: Path) -> dict:
             server.stop()
     for category in ("accessibility", "seo"):
         figures[f"lighthouse_{category}"] = {
-            result["url"].removeprefix(server.url) or "/": result["scores"][category] for result in results}
-    figures["lighthouse_failed"] = sorted({f"{category}:{audit}" for result in results
-                                           for category, audits in result["failed"].items() for audit in audits})
+            result["url"].removeprefix(server.url) or "/": result["scores"][category] for result in results
+        }
+    figures["lighthouse_failed"] = sorted(
+        {
+            f"{category}:{audit}"
+            for result in results
+            for category, audits in result["failed"].items()
+            for audit in audits
+        }
+    )
     figures["console_errors"] = sum(len(result["consoleErrors"]) for result in results)
     return figures
 

@@ -24,8 +24,9 @@ ARTICLE = "licenses/transfer-licenses-between-tenants"
 SEED = ROOT / "tests" / "fixtures" / "l10n" / "seed-nb.md"
 # The optional corpus of Microsoft Learn pages: beside the repository, or beside the folder of
 # the worktrees. A test that needs it is skipped, saying so, where it is not.
-SHARED = next((folder / "shared" for folder in ROOT.parents if (folder / "shared").is_dir()),
-              ROOT.parent / "shared")
+SHARED = next(
+    (folder / "shared" for folder in ROOT.parents if (folder / "shared").is_dir()), ROOT.parent / "shared"
+)
 CORPUS = SHARED / "corpus" / "sv-SE" / "AlchemyInsights"
 
 
@@ -47,12 +48,25 @@ def copy_site(target: Path) -> Path:
     return target
 
 
-def mkdocs_build(project: Path, site_dir: Path, *args: str, env: dict | None = None,
-                 strict: bool = True) -> subprocess.CompletedProcess:
+def mkdocs_build(
+    project: Path, site_dir: Path, *args: str, env: dict | None = None, strict: bool = True
+) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [*MKDOCS, "build", *(["--strict"] if strict else []), "-f", str(project / "mkdocs.yml"),
-         "-d", str(site_dir), *args],
-        capture_output=True, text=True, env=env or build_env(), timeout=600)
+        [
+            *MKDOCS,
+            "build",
+            *(["--strict"] if strict else []),
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-d",
+            str(site_dir),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=env or build_env(),
+        timeout=600,
+    )
 
 
 def page_url(locale: str, path: str = ARTICLE) -> str:

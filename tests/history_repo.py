@@ -24,7 +24,7 @@ DATES = ("2026-01-05", "2026-02-10", "2026-03-15", "2026-04-20")
 @dataclass(frozen=True)
 class Repo:
     root: Path
-    commits: tuple[str, ...]   # the four commits, oldest first
+    commits: tuple[str, ...]  # the four commits, oldest first
 
 
 def version(name: str) -> bytes:
@@ -40,17 +40,34 @@ def sha256(data: bytes) -> str:
 
 
 def translation(recorded_hash: str, title: str = "Oversatt side") -> str:
-    return (f"---\ntitle: {title}\ndescription: En oversatt side.\nms.openlocfilehash: {recorded_hash}\n"
-            f"ms.translationtype: HT\n---\n# {title}\n\nTekst.\n")
+    return (
+        f"---\ntitle: {title}\ndescription: En oversatt side.\nms.openlocfilehash: {recorded_hash}\n"
+        f"ms.translationtype: HT\n---\n# {title}\n\nTekst.\n"
+    )
 
 
 def git(root: Path, *args: str, date: str | None = None) -> str:
     env = dict(os.environ)
     if date:
         env.update(GIT_AUTHOR_DATE=f"{date}T12:00:00Z", GIT_COMMITTER_DATE=f"{date}T12:00:00Z")
-    return subprocess.run(["git", "-C", str(root), "-c", "user.name=Test", "-c", "user.email=t@example.org",
-                           "-c", "init.defaultBranch=main", *args],
-                          capture_output=True, text=True, check=True, env=env).stdout.strip()
+    return subprocess.run(
+        [
+            "git",
+            "-C",
+            str(root),
+            "-c",
+            "user.name=Test",
+            "-c",
+            "user.email=t@example.org",
+            "-c",
+            "init.defaultBranch=main",
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=env,
+    ).stdout.strip()
 
 
 def commit(root: Path, message: str, date: str) -> str:
@@ -70,9 +87,15 @@ def build(root: Path) -> Repo:
     shutil.copy(HISTORY / "mkdocs.yml", root / "mkdocs.yml")
     git(root, "init", "-q")
     guide, notes, old = version("guide.v1.md"), version("notes.v1.md"), version("old.v1.md")
-    for path, data in [("en/guide.md", guide), ("en/notes.md", notes), ("en/old.md", old),
-                       ("nb/guide.md", translation(sha1(guide))), ("de/guide.md", translation(sha256(guide))),
-                       ("nb/notes.md", translation(sha1(notes))), ("nb/old.md", translation(sha1(old)))]:
+    for path, data in [
+        ("en/guide.md", guide),
+        ("en/notes.md", notes),
+        ("en/old.md", old),
+        ("nb/guide.md", translation(sha1(guide))),
+        ("de/guide.md", translation(sha256(guide))),
+        ("nb/notes.md", translation(sha1(notes))),
+        ("nb/old.md", translation(sha1(old))),
+    ]:
         write(root, path, data)
     first = commit(root, "English pages and translations", DATES[0])
     write(root, "en/guide.md", version("guide.v2.md"))

@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from browser import SiteServer
 from checkers import AXE, WCAG_21_AA, axe, lighthouse, missing_tools, nu_errors
 from conftest import ARTICLE, LOCALES, build_env, copy_site, free_port, mkdocs_build, page_url, parse_html
@@ -25,8 +24,16 @@ pytestmark = pytest.mark.skipif(missing_tools() is not None, reason=str(missing_
 FIXTURES = Path(__file__).parent / "fixtures" / "accessibility"
 FALLBACK = "licenses/renew-subscriptions"
 KINDS = {"home": "", "article": ARTICLE, "fallback": FALLBACK, "404": "missing-page"}
-SEARCH_WORDS = {"en": "licenses", "nb": "lisenser", "da": "licenser", "sv": "licenser", "fi": "Microsoft",
-                "de": "Lizenzen", "ja": "Microsoft", "ar": "Microsoft"}
+SEARCH_WORDS = {
+    "en": "licenses",
+    "nb": "lisenser",
+    "da": "licenser",
+    "sv": "licenser",
+    "fi": "Microsoft",
+    "de": "Lizenzen",
+    "ja": "Microsoft",
+    "ar": "Microsoft",
+}
 PALETTES = ("light", "dark")
 WIDTHS = {"desktop": (1280, 900), "phone": (375, 740)}
 
@@ -38,7 +45,9 @@ def checked_site(tmp_path_factory) -> tuple[Path, str]:
     project = copy_site(work / "project")
     shutil.copy(FIXTURES / "renew-subscriptions.md", project / "docs" / "en" / (FALLBACK + ".md"))
     port = free_port()
-    result = mkdocs_build(project, work / "site", env=build_env(HELPSITE_SITE_URL=f"http://127.0.0.1:{port}/"))
+    result = mkdocs_build(
+        project, work / "site", env=build_env(HELPSITE_SITE_URL=f"http://127.0.0.1:{port}/")
+    )
     assert result.returncode == 0, result.stderr
     server = SiteServer(work / "site", port)
     try:
@@ -50,8 +59,11 @@ def checked_site(tmp_path_factory) -> tuple[Path, str]:
 def every_page() -> list[tuple[str, str]]:
     """(locale, path) of every kind of page in every locale, and the status pages (in English:
     /l10n/ and one for each translation locale)."""
-    return [(locale, page_url(locale, path)) for locale in LOCALES for path in KINDS.values()] + \
-        [("en", "l10n/")] + [("en", f"l10n/{locale}/") for locale in LOCALES[1:]]
+    return (
+        [(locale, page_url(locale, path)) for locale in LOCALES for path in KINDS.values()]
+        + [("en", "l10n/")]
+        + [("en", f"l10n/{locale}/") for locale in LOCALES[1:]]
+    )
 
 
 def checked_locales(palette: str, width: str) -> tuple[str, ...]:
@@ -75,6 +87,7 @@ def unnamed_search_dialog(site: Path) -> bool:
 # axe-core
 # ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("palette", PALETTES)
 def test_no_axe_violation_console_error_or_foreign_request(browser, checked_site, palette, width):
@@ -82,17 +95,29 @@ def test_no_axe_violation_console_error_or_foreign_request(browser, checked_site
     language menu open. Also: nothing logged as an error, nothing asked of another host."""
     base, locales = checked_site[1], checked_locales(palette, width)
     (viewport_width, viewport_height) = WIDTHS[width]
-    context = browser.new_context(viewport={"width": viewport_width, "height": viewport_height},
-                                  color_scheme=palette)
+    context = browser.new_context(
+        viewport={"width": viewport_width, "height": viewport_height}, color_scheme=palette
+    )
     context.add_init_script(path=str(AXE))
     problems, here = [], {"page": ""}
     # a missing page's own 404 status is logged as a failed load: the answer it should get
     missing = {base + page_url(locale, KINDS["404"]) for locale in LOCALES}
     page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and m.location.get("url") not in missing
-            and problems.append(f"{here['page']} console: {m.text} ({m.location.get('url')})"))
-    page.on("request", lambda r: urlsplit(r.url).netloc != urlsplit(base).netloc
-            and problems.append(f"{here['page']} requested {r.url}"))
+    page.on(
+        "console",
+        lambda m: (
+            m.type == "error"
+            and m.location.get("url") not in missing
+            and problems.append(f"{here['page']} console: {m.text} ({m.location.get('url')})")
+        ),
+    )
+    page.on(
+        "request",
+        lambda r: (
+            urlsplit(r.url).netloc != urlsplit(base).netloc
+            and problems.append(f"{here['page']} requested {r.url}")
+        ),
+    )
 
     def check(state: str) -> None:
         problems.extend(f"{state}: {v}" for v in axe(page, WCAG_21_AA + ["best-practice"]))
@@ -102,8 +127,10 @@ def test_no_axe_violation_console_error_or_foreign_request(browser, checked_site
             if locale in locales:
                 here["page"] = path or "/"
                 page.goto(base + path)
-                assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == \
-                    {"light": "default", "dark": "slate"}[palette]
+                assert (
+                    page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+                    == {"light": "default", "dark": "slate"}[palette]
+                )
                 check(path or "/")
         for locale in locales:
             here["page"] = f"{page_url(locale, '')} with search results"
@@ -117,8 +144,11 @@ def test_no_axe_violation_console_error_or_foreign_request(browser, checked_site
     finally:
         context.close()
     if unnamed_search_dialog(checked_site[0]):
-        left = [problem for problem in problems if not problem.endswith(
-            ": aria-dialog-name .md-search: Element has no title attribute")]
+        left = [
+            problem
+            for problem in problems
+            if not problem.endswith(": aria-dialog-name .md-search: Element has no title attribute")
+        ]
         assert left == [], "\n".join(left)
         pytest.xfail("only the search dialog's missing name (issue 15) is left")
     assert problems == [], "\n".join(problems)
@@ -155,16 +185,19 @@ def test_axe_would_see_a_link_told_apart_by_colour_alone(browser, checked_site):
 # Right to left, and the site name in a phone's header
 # ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_direction_is_on_the_root_element_and_the_phone_header_shows_the_whole_site_name(
-        browser, checked_site, locale):
+    browser, checked_site, locale
+):
     context = browser.new_context(viewport={"width": 375, "height": 740})
     try:
         page = context.new_page()
         for path in ("", ARTICLE, "missing-page"):
             page.goto(checked_site[1] + page_url(locale, path))
-            assert page.evaluate("[document.documentElement.dir, document.body.dir]") == \
-                (["rtl", "rtl"] if locale == "ar" else ["", "ltr"])
+            assert page.evaluate("[document.documentElement.dir, document.body.dir]") == (
+                ["rtl", "rtl"] if locale == "ar" else ["", "ltr"]
+            )
         name = page.locator(".md-header__topic:first-child .md-ellipsis")
         clipped = name.evaluate("e => e.scrollWidth > e.clientWidth || e.scrollHeight > e.clientHeight")
         assert (locale, clipped) != ("ar", True)
@@ -176,6 +209,7 @@ def test_direction_is_on_the_root_element_and_the_phone_header_shows_the_whole_s
 # Nu Html Checker
 # ----------------------------------------------------------------------------
 
+
 def test_nu_html_checker_finds_no_error_in_any_page(checked_site):
     site = checked_site[0]
     assert len(list(site.rglob("*.html"))) == len(every_page()) == 4 * len(LOCALES) + 1 + len(LOCALES) - 1
@@ -185,9 +219,11 @@ def test_nu_html_checker_finds_no_error_in_any_page(checked_site):
 def test_nu_html_checker_would_see_materials_toggle_attributes(tmp_path):
     """The control: Material's own markup, as base.html writes it, is an error."""
     page = tmp_path / "page.html"
-    page.write_text('<!doctype html><html lang="en"><title>t</title><input class="md-toggle" '
-                    'data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off"></html>',
-                    encoding="utf-8")
+    page.write_text(
+        '<!doctype html><html lang="en"><title>t</title><input class="md-toggle" '
+        'data-md-toggle="drawer" type="checkbox" id="__drawer" autocomplete="off"></html>',
+        encoding="utf-8",
+    )
     # line 1, column 48: where <input starts
     assert [error.split(": ", 1)[0] for error in nu_errors(tmp_path)] == ["page.html:1:48"]
 
@@ -196,13 +232,19 @@ def test_nu_html_checker_would_see_materials_toggle_attributes(tmp_path):
 # Lighthouse
 # ----------------------------------------------------------------------------
 
+
 def test_lighthouse_scores_one_page_of_each_kind_in_full(checked_site):
     """One page of each kind (each in another locale; the whole site: python tests/checkers.py):
     accessibility 1.00, SEO 1.00 unless the page asks for noindex, which fails is-crawlable only
     (the article's front matter says ROBOTS: NOINDEX, NOFOLLOW, and so does /l10n/), no console error."""
     base = checked_site[1]
-    pages = {"nb/": True, "ar/" + ARTICLE + "/": False, "da/" + FALLBACK + "/": True, "ja/404.html": True,
-             "l10n/": False}
+    pages = {
+        "nb/": True,
+        "ar/" + ARTICLE + "/": False,
+        "da/" + FALLBACK + "/": True,
+        "ja/404.html": True,
+        "l10n/": False,
+    }
     results = lighthouse([base + path for path in pages])
     assert [result["url"] for result in results] == [base + path for path in pages]
     unnamed = unnamed_search_dialog(checked_site[0])

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import resource
 import shutil
 import signal
@@ -26,13 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-
 from conftest import build_env, copy_site, parse_html
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "bad-input"
-CASES = sorted(p.name[:-len(".expected.json")] for p in CATALOGUE.glob("*.expected.json"))
+CASES = sorted(p.name[: -len(".expected.json")] for p in CATALOGUE.glob("*.expected.json"))
 CHECK_TIMEOUT, BUILD_TIMEOUT = 60, 300
-MEMORY_LIMIT = 2 << 30   # address space; Python and libyaml need far less for any case
+MEMORY_LIMIT = 2 << 30  # address space; Python and libyaml need far less for any case
 # Root reads any file; without these capabilities chmod 000 stops it as it stops anyone.
 DROP_READ_OVERRIDE = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
 FRONT_MATTER = (CATALOGUE / "crlf.md").read_bytes().replace(b"\r\n", b"\n").split(b"# ", 1)[0]
@@ -62,23 +60,32 @@ runpy.run_module(module, run_name="__main__", alter_sys=True)
 """
 
 
-def run_module_bounded(module: str, args: list[str], cwd: Path, timeout: float,
-                       unprivileged: bool = False, env: dict | None = None) -> Run:
+def run_module_bounded(
+    module: str,
+    args: list[str],
+    cwd: Path,
+    timeout: float,
+    unprivileged: bool = False,
+    env: dict | None = None,
+) -> Run:
     """``python -m module args`` with a wall-clock and an address-space limit; time and peak RSS."""
     peak_file = Path(tempfile.mkdtemp()) / "peak"
     env = dict(env or build_env(), HELPSITE_PEAK_FILE=str(peak_file))
     try:
-        result = run_bounded([sys.executable, "-c", _MEASURED_RUN, module, *args], cwd, timeout,
-                             unprivileged, env)
+        result = run_bounded(
+            [sys.executable, "-c", _MEASURED_RUN, module, *args], cwd, timeout, unprivileged, env
+        )
         result.peak_mb = int(peak_file.read_text()) / 1024
         return result
     finally:
         shutil.rmtree(peak_file.parent)
 
 
-def run_bounded(command: list[str], cwd: Path, timeout: float, unprivileged: bool = False,
-                env: dict | None = None) -> Run:
+def run_bounded(
+    command: list[str], cwd: Path, timeout: float, unprivileged: bool = False, env: dict | None = None
+) -> Run:
     """Run with a wall-clock and an address-space limit."""
+
     def limit():
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
@@ -86,8 +93,9 @@ def run_bounded(command: list[str], cwd: Path, timeout: float, unprivileged: boo
         command = DROP_READ_OVERRIDE + command
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.monotonic()
-        pid = subprocess.Popen(command, cwd=cwd, env=env or build_env(), preexec_fn=limit,
-                               stdout=out, stderr=err).pid
+        pid = subprocess.Popen(
+            command, cwd=cwd, env=env or build_env(), preexec_fn=limit, stdout=out, stderr=err
+        ).pid
         while True:
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
@@ -100,13 +108,13 @@ def run_bounded(command: list[str], cwd: Path, timeout: float, unprivileged: boo
         seconds = time.monotonic() - started
         out.seek(0)
         err.seek(0)
-        return Run(os.waitstatus_to_exitcode(status), out.read().decode(), err.read().decode(),
-                   seconds, 0.0)
+        return Run(os.waitstatus_to_exitcode(status), out.read().decode(), err.read().decode(), seconds, 0.0)
 
 
 # ----------------------------------------------------------------------------
 # Generated inputs: each writes docs/nb/<name>.md in a site copy
 # ----------------------------------------------------------------------------
+
 
 def huge_line(path: Path) -> None:
     words = "lisens tenant abonnement organisasjon kjøpe fjerne administrator".split()
@@ -115,24 +123,32 @@ def huge_line(path: Path) -> None:
 
 
 def many_links(path: Path) -> None:
-    links = "".join(f"- [Lisens {i}](https://learn.microsoft.com/nb-no/microsoft-365/{i})\n"
-                    for i in range(10_000))
+    links = "".join(
+        f"- [Lisens {i}](https://learn.microsoft.com/nb-no/microsoft-365/{i})\n" for i in range(10_000)
+    )
     path.write_bytes(FRONT_MATTER + b"# Mange lenker\n\n" + links.encode())
 
 
 # A 2,500-row permissions table (about 400 KB) with a link in every row; row 1,234 (line 1,251)
 # has lost its link text unless ``clean``.
-TABLE_ROW = ("| tillatelse.{i} | Lar en administrator lese og endre innstillingene for lisenser, "
-             "abonnementer og brukere i organisasjonen | "
-             "[Rolle {i}](https://learn.microsoft.com/nb-no/{i}) |\n")
-EMPTY_ROW = ("| tillatelse.1234 | Lar en administrator lese og endre innstillingene for lisenser, "
-             "abonnementer og brukere i organisasjonen | [](https://learn.microsoft.com/nb-no/1234) |\n")
+TABLE_ROW = (
+    "| tillatelse.{i} | Lar en administrator lese og endre innstillingene for lisenser, "
+    "abonnementer og brukere i organisasjonen | "
+    "[Rolle {i}](https://learn.microsoft.com/nb-no/{i}) |\n"
+)
+EMPTY_ROW = (
+    "| tillatelse.1234 | Lar en administrator lese og endre innstillingene for lisenser, "
+    "abonnementer og brukere i organisasjonen | [](https://learn.microsoft.com/nb-no/1234) |\n"
+)
 
 
 def large_table(path: Path, clean: bool = False) -> None:
     rows = [TABLE_ROW.format(i=i) if clean or i != 1234 else EMPTY_ROW for i in range(2500)]
-    path.write_bytes(FRONT_MATTER + b"# Tillatelser\n\n| Tillatelse | Beskrivelse | Rolle |\n|---|---|---|\n"
-                     + "".join(rows).encode())
+    path.write_bytes(
+        FRONT_MATTER
+        + b"# Tillatelser\n\n| Tillatelse | Beskrivelse | Rolle |\n|---|---|---|\n"
+        + "".join(rows).encode()
+    )
 
 
 def large_table_clean(path: Path) -> None:
@@ -155,8 +171,9 @@ def deep_emphasis(path: Path) -> None:
 
 
 def deep_html(path: Path) -> None:
-    path.write_bytes(FRONT_MATTER + b"# Dyp HTML\n\n" + b"<div markdown>\n\n" * 500 + b"tekst\n\n"
-                     + b"</div>\n\n" * 500)
+    path.write_bytes(
+        FRONT_MATTER + b"# Dyp HTML\n\n" + b"<div markdown>\n\n" * 500 + b"tekst\n\n" + b"</div>\n\n" * 500
+    )
 
 
 def deep_list(path: Path) -> None:
@@ -205,6 +222,7 @@ def unreadable(path: Path) -> None:
 # Tests
 # ----------------------------------------------------------------------------
 
+
 def expected(name: str) -> dict:
     """The case's description, a finding on each of ``lines`` spelled out in its findings."""
     spec = json.loads((CATALOGUE / f"{name}.expected.json").read_text(encoding="utf-8"))
@@ -252,16 +270,20 @@ def unprivileged_for(name: str) -> bool:
 def test_check_reports_exact_findings_within_limits(name, scratch_dir):
     project = copy_site(scratch_dir / "project")
     place(name, project)
-    result = run_module_bounded("helpsite", ["check", "--format", "json", "docs"],
-                                project, CHECK_TIMEOUT, unprivileged=unprivileged_for(name))
+    result = run_module_bounded(
+        "helpsite",
+        ["check", "--format", "json", "docs"],
+        project,
+        CHECK_TIMEOUT,
+        unprivileged=unprivileged_for(name),
+    )
     MEASURED[name] = {"check_seconds": result.seconds, "check_peak_mb": result.peak_mb}
     assert "Traceback" not in result.stderr, result.stderr
     spec = expected(name)
-    found = [{k: f[k] for k in ("rule", "line", "column", "severity")}
-             for f in json.loads(result.stdout)]
+    found = [{k: f[k] for k in ("rule", "line", "column", "severity")} for f in json.loads(result.stdout)]
     assert {f["path"] for f in json.loads(result.stdout)} <= {f"docs/nb/{name}.md"}
     assert found == spec["findings"]
-    assert "internal-error" not in {f["rule"] for f in found}   # it means a bug in a check
+    assert "internal-error" not in {f["rule"] for f in found}  # it means a bug in a check
     assert result.returncode == spec["exit"], result.stderr
     assert not PWNED.exists()  # python-object-tag.md's command never ran
 
@@ -275,10 +297,17 @@ def test_strict_build_of_the_catalogue(outcome, scratch_dir):
         if not unprivileged_for(name):
             place(name, project)
     site_dir = scratch_dir / "site"
-    result = run_module_bounded("mkdocs", ["build", "--strict", "-d", str(site_dir)],
-                                project, BUILD_TIMEOUT, env=build_env(HELPSITE_LOCALE="nb"))
+    result = run_module_bounded(
+        "mkdocs",
+        ["build", "--strict", "-d", str(site_dir)],
+        project,
+        BUILD_TIMEOUT,
+        env=build_env(HELPSITE_LOCALE="nb"),
+    )
     MEASURED[f"build ({outcome}: {len(names)} inputs)"] = {
-        "build_seconds": result.seconds, "build_peak_mb": result.peak_mb}
+        "build_seconds": result.seconds,
+        "build_peak_mb": result.peak_mb,
+    }
     assert "Traceback" not in result.stderr, result.stderr
     assert not PWNED.exists()
     if outcome == "passes":
@@ -301,9 +330,13 @@ def test_unreadable_page_fails_the_build_cleanly_for_its_reader(scratch_dir):
     project = copy_site(scratch_dir / "project")
     place("unreadable", project)
     site_dir = project / "site"
-    result = run_bounded([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
-                         project, BUILD_TIMEOUT, unprivileged=unprivileged_for("unreadable"),
-                         env=build_env(HELPSITE_LOCALE="nb", HOME=str(scratch_dir)))
+    result = run_bounded(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
+        project,
+        BUILD_TIMEOUT,
+        unprivileged=unprivileged_for("unreadable"),
+        env=build_env(HELPSITE_LOCALE="nb", HOME=str(scratch_dir)),
+    )
     assert "Traceback" not in result.stderr, result.stderr
     assert result.returncode == 1, result.stderr
     assert "nb/unreadable.md:1:1: io-error: cannot read the file: Permission denied" in result.stderr
@@ -315,8 +348,12 @@ def test_symlinked_asset_outside_docs_is_not_published(scratch_dir):
     secret.write_text("hunter2\n")
     (project / "docs" / "nb" / "passwords.txt").symlink_to(secret)
     site_dir = scratch_dir / "site"
-    result = run_bounded([sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir)],
-                         project, BUILD_TIMEOUT, env=build_env(HELPSITE_LOCALE="nb"))
+    result = run_bounded(
+        [sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir)],
+        project,
+        BUILD_TIMEOUT,
+        env=build_env(HELPSITE_LOCALE="nb"),
+    )
     assert result.returncode == 0, result.stderr
     assert "nb/passwords.txt:1:1: symlink-outside: it is a symbolic link to " in result.stderr
     assert not any("hunter2" in p.read_text(errors="replace") for p in site_dir.rglob("*") if p.is_file())
@@ -331,13 +368,19 @@ def test_linked_folder_outside_docs_is_reported_and_not_published(scratch_dir):
     (project / "docs" / "nb" / "ekstern").symlink_to(outside, target_is_directory=True)
 
     check = run_bounded([sys.executable, "-m", "helpsite", "check", "docs"], project, CHECK_TIMEOUT)
-    assert check.stdout == (f"docs/nb/ekstern:1:1: error symlink-outside: it is a symbolic link "
-                            f"to {outside}, outside the docs folder: copy the content into docs/ instead\n")
+    assert check.stdout == (
+        f"docs/nb/ekstern:1:1: error symlink-outside: it is a symbolic link "
+        f"to {outside}, outside the docs folder: copy the content into docs/ instead\n"
+    )
     assert check.returncode == 1
 
     site_dir = scratch_dir / "site"
-    build = run_bounded([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
-                        project, BUILD_TIMEOUT, env=build_env(HELPSITE_LOCALE="nb"))
+    build = run_bounded(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site_dir)],
+        project,
+        BUILD_TIMEOUT,
+        env=build_env(HELPSITE_LOCALE="nb"),
+    )
     assert "Traceback" not in build.stderr, build.stderr
     assert build.returncode == 1
     assert "nb/ekstern/secret.md:1:1: symlink-outside: " in build.stderr
@@ -345,25 +388,33 @@ def test_linked_folder_outside_docs_is_reported_and_not_published(scratch_dir):
     assert not any("hunter2" in p.read_text(errors="replace") for p in site_dir.rglob("*") if p.is_file())
 
 
-@pytest.mark.parametrize("name, hidden", [
-    ("symlink-outside", "hunter2"),                  # the target's content
-    ("frontmatter-never-closed", "Slik kjøper du"),  # metadata MkDocs would show as text
-    ("billion-laughs", "lol"),                        # the alias bomb
-    ("deep-list", "nivå"),                            # text Python-Markdown cannot nest
-])
+@pytest.mark.parametrize(
+    "name, hidden",
+    [
+        ("symlink-outside", "hunter2"),  # the target's content
+        ("frontmatter-never-closed", "Slik kjøper du"),  # metadata MkDocs would show as text
+        ("billion-laughs", "lol"),  # the alias bomb
+        ("deep-list", "nivå"),  # text Python-Markdown cannot nest
+    ],
+)
 def test_unrenderable_page_is_published_only_as_a_notice(name, hidden, scratch_dir):
     """Without --strict (the preview) the page shows its findings, never its text."""
     project = copy_site(scratch_dir / "project")
     place(name, project)
     site_dir = scratch_dir / "site"
-    result = run_bounded([sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir)],
-                         project, BUILD_TIMEOUT, env=build_env(HELPSITE_LOCALE="nb"))
+    result = run_bounded(
+        [sys.executable, "-m", "mkdocs", "build", "-d", str(site_dir)],
+        project,
+        BUILD_TIMEOUT,
+        env=build_env(HELPSITE_LOCALE="nb"),
+    )
     assert result.returncode == 0, result.stderr
     page = parse_html(site_dir / name / "index.html")
     (finding,) = expected(name)["findings"]
     assert page.xpath("string(//article//h1)").startswith("Page not published")
-    assert f"nb/{name}.md:{finding['line']}:{finding['column']}: {finding['rule']}: " in \
-        page.xpath("string(//article//code)")
+    assert f"nb/{name}.md:{finding['line']}:{finding['column']}: {finding['rule']}: " in page.xpath(
+        "string(//article//code)"
+    )
     assert hidden not in page.xpath("string(//article)")
     assert not any(hidden in p.read_text(errors="replace") for p in site_dir.rglob("*.html"))
 
@@ -379,13 +430,21 @@ def measure_all() -> None:
             place(name, project)
             user = unprivileged_for(name)
             check = run_module_bounded("helpsite", ["check", "docs"], project, CHECK_TIMEOUT, user)
-            build = run_module_bounded("mkdocs", ["build", "--strict", "-d", str(project / "site")],
-                                       project, BUILD_TIMEOUT, user,
-                                       build_env(HELPSITE_LOCALE="nb", HOME=str(folder)))
+            build = run_module_bounded(
+                "mkdocs",
+                ["build", "--strict", "-d", str(project / "site")],
+                project,
+                BUILD_TIMEOUT,
+                user,
+                build_env(HELPSITE_LOCALE="nb", HOME=str(folder)),
+            )
             crashed = any("Traceback" in r.stderr for r in (check, build))
-            print(f"{name} | {check.returncode} | {check.seconds:.2f} | {check.peak_mb:.0f} | "
-                  f"{build.returncode} | {build.seconds:.2f} | {build.peak_mb:.0f}"
-                  + (" | CRASH" if crashed else ""), flush=True)
+            print(
+                f"{name} | {check.returncode} | {check.seconds:.2f} | {check.peak_mb:.0f} | "
+                f"{build.returncode} | {build.seconds:.2f} | {build.peak_mb:.0f}"
+                + (" | CRASH" if crashed else ""),
+                flush=True,
+            )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
+
 from helpsite import bench
 
 MKDOCS_YML = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
@@ -17,9 +17,31 @@ MKDOCS_YML = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 def test_tiny_benchmark_runs_and_reports(tmp_path):
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--articles", "3", "--locales", "2",
-         "--configs", "project", "--repeat", "2", "--preview", "--out", str(out), "--work", str(tmp_path)],
-        capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "helpsite",
+            "--root",
+            str(ROOT),
+            "bench",
+            "--articles",
+            "3",
+            "--locales",
+            "2",
+            "--configs",
+            "project",
+            "--repeat",
+            "2",
+            "--preview",
+            "--out",
+            str(out),
+            "--work",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     (size,) = report["sizes"]
@@ -33,17 +55,39 @@ def test_tiny_benchmark_runs_and_reports(tmp_path):
     assert size["preview"]["locale"] == "nb" and size["preview"]["edit_served_seconds"] > 0
     assert size["check"]["files"] == 8 and size["check"]["files_per_second"] > 0
     assert report["locales"] == ["en", "nb"] and report["about"] == bench.NOTE
-    assert report["command"] == f"python -m helpsite --root {ROOT} bench --articles 3 --locales 2 " \
+    assert (
+        report["command"] == f"python -m helpsite --root {ROOT} bench --articles 3 --locales 2 "
         f"--configs project --repeat 2 --preview --out {out} --work {tmp_path}"
+    )
     assert list(tmp_path.iterdir()) == [out]  # the temporary site is gone
 
 
 def test_tiny_l10n_benchmark_times_the_diff_on_a_real_history(tmp_path):
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--l10n", "--articles", "3",
-         "--locales", "2", "--dashboard-locales", "3", "--out", str(out), "--work", str(tmp_path)],
-        capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "helpsite",
+            "--root",
+            str(ROOT),
+            "bench",
+            "--l10n",
+            "--articles",
+            "3",
+            "--locales",
+            "2",
+            "--dashboard-locales",
+            "3",
+            "--out",
+            str(out),
+            "--work",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     diff, dashboard = report["l10n_diff"], report["dashboard"]
@@ -62,20 +106,43 @@ def test_every_configuration_builds(tmp_path):
     """The comparison builds stay buildable: the templates work without the hooks' page data."""
     out = tmp_path / "bench.json"
     result = subprocess.run(
-        [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--articles", "3", "--locales", "2",
-         "--no-check", "--out", str(out), "--work", str(tmp_path)],
-        capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "helpsite",
+            "--root",
+            str(ROOT),
+            "bench",
+            "--articles",
+            "3",
+            "--locales",
+            "2",
+            "--no-check",
+            "--out",
+            str(out),
+            "--work",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     (size,) = json.loads(out.read_text(encoding="utf-8"))["sizes"]
     assert {name: build["returncode"] for name, build in size["builds"].items()} == {
-        "project": 0, "stock": 0, "project_without_hooks": 0}
+        "project": 0,
+        "stock": 0,
+        "project_without_hooks": 0,
+    }
 
 
 def test_project_config_keeps_the_chosen_locales_and_hooks():
     text = bench.project_config(MKDOCS_YML, ["en", "nb"], keep_hooks=bench.MACHINERY_HOOKS)
     config = bench._yaml().load(text)
     assert [lang["locale"] for lang in bench._i18n(config)["languages"]] == ["en", "nb"]
-    assert list(config["hooks"]) == [h for h in bench._yaml().load(MKDOCS_YML)["hooks"] if h in bench.MACHINERY_HOOKS]
+    assert list(config["hooks"]) == [
+        h for h in bench._yaml().load(MKDOCS_YML)["hooks"] if h in bench.MACHINERY_HOOKS
+    ]
     assert "hooks/check_pages.py" not in config["hooks"]
     assert "!ENV [HELPSITE_SITE_URL" in text  # the rest of mkdocs.yml is kept as written
 
@@ -85,22 +152,31 @@ def test_stock_config_has_no_project_parts():
     assert config["theme"] == {"name": "material", "language": "en"}
     assert "hooks" not in config and "markdown_extensions" not in config
     (i18n,) = [p["i18n"] for p in config["plugins"] if isinstance(p, dict)]
-    assert i18n == {"docs_structure": "folder", "languages": [
-        {"locale": "en", "name": "English", "default": True, "build": True},
-        {"locale": "nb", "name": "Norsk bokmål", "default": False, "build": True},
-        {"locale": "da", "name": "Dansk", "default": False, "build": True}]}
+    assert i18n == {
+        "docs_structure": "folder",
+        "languages": [
+            {"locale": "en", "name": "English", "default": True, "build": True},
+            {"locale": "nb", "name": "Norsk bokmål", "default": False, "build": True},
+            {"locale": "da", "name": "Dansk", "default": False, "build": True},
+        ],
+    }
 
 
 def test_unknown_config_is_a_usage_error():
-    result = subprocess.run([sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--configs", "fast"],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--configs", "fast"],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert result.stderr == "--configs: unknown fast (known: project, stock, project_without_hooks)\n"
 
 
 def test_repeated_builds_report_the_median_run():
-    runs = [bench.Build("project", seconds, cpu, 10, 100 * seconds, 100 * cpu, 50.0, 1000, 100, 0)
-            for seconds, cpu in ((3.0, 2.0), (1.0, 4.0), (2.0, 3.0))]
+    runs = [
+        bench.Build("project", seconds, cpu, 10, 100 * seconds, 100 * cpu, 50.0, 1000, 100, 0)
+        for seconds, cpu in ((3.0, 2.0), (1.0, 4.0), (2.0, 3.0))
+    ]
     median = bench._median_build(runs)
     assert (median["seconds"], median["cpu_seconds"], median["cpu_ms_per_page"]) == (2.0, 3.0, 300.0)
     assert (median["runs_seconds"], median["runs_cpu_seconds"]) == ([3.0, 1.0, 2.0], [2.0, 4.0, 3.0])
@@ -110,13 +186,31 @@ def test_repeated_builds_report_the_median_run():
 def test_large_page_benchmark_checks_every_link(tmp_path):
     out = tmp_path / "pages.json"
     result = subprocess.run(
-        [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--pages", "--page-links", "300", "600",
-         "--out", str(out)], capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-m",
+            "helpsite",
+            "--root",
+            str(ROOT),
+            "bench",
+            "--pages",
+            "--page-links",
+            "300",
+            "600",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     report = json.loads(out.read_text(encoding="utf-8"))
     # one link in ten has no text: the 1st, 11th, 21st ...
-    assert [(p["links"], p["empty_links"], p["internal_errors"]) for p in report["pages"]] == \
-        [(300, 30, 0), (600, 60, 0)]
+    assert [(p["links"], p["empty_links"], p["internal_errors"]) for p in report["pages"]] == [
+        (300, 30, 0),
+        (600, 60, 0),
+    ]
     assert all(p["convert_seconds"] > 0 and p["check_to_convert"] > 0 for p in report["pages"])
     assert report["scaling"]["size_ratio"] == pytest.approx(2, rel=0.05)
 
@@ -124,13 +218,15 @@ def test_large_page_benchmark_checks_every_link(tmp_path):
 def test_search_is_timed_in_the_browser_for_each_locale(built_site, browser):
     report = bench.time_search(built_site, ["en", "ja"], queries=1, browser=browser)
     en, ja = report["locales"]["en"], report["locales"]["ja"]
-    assert en["queries"] == ["Transfer"]   # the first word of the one article's title
-    assert ja["queries"] == ["テナント間でライセンスを譲渡する"]   # a title with no spaces is one word
+    assert en["queries"] == ["Transfer"]  # the first word of the one article's title
+    assert ja["queries"] == ["テナント間でライセンスを譲渡する"]  # a title with no spaces is one word
     for session in (en, ja):
         assert len(session["first_result_seconds"]) == 1 and session["first_result_seconds"][0] > 0
     for session, root in ((en, "/"), (ja, "/ja/")):
-        assert session["search_files_at_page_load"] == ["/assets/javascripts/helpsite/search-worker.js",
-                                                        root + "search/search_index.json"]
+        assert session["search_files_at_page_load"] == [
+            "/assets/javascripts/helpsite/search-worker.js",
+            root + "search/search_index.json",
+        ]
         assert session["session_bytes"] > 0
     assert report["throttling"] == 4
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_url
+
 from helpsite import page as pages
 from helpsite.serving import SiteServer
 
@@ -14,15 +13,16 @@ def article_title(locale: str) -> str:
     return pages.read(path, str(path)).meta["title"]
 
 
-
 def search(page, query: str) -> list[str]:
     """Type into Material's search box; the result links once the worker has answered.
 
     Material reads the query on keyup, which Playwright does not send for characters it inserts
     as text (Japanese); End sends one. A query typed before the worker has built its index is not
     run again when it is ready, so it is typed again while the placeholder shows."""
-    placeholder = page.evaluate("JSON.parse(document.getElementById('__config').textContent)"
-                                ".translations['search.result.placeholder']")
+    placeholder = page.evaluate(
+        "JSON.parse(document.getElementById('__config').textContent)"
+        ".translations['search.result.placeholder']"
+    )
     page.locator(".md-search__input").click()
     for _ in range(40):
         page.fill("input.md-search__input", "")
@@ -46,8 +46,10 @@ def test_norwegian_article_shows_the_mt_notice_and_switches_to_german(browser_pa
     page.wait_for_url(site_server + page_url("de"))
     assert page.locator("html").get_attribute("lang") == "de"
     assert page.title().startswith(article_title("de") + " - ")
-    assert page.locator("[data-notice=machine-translation]").inner_text().strip() == \
-        "Dieser Artikel wurde maschinell übersetzt. Auf Englisch lesen"
+    assert (
+        page.locator("[data-notice=machine-translation]").inner_text().strip()
+        == "Dieser Artikel wurde maschinell übersetzt. Auf Englisch lesen"
+    )
 
 
 def test_norwegian_search_finds_norwegian_pages_only(browser_page, site_server):
@@ -59,7 +61,7 @@ def test_norwegian_search_finds_norwegian_pages_only(browser_page, site_server):
     hits = search(page, "SharePoint")
     assert hits == [site_server + page_url("nb") + "?h=sharepoint"]
     assert site_server + "nb/search/search_index.json" in scripts
-    assert site_server + "nb/pagefind/wasm.nb.pagefind" in scripts   # Pagefind's Norwegian stemmer
+    assert site_server + "nb/pagefind/wasm.nb.pagefind" in scripts  # Pagefind's Norwegian stemmer
     assert search(page, "postbokser") == [site_server + page_url("nb") + "?h=postbokser"]
 
 
@@ -99,11 +101,15 @@ def test_english_fallback_in_the_arabic_site_reads_left_to_right(browser_page, t
     server = SiteServer(tmp_path / "site")
     try:
         browser_page.goto(server.url + page_url("ar"))
-        assert browser_page.locator("[data-notice=fallback]").inner_text().strip() == \
-            "لم تُترجم هذه الصفحة إلى العربية بعد، لذا تُعرض باللغة الإنجليزية."
+        assert (
+            browser_page.locator("[data-notice=fallback]").inner_text().strip()
+            == "لم تُترجم هذه الصفحة إلى العربية بعد، لذا تُعرض باللغة الإنجليزية."
+        )
         item = browser_page.locator("article div[lang=en] ul li").first
-        style = item.evaluate("li => [getComputedStyle(li).direction, getComputedStyle(li).marginLeft,"
-                              " getComputedStyle(li).marginRight]")
+        style = item.evaluate(
+            "li => [getComputedStyle(li).direction, getComputedStyle(li).marginLeft,"
+            " getComputedStyle(li).marginRight]"
+        )
         assert style == ["ltr", "20px", "0px"]
     finally:
         server.stop()

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import ARTICLE, LOCALES, MKDOCS, ROOT, build_env, copy_site
+
 from helpsite import build
 from helpsite.serving import fetch, free_port, stop, wait_for
 
@@ -25,7 +24,7 @@ def recorded_order(log: str) -> str:
     build, each event once (in the order it first came) with its handlers in the order they ran."""
     segments: list[tuple[str, dict[str, list[str]]]] = []
     stack: list[str] = []
-    waiting: list[tuple[str, str]] = []   # config comes before static-i18n names the locale
+    waiting: list[tuple[str, str]] = []  # config comes before static-i18n names the locale
 
     def record(event: str, handler: str) -> None:
         if not segments or segments[-1][0] != stack[-1]:
@@ -55,8 +54,11 @@ def recorded_order(log: str) -> str:
     while index < len(segments):
         locale, events = segments[index]
         same = [locale]
-        while index + len(same) < len(segments) and segments[index + len(same)][1] == events \
-                and segments[index + len(same)][0] != locale:
+        while (
+            index + len(same) < len(segments)
+            and segments[index + len(same)][1] == events
+            and segments[index + len(same)][0] != locale
+        ):
             same.append(segments[index + len(same)][0])
         index += len(same)
         lines.append("locale " + ", ".join(same))
@@ -66,7 +68,7 @@ def recorded_order(log: str) -> str:
 
 def documented_order() -> str:
     text = build.__doc__
-    block = text[text.index(".. event-order") + len(".. event-order"):text.index(".. end-event-order")]
+    block = text[text.index(".. event-order") + len(".. event-order") : text.index(".. end-event-order")]
     lines = [line[4:] for line in block.strip("\n").splitlines()]
     return "\n".join(line for line in lines if line.strip())
 
@@ -74,9 +76,13 @@ def documented_order() -> str:
 @pytest.fixture(scope="module")
 def verbose_build(tmp_path_factory):
     project = copy_site(tmp_path_factory.mktemp("order") / "project")
-    result = subprocess.run([*MKDOCS, "build", "--verbose", "-f", str(project / "mkdocs.yml"),
-                             "-d", str(project / "site")],
-                            capture_output=True, text=True, env=build_env(), timeout=600)
+    result = subprocess.run(
+        [*MKDOCS, "build", "--verbose", "-f", str(project / "mkdocs.yml"), "-d", str(project / "site")],
+        capture_output=True,
+        text=True,
+        env=build_env(),
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stderr
 
@@ -107,8 +113,12 @@ def preview_with_own_package(tmp_path):
     log = open(tmp_path / "serve.log", "w+")
     process = subprocess.Popen(
         [*MKDOCS, "serve", "--livereload", "-f", str(config), "--dev-addr", f"127.0.0.1:{port}"],
-        stdout=log, stderr=subprocess.STDOUT, env=build_env(PYTHONPATH=str(project)),
-        start_new_session=True, cwd=tmp_path)
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=build_env(PYTHONPATH=str(project)),
+        start_new_session=True,
+        cwd=tmp_path,
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         assert wait_for(lambda: fetch(base), timeout=120), (tmp_path / "serve.log").read_text()
@@ -124,34 +134,42 @@ def rebuilt(log: Path, before: int, text: str) -> bool:
 
 
 def test_a_preview_rebuild_reads_the_markdown_extensions_the_strings_and_the_schema_again(
-        preview_with_own_package):
+    preview_with_own_package,
+):
     project, url, log = preview_with_own_package
     page = project / "docs" / "nb" / f"{ARTICLE}.md"
     body_lines = page.read_text(encoding="utf-8").split("\n")
     empty = f"nb/{ARTICLE}.md:{body_lines.index('[](https://admin.microsoft.com/)') + 1}:1: empty-link:"
     assert "Denne artikkelen er maskinoversatt." in fetch(url)
-    assert empty not in log.read_text()   # without md_in_html, no link in the <div>
+    assert empty not in log.read_text()  # without md_in_html, no link in the <div>
 
     # mkdocs.yml gets md_in_html back: the check's parser is made again with it
     config = project / "mkdocs.yml"
     before = len(log.read_text())
-    config.write_text(config.read_text(encoding="utf-8").replace(
-        "  - attr_list\n", "  - attr_list\n  - md_in_html\n"), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("  - attr_list\n", "  - attr_list\n  - md_in_html\n"),
+        encoding="utf-8",
+    )
     assert wait_for(lambda: rebuilt(log, before, empty), timeout=90), log.read_text()[before:]
 
     # reader.yaml's Norwegian machine translation notice, then any page saved
     strings = project / "helpsite" / "reader.yaml"
-    strings.write_text(strings.read_text(encoding="utf-8").replace(
-        "Denne artikkelen er maskinoversatt.", "Denne artikkelen er oversatt av en maskin."),
-        encoding="utf-8")
+    strings.write_text(
+        strings.read_text(encoding="utf-8").replace(
+            "Denne artikkelen er maskinoversatt.", "Denne artikkelen er oversatt av en maskin."
+        ),
+        encoding="utf-8",
+    )
     page.write_text(page.read_text(encoding="utf-8") + "\nLagret igjen.\n", encoding="utf-8")
     assert wait_for(lambda: "oversatt av en maskin" in fetch(url), timeout=90), log.read_text()
 
     # the schema no longer allows ms.topic: article
     schema = project / "helpsite" / "schema" / "metadata.schema.json"
     before = len(log.read_text())
-    schema.write_text(schema.read_text(encoding="utf-8").replace('"article", "conceptual"', '"conceptual"'),
-                      encoding="utf-8")
+    schema.write_text(
+        schema.read_text(encoding="utf-8").replace('"article", "conceptual"', '"conceptual"'),
+        encoding="utf-8",
+    )
     page.write_text(page.read_text(encoding="utf-8") + "\nLagret en gang til.\n", encoding="utf-8")
     line = body_lines.index("ms.topic: article") + 1
     topic = f"nb/{ARTICLE}.md:{line}:1: meta-invalid: ms.topic must be one of conceptual,"
@@ -161,6 +179,7 @@ def test_a_preview_rebuild_reads_the_markdown_extensions_the_strings_and_the_sch
 # ----------------------------------------------------------------------------
 # The context itself
 # ----------------------------------------------------------------------------
+
 
 def context_at(root: Path, site_dir: Path) -> build.Build:
     return build.Build(root, site_url="https://help.example.com/", site_dir=str(site_dir), workers=0)
@@ -192,8 +211,9 @@ def test_locale_builds_nest_and_the_last_one_ends_the_build(tmp_path):
 def test_a_page_is_reported_once_and_its_notice_kept(tmp_path):
     project = copy_site(tmp_path / "project")
     page = project / "docs" / "nb" / f"{ARTICLE}.md"
-    page.write_text(page.read_text(encoding="utf-8").replace("title: ", "title: Duplikat\ntitle: ", 1),
-                    encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("title: ", "title: Duplikat\ntitle: ", 1), encoding="utf-8"
+    )
     context = context_at(project, tmp_path / "site")
     first = context.read_page(str(page))
     assert [(f.rule, f.line, f.column) for f in first.findings] == [("yaml-invalid", 3, 1)]
@@ -208,14 +228,19 @@ def test_the_plan_checks_the_built_locales_first_in_build_order(tmp_path, monkey
     planned = []
     monkeypatch.setattr(context.source_files, "plan", planned.extend)
     docs = ROOT / "docs"
-    paths = [str(docs / locale / name) for locale in ("ar", "nb", "en")
-             for name in ("index.md", f"{ARTICLE}.md")]
+    paths = [
+        str(docs / locale / name) for locale in ("ar", "nb", "en") for name in ("index.md", f"{ARTICLE}.md")
+    ]
     context.plan(paths, building=["nb"])
-    context.plan(paths, building=None)   # planned once a build
+    context.plan(paths, building=None)  # planned once a build
     assert [(Path(path).relative_to(docs).as_posix(), checked) for path, checked in planned] == [
-        ("nb/index.md", True), (f"nb/{ARTICLE}.md", True),
-        ("en/index.md", False), (f"en/{ARTICLE}.md", False),
-        ("ar/index.md", False), (f"ar/{ARTICLE}.md", False)]
+        ("nb/index.md", True),
+        (f"nb/{ARTICLE}.md", True),
+        ("en/index.md", False),
+        (f"en/{ARTICLE}.md", False),
+        ("ar/index.md", False),
+        (f"ar/{ARTICLE}.md", False),
+    ]
 
 
 def test_each_locale_writes_its_own_search_and_404_page_under_its_folder(tmp_path):
@@ -224,14 +249,24 @@ def test_each_locale_writes_its_own_search_and_404_page_under_its_folder(tmp_pat
     context.locale.not_found = "<h1>Finner ikke siden</h1>"
     page = tmp_path / "nb" / "lisenser" / "index.html"
     page.parent.mkdir(parents=True)
-    page.write_text('<html lang="nb"><body><article class="md-content__inner">'
-                    "<h1>Lisenser</h1><p>Overføre lisenser</p></article></body></html>", encoding="utf-8")
+    page.write_text(
+        '<html lang="nb"><body><article class="md-content__inner">'
+        "<h1>Lisenser</h1><p>Overføre lisenser</p></article></body></html>",
+        encoding="utf-8",
+    )
     context.locale.pages = {"nb/lisenser/index.html": "nb/lisenser/"}
     context.write_locale_files({"title": {"boost": 1000.0}})
     settings = json.loads((tmp_path / "nb" / "search" / "search_index.json").read_text(encoding="utf-8"))
-    assert settings == {"config": {"lang": ["en"], "separator": "", "pipeline": [],
-                                   "fields": {"title": {"boost": 1000.0}}, "bundle": "nb/pagefind/"},
-                        "docs": []}
+    assert settings == {
+        "config": {
+            "lang": ["en"],
+            "separator": "",
+            "pipeline": [],
+            "fields": {"title": {"boost": 1000.0}},
+            "bundle": "nb/pagefind/",
+        },
+        "docs": [],
+    }
     assert (tmp_path / "nb" / "pagefind" / "pagefind-entry.json").is_file()
     assert not (tmp_path / "search").exists() and not (tmp_path / "pagefind").exists()
     assert (tmp_path / "nb" / "404.html").read_text(encoding="utf-8") == "<h1>Finner ikke siden</h1>"

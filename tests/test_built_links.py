@@ -57,7 +57,7 @@ def test_a_page_that_cannot_be_parsed_is_reported_and_the_rest_is_checked(tmp_pa
     shutil.copytree(SITE, site)
     (site / "guide" / "index.html").write_bytes(b"<html>\x00\x01\x02 binary")
     (site / "latin1.html").write_bytes("<p>bl\u00e5b\u00e6r</p>".encode("latin-1"))
-    with open(site / "huge.html", "wb") as huge:   # 50 MB of real HTML, made here, not committed
+    with open(site / "huge.html", "wb") as huge:  # 50 MB of real HTML, made here, not committed
         paragraph = b"<p><a href='#nowhere'>" + b"x" * 1000 + b"</a></p>\n"
         huge.write(b"<html><body>" + paragraph * (50 * 1024 * 1024 // len(paragraph) + 1))
     found = built_links.scan(site, BASE)

@@ -16,7 +16,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from conftest import ARTICLE, ROOT, build_env, free_port, mkdocs_build, page_url, parse_html
 
 HOSTING = ROOT / "hosting"
@@ -43,13 +42,21 @@ def test_nginx_example_sends_the_same_headers():
     assert sent == host_headers()
 
 
-@pytest.mark.parametrize("ours, partial, index", [
-    ("base.js", "base.html", 0), ("palette.js", "palette.html", 0),
-    ("content-tabs.js", "content.html", 0), ("content.js", "content.html", 1)])
+@pytest.mark.parametrize(
+    "ours, partial, index",
+    [
+        ("base.js", "base.html", 0),
+        ("palette.js", "palette.html", 0),
+        ("content-tabs.js", "content.html", 0),
+        ("content.js", "content.html", 1),
+    ],
+)
 def test_external_scripts_equal_materials_inline_scripts(ours, partial, index):
     """Material's inline scripts, moved to files: equal to the installed Material's."""
     inline = re.findall(r"<script>(.*?)</script>", (MATERIAL_PARTIALS / partial).read_text(), re.S)[index]
-    inline = inline.replace('"{{ config.extra.scope | d(base_url) }}"', "document.currentScript.dataset.scope")
+    inline = inline.replace(
+        '"{{ config.extra.scope | d(base_url) }}"', "document.currentScript.dataset.scope"
+    )
     assert (OUR_SCRIPTS / ours).read_text(encoding="utf-8").split("\n", 1)[1] == inline + "\n"
 
 
@@ -63,7 +70,9 @@ def test_built_pages_have_only_what_the_policy_allows(built_site):
         for style in tree.xpath("//style"):
             assert sha256_source(style.text or "") in POLICY, (path, style.text)
         assert tree.xpath("//*[@style]") == [], path
-        assert [a for e in tree.iter() if isinstance(e.tag, str) for a in e.attrib if a.startswith("on")] == []
+        assert [
+            a for e in tree.iter() if isinstance(e.tag, str) for a in e.attrib if a.startswith("on")
+        ] == []
 
 
 class _Handler(SimpleHTTPRequestHandler):
@@ -85,8 +94,7 @@ def serve_with():
 
     def start(site: Path, headers: dict[str, str], port: int = 0) -> str:
         handler = type("Handler", (_Handler,), {"headers_to_send": headers})
-        server = ThreadingHTTPServer(("127.0.0.1", port),
-                                     functools.partial(handler, directory=str(site)))
+        server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(site)))
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}/"
@@ -114,11 +122,17 @@ def visit(browser, base: str, actions) -> list[str]:
     violations: list[str] = []
     context.route(lambda url: not url.startswith(base), lambda route: route.abort())
     context.expose_function("reportViolation", lambda text: violations.append(text))
-    context.add_init_script("document.addEventListener('securitypolicyviolation', e => "
-                            "reportViolation(e.violatedDirective + ' ' + e.blockedURI))")
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => "
+        "reportViolation(e.violatedDirective + ' ' + e.blockedURI))"
+    )
     page = context.new_page()
-    page.on("console", lambda message: violations.append(message.text)
-            if "Content Security Policy" in message.text else None)
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     try:
         actions(page)
         page.wait_for_timeout(300)  # late violations (workers, lazy styles) are reported too
@@ -158,8 +172,9 @@ def test_pages_and_search_load_under_the_policy(browser, hosted_base, locale):
 
 def test_a_violation_would_be_seen(browser, serve_with, hosted_site):
     """The control: the same visit under a policy that allows no style sheet is reported."""
-    narrower = dict(host_headers(),
-                    **{"Content-Security-Policy": POLICY.replace("style-src 'self'", "style-src 'none'")})
+    narrower = dict(
+        host_headers(), **{"Content-Security-Policy": POLICY.replace("style-src 'self'", "style-src 'none'")}
+    )
     base = serve_with(hosted_site[0], narrower)
     violations = visit(browser, base, lambda page: page.goto(base + page_url("en")))
     assert any("style-src" in v for v in violations), violations

@@ -13,8 +13,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-
 from conftest import ARTICLE, ROOT, build_env, copy_site, mkdocs_build
+
 from helpsite import built_links, linkcheck
 from helpsite.cli import main
 from helpsite.site import load_site
@@ -32,9 +32,23 @@ EXPECTED = re.compile(r"<!-- (?P<rule>broken-link|broken-anchor) (?P<url>\S+) --
 
 def linkcheck_cli(project: Path, site_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "helpsite", "--root", str(project), "linkcheck", str(site_dir),
-         "--config", str(ROOT / linkcheck.CONFIG_FILE), *args],
-        capture_output=True, text=True, env=build_env(**env), timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "helpsite",
+            "--root",
+            str(project),
+            "linkcheck",
+            str(site_dir),
+            "--config",
+            str(ROOT / linkcheck.CONFIG_FILE),
+            *args,
+        ],
+        capture_output=True,
+        text=True,
+        env=build_env(**env),
+        timeout=600,
+    )
 
 
 def broken_project(folder: Path) -> tuple[Path, str]:
@@ -44,8 +58,9 @@ def broken_project(folder: Path) -> tuple[Path, str]:
     project = copy_site(folder / "project")
     article = project / NB_ARTICLE
     original = article.read_text(encoding="utf-8")
-    article.write_text(original + (FIXTURES / "broken-kinds.md").read_text(encoding="utf-8"),
-                       encoding="utf-8")
+    article.write_text(
+        original + (FIXTURES / "broken-kinds.md").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     shutil.copy(FIXTURES / "english-only.md", project / "docs" / "en" / "english-only.md")
     with open(project / "mkdocs.yml", "a", encoding="utf-8") as config:
         config.write(f"extra_css:\n  - {EXTRA_CSS}\n")
@@ -95,8 +110,16 @@ def expected_in_article(original: str, page: str = PAGE, locale_folder: str = "/
             target, anchor = url.split("#")
             message = f"anchor #{anchor} is not on {target} (page {page})"
         column = re.search(r"\]\(|=\"", text).end() + 1
-        expected.append({"path": NB_ARTICLE, "line": first_line + number, "column": column,
-                         "rule": wanted["rule"], "severity": "error", "message": message})
+        expected.append(
+            {
+                "path": NB_ARTICLE,
+                "line": first_line + number,
+                "column": column,
+                "rule": wanted["rule"],
+                "severity": "error",
+                "message": message,
+            }
+        )
     return sorted(expected, key=lambda f: (f["line"], f["column"]))
 
 
@@ -124,11 +147,17 @@ def test_a_fallback_page_is_named_once_on_the_english_file_with_the_locales_that
     site = load_site(ROOT)
     line, column = line_and_column(FIXTURES / "english-only.md", "missing/")
     others = ", ".join(site.translation_locales)
-    assert [f for f in findings if f["path"] == "docs/en/english-only.md"] == [{
-        "path": "docs/en/english-only.md", "line": line, "column": column, "rule": "broken-link",
-        "severity": "error",
-        "message": "link to /m365/english-only/missing/ is broken: 404 Not Found (page /m365/english-only/; "
-                   f"shown in English in {others}, which have no translation)"}]
+    assert [f for f in findings if f["path"] == "docs/en/english-only.md"] == [
+        {
+            "path": "docs/en/english-only.md",
+            "line": line,
+            "column": column,
+            "rule": "broken-link",
+            "severity": "error",
+            "message": "link to /m365/english-only/missing/ is broken: 404 Not Found (page /m365/english-only/; "
+            f"shown in English in {others}, which have no translation)",
+        }
+    ]
 
 
 def test_a_link_the_theme_makes_is_named_once_on_the_setting_or_template_that_makes_it(broken_build, checked):
@@ -138,20 +167,32 @@ def test_a_link_the_theme_makes_is_named_once_on_the_setting_or_template_that_ma
     for path, needle in (("mkdocs.yml", EXTRA_CSS), ("overrides/main.html", TEMPLATE_SCRIPT)):
         line, column = line_and_column(project / path, needle)
         html_line, _ = line_and_column(project / "site" / pages[0], needle)
-        assert [f for f in findings if f["path"] == path] == [{
-            "path": path, "line": line, "column": column, "rule": "broken-link", "severity": "error",
-            "message": f"link to /m365/{needle} is broken: 404 Not Found (made by the theme from this line: "
-                       f"page /m365/{pages[0]}, HTML line {html_line}, and {len(pages) - 1:,} other pages)"}]
+        assert [f for f in findings if f["path"] == path] == [
+            {
+                "path": path,
+                "line": line,
+                "column": column,
+                "rule": "broken-link",
+                "severity": "error",
+                "message": f"link to /m365/{needle} is broken: 404 Not Found (made by the theme from this line: "
+                f"page /m365/{pages[0]}, HTML line {html_line}, and {len(pages) - 1:,} other pages)",
+            }
+        ]
 
 
 def test_nothing_else_is_reported(checked):
     _, findings = checked
-    assert {f["path"] for f in findings} == {NB_ARTICLE, "docs/en/english-only.md", "mkdocs.yml",
-                                            "overrides/main.html"}
+    assert {f["path"] for f in findings} == {
+        NB_ARTICLE,
+        "docs/en/english-only.md",
+        "mkdocs.yml",
+        "overrides/main.html",
+    }
 
 
-def test_linkchecker_the_reference_finds_the_same_broken_urls_and_findings(broken_build, checked,
-                                                                           monkeypatch):
+def test_linkchecker_the_reference_finds_the_same_broken_urls_and_findings(
+    broken_build, checked, monkeypatch
+):
     project, _ = broken_build
     monkeypatch.setenv("HELPSITE_SITE_URL", SITE_URL)
     site = load_site(project)
@@ -165,11 +206,13 @@ def test_linkchecker_the_reference_finds_the_same_broken_urls_and_findings(broke
     again = crawled_urls - scanned_urls
     assert scanned_urls <= crawled_urls
     assert {url.replace(f"{PAGE}?utgave=2#", f"{PAGE}#") for url in again} == {
-        f"https://help.example.com{PAGE}#{anchor}" for anchor in ("ingen-overskrift", "description", "query")}
+        f"https://help.example.com{PAGE}#{anchor}" for anchor in ("ingen-overskrift", "description", "query")
+    }
     _, findings = checked
     reference = linkcheck.Report(site, project / "site").findings(crawled)
     assert [(f.path, f.line, f.column, f.rule) for f in reference] == [
-        (f["path"], f["line"], f["column"], f["rule"]) for f in findings]
+        (f["path"], f["line"], f["column"], f["rule"]) for f in findings
+    ]
 
 
 def test_a_one_locale_build_is_mapped_to_that_locale(tmp_path):
@@ -188,8 +231,10 @@ def test_an_unreadable_page_is_a_finding_not_a_crash(built_site, tmp_path):
     (site_dir / "nb" / ARTICLE / "index.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     result = linkcheck_cli(ROOT, site_dir)
     assert (result.returncode, result.stderr) == (1, "")
-    assert result.stdout == (f"{NB_ARTICLE}:1:1: error unreadable-page: page /nb/{ARTICLE}/ was not checked: "
-                             "not text: a NUL byte at byte 8\n")
+    assert result.stdout == (
+        f"{NB_ARTICLE}:1:1: error unreadable-page: page /nb/{ARTICLE}/ was not checked: "
+        "not text: a NUL byte at byte 8\n"
+    )
 
 
 def test_external_links_are_checked_only_when_asked_and_never_on_allowed_hosts(tmp_path):
@@ -199,9 +244,11 @@ def test_external_links_are_checked_only_when_asked_and_never_on_allowed_hosts(t
     checked = linkcheck_cli(project, site_dir, "--check-extern")
     assert checked.returncode == 1
     assert checked.stdout.startswith(
-        "docs/en/index.md:1:1: error broken-link: link to http://localhost:9/gone is broken: ConnectionError")
+        "docs/en/index.md:1:1: error broken-link: link to http://localhost:9/gone is broken: ConnectionError"
+    )
     assert checked.stdout.endswith(
-        "(page /, HTML line 4: not written in the Markdown, mkdocs.yml or overrides/)\n")
+        "(page /, HTML line 4: not written in the Markdown, mkdocs.yml or overrides/)\n"
+    )
     (project / linkcheck.ALLOW_FILE).write_text("# blocks robots\nlocalhost\n", encoding="utf-8")
     allowed = linkcheck_cli(project, site_dir, "--check-extern")
     assert (allowed.returncode, allowed.stdout) == (0, "")
@@ -209,22 +256,31 @@ def test_external_links_are_checked_only_when_asked_and_never_on_allowed_hosts(t
 
 def test_a_page_that_tells_robots_nofollow_still_has_its_links_checked_by_both(tmp_path):
     project = copy_site(tmp_path / "project")
-    expected = ("docs/en/index.md:1:1: error broken-link: link to /lisenser/ is broken: 404 Not Found "
-                "(page /, HTML line 6: not written in the Markdown, mkdocs.yml or overrides/)\n")
+    expected = (
+        "docs/en/index.md:1:1: error broken-link: link to /lisenser/ is broken: 404 Not Found "
+        "(page /, HTML line 6: not written in the Markdown, mkdocs.yml or overrides/)\n"
+    )
     for engine in ((), ("--reference",)):
         result = linkcheck_cli(project, FIXTURES / "nofollow-site", *engine)
         assert (result.returncode, result.stdout) == (1, expected)
 
 
-@pytest.mark.parametrize("make, problem", [
-    (lambda folder: folder / "missing", "{folder}: no such folder; run `mkdocs build` first"),
-    (lambda folder: folder, "{folder}: the folder is empty, not a built site; run `mkdocs build` first"),
-    (lambda folder: (folder / "notes.txt").write_text("x") and folder,
-     "{folder}: not a built site (no index.html); run `mkdocs build` first"),
-    (lambda folder: (folder / "index.html").write_text("<p>a page</p>") and folder,
-     "{folder}/index.html: not a MkDocs build (no <meta name=\"generator\" content=\"mkdocs-...\"> in it); "
-     "run `mkdocs build` first"),
-])
+@pytest.mark.parametrize(
+    "make, problem",
+    [
+        (lambda folder: folder / "missing", "{folder}: no such folder; run `mkdocs build` first"),
+        (lambda folder: folder, "{folder}: the folder is empty, not a built site; run `mkdocs build` first"),
+        (
+            lambda folder: (folder / "notes.txt").write_text("x") and folder,
+            "{folder}: not a built site (no index.html); run `mkdocs build` first",
+        ),
+        (
+            lambda folder: (folder / "index.html").write_text("<p>a page</p>") and folder,
+            '{folder}/index.html: not a MkDocs build (no <meta name="generator" content="mkdocs-..."> in it); '
+            "run `mkdocs build` first",
+        ),
+    ],
+)
 def test_a_folder_that_is_not_a_built_site_is_a_usage_error(tmp_path, make, problem):
     folder = make(tmp_path)
     result = linkcheck_cli(ROOT, folder)
@@ -236,19 +292,24 @@ def test_a_folder_that_is_not_a_built_site_is_a_usage_error(tmp_path, make, prob
 # Pieces
 # ----------------------------------------------------------------------------
 
+
 def test_source_for_maps_page_urls_to_markdown_and_fallbacks(tmp_path):
     project = copy_site(tmp_path / "project")
     shutil.copy(FIXTURES / "english-only.md", project / "docs" / "en" / "english-only.md")
     site = load_site(project)
     docs = project / "docs"
     assert linkcheck.source_for(site, "") == linkcheck.Source(
-        docs / "en" / "index.md", "en", "index.md", False)
+        docs / "en" / "index.md", "en", "index.md", False
+    )
     assert linkcheck.source_for(site, "nb/") == linkcheck.Source(
-        docs / "nb" / "index.md", "nb", "index.md", False)
+        docs / "nb" / "index.md", "nb", "index.md", False
+    )
     assert linkcheck.source_for(site, f"nb/{ARTICLE}/") == linkcheck.Source(
-        docs / "nb" / f"{ARTICLE}.md", "nb", f"{ARTICLE}.md", False)
+        docs / "nb" / f"{ARTICLE}.md", "nb", f"{ARTICLE}.md", False
+    )
     assert linkcheck.source_for(site, "ja/english-only/") == linkcheck.Source(
-        docs / "en" / "english-only.md", "ja", "english-only.md", True)
+        docs / "en" / "english-only.md", "ja", "english-only.md", True
+    )
     assert linkcheck.source_for(site, "nb/no-such-page/") is None
     assert linkcheck.source_for(site, "404.html") is None
 
@@ -257,14 +318,26 @@ def test_parse_csv_reads_linkcheckers_broken_rows():
     rows = linkcheck.parse_csv((FIXTURES / "linkchecker-out.csv").read_text(encoding="utf-8"))
     page = f"http://127.0.0.1:41999/nb/{ARTICLE}/"
     assert rows == [
-        linkcheck.Row(url="http://127.0.0.1:41999/nb/licenses/finnes-ikke/", written="../finnes-ikke/",
-                      page=page, line=476, column=57, reason="404 Not Found", anchor=False),
-        linkcheck.Row(url="http://127.0.0.1:41999/nb/#finnes-ikke", written="../../#finnes-ikke",
-                      page=page, line=476, column=12,
-                      reason="Anchor `finnes-ikke' (decoded: `finnes-ikke') not found. Available anchors: "
-                             "`__config', `__drawer', `__nav_3', `__nav_3_label', `__search', `__toc', "
-                             "`lisenser', `microsoft-365-administratorhjelp'.",
-                      anchor=True),
+        linkcheck.Row(
+            url="http://127.0.0.1:41999/nb/licenses/finnes-ikke/",
+            written="../finnes-ikke/",
+            page=page,
+            line=476,
+            column=57,
+            reason="404 Not Found",
+            anchor=False,
+        ),
+        linkcheck.Row(
+            url="http://127.0.0.1:41999/nb/#finnes-ikke",
+            written="../../#finnes-ikke",
+            page=page,
+            line=476,
+            column=12,
+            reason="Anchor `finnes-ikke' (decoded: `finnes-ikke') not found. Available anchors: "
+            "`__config', `__drawer', `__nav_3', `__nav_3_label', `__search', `__toc', "
+            "`lisenser', `microsoft-365-administratorhjelp'.",
+            anchor=True,
+        ),
     ]
 
 
@@ -293,8 +366,10 @@ def test_the_server_answers_site_url_in_html_with_its_own_address(built_site):
 def test_parse_csv_refuses_output_without_the_columns_it_needs():
     with pytest.raises(linkcheck.LinkcheckError) as refused:
         linkcheck.parse_csv("urlname;parentname;result;valid\n")
-    assert str(refused.value) == ("LinkChecker's CSV output lacks column, line, url, warningstring: "
-                                  "keep [csv] parts of linkcheckerrc as it is in the repository")
+    assert str(refused.value) == (
+        "LinkChecker's CSV output lacks column, line, url, warningstring: "
+        "keep [csv] parts of linkcheckerrc as it is in the repository"
+    )
 
 
 def test_linkchecker_that_cannot_run_is_an_error_not_a_pass(tmp_path):
@@ -311,7 +386,11 @@ def test_the_strict_build_already_refuses_a_broken_relative_link_and_anchor(tmp_
     built = mkdocs_build(project, tmp_path / "site", env=build_env(HELPSITE_LOCALE="nb"))
     assert built.returncode == 1
     page = "nb/licenses/transfer-licenses-between-tenants.md"
-    assert (f"WARNING -  Doc file '{page}' contains an unrecognized relative link '../finnes-ikke/', "
-            "it was left as is.") in built.stderr
-    assert (f"WARNING -  Doc file '{page}' contains a link '../index.md#finnes-ikke', but the doc "
-            "'nb/index.md' does not contain an anchor '#finnes-ikke'.") in built.stderr
+    assert (
+        f"WARNING -  Doc file '{page}' contains an unrecognized relative link '../finnes-ikke/', "
+        "it was left as is."
+    ) in built.stderr
+    assert (
+        f"WARNING -  Doc file '{page}' contains a link '../index.md#finnes-ikke', but the doc "
+        "'nb/index.md' does not contain an anchor '#finnes-ikke'."
+    ) in built.stderr

@@ -10,10 +10,20 @@ import shutil
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from conftest import (
+    ARTICLE,
+    LOCALES,
+    ROOT,
+    build_env,
+    copy_site,
+    mkdocs_build,
+    page_file,
+    page_url,
+    parse_html,
+    searched_urls,
+)
 from lxml import etree
 
-from conftest import (ARTICLE, LOCALES, ROOT, build_env, copy_site, mkdocs_build, page_file,
-                      page_url, parse_html, searched_urls)
 from helpsite import page as pages
 from helpsite import reader
 
@@ -31,8 +41,11 @@ def front(locale: str, path: str = ARTICLE) -> dict:
 
 def alternates(tree) -> list[tuple[str, str]]:
     """The hreflang links, rel read as HTML reads it: a set of tokens (overrides/main.html)."""
-    return [(link.get("hreflang"), link.get("href")) for link in tree.xpath("//head/link[@hreflang]")
-            if "alternate" in link.get("rel").split()]
+    return [
+        (link.get("hreflang"), link.get("href"))
+        for link in tree.xpath("//head/link[@hreflang]")
+        if "alternate" in link.get("rel").split()
+    ]
 
 
 def home_alternates(site_url: str, locales=LOCALES) -> list[tuple[str, str]]:
@@ -40,8 +53,10 @@ def home_alternates(site_url: str, locales=LOCALES) -> list[tuple[str, str]]:
 
 
 def notices(tree) -> list[tuple[str, str]]:
-    return [(div.get("data-notice"), " ".join(div.text_content().split()))
-            for div in tree.xpath("//article//div[contains(@class, 'helpsite-notice')]")]
+    return [
+        (div.get("data-notice"), " ".join(div.text_content().split()))
+        for div in tree.xpath("//article//div[contains(@class, 'helpsite-notice')]")
+    ]
 
 
 def search_config(tree) -> dict:
@@ -51,6 +66,7 @@ def search_config(tree) -> dict:
 # ----------------------------------------------------------------------------
 # hreflang, robots, sitemap
 # ----------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_home_page_lists_every_real_version_absolute_with_x_default(built_site, locale):
@@ -71,17 +87,20 @@ def test_noindex_article_has_robots_meta_and_no_alternates(built_site, locale):
 def test_sitemap_has_the_indexable_pages_with_their_alternates(built_site):
     tree = etree.parse(str(built_site / "sitemap.xml"))
     urls = tree.xpath("/s:urlset/s:url", namespaces=SITEMAP)
-    assert [url.findtext("s:loc", namespaces=SITEMAP) for url in urls] == \
-        [SITE_URL + page_url(locale, "") for locale in LOCALES]
+    assert [url.findtext("s:loc", namespaces=SITEMAP) for url in urls] == [
+        SITE_URL + page_url(locale, "") for locale in LOCALES
+    ]
     for url in urls:
         assert url.findtext("s:lastmod", namespaces=SITEMAP) == "2026-11-25"
-        assert [(link.get("hreflang"), link.get("href")) for link in url.xpath("x:link", namespaces=SITEMAP)] \
-            == home_alternates(SITE_URL)
+        assert [
+            (link.get("hreflang"), link.get("href")) for link in url.xpath("x:link", namespaces=SITEMAP)
+        ] == home_alternates(SITE_URL)
 
 
 # ----------------------------------------------------------------------------
 # Notices, dates, meta, footer
 # ----------------------------------------------------------------------------
+
 
 def test_norwegian_article_says_it_is_machine_translated(built_site):
     tree = parse_html(page_file(built_site, "nb"))
@@ -97,7 +116,9 @@ def test_machine_translation_notice_is_in_the_page_language(built_site, locale):
     assert front(locale)["ms.translationtype"] == "MT"
     for path in (ARTICLE, ""):
         tree = parse_html(page_file(built_site, locale, path))
-        assert notices(tree) == [("machine-translation", f"{text['machine_translation']} {text['read_source']}")]
+        assert notices(tree) == [
+            ("machine-translation", f"{text['machine_translation']} {text['read_source']}")
+        ]
         (href,) = tree.xpath("//div[@data-notice='machine-translation']//a/@href")
         assert href == SITE_PATH + page_url("en", path)
 
@@ -108,10 +129,14 @@ def test_source_pages_have_no_notice(built_site):
 
 
 LAST_UPDATED = {
-    "en": "Last updated: Aug 13, 2021", "nb": "Sist oppdatert: 13. aug. 2021",
-    "da": "Sidst opdateret: 13. aug. 2021", "sv": "Senast uppdaterad: 13 aug. 2021",
-    "fi": "Päivitetty viimeksi: 13.8.2021", "de": "Zuletzt aktualisiert: 13.08.2021",
-    "ja": "最終更新日: 2021/08/13", "ar": "آخر تحديث: 13\u200f/08\u200f/2021",
+    "en": "Last updated: Aug 13, 2021",
+    "nb": "Sist oppdatert: 13. aug. 2021",
+    "da": "Sidst opdateret: 13. aug. 2021",
+    "sv": "Senast uppdaterad: 13 aug. 2021",
+    "fi": "Päivitetty viimeksi: 13.8.2021",
+    "de": "Zuletzt aktualisiert: 13.08.2021",
+    "ja": "最終更新日: 2021/08/13",
+    "ar": "آخر تحديث: 13\u200f/08\u200f/2021",
 }
 
 
@@ -133,6 +158,7 @@ def test_footer_copyright_is_localized(built_site):
     def footer(locale):
         tree = parse_html(page_file(built_site, locale))
         return " ".join(tree.xpath("string(//div[@class='md-copyright'])").split())
+
     assert footer("en") == "Article content © Microsoft, CC BY 4.0 Made with Material for MkDocs"
     assert footer("nb") == "Artikkelinnhold © Microsoft, CC BY 4.0 Laget med Material for MkDocs"
     assert footer("ja") == "記事の内容 © Microsoft、CC BY 4.0 Material for MkDocs で作成"
@@ -142,12 +168,13 @@ def test_footer_copyright_is_localized(built_site):
 # Search and 404 per locale
 # ----------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("locale", LOCALES)
 def test_each_locale_has_its_own_search_bundle(built_site, locale):
     root = page_url(locale, "")
     settings = json.loads((built_site / root / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert settings["config"]["bundle"] == root + "pagefind/"
-    assert settings["docs"] == []   # the pages are in the bundle, fetched only by a query
+    assert settings["docs"] == []  # the pages are in the bundle, fetched only by a query
     entry = json.loads((built_site / root / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert list(entry["languages"]) == [locale]
     assert searched_urls(built_site / root) == ["/", "/" + ARTICLE + "/"]
@@ -175,8 +202,9 @@ def test_each_locale_has_its_own_404_page(built_site, locale):
     assert tree.xpath("string(//article//h1)") == reader.strings(locale)["not_found_title"]
     assert tree.xpath("//article//a/@href") == ["/" + root]
     assert search_config(tree)["base"] == "/" + root
-    assert tree.xpath("//a[contains(@class, 'md-select__link')]/@href") == \
-        ["/" + page_url(other, "") for other in LOCALES]
+    assert tree.xpath("//a[contains(@class, 'md-select__link')]/@href") == [
+        "/" + page_url(other, "") for other in LOCALES
+    ]
     assert tree.xpath("//link[@rel='stylesheet']/@href")[0].startswith("/assets/")
 
 
@@ -193,8 +221,9 @@ def changed_site(tmp_path_factory):
     project = copy_site(work / "project")
     (project / "docs" / "da" / "index.md").unlink()
     source = project / "docs" / "en" / (ARTICLE + ".md")
-    source.write_text(source.read_text(encoding="utf-8") + "\nA paragraph added after translation.\n",
-                      encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\nA paragraph added after translation.\n", encoding="utf-8"
+    )
     shutil.copy(FIXTURES / "headings-nb.md", project / "docs" / "nb" / "headings.md")
     shutil.copy(FIXTURES / "headings-ja.md", project / "docs" / "ja" / "headings.md")
     result = mkdocs_build(project, work / "site", env=build_env(HELPSITE_SITE_URL=CHANGED_URL))
@@ -206,7 +235,9 @@ def test_missing_translation_shows_english_with_a_localized_notice(changed_site)
     tree = parse_html(page_file(changed_site, "da", ""))
     assert tree.get("lang") == "da"
     assert notices(tree) == [("fallback", reader.strings("da")["fallback"])]
-    assert notices(tree) == [("fallback", "Denne side er endnu ikke oversat til dansk, så den vises på engelsk.")]
+    assert notices(tree) == [
+        ("fallback", "Denne side er endnu ikke oversat til dansk, så den vises på engelsk.")
+    ]
     (content,) = tree.xpath("//article/div[@lang]")
     assert (content.get("lang"), content.get("dir")) == ("en", "ltr")
     assert content.xpath("string(.//h1)").startswith("Microsoft 365 admin help")
@@ -221,16 +252,23 @@ def test_fallback_page_points_search_engines_at_the_real_versions(changed_site):
     assert da.xpath("//link[@rel='canonical']/@href") == [CHANGED_URL]
     sitemap = etree.parse(str(changed_site / "sitemap.xml"))
     locs = sitemap.xpath("/s:urlset/s:url/s:loc/text()", namespaces=SITEMAP)
-    assert locs == [CHANGED_URL + "nb/headings/", CHANGED_URL + "ja/headings/",
-                    *(CHANGED_URL + page_url(locale, "") for locale in real)]
+    assert locs == [
+        CHANGED_URL + "nb/headings/",
+        CHANGED_URL + "ja/headings/",
+        *(CHANGED_URL + page_url(locale, "") for locale in real),
+    ]
 
 
 def test_out_of_date_translation_says_so(changed_site):
-    assert [kind for kind, _ in notices(parse_html(page_file(changed_site, "nb")))] == \
-        ["machine-translation", "stale"]
-    assert notices(parse_html(page_file(changed_site, "nb")))[1] == \
-        ("stale", "Denne oversettelsen er utdatert: den engelske originalen er endret siden den ble oversatt. "
-                  "Les på engelsk")
+    assert [kind for kind, _ in notices(parse_html(page_file(changed_site, "nb")))] == [
+        "machine-translation",
+        "stale",
+    ]
+    assert notices(parse_html(page_file(changed_site, "nb")))[1] == (
+        "stale",
+        "Denne oversettelsen er utdatert: den engelske originalen er endret siden den ble oversatt. "
+        "Les på engelsk",
+    )
     (href,) = parse_html(page_file(changed_site, "nb")).xpath("//div[@data-notice='stale']//a/@href")
     assert href == "/docs/" + page_url("en")
     assert notices(parse_html(page_file(changed_site, "en"))) == []
@@ -244,13 +282,23 @@ def test_404_under_a_site_url_path_searches_its_locale(changed_site):
 
 def test_heading_ids_keep_explicit_ids_legacy_anchors_and_non_ascii_letters(changed_site):
     nb = parse_html(page_file(changed_site, "nb", "headings"))
-    assert nb.xpath("//article//*[self::h1 or self::h2]/@id") == \
-        ["headings-and-anchors", "lisenser-for-små-bedrifter", "transfer-to-a-new-tenant", "explicit-anchor"]
-    assert [h.text_content().rstrip("¶") for h in nb.xpath("//article//h2")] == \
-        ["Lisenser for små bedrifter", "Overføring til en ny tenant", "Eget anker vinner"]
+    assert nb.xpath("//article//*[self::h1 or self::h2]/@id") == [
+        "headings-and-anchors",
+        "lisenser-for-små-bedrifter",
+        "transfer-to-a-new-tenant",
+        "explicit-anchor",
+    ]
+    assert [h.text_content().rstrip("¶") for h in nb.xpath("//article//h2")] == [
+        "Lisenser for små bedrifter",
+        "Overføring til en ny tenant",
+        "Eget anker vinner",
+    ]
     ja = parse_html(page_file(changed_site, "ja", "headings"))
-    assert ja.xpath("//article//*[self::h1 or self::h2]/@id") == \
-        ["headings-and-anchors", "ライセンスの移行", "move-between-tenants"]
+    assert ja.xpath("//article//*[self::h1 or self::h2]/@id") == [
+        "headings-and-anchors",
+        "ライセンスの移行",
+        "move-between-tenants",
+    ]
     assert re.fullmatch(r"#ライセンスの移行", ja.xpath("//article//h2/a[@class='headerlink']/@href")[0])
 
 

@@ -7,10 +7,11 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from conftest import CORPUS, ROOT
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from conftest import CORPUS, ROOT
 from helpsite import markdown
 from helpsite import page as pages
 from helpsite.site import load_site
@@ -39,9 +40,13 @@ def rendered_empty_links(body: str) -> int:
     if not rendered.strip():
         return 0
     tree = lxml_html.fromstring(f"<div>{rendered}</div>")
-    return sum(1 for a in tree.iter("a") if a.get("href") is not None
-               and not markdown.label_text(a.text_content())
-               and not markdown.label_text(" ".join(img.get("alt") or "" for img in a.iter("img"))))
+    return sum(
+        1
+        for a in tree.iter("a")
+        if a.get("href") is not None
+        and not markdown.label_text(a.text_content())
+        and not markdown.label_text(" ".join(img.get("alt") or "" for img in a.iter("img")))
+    )
 
 
 def test_every_empty_link_form_at_its_place():
@@ -57,7 +62,7 @@ def test_every_empty_link_form_at_its_place():
         (11, 20, "https://example.com/image"),
         (12, 11, "https://example.com/raw"),
         (12, 54, "https://example.com/raw-upper"),
-        (13, 6, "https://example.com/after-tab"),       # a tab is one column
+        (13, 6, "https://example.com/after-tab"),  # a tab is one column
         (15, 11, "https://example.com/quote"),
         (17, 9, "https://example.com/item"),
         (18, 15, "https://example.com/nested"),
@@ -74,8 +79,12 @@ def test_links_with_text_images_code_comments_and_escapes_are_not_empty():
     doc = document("not-empty.md")
     assert empty_links(doc) == []
     assert [(link.line, link.column, link.label) for link in doc.links] == [
-        (7, 1, "Text"), (7, 35, "bold"), (7, 73, "Alt text"),
-        (8, 84, "https://example.com/autolink"), (10, 21, "Raw text")]
+        (7, 1, "Text"),
+        (7, 35, "bold"),
+        (7, 73, "Alt text"),
+        (8, 84, "https://example.com/autolink"),
+        (10, 21, "Raw text"),
+    ]
 
 
 def test_positions_count_tabs_as_one_column(tmp_path):
@@ -83,14 +92,19 @@ def test_positions_count_tabs_as_one_column(tmp_path):
     assert empty_links(markdown.parse(body, 1, SITE)) == [(4, 5, "x"), (4, 15, "y"), (6, 2, "z")]
 
 
-@pytest.mark.parametrize("body, expected", [
-    # Python-Markdown cuts a comment off its line and rewrites the rest: the place is inferred
-    ("# T\n\n<!-- note -->See [](https://x) and &nbsp; [](https://y).\n",
-     [(3, 18, "https://x"), (3, 43, "https://y")]),
-    # a Microsoft Learn alert is a quote whose [!NOTE] is no link
-    ("# T\n\n> [!NOTE]\n> Read [](https://x) first.\n", [(4, 8, "https://x")]),
-    ("# T\n\nSee [](<https://x/a b> \"Title\").\n", [(3, 5, "https://x/a b")]),
-])
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        # Python-Markdown cuts a comment off its line and rewrites the rest: the place is inferred
+        (
+            "# T\n\n<!-- note -->See [](https://x) and &nbsp; [](https://y).\n",
+            [(3, 18, "https://x"), (3, 43, "https://y")],
+        ),
+        # a Microsoft Learn alert is a quote whose [!NOTE] is no link
+        ("# T\n\n> [!NOTE]\n> Read [](https://x) first.\n", [(4, 8, "https://x")]),
+        ('# T\n\nSee [](<https://x/a b> "Title").\n', [(3, 5, "https://x/a b")]),
+    ],
+)
 def test_empty_links_in_other_surroundings(body, expected):
     assert empty_links(markdown.parse(body, 1, SITE)) == expected
 
@@ -98,16 +112,26 @@ def test_empty_links_in_other_surroundings(body, expected):
 def test_raw_tags_and_their_attributes_as_a_browser_reads_them():
     doc = document("unsafe.md")
     assert [(tag.name, tag.line, tag.column) for tag in doc.tags] == [
-        ("a", 8, 1), ("a", 8, 53), ("img", 9, 1), ("a", 9, 64),
-        ("script", 11, 1), ("iframe", 13, 1), ("object", 15, 1), ("embed", 16, 1)]
+        ("a", 8, 1),
+        ("a", 8, 53),
+        ("img", 9, 1),
+        ("a", 9, 64),
+        ("script", 11, 1),
+        ("iframe", 13, 1),
+        ("object", 15, 1),
+        ("embed", 16, 1),
+    ]
     assert dict(doc.tags[1].attrs)["href"] == "javascript:alert(1)"
 
 
-@pytest.mark.parametrize("name, h1s", [
-    ("h1-none.md", []),
-    ("h1-one.md", [(7, 1)]),
-    ("h1-two.md", [(5, 1), (9, 1), (12, 1)]),
-])
+@pytest.mark.parametrize(
+    "name, h1s",
+    [
+        ("h1-none.md", []),
+        ("h1-one.md", [(7, 1)]),
+        ("h1-two.md", [(5, 1), (9, 1), (12, 1)]),
+    ],
+)
 def test_h1_lines(name, h1s):
     assert document(name).h1_lines == h1s
     page = load(FIXTURES / name)
@@ -118,7 +142,7 @@ def test_a_body_without_candidates_skips_the_parser():
     assert not markdown.needs_parsing("# Title\n\nText with [a link](https://example.com/).\n")
     assert markdown.needs_parsing("# Title\n\nText with [](https://example.com/).\n")
     assert not markdown.needs_parsing("# Title\n\n```\n# comment\n```\n")
-    assert markdown.needs_parsing("# Title\nText\n```\n# comment\n```\n")    # is it a fence?
+    assert markdown.needs_parsing("# Title\nText\n```\n# comment\n```\n")  # is it a fence?
     assert markdown.needs_parsing("# Title\n\n- Item\n\n    ```\n    # comment\n    ```\n")
     assert markdown.needs_parsing("# Title\n\n<a href='https://example.com/'></a>\n")
 
@@ -127,15 +151,19 @@ def test_a_body_without_candidates_skips_the_parser():
 # Agreement with Python-Markdown's rendering, shortcut included
 # ----------------------------------------------------------------------------
 
+
 def agreement_files() -> list[Path]:
     files = sorted(FIXTURES.rglob("*.md"))
     if CORPUS.is_dir():
         corpus = sorted(CORPUS.rglob("*.md"))
         if not os.environ.get("HELPSITE_WHOLE_CORPUS"):
             # every file with a lost link text, and every 20th of the others
-            corpus = [path for index, path in enumerate(corpus)
-                      if "](" in path.read_text(encoding="utf-8") and
-                      ("[](" in path.read_text(encoding="utf-8") or index % 20 == 0)]
+            corpus = [
+                path
+                for index, path in enumerate(corpus)
+                if "](" in path.read_text(encoding="utf-8")
+                and ("[](" in path.read_text(encoding="utf-8") or index % 20 == 0)
+            ]
         files += corpus
     return files
 
@@ -151,7 +179,7 @@ def test_checked_empty_links_equal_the_rendered_ones():
         if checked != rendered:
             mismatches.append((path.name, checked, rendered))
     assert mismatches == []
-    assert total >= 18 + 6     # the fixtures' own, the credited corpus files' own
+    assert total >= 18 + 6  # the fixtures' own, the credited corpus files' own
 
 
 def test_the_shortcut_loses_nothing():
@@ -172,8 +200,10 @@ TEXT_LINES = [index for index, line in enumerate(ARTICLE_PAGE.body.split("\n")) 
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.sampled_from(TEXT_LINES), st.sampled_from(["[](https://example.com/new)",
-                                                     "[ ][new]", '<a href="https://example.com/new"></a>']))
+@given(
+    st.sampled_from(TEXT_LINES),
+    st.sampled_from(["[](https://example.com/new)", "[ ][new]", '<a href="https://example.com/new"></a>']),
+)
 def test_an_added_empty_link_is_found_where_it_was_added(index, link):
     lines = ARTICLE_PAGE.body.split("\n")
     column = len(lines[index]) + 2
@@ -181,19 +211,29 @@ def test_an_added_empty_link_is_found_where_it_was_added(index, link):
     body = "\n".join(lines) + ("\n[new]: https://example.com/new\n" if "[new]" in link else "")
     before = empty_links(markdown.parse(ARTICLE_PAGE.body, ARTICLE_PAGE.body_line, SITE))
     after = empty_links(markdown.parse(body, ARTICLE_PAGE.body_line, SITE))
-    assert before == [] and [(line, col) for line, col, _ in after] == \
-        [(ARTICLE_PAGE.body_line + index, column)]
+    assert before == [] and [(line, col) for line, col, _ in after] == [
+        (ARTICLE_PAGE.body_line + index, column)
+    ]
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.sampled_from(list("[]()<>!*_`#=-> \t\n\\&;ax:/\"'") + [
-    "\u00a0", "href=", "<a ", "</a>", "```", "    ", "javascript:", "&nbsp;", "<div>", "> "]),
-    max_size=80).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            list("[]()<>!*_`#=-> \t\n\\&;ax:/\"'")
+            + ["\u00a0", "href=", "<a ", "</a>", "```", "    ", "javascript:", "&nbsp;", "<div>", "> "]
+        ),
+        max_size=80,
+    ).map("".join)
+)
 def test_any_text_parses_and_points_inside_itself(body):
     doc = markdown.parse(body, 3, SITE, full=True)
     lines = body.split("\n")
-    for line, column in [(link.line, link.column) for link in doc.links] + \
-            [(tag.line, tag.column) for tag in doc.tags] + doc.h1_lines:
+    for line, column in (
+        [(link.line, link.column) for link in doc.links]
+        + [(tag.line, tag.column) for tag in doc.tags]
+        + doc.h1_lines
+    ):
         assert 3 <= line < 3 + len(lines)
         assert 1 <= column <= len(lines[line - 3]) + 1
 
@@ -204,10 +244,17 @@ _REFERENCE_UNSAFE_TARGET = r"\s*[\"'<]?\s*(?:j\s*a\s*v\s*a|v\s*b|d\s*a\s*t\s*a\s
 _REFERENCE = {
     "empty": markdown._EMPTY_LINK_CANDIDATE,
     "raw": re.compile(r"<a\b[^>]*\bhref", re.I),
-    "unsafe": [re.compile(p, re.I) for p in (
-        r"\]\(" + _REFERENCE_UNSAFE_TARGET, r"\]:" + _REFERENCE_UNSAFE_TARGET, r"<" + _REFERENCE_UNSAFE_TARGET,
-        r"href\s*=" + _REFERENCE_UNSAFE_TARGET,
-        r"&#|&(?:colon|tab|newline);|<\s*(?:script|iframe|object|embed)", r"\son\w+\s*=")],
+    "unsafe": [
+        re.compile(p, re.I)
+        for p in (
+            r"\]\(" + _REFERENCE_UNSAFE_TARGET,
+            r"\]:" + _REFERENCE_UNSAFE_TARGET,
+            r"<" + _REFERENCE_UNSAFE_TARGET,
+            r"href\s*=" + _REFERENCE_UNSAFE_TARGET,
+            r"&#|&(?:colon|tab|newline);|<\s*(?:script|iframe|object|embed)",
+            r"\son\w+\s*=",
+        )
+    ],
     "atx": re.compile(r"^[ \t>*+\-0-9.)]*#(?!#)", re.M),
     "setext": re.compile(r"^[ \t>]*=+[ \t]*$", re.M),
     "html": re.compile(r"^[ \t>]*<[A-Za-z!?/]", re.M),
@@ -215,8 +262,12 @@ _REFERENCE = {
 
 
 def reference_needs_parsing(body: str) -> bool:
-    if (_REFERENCE["empty"].search(body) or _REFERENCE["raw"].search(body)
-            or any(p.search(body) for p in _REFERENCE["unsafe"]) or _REFERENCE["setext"].search(body)):
+    if (
+        _REFERENCE["empty"].search(body)
+        or _REFERENCE["raw"].search(body)
+        or any(p.search(body) for p in _REFERENCE["unsafe"])
+        or _REFERENCE["setext"].search(body)
+    ):
         return True
     text = markdown._outside_fences(body)
     if text is None:
@@ -228,10 +279,41 @@ def reference_needs_parsing(body: str) -> bool:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(list("[]()<>!#=*-+.1 \t\n>&;:\"'aAoOnN") + [
-    "href", "HREF", "javascript:", "JaVa", "vb", "data:", "&#", "&colon;", "<script", "<IFRAME",
-    " onclick=", "\tONLOAD =", "xonload=", "# ", "## ", "1. # ", "> # ", "===", "  ==", "<div>",
-    "```", "~~~", "<a ", "\u017f", "\u212a"]), max_size=60).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(
+            list("[]()<>!#=*-+.1 \t\n>&;:\"'aAoOnN")
+            + [
+                "href",
+                "HREF",
+                "javascript:",
+                "JaVa",
+                "vb",
+                "data:",
+                "&#",
+                "&colon;",
+                "<script",
+                "<IFRAME",
+                " onclick=",
+                "\tONLOAD =",
+                "xonload=",
+                "# ",
+                "## ",
+                "1. # ",
+                "> # ",
+                "===",
+                "  ==",
+                "<div>",
+                "```",
+                "~~~",
+                "<a ",
+                "\u017f",
+                "\u212a",
+            ]
+        ),
+        max_size=60,
+    ).map("".join)
+)
 def test_the_fast_prescan_decides_as_the_reference_one(body):
     assert markdown.needs_parsing(body) == reference_needs_parsing(body)
 
@@ -243,4 +325,4 @@ def test_the_fast_prescan_decides_as_the_reference_one_on_real_pages():
     bodies = [load(path).body for path in paths]
     decisions = [reference_needs_parsing(b) for b in bodies]
     assert [markdown.needs_parsing(b) for b in bodies] == decisions
-    assert True in decisions and False in decisions   # both answers are put to the test
+    assert True in decisions and False in decisions  # both answers are put to the test

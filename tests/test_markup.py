@@ -14,8 +14,9 @@ SEARCH = '<input class="md-toggle" data-md-toggle="search" type="checkbox" id="_
 
 
 def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
-    return [(old.strip(), new.strip())
-            for old, new in zip(before.splitlines(), after.splitlines()) if old != new]
+    return [
+        (old.strip(), new.strip()) for old, new in zip(before.splitlines(), after.splitlines()) if old != new
+    ]
 
 
 def test_right_to_left_page_outside_the_navigation():

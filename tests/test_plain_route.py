@@ -12,8 +12,8 @@ import subprocess
 import venv
 
 import pytest
-
 from conftest import ARTICLE, ROOT, free_port
+
 from helpsite.serving import fetch, stop, wait_for
 
 

@@ -9,13 +9,21 @@ from helpsite.positions import line_column, line_starts
 TEXT = "ab\ncd\n\nxé\n"
 
 
-@pytest.mark.parametrize("offset, expected", [
-    (0, (1, 1)), (1, (1, 2)), (2, (1, 3)),   # the newline itself ends line 1
-    (3, (2, 1)), (4, (2, 2)),
-    (6, (3, 1)),                             # an empty line
-    (7, (4, 1)), (8, (4, 2)), (9, (4, 3)),   # a non-ASCII character is one column
-    (10, (5, 1)),                            # the end of the text
-])
+@pytest.mark.parametrize(
+    "offset, expected",
+    [
+        (0, (1, 1)),
+        (1, (1, 2)),
+        (2, (1, 3)),  # the newline itself ends line 1
+        (3, (2, 1)),
+        (4, (2, 2)),
+        (6, (3, 1)),  # an empty line
+        (7, (4, 1)),
+        (8, (4, 2)),
+        (9, (4, 3)),  # a non-ASCII character is one column
+        (10, (5, 1)),  # the end of the text
+    ],
+)
 def test_line_and_column_from_offset(offset, expected):
     assert line_column(TEXT, offset) == expected
     assert line_column(TEXT, offset, line_starts=line_starts(TEXT)) == expected

@@ -11,7 +11,6 @@ import tomllib
 from pathlib import Path
 
 import pytest
-
 from conftest import ARTICLE, ROOT, copy_site
 
 PRE_COMMIT = Path(sys.executable).parent / "pre-commit"

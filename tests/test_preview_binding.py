@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from conftest import ROOT, build_env, copy_site, free_port
+
 from helpsite.serving import fetch, stop, wait_for
 
 LISTEN = "0A"
@@ -26,7 +27,7 @@ def listening_addresses(port: int) -> set[str]:
             if fields[3] == LISTEN and int(hex_port, 16) == port:
                 raw = bytes.fromhex(address)
                 # the kernel prints each 32-bit word in host (little-endian) order
-                raw = b"".join(raw[i:i + 4][::-1] for i in range(0, len(raw), 4))
+                raw = b"".join(raw[i : i + 4][::-1] for i in range(0, len(raw), 4))
                 found.add(socket.inet_ntop(family, raw))
     return found
 
@@ -36,12 +37,23 @@ def test_default_preview_binds_loopback_only(tmp_path):
     port = free_port()
     log = open(tmp_path / "serve.log", "w+")
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "dev.py"), "serve", "--port", str(port),
-         "-f", str(project / "mkdocs.yml")],
-        stdout=log, stderr=subprocess.STDOUT, env=build_env(HELPSITE_LOCALE="en"))
+        [
+            sys.executable,
+            str(ROOT / "dev.py"),
+            "serve",
+            "--port",
+            str(port),
+            "-f",
+            str(project / "mkdocs.yml"),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=build_env(HELPSITE_LOCALE="en"),
+    )
     try:
-        assert wait_for(lambda: fetch(f"http://127.0.0.1:{port}/", timeout=5), timeout=120), \
-            (tmp_path / "serve.log").read_text()
+        assert wait_for(lambda: fetch(f"http://127.0.0.1:{port}/", timeout=5), timeout=120), (
+            tmp_path / "serve.log"
+        ).read_text()
         assert listening_addresses(port) == {"127.0.0.1"}
     finally:
         stop(process, timeout=15)

@@ -8,10 +8,10 @@ import string
 
 import pytest
 import yaml
+from conftest import ROOT, copy_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, copy_site
 from helpsite import checks, links, markdown
 from helpsite import page as pages
 from helpsite.site import load_site
@@ -20,17 +20,51 @@ SITE = load_site(ROOT)
 BOUNDED = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # Text that looks like Markdown and YAML more often than uniform random text does.
-MARKUP = st.sampled_from(["---", "\n", "\r\n", "  ", "\t", "- ", "> ", "#", ": ", "'", '"', "[", "](", "{",
-                          ")", "<a name=\"x\"></a>", "&a", "*a", "!!python/object:os.system", "```",
-                          "\ufeff", "\x00", "ø", "日本", "ms.date", "title"])
+MARKUP = st.sampled_from(
+    [
+        "---",
+        "\n",
+        "\r\n",
+        "  ",
+        "\t",
+        "- ",
+        "> ",
+        "#",
+        ": ",
+        "'",
+        '"',
+        "[",
+        "](",
+        "{",
+        ")",
+        '<a name="x"></a>',
+        "&a",
+        "*a",
+        "!!python/object:os.system",
+        "```",
+        "\ufeff",
+        "\x00",
+        "ø",
+        "日本",
+        "ms.date",
+        "title",
+    ]
+)
 TEXTS = st.lists(st.one_of(MARKUP, st.text(max_size=8)), max_size=40).map("".join)
-SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20),
-                    st.floats(allow_nan=False))
-KEYS = st.one_of(st.sampled_from(["title", "description", "ms.date", "ms.custom", "author"]),
-                 st.text(string.ascii_letters + ".-_", min_size=1, max_size=12))
-METADATA = st.dictionaries(KEYS, st.recursive(
-    SCALARS, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
-    max_leaves=8), max_size=8)
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=20), st.floats(allow_nan=False))
+KEYS = st.one_of(
+    st.sampled_from(["title", "description", "ms.date", "ms.custom", "author"]),
+    st.text(string.ascii_letters + ".-_", min_size=1, max_size=12),
+)
+METADATA = st.dictionaries(
+    KEYS,
+    st.recursive(
+        SCALARS,
+        lambda inner: st.lists(inner, max_size=3) | st.dictionaries(KEYS, inner, max_size=3),
+        max_leaves=8,
+    ),
+    max_size=8,
+)
 
 
 def check_bytes(data: bytes):
@@ -98,8 +132,9 @@ def test_safe_front_matter_loads_as_written(metadata):
 # ----------------------------------------------------------------------------
 
 ARTICLE_NB = ROOT / "docs" / "nb" / "licenses" / "transfer-licenses-between-tenants.md"
-WORDS = st.lists(st.sampled_from(["lisens", "tenant", "abonnement", "kjøpe", "ø", "日本", "ok"]),
-                 min_size=0, max_size=5).map(" ".join)
+WORDS = st.lists(
+    st.sampled_from(["lisens", "tenant", "abonnement", "kjøpe", "ø", "日本", "ok"]), min_size=0, max_size=5
+).map(" ".join)
 SLUGS = st.text(string.ascii_lowercase + string.digits + "-/", min_size=1, max_size=20)
 
 
@@ -162,25 +197,51 @@ def test_fix_write_is_idempotent(nb_site, emptied, crlf):
 # would turn the other page's [text][label] into links), no indented first line (it would
 # continue the other page's list item or admonition), no setext underline (blank lines
 # separate every block, so none can underline the other page's last line).
-URLS = st.sampled_from(["https://example.com/a", "../b.md#c", "javascript:alert(1)", "data:text/html,x",
-                        "https://learn.microsoft.com/nb-no/d"])
+URLS = st.sampled_from(
+    [
+        "https://example.com/a",
+        "../b.md#c",
+        "javascript:alert(1)",
+        "data:text/html,x",
+        "https://learn.microsoft.com/nb-no/d",
+    ]
+)
 INLINE = st.one_of(
-    st.sampled_from(["lisens", "tenant", "ø 日本", "*uthevet*", "**sterk**", "`kode [](x)`", "&nbsp;",
-                     "<span>spenn</span>", "<!-- merknad -->", "\\[ikke lenke\\]", "[ikke lenke][ref]"]),
-    st.builds("[{}]({})".format, st.sampled_from(["", " ", "tekst", "*", "![](bilde.png)", "![alt](b.png)",
-                                                  "<span></span>", "`kode`"]), URLS),
+    st.sampled_from(
+        [
+            "lisens",
+            "tenant",
+            "ø 日本",
+            "*uthevet*",
+            "**sterk**",
+            "`kode [](x)`",
+            "&nbsp;",
+            "<span>spenn</span>",
+            "<!-- merknad -->",
+            "\\[ikke lenke\\]",
+            "[ikke lenke][ref]",
+        ]
+    ),
+    st.builds(
+        "[{}]({})".format,
+        st.sampled_from(
+            ["", " ", "tekst", "*", "![](bilde.png)", "![alt](b.png)", "<span></span>", "`kode`"]
+        ),
+        URLS,
+    ),
     st.builds('<a href="{}">{}</a>'.format, URLS, st.sampled_from(["", "tekst", " "])),
     st.builds('<img src="x.png" onerror="{}">'.format, st.just("alert(1)")),
 )
 LINE = st.lists(INLINE, min_size=1, max_size=5).map(" ".join)
 BLOCK = st.one_of(
-    st.lists(LINE, min_size=1, max_size=3).map("\n".join),                       # a paragraph
-    st.builds("{} {}".format, st.sampled_from(["#", "##", "###"]), LINE),       # a heading
+    st.lists(LINE, min_size=1, max_size=3).map("\n".join),  # a paragraph
+    st.builds("{} {}".format, st.sampled_from(["#", "##", "###"]), LINE),  # a heading
     st.lists(LINE, min_size=1, max_size=3).map(lambda items: "\n".join("- " + i for i in items)),
     st.lists(LINE, min_size=1, max_size=3).map(lambda lines: "\n".join("> " + i for i in lines)),
     st.builds("```text\n{}\n```".format, LINE),
     st.lists(LINE, min_size=1, max_size=3).map(
-        lambda rows: "| A | B |\n|---|---|\n" + "\n".join(f"| {r.replace('|', '')} | x |" for r in rows)),
+        lambda rows: "| A | B |\n|---|---|\n" + "\n".join(f"| {r.replace('|', '')} | x |" for r in rows)
+    ),
     st.builds("<div>\n{}\n</div>".format, LINE),
     st.builds("<div markdown>\n\n{}\n\n</div>".format, LINE),
     st.builds("!!! note\n    {}".format, LINE),
@@ -192,8 +253,11 @@ POSITIONAL_RULES = {"empty-link", "unsafe-link", "unsafe-html"}
 def body_findings(body: str) -> set[tuple]:
     """Where the link and HTML checks report, and where the H1s are."""
     page = pages.load(body.encode(), "docs/en/p.md", "en", "p.md")
-    found = {(f.rule, f.line, f.column, f.message) for f in checks.check_page(page, SITE)
-             if f.rule in POSITIONAL_RULES}
+    found = {
+        (f.rule, f.line, f.column, f.message)
+        for f in checks.check_page(page, SITE)
+        if f.rule in POSITIONAL_RULES
+    }
     return found | {("h1", line, column, "") for line, column in markdown.page_document(page, SITE).h1_lines}
 
 

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import datetime
-import posixpath
 import json
+import posixpath
 import subprocess
 
 import pytest
 import yaml
-from hypothesis import given, settings, strategies as st
-
 from conftest import ARTICLE, LOCALES, ROOT, copy_site
+from history_repo import build
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from helpsite import reader
 from helpsite.site import load_site
-from history_repo import build
 
 PAGE = ARTICLE + ".md"
 
@@ -38,65 +39,92 @@ def test_a_locale_without_strings_reads_english():
     assert reader.strings("fr")["read_source"] == "Read in English"
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("08/13/2021", datetime.date(2021, 8, 13)),
-    (" 08/13/2021 ", datetime.date(2021, 8, 13)),
-    (datetime.date(2021, 8, 13), datetime.date(2021, 8, 13)),
-    (datetime.datetime(2021, 8, 13, 9, 30), datetime.date(2021, 8, 13)),
-    ("13/08/2021", None),
-    ("2021-08-13", None),
-    (20210813, None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("08/13/2021", datetime.date(2021, 8, 13)),
+        (" 08/13/2021 ", datetime.date(2021, 8, 13)),
+        (datetime.date(2021, 8, 13), datetime.date(2021, 8, 13)),
+        (datetime.datetime(2021, 8, 13, 9, 30), datetime.date(2021, 8, 13)),
+        ("13/08/2021", None),
+        ("2021-08-13", None),
+        (20210813, None),
+        (None, None),
+    ],
+)
 def test_ms_date(value, expected):
     assert reader.ms_date(value) == expected
 
 
-@pytest.mark.parametrize("locale, text", [
-    ("nb", "13. aug. 2021"), ("ja", "2021/08/13"), ("pt-BR", "13 de ago. de 2021"), ("xx", "2021-08-13"),
-])
+@pytest.mark.parametrize(
+    "locale, text",
+    [
+        ("nb", "13. aug. 2021"),
+        ("ja", "2021/08/13"),
+        ("pt-BR", "13 de ago. de 2021"),
+        ("xx", "2021-08-13"),
+    ],
+)
 def test_local_date(locale, text):
     assert reader.local_date(datetime.date(2021, 8, 13), locale) == text
 
 
 def test_robots_none_keeps_a_page_out_like_noindex(localized):
     nb = localized.site.file_for("nb", "index.md")
-    nb.write_text(nb.read_text(encoding="utf-8").replace("ms.date:", "ROBOTS: NONE\nms.date:"), encoding="utf-8")
+    nb.write_text(
+        nb.read_text(encoding="utf-8").replace("ms.date:", "ROBOTS: NONE\nms.date:"), encoding="utf-8"
+    )
     assert "nb" not in [alt.hreflang for alt in localized.alternates("index.md")]
     assert localized.is_indexable("da", "index.md")
 
 
-@pytest.mark.parametrize("value, expected", [
-    ("NOINDEX, NOFOLLOW", "noindex, nofollow"),
-    ("noindex", "noindex"),
-    ("NOINDEX,NOFOLLOW,", "noindex, nofollow"),
-    ('noindex" onload="x', None),
-    ("", None),
-    (["NOINDEX"], None),
-])
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("NOINDEX, NOFOLLOW", "noindex, nofollow"),
+        ("noindex", "noindex"),
+        ("NOINDEX,NOFOLLOW,", "noindex, nofollow"),
+        ('noindex" onload="x', None),
+        ("", None),
+        (["NOINDEX"], None),
+    ],
+)
 def test_robots_content(value, expected):
     assert reader.robots_content(value) == expected
 
 
-@pytest.mark.parametrize("page_path, url", [
-    ("index.md", ""), ("licenses/index.md", "licenses/"), ("licenses/x.md", "licenses/x/"),
-    ("reindex.md", "reindex/"),
-])
+@pytest.mark.parametrize(
+    "page_path, url",
+    [
+        ("index.md", ""),
+        ("licenses/index.md", "licenses/"),
+        ("licenses/x.md", "licenses/x/"),
+        ("reindex.md", "reindex/"),
+    ],
+)
 def test_directory_url(page_path, url):
     assert reader.directory_url(page_path) == url
 
 
-@pytest.mark.parametrize("from_url, to_url, relative", [
-    ("nb/licenses/x/", "nb/", "../.."), ("nb/", "nb/", "."), ("", "", "."),
-    ("licenses/x/", "", "../.."), ("nb/404.html", "nb/", "."),
-])
+@pytest.mark.parametrize(
+    "from_url, to_url, relative",
+    [
+        ("nb/licenses/x/", "nb/", "../.."),
+        ("nb/", "nb/", "."),
+        ("", "", "."),
+        ("licenses/x/", "", "../.."),
+        ("nb/404.html", "nb/", "."),
+    ],
+)
 def test_relative_url(from_url, to_url, relative):
     assert reader.relative_url(from_url, to_url) == relative
 
 
 def test_with_search_base_changes_only_the_base_and_worker_of_materials_config():
-    markup = ('<div></div><script id="__config" type="application/json">'
-              '{"base": "../..", "search": "../../assets/w.js", "t": "</b>"}</script><p></p>')
+    markup = (
+        '<div></div><script id="__config" type="application/json">'
+        '{"base": "../..", "search": "../../assets/w.js", "t": "</b>"}</script><p></p>'
+    )
     changed = reader.with_search_base(markup, "/nb/", "../../assets/ours.js")
     start, end = changed.index('json">') + 6, changed.index("</script>")
     assert json.loads(changed[start:end]) == {"base": "/nb/", "search": "../../assets/ours.js", "t": "</b>"}
@@ -108,11 +136,14 @@ def test_alternates_leave_out_missing_and_noindex_versions(localized):
     docs = localized.site.docs_dir
     (docs / "da" / "index.md").unlink()
     sv = docs / "sv" / "index.md"
-    sv.write_text(sv.read_text(encoding="utf-8").replace("ms.date:", "ROBOTS: NOINDEX\nms.date:"), encoding="utf-8")
+    sv.write_text(
+        sv.read_text(encoding="utf-8").replace("ms.date:", "ROBOTS: NOINDEX\nms.date:"), encoding="utf-8"
+    )
     base = "https://help.example.org/docs/"
     assert localized.alternates("index.md") == tuple(
         reader.Alternate(locale, base + ("" if locale == "en" else locale + "/"))
-        for locale in ("en", "nb", "fi", "de", "ja", "ar")) + (reader.Alternate("x-default", base),)
+        for locale in ("en", "nb", "fi", "de", "ja", "ar")
+    ) + (reader.Alternate("x-default", base),)
     assert localized.alternates(PAGE) == ()
 
 
@@ -138,16 +169,24 @@ def test_machine_translation_and_stale_notices(localized):
     view = localized.page("ar", PAGE, "ar", "ar/" + ARTICLE + "/", "ar/")
     text = reader.strings("ar")
     assert view.notices == (
-        reader.Notice("machine-translation", text["machine_translation"], text["read_source"], "/docs/" + ARTICLE + "/", "en"),
-        reader.Notice("stale", text["stale"], text["read_source"], "/docs/" + ARTICLE + "/", "en"))
+        reader.Notice(
+            "machine-translation",
+            text["machine_translation"],
+            text["read_source"],
+            "/docs/" + ARTICLE + "/",
+            "en",
+        ),
+        reader.Notice("stale", text["stale"], text["read_source"], "/docs/" + ARTICLE + "/", "en"),
+    )
     assert (view.content_dir, view.content_is_foreign) == ("rtl", False)
     assert view.last_updated == reader.LastUpdated("آخر تحديث", "13\u200f/08\u200f/2021", "2021-08-13")
 
 
 def test_translation_without_a_source_gets_no_translation_notice(localized):
     docs = localized.site.docs_dir
-    (docs / "nb" / "extra.md").write_text("---\ntitle: Ekstra\nms.translationtype: MT\n---\n# Ekstra\n",
-                                          encoding="utf-8")
+    (docs / "nb" / "extra.md").write_text(
+        "---\ntitle: Ekstra\nms.translationtype: MT\n---\n# Ekstra\n", encoding="utf-8"
+    )
     view = localized.page("nb", "extra.md", "nb", "nb/extra/", "nb/")
     assert (view.notices, view.last_updated) == ((), None)
 
@@ -165,8 +204,9 @@ def test_not_found_page_links_to_the_locale_home_absolutely(localized):
     assert localized.not_found("en", "").locale_home == "/docs/"
 
 
-_SEGMENTS = st.lists(st.sampled_from(["nb", "en", "licenses", "x", "a-b", "404.html", "index.html"]),
-                     max_size=4)
+_SEGMENTS = st.lists(
+    st.sampled_from(["nb", "en", "licenses", "x", "a-b", "404.html", "index.html"]), max_size=4
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -174,8 +214,9 @@ _SEGMENTS = st.lists(st.sampled_from(["nb", "en", "licenses", "x", "a-b", "404.h
 def test_relative_url_is_posix_relpath_between_url_folders(start, start_slash, target, target_slash):
     from_url = "/".join(start) + ("/" if start_slash and start else "")
     to_url = "/".join(target) + ("/" if target_slash and target else "")
-    assert reader.relative_url(from_url, to_url) == \
-        posixpath.relpath(to_url or ".", posixpath.dirname(from_url) or ".")
+    assert reader.relative_url(from_url, to_url) == posixpath.relpath(
+        to_url or ".", posixpath.dirname(from_url) or "."
+    )
 
 
 def test_the_stale_notice_names_the_date_of_the_english_change_it_misses(tmp_path):
@@ -187,5 +228,8 @@ def test_the_stale_notice_names_the_date_of_the_english_change_it_misses(tmp_pat
         view = reader.LocalizedSite(load_site(root)).page("nb", "guide.md", "nb", "nb/guide/", "nb/")
         texts += [notice.text for notice in view.notices if notice.kind == reader.STALE]
     # the guide's newest English commit is 10 February 2026; a shallow clone does not know it
-    assert texts == ["Denne oversettelsen er utdatert: den engelske originalen ble endret 10. feb. 2026, "
-                     "etter at den ble oversatt.", reader.strings("nb")["stale"]]
+    assert texts == [
+        "Denne oversettelsen er utdatert: den engelske originalen ble endret 10. feb. 2026, "
+        "etter at den ble oversatt.",
+        reader.strings("nb")["stale"],
+    ]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 import jsonschema
-
 from conftest import ARTICLE, ROOT, copy_site
+
 from helpsite import report
 from helpsite.cli import build_parser, main
 from helpsite.findings import Finding

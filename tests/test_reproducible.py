@@ -6,10 +6,11 @@ import gzip
 import hashlib
 import os
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from conftest import ROOT, build_env, copy_site, mkdocs_build
+
 from helpsite import reproducible
 
 
@@ -46,9 +47,7 @@ def test_two_plain_builds_of_a_commit_are_identical_and_dated_by_it(tmp_path):
     gz = (tmp_path / "site1" / "sitemap.xml.gz").read_bytes()
     assert gzip.decompress(gz) == (tmp_path / "site1" / "sitemap.xml").read_bytes()
     header = gz[4:8]
-    assert datetime.fromtimestamp(int.from_bytes(header, "little"), timezone.utc) == datetime(
-        2024, 3, 5, tzinfo=timezone.utc
-    )
+    assert datetime.fromtimestamp(int.from_bytes(header, "little"), UTC) == datetime(2024, 3, 5, tzinfo=UTC)
 
 
 def test_the_variable_wins_then_the_commit_then_the_newest_file(tmp_path, monkeypatch):

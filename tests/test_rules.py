@@ -12,8 +12,8 @@ import types
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, build_env, copy_site, mkdocs_build
+
 from helpsite import checks, linkcheck, rules, rules_doc
 from helpsite.site import load_site
 
@@ -64,8 +64,9 @@ def test_the_examples_of_the_built_site_rules_give_their_rule_alone(tmp_path):
             placed[f"docs/{path}"] = (rule.id, kind)
     built = mkdocs_build(project, project / "site", env=build_env(HELPSITE_LOCALE="en"), strict=False)
     assert built.returncode == 0, built.stderr
-    findings = linkcheck.check_site(load_site(project), project / "site", only_locale="en",
-                                    config=ROOT / linkcheck.CONFIG_FILE)
+    findings = linkcheck.check_site(
+        load_site(project), project / "site", only_locale="en", config=ROOT / linkcheck.CONFIG_FILE
+    )
     found = {path: [f.rule for f in findings if f.path == path] for path in placed}
     assert found == {path: [rule] if kind == "bad" else [] for path, (rule, kind) in placed.items()}
 
@@ -73,8 +74,15 @@ def test_the_examples_of_the_built_site_rules_give_their_rule_alone(tmp_path):
 def test_every_rule_is_documented_and_only_internal_error_has_no_example():
     # and the limits whose smallest page is thousands of characters (the bad-input catalogue's)
     assert [rule.id for rule in rules.all_rules() if rule.no_example] == [
-        "internal-error", "markup-too-deep", "page-too-large", "translation-invalid", "translation-missing",
-        "translation-stale", "translation-untracked", "unreadable-page"]
+        "internal-error",
+        "markup-too-deep",
+        "page-too-large",
+        "translation-invalid",
+        "translation-missing",
+        "translation-stale",
+        "translation-untracked",
+        "unreadable-page",
+    ]
     for rule in rules.all_rules():
         assert rule.summary and rule.why and rule.fix and rule.silence, rule.id
         assert rule.summary.endswith("."), rule.id
@@ -92,12 +100,20 @@ def test_every_rule_a_module_defines_is_in_its_list():
         defined = {id(value) for value in vars(module).values() if isinstance(value, rules.Rule)}
         assert defined <= {id(rule) for rule in module.RULES}, name
     assert {rule.id for rule in rules.FILE_RULES} == {
-        "encoding", "yaml-invalid", "io-error", "internal-error"}
+        "encoding",
+        "yaml-invalid",
+        "io-error",
+        "internal-error",
+    }
 
 
 def test_page_checks_run_in_the_order_of_the_module_list():
     assert [check.__module__ for check in rules.page_checks()] == [
-        "helpsite.metadata", "helpsite.links", "helpsite.structure", "helpsite.safety"]
+        "helpsite.metadata",
+        "helpsite.links",
+        "helpsite.structure",
+        "helpsite.safety",
+    ]
 
 
 def documented(id: str, severity: str = rules.ERROR, **fields) -> rules.Rule:
@@ -138,10 +154,12 @@ def test_a_rule_says_how_to_silence_one_occurrence_in_one_place():
     assert rules.get("h1").silence == (
         "Put `<!-- helpsite-disable-next-line h1 -->` on the line above it, or `<!-- helpsite-disable h1 -->` "
         "and `<!-- helpsite-enable h1 -->` around a block; `python -m helpsite check --show-suppressed` "
-        "lists what comments silence.")
+        "lists what comments silence."
+    )
     assert rules.get("meta-missing").silence == (
         "A comment cannot silence it (the front matter comes before any comment of the page): change the "
-        "page so that the rule no longer applies.")
+        "page so that the rule no longer applies."
+    )
     assert not rules.get("unsafe-link").silenceable and not rules.get("nesting-too-deep").silenceable
     assert documented("quiet", silence="Say so.").silence == "Say so."
 
@@ -160,15 +178,21 @@ def test_the_rules_page_has_a_section_for_every_rule():
 
 
 def run_rules(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "helpsite", "rules", *args], cwd=ROOT,
-                          capture_output=True, text=True, env=build_env(), timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "helpsite", "rules", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=build_env(),
+        timeout=60,
+    )
 
 
 def test_the_rules_command_prints_each_format():
     text = run_rules()
     assert text.returncode == 0 and text.stderr == ""
     lines = text.stdout.splitlines()
-    assert len(lines) == 25   # 20 page and site rules, the 4 translation statuses, unused-suppression
+    assert len(lines) == 25  # 20 page and site rules, the 4 translation statuses, unused-suppression
     assert lines[0].split()[:2] == ["broken-anchor", "error"]
     assert "link-text-unreviewed   warning  Link text that 'helpsite fix' copied" in text.stdout
     listed = json.loads(run_rules("--format", "json").stdout)

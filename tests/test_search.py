@@ -9,11 +9,11 @@ import json
 import re
 
 import pytest
-
 from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_url, searched_urls
+from test_browser import search
+
 from helpsite import search as site_search
 from helpsite.serving import SiteServer
-from test_browser import search
 
 HOME = ""
 
@@ -22,15 +22,29 @@ HOME = ""
 # for "Mandanten", fi "postilaatikko" for "postilaatikot"/"postilaatikoiden"), Japanese with no
 # spaces (katakana, kanji-kana compounds), and SharePoint inside other scripts.
 QUERIES = [
-    ("en", "mailbox", ARTICLE), ("en", "tenants", ARTICLE), ("en", "organizations", HOME),
-    ("nb", "postboks", ARTICLE), ("nb", "leier", ARTICLE), ("nb", "SharePoint", ARTICLE),
-    ("da", "postkasse", ARTICLE), ("da", "lejer", ARTICLE),
-    ("sv", "postlåda", ARTICLE), ("sv", "klientorganisation", ARTICLE),
-    ("fi", "postilaatikko", ARTICLE), ("fi", "vuokraaja", ARTICLE), ("fi", "käyttöoikeus", ARTICLE),
-    ("de", "Mandant", ARTICLE), ("de", "Lizenz", ARTICLE), ("de", "SharePoint", ARTICLE),
-    ("ja", "テナント", ARTICLE), ("ja", "メールボックス移行", ARTICLE), ("ja", "管理者", HOME),
+    ("en", "mailbox", ARTICLE),
+    ("en", "tenants", ARTICLE),
+    ("en", "organizations", HOME),
+    ("nb", "postboks", ARTICLE),
+    ("nb", "leier", ARTICLE),
+    ("nb", "SharePoint", ARTICLE),
+    ("da", "postkasse", ARTICLE),
+    ("da", "lejer", ARTICLE),
+    ("sv", "postlåda", ARTICLE),
+    ("sv", "klientorganisation", ARTICLE),
+    ("fi", "postilaatikko", ARTICLE),
+    ("fi", "vuokraaja", ARTICLE),
+    ("fi", "käyttöoikeus", ARTICLE),
+    ("de", "Mandant", ARTICLE),
+    ("de", "Lizenz", ARTICLE),
+    ("de", "SharePoint", ARTICLE),
+    ("ja", "テナント", ARTICLE),
+    ("ja", "メールボックス移行", ARTICLE),
+    ("ja", "管理者", HOME),
     ("ja", "SharePoint", ARTICLE),
-    ("ar", "ترخيص", ARTICLE), ("ar", "المستأجر", ARTICLE), ("ar", "SharePoint", ARTICLE),
+    ("ar", "ترخيص", ARTICLE),
+    ("ar", "المستأجر", ARTICLE),
+    ("ar", "SharePoint", ARTICLE),
 ]
 
 
@@ -53,10 +67,14 @@ def test_the_bundle_is_fetched_by_the_first_query_not_by_page_loads(browser_page
     browser_page.goto(site_server + page_url("de"))
     browser_page.wait_for_load_state("networkidle")
     assert [url for url in fetched if "pagefind" in url] == []
-    assert "de/search/search_index.json" in fetched   # Material's settings only: no pages
+    assert "de/search/search_index.json" in fetched  # Material's settings only: no pages
     search(browser_page, "Mandant")
     bundle = {url.split("?")[0] for url in fetched if "pagefind" in url}
-    assert bundle >= {"de/pagefind/pagefind.js", "de/pagefind/pagefind-entry.json", "de/pagefind/wasm.de.pagefind"}
+    assert bundle >= {
+        "de/pagefind/pagefind.js",
+        "de/pagefind/pagefind-entry.json",
+        "de/pagefind/wasm.de.pagefind",
+    }
     assert all(url.startswith("de/pagefind/") for url in bundle), bundle
 
 
@@ -85,7 +103,7 @@ def test_the_header_search_box_looks_as_materials(browser_page, site_server, tmp
     page.goto(site_server + page_url("en"))
     form = page.locator(".md-search__form")
     style = form.evaluate("f => [getComputedStyle(f).height, getComputedStyle(f).borderRadius]")
-    assert style == ["36px", "2px"]   # Material's header search box (1.8rem high, 0.1rem corners)
+    assert style == ["36px", "2px"]  # Material's header search box (1.8rem high, 0.1rem corners)
     form.screenshot(path=tmp_path / "search-box.png")
     assert (tmp_path / "search-box.png").stat().st_size > 0
 
@@ -111,10 +129,11 @@ def odd_site(tmp_path_factory):
     front = (docs / "en" / (ARTICLE + ".md")).read_text(encoding="utf-8").split("\n---\n", 1)[0] + "\n---\n"
     words = " ".join(f"licensing{n % 997}" for n in range(110_000))
     (docs / "en" / "licenses" / f"{HUGE}.md").write_text(
-        front + f"\n# Huge\n\n{words} zebrafinch\n", encoding="utf-8")
+        front + f"\n# Huge\n\n{words} zebrafinch\n", encoding="utf-8"
+    )
     (docs / "en" / "licenses" / f"{EMPTY}.md").write_text(front, encoding="utf-8")
     assert len((docs / "en" / "licenses" / f"{HUGE}.md").read_bytes()) > 1_000_000
-    result = mkdocs_build(project, tmp / "site", strict=False)   # the empty page has no H1: an error
+    result = mkdocs_build(project, tmp / "site", strict=False)  # the empty page has no H1: an error
     assert result.returncode == 0, result.stderr
     assert f"en/licenses/{EMPTY}.md:1:1: h1:" in result.stderr
     server = SiteServer(tmp / "site")
@@ -126,8 +145,12 @@ def odd_site(tmp_path_factory):
 
 def test_a_locale_with_no_pages_of_its_own_searches_the_english_ones(browser_page, odd_site):
     site, url = odd_site
-    assert searched_urls(site / "sv") == ["/", f"/licenses/{EMPTY}/", f"/licenses/{HUGE}/",
-                                          "/" + ARTICLE + "/"]
+    assert searched_urls(site / "sv") == [
+        "/",
+        f"/licenses/{EMPTY}/",
+        f"/licenses/{HUGE}/",
+        "/" + ARTICLE + "/",
+    ]
     browser_page.goto(url + "sv/")
     assert result_paths(url, search(browser_page, "mailboxes")) == ["sv/" + ARTICLE + "/"]
     title = browser_page.locator(".md-search-result__item h1 span")
@@ -149,7 +172,7 @@ def test_a_page_of_a_megabyte_is_found_by_its_last_word(browser_page, odd_site):
     site, url = odd_site
     browser_page.goto(url)
     assert result_paths(url, search(browser_page, "zebrafinch")) == [f"licenses/{HUGE}/"]
-    assert f"/licenses/{EMPTY}/" in searched_urls(site)   # a page with no text is indexed too
+    assert f"/licenses/{EMPTY}/" in searched_urls(site)  # a page with no text is indexed too
 
 
 def test_a_query_nothing_matches_answers_with_no_results(browser_page, odd_site):
@@ -163,22 +186,28 @@ def test_a_query_nothing_matches_answers_with_no_results(browser_page, odd_site)
 # The module
 # ----------------------------------------------------------------------------
 
+
 def test_the_same_pages_give_the_same_bundle_in_any_order(tmp_path):
-    pages = [site_search.Page(f"p{n}/", f"<article><h1 id='p{n}'>Side {n}</h1><p>tekst {n}</p></article>")
-             for n in range(5)]
+    pages = [
+        site_search.Page(f"p{n}/", f"<article><h1 id='p{n}'>Side {n}</h1><p>tekst {n}</p></article>")
+        for n in range(5)
+    ]
     site_search.write_bundle(pages, "nb", tmp_path / "a")
     site_search.write_bundle(list(reversed(pages)), "nb", tmp_path / "b")
     files = sorted(path.relative_to(tmp_path / "a") for path in (tmp_path / "a").rglob("*") if path.is_file())
-    assert files == sorted(path.relative_to(tmp_path / "b") for path in (tmp_path / "b").rglob("*")
-                           if path.is_file())
+    assert files == sorted(
+        path.relative_to(tmp_path / "b") for path in (tmp_path / "b").rglob("*") if path.is_file()
+    )
     assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
-    assert not any("ui" in f.name for f in files)   # Pagefind's own search UIs are not shipped
+    assert not any("ui" in f.name for f in files)  # Pagefind's own search UIs are not shipped
 
 
 def test_no_pages_leave_no_bundle_and_replace_an_old_one(tmp_path):
-    site_search.write_bundle([site_search.Page("x/", "<article><h1>X</h1><p>x</p></article>")], "sv", tmp_path)
+    site_search.write_bundle(
+        [site_search.Page("x/", "<article><h1>X</h1><p>x</p></article>")], "sv", tmp_path
+    )
     assert json.loads((tmp_path / "pagefind" / "pagefind-entry.json").read_text())["languages"]["sv"]
-    site_search.write_bundle([], "sv", tmp_path)   # Pagefind refuses an empty folder
+    site_search.write_bundle([], "sv", tmp_path)  # Pagefind refuses an empty folder
     assert not (tmp_path / "pagefind").exists()
 
 
@@ -192,13 +221,21 @@ def test_the_dialog_gets_its_name_escaped():
     header = '<div class="md-search" data-md-component="search" role="dialog"><input></div>'
     assert site_search.named_dialog(header, 'Søk "x"') == (
         '<div class="md-search" data-md-component="search" role="dialog" aria-label="Søk &quot;x&quot;">'
-        '<input></div>')
+        "<input></div>"
+    )
 
 
 def test_settings_point_the_worker_at_the_locales_bundle():
     settings = site_search.settings("nb/", "[\\s\\-]+", ["stopWordFilter"], {"title": {"boost": 1}})
-    assert settings == {"config": {"lang": ["en"], "separator": "[\\s\\-]+", "pipeline": ["stopWordFilter"],
-                                   "fields": {"title": {"boost": 1}}, "bundle": "nb/pagefind/"},
-                        "docs": []}
+    assert settings == {
+        "config": {
+            "lang": ["en"],
+            "separator": "[\\s\\-]+",
+            "pipeline": ["stopWordFilter"],
+            "fields": {"title": {"boost": 1}},
+            "bundle": "nb/pagefind/",
+        },
+        "docs": [],
+    }
     assert re.fullmatch(r"assets/javascripts/helpsite/[\w-]+\.js", site_search.WORKER)
     assert (ROOT / "overrides" / site_search.WORKER).is_file()

@@ -10,8 +10,8 @@ import urllib.error
 import urllib.request
 
 import pytest
-
 from conftest import ARTICLE, ROOT, build_env, copy_site, free_port
+
 from helpsite import checks
 from helpsite.serving import fetch, stop, wait_for
 from helpsite.site import load_site
@@ -25,9 +25,21 @@ def preview(tmp_path, request):
     port = free_port()
     log = open(tmp_path / "serve.log", "w+")
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "dev.py"), "serve", "-f", str(project / "mkdocs.yml"),
-         "--dev-addr", f"127.0.0.1:{port}", *getattr(request, "param", ())],
-        stdout=log, stderr=subprocess.STDOUT, env=build_env(), start_new_session=True)
+        [
+            sys.executable,
+            str(ROOT / "dev.py"),
+            "serve",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "--dev-addr",
+            f"127.0.0.1:{port}",
+            *getattr(request, "param", ()),
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=build_env(),
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}/"
     try:
         assert wait_for(lambda: fetch(base), timeout=120), (tmp_path / "serve.log").read_text()
@@ -46,8 +58,12 @@ def test_edit_is_served_and_live_reload_fires(preview):
     epoch = int(page.split("livereload(")[1].split(",")[0])
 
     source = project / "docs" / "nb" / f"{ARTICLE}.md"
-    source.write_text(source.read_text(encoding="utf-8").replace(
-        "Ellers følger du disse trinnene:", "Ellers følger du disse redigerte trinnene:"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(
+            "Ellers følger du disse trinnene:", "Ellers følger du disse redigerte trinnene:"
+        ),
+        encoding="utf-8",
+    )
     started = time.monotonic()
     assert wait_for(lambda: "redigerte trinnene" in fetch(url), timeout=60), log.read_text()
     assert time.monotonic() - started < 60
@@ -61,8 +77,12 @@ def test_findings_are_logged_while_the_preview_keeps_serving(preview):
     source = project / "docs" / "nb" / f"{ARTICLE}.md"
     text = source.read_text(encoding="utf-8")
     # A duplicate front-matter key (an error) and a visible edit, saved together.
-    source.write_text(text.replace("title: ", "title: Duplikat\ntitle: ", 1).replace(
-        "Ellers følger du disse trinnene:", "Ellers følger du disse nye trinnene:"), encoding="utf-8")
+    source.write_text(
+        text.replace("title: ", "title: Duplikat\ntitle: ", 1).replace(
+            "Ellers følger du disse trinnene:", "Ellers følger du disse nye trinnene:"
+        ),
+        encoding="utf-8",
+    )
     [finding] = checks.check_file(source, load_site(project))
     expected = finding.as_log(f"nb/{ARTICLE}.md")
     assert expected.startswith(f"nb/{ARTICLE}.md:3:1: yaml-invalid: duplicate key 'title'")
@@ -73,8 +93,9 @@ def test_findings_are_logged_while_the_preview_keeps_serving(preview):
     assert wait_for(lambda: "Page not published" in fetch(url), timeout=30), log.read_text()
     assert "duplicate key &#39;title&#39;" in fetch(url) or "duplicate key 'title'" in fetch(url)
     # ... and the fixed page, the edit included, as soon as it is saved.
-    source.write_text(source.read_text(encoding="utf-8").replace("title: Duplikat\n", "", 1),
-                      encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace("title: Duplikat\n", "", 1), encoding="utf-8"
+    )
     assert wait_for(lambda: "nye trinnene" in fetch(url), timeout=30), log.read_text()
 
 
@@ -86,8 +107,12 @@ def test_one_locale_preview_serves_that_locale_at_the_root(preview):
     with pytest.raises(urllib.error.HTTPError):
         fetch(f"{base}de/")  # the other locales are not built
     source = project / "docs" / "nb" / f"{ARTICLE}.md"
-    source.write_text(source.read_text(encoding="utf-8").replace(
-        "Ellers følger du disse trinnene:", "Ellers følger du disse raske trinnene:"), encoding="utf-8")
+    source.write_text(
+        source.read_text(encoding="utf-8").replace(
+            "Ellers følger du disse trinnene:", "Ellers følger du disse raske trinnene:"
+        ),
+        encoding="utf-8",
+    )
     assert wait_for(lambda: "raske trinnene" in fetch(f"{base}{ARTICLE}/"), timeout=30), log.read_text()
 
 
@@ -100,8 +125,11 @@ def test_a_missing_page_gets_its_locales_404_page_as_on_the_host(preview):
         with pytest.raises(urllib.error.HTTPError) as error:
             fetch(base + path)
         page = error.value.read().decode("utf-8")
-        answers[path] = (error.value.code, page.split("<html ", 1)[1].split(">", 1)[0],
-                         page.split("<h1>", 1)[1].split("</h1>", 1)[0])
+        answers[path] = (
+            error.value.code,
+            page.split("<html ", 1)[1].split(">", 1)[0],
+            page.split("<h1>", 1)[1].split("</h1>", 1)[0],
+        )
     assert answers == {
         "nb/missing/": (404, 'lang="nb" class="no-js"', "Finner ikke siden"),
         "ar/licenses/missing/": (404, 'lang="ar" class="no-js" dir="rtl"', "الصفحة غير موجودة"),

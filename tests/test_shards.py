@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import LOCALES, build_env, copy_site, mkdocs_build, page_file, page_url, parse_html
+
 from helpsite import shards
 from helpsite.site import load_site
 
@@ -36,8 +36,20 @@ def single_and_merged(tmp_path_factory):
     finally:
         del os.environ["SOURCE_DATE_EPOCH"]
     merge = subprocess.run(
-        [sys.executable, "-m", "helpsite", "--root", str(project), "merge",
-         *map(str, built.values()), "--out", str(work / "merged")], capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "helpsite",
+            "--root",
+            str(project),
+            "merge",
+            *map(str, built.values()),
+            "--out",
+            str(work / "merged"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert merge.returncode == 0, merge.stderr
     assert merge.stdout == f"{work / 'merged'}: merged {', '.join(LOCALES)}\n"
     return work / "full", work / "merged", built
@@ -65,8 +77,10 @@ def test_a_shard_holds_its_locale_at_its_own_place(single_and_merged):
 
 def test_the_404_page_links_each_language_home(single_and_merged):
     full, _, _ = single_and_merged
-    links = {a.get("hreflang"): a.get("href")
-             for a in parse_html(full / "404.html").xpath("//a[contains(@class, 'md-select__link')]")}
+    links = {
+        a.get("hreflang"): a.get("href")
+        for a in parse_html(full / "404.html").xpath("//a[contains(@class, 'md-select__link')]")
+    }
     assert links == {locale: "/" + page_url(locale, "") for locale in LOCALES}
 
 
@@ -80,8 +94,19 @@ def test_an_unknown_shard_locale_fails_with_a_clear_message(tmp_path):
 def test_merge_refuses_two_shards_of_one_locale(single_and_merged, tmp_path):
     _, _, built = single_and_merged
     result = subprocess.run(
-        [sys.executable, "-m", "helpsite", "merge", str(built["nb"]), str(built["nb"]),
-         "--out", str(tmp_path / "site")], capture_output=True, text=True)
+        [
+            sys.executable,
+            "-m",
+            "helpsite",
+            "merge",
+            str(built["nb"]),
+            str(built["nb"]),
+            "--out",
+            str(tmp_path / "site"),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 2
     assert result.stderr == f"{built['nb']}: locale 'nb' is also in {built['nb']}\n"
 
@@ -97,13 +122,16 @@ def test_merge_refuses_shards_that_disagree_on_the_site_wide_files(single_and_me
     other = tmp_path / "nb"
     shutil.copytree(built["nb"], other)
     sitemap = other / "sitemap.xml"
-    sitemap.write_text(sitemap.read_text(encoding="utf-8").replace("<lastmod>", "<lastmod>1", 1),
-                       encoding="utf-8")
+    sitemap.write_text(
+        sitemap.read_text(encoding="utf-8").replace("<lastmod>", "<lastmod>1", 1), encoding="utf-8"
+    )
     site = load_site(Path(__file__).parent.parent)
     with pytest.raises(shards.ShardError) as error:
         shards.merge([built["en"], other], tmp_path / "site", site)
-    assert str(error.value) == (f"{sitemap} differs from {built['en'] / 'sitemap.xml'}: build every "
-                                "shard from the same commit with the same SOURCE_DATE_EPOCH")
+    assert str(error.value) == (
+        f"{sitemap} differs from {built['en'] / 'sitemap.xml'}: build every "
+        "shard from the same commit with the same SOURCE_DATE_EPOCH"
+    )
     assert not (tmp_path / "site").exists()
 
 
@@ -111,5 +139,6 @@ def test_merge_needs_the_source_locale_shard(single_and_merged, tmp_path):
     _, _, built = single_and_merged
     with pytest.raises(shards.ShardError) as error:
         shards.merge([built["nb"], built["de"]], tmp_path / "site", load_site(Path(__file__).parent.parent))
-    assert str(error.value) == ("no shard of the source locale 'en': its pages and the site-wide "
-                                "files come from it")
+    assert str(error.value) == (
+        "no shard of the source locale 'en': its pages and the site-wide files come from it"
+    )

@@ -8,8 +8,8 @@ import sys
 from urllib.parse import urljoin
 
 import pytest
-
 from conftest import ARTICLE, LOCALES, ROOT, build_env, mkdocs_build, page_file, page_url, parse_html
+
 from helpsite.site import Limits, load_site
 
 
@@ -43,8 +43,10 @@ def test_heading_keeps_the_seed_anchor(built_site, locale):
 def test_language_selector_leads_to_the_same_article(built_site, locale):
     tree = parse_html(page_file(built_site, locale))
     here = "/" + page_url(locale)
-    links = {a.get("hreflang"): urljoin(here, a.get("href"))
-             for a in tree.xpath("//a[contains(@class, 'md-select__link')][@hreflang]")}
+    links = {
+        a.get("hreflang"): urljoin(here, a.get("href"))
+        for a in tree.xpath("//a[contains(@class, 'md-select__link')][@hreflang]")
+    }
     assert links == {other: "/" + page_url(other) for other in LOCALES}
 
 
@@ -66,26 +68,41 @@ def test_site_name_and_ui_strings_are_translated(built_site):
 
 def test_norwegian_article_has_its_links_restored(built_site):
     tree = parse_html(page_file(built_site, "nb"))
-    texts = {a.get("href"): a.text_content().strip() for a in tree.xpath("//article//a[@href]")
-             if a.get("href", "").startswith("https://")}
-    assert texts["https://admin.microsoft.com/Adminportal/Home?source=applauncher#/subscriptions"] == "avbryte abonnementet"
+    texts = {
+        a.get("href"): a.text_content().strip()
+        for a in tree.xpath("//article//a[@href]")
+        if a.get("href", "").startswith("https://")
+    }
+    assert (
+        texts["https://admin.microsoft.com/Adminportal/Home?source=applauncher#/subscriptions"]
+        == "avbryte abonnementet"
+    )
     assert all(texts.values()), texts
 
 
 def test_build_with_a_broken_page_fails_strict(tmp_path):
     from conftest import copy_site
+
     project = copy_site(tmp_path / "project")
     page = project / "docs" / "nb" / (ARTICLE + ".md")
-    page.write_text(page.read_text(encoding="utf-8").replace("ms.date: 08/13/2021\n", "ms.date: 08/13/2021\nms.date: 08/14/2021\n"),
-                    encoding="utf-8")
+    page.write_text(
+        page.read_text(encoding="utf-8").replace(
+            "ms.date: 08/13/2021\n", "ms.date: 08/13/2021\nms.date: 08/14/2021\n"
+        ),
+        encoding="utf-8",
+    )
     result = mkdocs_build(project, tmp_path / "site", env=build_env())
     assert result.returncode == 1
-    assert "nb/licenses/transfer-licenses-between-tenants.md:8:1: yaml-invalid: duplicate key 'ms.date' (first on line 7): keep one of them\n" in result.stderr
+    assert (
+        "nb/licenses/transfer-licenses-between-tenants.md:8:1: yaml-invalid: duplicate key 'ms.date' (first on line 7): keep one of them\n"
+        in result.stderr
+    )
 
 
 # ----------------------------------------------------------------------------
 # helpsite.site: the limits set in mkdocs.yml
 # ----------------------------------------------------------------------------
+
 
 def test_limits_are_read_from_extra_helpsite(tmp_path):
     assert load_site(ROOT).limits == Limits(max_nesting=20, max_page_characters=10_000_000)
@@ -93,17 +110,31 @@ def test_limits_are_read_from_extra_helpsite(tmp_path):
     assert load_site(tmp_path).limits == Limits(max_nesting=30)
 
 
-@pytest.mark.parametrize("setting, message", [
-    ("max_nesting: twenty",
-     "mkdocs.yml: extra.helpsite.max_nesting must be a whole number above 0, not 'twenty'"),
-    ("max_page_characters: 0",
-     "mkdocs.yml: extra.helpsite.max_page_characters must be a whole number above 0, not 0"),
-    ("max_depth: 3", "mkdocs.yml: extra.helpsite.max_depth is no setting; the settings are max_nesting, "
-                     "max_page_characters"),
-])
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        (
+            "max_nesting: twenty",
+            "mkdocs.yml: extra.helpsite.max_nesting must be a whole number above 0, not 'twenty'",
+        ),
+        (
+            "max_page_characters: 0",
+            "mkdocs.yml: extra.helpsite.max_page_characters must be a whole number above 0, not 0",
+        ),
+        (
+            "max_depth: 3",
+            "mkdocs.yml: extra.helpsite.max_depth is no setting; the settings are max_nesting, "
+            "max_page_characters",
+        ),
+    ],
+)
 def test_a_limit_that_is_no_whole_number_is_a_usage_error(tmp_path, setting, message):
     (tmp_path / "mkdocs.yml").write_text(f"extra:\n  helpsite:\n    {setting}\n", encoding="utf-8")
     (tmp_path / "docs").mkdir()
-    result = subprocess.run([sys.executable, "-m", "helpsite", "--root", str(tmp_path), "check"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "helpsite", "--root", str(tmp_path), "check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert (result.returncode, result.stdout, result.stderr) == (2, "", message + "\n")

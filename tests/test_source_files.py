@@ -12,8 +12,8 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, build_env, copy_site, mkdocs_build
+
 from helpsite import checks, source_files
 from helpsite.site import load_site
 
@@ -42,7 +42,7 @@ def test_the_worker_finds_what_the_build_process_finds(site_with_bad_input, monk
     paths = every_page(site_with_bad_input)
     here = source_files.SourceFiles(site, workers=0)
     there = source_files.SourceFiles(site, workers=1)
-    done_here = []   # this process's list: what the worker does is not added to it
+    done_here = []  # this process's list: what the worker does is not added to it
     work = source_files.facts_of
     monkeypatch.setattr(source_files, "facts_of", lambda *args: done_here.append(args[1]) or work(*args))
     there.plan([(path, False) for path in paths] + [(path, True) for path in paths])
@@ -54,11 +54,13 @@ def test_the_worker_finds_what_the_build_process_finds(site_with_bad_input, monk
             assert there.facts(path).findings == tuple(checks.check_file(path, site))
     finally:
         there.close(wait=True)
-    assert sorted(done_here) == sorted(paths)   # all for `here`: `there` had them from the worker
+    assert sorted(done_here) == sorted(paths)  # all for `here`: `there` had them from the worker
     assert len(paths) == len(every_page(ROOT)) + len(list(CATALOGUE.glob("*.md")))
     # the catalogue's findings are there: the comparison is not between empty results
-    expected = sum(len(json.loads(path.with_suffix(".expected.json").read_text())["findings"])
-                   for path in CATALOGUE.glob("*.md"))
+    expected = sum(
+        len(json.loads(path.with_suffix(".expected.json").read_text())["findings"])
+        for path in CATALOGUE.glob("*.md")
+    )
     assert sum(len(here.facts(path).findings) for path in paths) == expected == 20
 
 
@@ -99,7 +101,7 @@ def test_a_file_the_worker_has_not_reached_is_done_at_once(tmp_path, monkeypatch
     done_here = []
     work = source_files.facts_of
     monkeypatch.setattr(source_files, "facts_of", lambda *args: done_here.append(args[1]) or work(*args))
-    monkeypatch.setattr(Future, "done", lambda self: False)   # the worker never gets anywhere
+    monkeypatch.setattr(Future, "done", lambda self: False)  # the worker never gets anywhere
     known.plan([(path, True) for path in paths])
     try:
         assert known.facts(paths[-1]).findings == tuple(checks.check_file(paths[-1], site))
@@ -113,8 +115,12 @@ def test_build_order_is_locale_by_locale_source_first():
     paths = every_page(ROOT)
     ordered = source_files.build_order(site, paths)
     assert [site.locale_of(path) for path in ordered] == [
-        locale for locale in ("en", "nb", "da", "sv", "fi", "de", "ja", "ar") for _ in range(2)]
-    assert [site.page_path(path) for path in ordered[:2]] == ["index.md", "licenses/transfer-licenses-between-tenants.md"]
+        locale for locale in ("en", "nb", "da", "sv", "fi", "de", "ja", "ar") for _ in range(2)
+    ]
+    assert [site.page_path(path) for path in ordered[:2]] == [
+        "index.md",
+        "licenses/transfer-licenses-between-tenants.md",
+    ]
     assert sorted(ordered) == sorted(paths)
 
 
@@ -134,8 +140,11 @@ def test_a_wrong_number_of_workers_is_named(tmp_path):
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_a_build_with_a_worker_equals_one_without(tmp_path):
@@ -151,10 +160,13 @@ def test_a_build_with_a_worker_equals_one_without(tmp_path):
 def test_no_worker_outlives_a_failed_build(tmp_path):
     root = copy_site(tmp_path / "site")
     article = root / "docs" / "nb" / "licenses" / "transfer-licenses-between-tenants.md"
-    article.write_text(article.read_text(encoding="utf-8") + "\n[](https://example.com/lost)\n",
-                       encoding="utf-8")
+    article.write_text(
+        article.read_text(encoding="utf-8") + "\n[](https://example.com/lost)\n", encoding="utf-8"
+    )
     marker = f"helpsite-test-{time.time_ns()}"
-    result = mkdocs_build(root, tmp_path / "out", env=build_env(HELPSITE_WORKERS="1", HELPSITE_TEST_MARK=marker))
+    result = mkdocs_build(
+        root, tmp_path / "out", env=build_env(HELPSITE_WORKERS="1", HELPSITE_TEST_MARK=marker)
+    )
     assert result.returncode == 1 and "empty-link" in result.stderr
     deadline = time.monotonic() + 10
     while (left := processes_with(marker)) and time.monotonic() < deadline:
@@ -181,11 +193,13 @@ def test_a_worker_that_cannot_start_leaves_the_work_to_the_build_process(tmp_pat
 
     def no_semaphores(*args, **kwargs):
         raise ImportError("This platform lacks a functioning sem_open implementation")
+
     monkeypatch.setattr(source_files, "ProcessPoolExecutor", no_semaphores)
     known = source_files.SourceFiles(site, workers=1)
     with caplog.at_level("INFO", logger="helpsite.source_files"):
         known.plan([(path, True) for path in paths])
     assert known._pool is None and known._planned == {}
     assert "cannot start a worker (ImportError: This platform lacks" in caplog.text
-    assert {path: known.facts(path).findings for path in paths} == \
-        {path: tuple(checks.check_file(path, site)) for path in paths}
+    assert {path: known.facts(path).findings for path in paths} == {
+        path: tuple(checks.check_file(path, site)) for path in paths
+    }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_file, parse_html
+
 from helpsite import checks
 from helpsite.cli import main
 from helpsite.site import load_site

@@ -37,7 +37,11 @@ def test_layout_counts_and_size(tmp_path):
     corpus, _ = generated(tmp_path)
     assert (corpus.articles, corpus.categories, corpus.files) == (45, 3, 3 * 46)
     assert sorted(p.name for p in (tmp_path / "docs" / "nb").iterdir()) == [
-        "billing", "index.md", "licenses", "users"]
+        "billing",
+        "index.md",
+        "licenses",
+        "users",
+    ]
     words = [len(p.read_text(encoding="utf-8").split()) for p in (tmp_path / "docs" / "en").glob("*/*.md")]
     assert 550 <= min(words) and max(words) <= 750
 
