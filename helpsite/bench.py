@@ -102,14 +102,7 @@ def run(
         raise ValueError(f"--locales must be between 1 and {len(site.locales)} (the site's languages)")
     chosen = site.locales[:locales]
     report: dict = {
-        "about": NOTE,
-        "command": command,
-        "started": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        **_report_head(command),
         "versions": {
             name: _version(name)
             for name in (
@@ -203,14 +196,7 @@ def run_pages(
         raise ValueError("--repeat must be at least 1")
     site = load_site(site_root)
     report: dict = {
-        "about": NOTE,
-        "command": command,
-        "started": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-        },
+        **_report_head(command),
         "versions": {name: _version(name) for name in ("Markdown", "pymdown-extensions")},
         "page": synthetic.large_page.__doc__.split("\n\n")[0].replace("\n    ", " "),
         "pages": [],
@@ -728,18 +714,8 @@ def l10n_run(
     site = load_site(site_root)
     if not 2 <= locales <= len(site.locales):
         raise ValueError(f"--locales must be between 2 and {len(site.locales)} (the site's languages)")
-    report: dict = {
-        "about": NOTE,
-        "command": command,
-        "started": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "platform": platform.platform(),
-            "git": _git_version(),
-        },
-        "seed": seed,
-    }
+    report: dict = {**_report_head(command), "seed": seed}
+    report["machine"]["git"] = _git_version()
     with tempfile.TemporaryDirectory(prefix="helpsite-bench-l10n-", dir=work) as temp:
         project = Path(temp) / f"site-{articles}x{locales}"
         report["l10n_diff"] = time_l10n_diff(site_root, project, articles, site.locales[:locales], seed)
@@ -998,6 +974,20 @@ def _timed(command: list, cwd: Path) -> tuple[float, float, int, int, str]:
             process.returncode,
             output.read().decode("utf-8", "replace"),
         )
+
+
+def _report_head(command: str | None) -> dict:
+    """What every benchmark report starts with: what it is, how it was run, when and where."""
+    return {
+        "about": NOTE,
+        "command": command,
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
+    }
 
 
 def _version(name: str) -> str | None:
