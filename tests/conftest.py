@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,18 @@ def build_env(**extra: str) -> dict:
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     env.update(extra)
     return env
+
+
+def pin_today(monkeypatch, module, day: date) -> None:
+    """The module's date.today() answers day: a test that reads "today" when it is collected and
+    a checker that reads it again later agree, even when the run crosses midnight."""
+
+    class Day(date):
+        @classmethod
+        def today(cls):
+            return day
+
+    monkeypatch.setattr(module, "date", Day)
 
 
 def copy_site(target: Path) -> Path:

@@ -21,6 +21,7 @@ from conftest import (
     mkdocs_build,
     page_file,
     parse_html,
+    pin_today,
     searched_urls,
 )
 
@@ -30,10 +31,18 @@ from helpsite.site import load_site
 
 FIXTURES = Path(__file__).parent / "fixtures" / "l10n"
 STATUS_SITE = FIXTURES / "status-site"  # one translation in every status, see its mkdocs.yml
-TODAY = date.today().strftime("%m/%d/%Y")
+DAY = date.today()
+TODAY = DAY.strftime("%m/%d/%Y")
 ARTICLE_MD = ARTICLE + ".md"
 TRANSLATIONS = [locale for locale in LOCALES if locale != "en"]
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
+
+@pytest.fixture(autouse=True)
+def _one_today(monkeypatch):
+    # TODAY is written when the tests are collected; stamp reads "today" when a test runs, which
+    # may be after midnight.
+    pin_today(monkeypatch, l10n, DAY)
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

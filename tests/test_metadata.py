@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, ROOT, SEED, build_env, copy_site, mkdocs_build
+from conftest import ARTICLE, ROOT, SEED, build_env, copy_site, mkdocs_build, pin_today
 from jsonschema import Draft202012Validator
 
 from helpsite import checks, cli, metadata, metadata_doc, rules
@@ -38,8 +38,16 @@ TOPICS = [
     "get-started-article",
     "contributor-guide",
 ]
-IN_31_DAYS = (date.today() + timedelta(days=31)).strftime("%m/%d/%Y")
-IN_30_DAYS = (date.today() + timedelta(days=30)).strftime("%m/%d/%Y")
+TODAY = date.today()
+IN_31_DAYS = (TODAY + timedelta(days=31)).strftime("%m/%d/%Y")
+IN_30_DAYS = (TODAY + timedelta(days=30)).strftime("%m/%d/%Y")
+
+
+@pytest.fixture(autouse=True)
+def _one_today(monkeypatch):
+    # The dates above are written when the tests are collected; the checker reads "today" when a
+    # test runs, which may be after midnight.
+    pin_today(monkeypatch, metadata, TODAY)
 
 
 def findings(text: str, locale: str | None = "en") -> list[tuple]:
