@@ -368,6 +368,27 @@ def made_with(locale: str) -> MadeWith:
     return MadeWith(before, after)
 
 
+# A palette toggle switches to the next palette; its name says to which (Material's schemes).
+_TO_SCHEME = {"slate": "to_dark", "default": "to_light"}
+
+
+def palette(options, locale: str):
+    """The theme's palette options with each toggle named in the locale's language, as
+    reader.yaml says it (a toggle to a scheme it has no name for keeps the name it has). A
+    copy: the options of mkdocs.yml are shared by every locale's build."""
+    if not isinstance(options, list):
+        return options
+    table = strings(locale)
+    named = []
+    for index, option in enumerate(options):
+        following = options[(index + 1) % len(options)]
+        key = _TO_SCHEME.get((following.get("scheme") or "default") if isinstance(following, dict) else None)
+        if isinstance(option, dict) and isinstance(option.get("toggle"), dict) and key:
+            option = {**option, "toggle": {**option["toggle"], "name": table[key]}}
+        named.append(option)
+    return named
+
+
 def direction(locale: str) -> str:
     return "rtl" if locale.split("-")[0].split("_")[0] in RTL_LANGUAGES else "ltr"
 

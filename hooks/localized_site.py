@@ -70,6 +70,9 @@ def on_env(env, config, files):
     env.globals["search_worker"] = search.WORKER
     locale = build.current().locale
     locale.separator, locale.pipeline = _search_words(env, config)
+    # The palette toggle's name (its tooltip and accessible name) in the locale's language.
+    if "palette" in config.theme:
+        config.theme["palette"] = reader.palette(config.theme["palette"], locale.locale)
     return env
 
 

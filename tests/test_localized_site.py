@@ -164,6 +164,46 @@ def test_footer_copyright_is_localized(built_site):
     assert footer("ja") == "記事の内容 © Microsoft、CC BY 4.0 Material for MkDocs で作成"
 
 
+def palette_names(tree) -> list[tuple[str, str]]:
+    """Each palette option's accessible name and its toggle's tooltip, in page order."""
+    form = tree.xpath("//form[@data-md-component='palette']")[0]
+    return [
+        (option.get("aria-label"), form.xpath(f"string(label[@for='{option.get('id')}']/@title)"))
+        for option in form.xpath("input[@name='__palette']")
+    ]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_palette_toggle_is_named_in_the_page_language(built_site, locale):
+    to_dark, to_light = reader.strings(locale)["to_dark"], reader.strings(locale)["to_light"]
+    # The light palette's toggle leads to the dark one (its label is for the dark option) and back.
+    assert palette_names(parse_html(page_file(built_site, locale))) == [
+        (to_dark, to_light),
+        (to_light, to_dark),
+    ]
+    if locale != "en":
+        assert to_dark != reader.strings("en")["to_dark"]
+    assert palette_names(parse_html(built_site / page_url(locale, "") / "404.html")) == [
+        (to_dark, to_light),
+        (to_light, to_dark),
+    ]
+
+
+def test_a_palette_without_names_for_its_schemes_keeps_them():
+    options = [
+        {"scheme": "default", "toggle": {"icon": "i", "name": "Dark"}},
+        {"scheme": "sepia", "toggle": {"icon": "j", "name": "Sepia"}},
+        {"scheme": "slate"},
+    ]
+    assert reader.palette(options, "nb") == [
+        {"scheme": "default", "toggle": {"icon": "i", "name": "Dark"}},
+        {"scheme": "sepia", "toggle": {"icon": "j", "name": "Bytt til mørk modus"}},
+        {"scheme": "slate"},
+    ]
+    assert options[1]["toggle"]["name"] == "Sepia"  # mkdocs.yml's options are not changed
+    assert reader.palette({"scheme": "slate"}, "nb") == {"scheme": "slate"}
+
+
 # ----------------------------------------------------------------------------
 # Search and 404 per locale
 # ----------------------------------------------------------------------------
