@@ -30,6 +30,7 @@ from helpsite.site import with_slash
 # refuses text nodes over 10 MB unless told otherwise).
 MAX_PAGE_BYTES = 20 * 1024 * 1024
 SITEMAP = "sitemap.xml"
+STYLESHEET = ".css"  # read for its url() and @import links, with tinycss2
 
 # LinkChecker's LinkTags (linkcheck/htmlutil/linkparse.py) for the attributes that hold one URL.
 _URL_ATTRIBUTES = (
@@ -104,7 +105,7 @@ def scan(site_dir: Path, site_url: str, *, skip: tuple[str, ...] = (), jobs: int
     """
     files, folders = _listing(Path(site_dir))
     resolver = _Resolver(with_slash(site_url), files, folders, skip)
-    pages = sorted(name for name in files if name.endswith(".html"))
+    pages = sorted(name for name in files if name.endswith((".html", STYLESHEET)))
     pages += [SITEMAP] if SITEMAP in files else []
     jobs = min(jobs or os.cpu_count() or 1, max(1, len(pages) // _PAGES_PER_JOB))
     found = Scan()
@@ -309,12 +310,47 @@ def _read(path: Path, page: str) -> tuple[frozenset[str], list[tuple[int, str]]]
     try:
         if page == SITEMAP:
             return frozenset(), _sitemap_links(data)
+        if page.endswith(STYLESHEET):
+            return frozenset(), _stylesheet_links(data.decode("utf-8"))
         root = parsing.etree.fromstring(data, parsing.html)
     except (parsing.etree.ParserError, parsing.etree.XMLSyntaxError, ValueError) as error:
         return Unreadable(page, f"cannot be parsed: {error}")
     if root is None:
         return Unreadable(page, "cannot be parsed: no HTML in it")
     return _anchors(root), _links(root)
+
+
+def _stylesheet_links(text: str) -> list[tuple[int, str]]:
+    """A stylesheet's url() values and @import strings as (line, value), comments left out (a
+    source map's /*# sourceMappingURL */ too); ``url(#id)`` names an element of the page that
+    uses the stylesheet, not a place."""
+    import tinycss2  # when a site is scanned, as lxml
+
+    links = []
+
+    def walk(tokens, after_import=False):
+        for token in tokens:
+            if token.type == "url":
+                links.append((token.source_line, token.value))
+            elif token.type == "function":
+                if token.lower_name == "url":
+                    value = next((t.value for t in token.arguments if t.type == "string"), None)
+                    if value is not None:
+                        links.append((token.source_line, value))
+                walk(token.arguments)
+            elif token.type in ("() block", "[] block", "{} block"):
+                walk(token.content)
+            elif token.type == "string" and after_import:
+                links.append((token.source_line, token.value))
+            if token.type not in ("whitespace", "comment"):
+                after_import = token.type == "at-keyword" and token.lower_value == "import"
+
+    walk(tinycss2.parse_component_value_list(text, skip_comments=True))
+    return [
+        (line, value.strip())
+        for line, value in links
+        if value.strip() and not value.strip().startswith("#") and not value.lower().startswith(_NOT_PLACES)
+    ]
 
 
 def _not_text(data: bytes) -> str | None:

@@ -406,6 +406,12 @@ class Report:
             if found:
                 line, column = found[min(occurrence, len(found) - 1)]
                 return _Place(source.path, line, column, "markdown")
+        if broken.link.page.endswith(built_links.STYLESHEET):
+            # A stylesheet of overrides/ is copied as it is: the same line, in the file itself.
+            stylesheet = self.site.root / THEME_FOLDER / broken.link.page
+            found = _in_stylesheet(stylesheet, broken.link.line, broken.link.written)
+            if found:
+                return _Place(stylesheet, *found, "theme")
         setting = theme_setting(self.site.root, _needles(broken, self.mount, self.site.locales))
         if setting:
             return _Place(*setting, "theme")
@@ -435,8 +441,9 @@ class Report:
             message += f" (page {page}{self._fallback_note(items)})"
         elif place.made_by == "theme":
             pages = len({item.link.page for item, _ in items})
+            kind = "CSS" if first.link.page.endswith(built_links.STYLESHEET) else "HTML"
             message += (
-                f" (made by the theme from this line: page {page}, HTML line {first.link.line}"
+                f" (made by the theme from this line: page {page}, {kind} line {first.link.line}"
                 + (f", and {pages - 1:,} other pages" if pages > 1 else "")
                 + ")"
             )
@@ -565,6 +572,21 @@ def _needles(broken: Broken, mount: str, locales: Iterable[str]) -> list[str]:
         for i, n in enumerate(needles)
         if len(n) > 3 and re.search(r"[A-Za-z0-9]", n) and n not in needles[:i]
     ]
+
+
+def _in_stylesheet(path: Path, line: int, needle: str) -> tuple[int, int] | None:
+    """Where ``needle`` is in the stylesheet ``path``: on line ``line`` if it is there (the line
+    the built copy has it on), else its first line that has it (LinkChecker counts lines of
+    the stylesheet with its comments taken out)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    for number in ([line] if 0 < line <= len(lines) else []) + list(range(1, len(lines) + 1)):
+        offset = lines[number - 1].find(needle)
+        if offset >= 0:
+            return number, offset + 1
+    return None
 
 
 def theme_setting(root: Path, needles: list[str]) -> tuple[Path, int, int] | None:

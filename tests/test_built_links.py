@@ -20,6 +20,11 @@ def broken(page: str, line: int, written: str, url: str, anchor: bool = False) -
 def test_every_kind_of_link_and_anchor_is_read_and_resolved():
     found = built_links.scan(SITE, BASE)
     assert found.broken == [
+        # The stylesheet's @import and url()s (its url(bg.png) is there; comments, url(#id)
+        # and data: URLs are not places).
+        broken("assets/site.css", 1, "gone-import.css", "assets/gone-import.css"),
+        broken("assets/site.css", 4, "missing.svg", "assets/missing.svg"),
+        broken("assets/site.css", 5, "../fonts/gone.woff2", "fonts/gone.woff2"),
         broken("guide/index.html", 4, "../#gone", "#gone", anchor=True),
         broken("index.html", 6, "assets/gone.css", "assets/gone.css"),
         broken("index.html", 9, "guide/#nowhere", "guide/#nowhere", anchor=True),
@@ -38,7 +43,7 @@ def test_every_kind_of_link_and_anchor_is_read_and_resolved():
         ("index.html", 24, "https://docs.example.com/other/"),
         ("index.html", 27, "https://docs.example.com/up-and-out/"),
     ]
-    assert (found.pages, found.unreadable) == (3, [])
+    assert (found.pages, found.unreadable) == (4, [])
 
 
 def test_a_site_at_the_root_resolves_root_relative_links_to_the_folder():

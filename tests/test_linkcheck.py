@@ -26,6 +26,9 @@ PAGE = f"/m365/nb/{ARTICLE}/"
 # Theme breakage put into the copy: a stylesheet mkdocs.yml names, a script a template links.
 EXTRA_CSS = "assets/stylesheets/mangler.css"
 TEMPLATE_SCRIPT = "assets/javascripts/borte.js"
+# and an image a stylesheet of overrides/ names with url(), as the site's folder has it.
+STYLESHEET = "overrides/assets/stylesheets/accessibility.css"
+STYLESHEET_IMAGE = "assets/images/borte.svg"
 # The fixture's expectation on each line: <!-- broken-link URL -->, <!-- broken-anchor URL --> or <!-- ok -->.
 EXPECTED = re.compile(r"<!-- (?P<rule>broken-link|broken-anchor) (?P<url>\S+) -->")
 
@@ -69,6 +72,10 @@ def broken_project(folder: Path) -> tuple[Path, str]:
     script = f"  <script src=\"{{{{ '{TEMPLATE_SCRIPT}' | url }}}}\"></script>\n"
     text = template.read_text(encoding="utf-8")
     template.write_text(text.replace(marker, marker + script), encoding="utf-8")
+    with open(project / STYLESHEET, "a", encoding="utf-8") as stylesheet:
+        stylesheet.write(
+            '\n/* url(ikke-en-lenke.png) */\n.borte { background: url("../images/borte.svg"); }\n'
+        )
     return project, original
 
 
@@ -180,6 +187,27 @@ def test_a_link_the_theme_makes_is_named_once_on_the_setting_or_template_that_ma
         ]
 
 
+def test_a_stylesheets_url_is_named_on_its_line_of_the_stylesheet_in_overrides(broken_build, checked):
+    project, _ = broken_build
+    _, findings = checked
+    line, column = line_and_column(project / STYLESHEET, "../images/borte.svg")
+    served = STYLESHEET.removeprefix("overrides/")
+    assert (project / "site" / served).read_text(encoding="utf-8").splitlines()[line - 1].count(
+        "borte.svg"
+    ) == 1
+    assert [f for f in findings if f["path"] == STYLESHEET] == [
+        {
+            "path": STYLESHEET,
+            "line": line,
+            "column": column,
+            "rule": "broken-link",
+            "severity": "error",
+            "message": f"link to /m365/{STYLESHEET_IMAGE} is broken: 404 Not Found (made by the theme from this "
+            f"line: page /m365/{served}, CSS line {line})",
+        }
+    ]
+
+
 def test_nothing_else_is_reported(checked):
     _, findings = checked
     assert {f["path"] for f in findings} == {
@@ -187,6 +215,7 @@ def test_nothing_else_is_reported(checked):
         "docs/en/english-only.md",
         "mkdocs.yml",
         "overrides/main.html",
+        STYLESHEET,
     }
 
 
