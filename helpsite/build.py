@@ -90,6 +90,9 @@ from helpsite import l10n, l10n_dashboard, l10n_diff, metadata, reader, safety, 
 from helpsite.findings import Finding
 from helpsite.site import load_site
 
+# "1": every page is rendered only once its whole check is done (its findings logged first), as
+# before the build learned to tell a renderable page without it; for the benchmark's comparison.
+RENDER_AFTER_CHECK_VARIABLE = "HELPSITE_RENDER_AFTER_CHECK"
 # The localization dashboard's pages, generated in the source locale's build.
 STATUS_PAGE = "l10n.md"
 LOCALE_PAGES = "l10n/{locale}.md"
@@ -142,6 +145,7 @@ class Build:
         # A preview's build ends before the checks of its pages do: their findings are delivered
         # as they come (from another thread), unless a newer build has started (stale).
         self.serving = serving
+        self.render_after_check = os.environ.get(RENDER_AFTER_CHECK_VARIABLE, "").strip() == "1"
         self._waiting: deque[tuple[str, str, Report]] = deque()  # pages read, findings to come
         self._delivered: set[str] = set()
         self._lock = threading.Lock()
@@ -198,7 +202,7 @@ class Build:
         if path in self._notices:
             return self._notices[path]
         shown = self.site.docs_path(path)
-        blocking = self.source_files.blocking(path)
+        blocking = None if self.render_after_check else self.source_files.blocking(path)
         if blocking is None:
             blocking = safety.unrenderable(self.source_files.findings(path))
         self._notices[path] = safety.notice(blocking) if blocking else None

@@ -250,6 +250,14 @@ def build_order(site: Site, paths: Sequence[str]) -> list[str]:
 _kept: ProcessPoolExecutor | None = None
 
 
+def stop_kept_worker(wait: bool = True) -> None:
+    """Stop a preview's kept worker, if there is one (the next preview build starts another)."""
+    global _kept
+    pool, _kept = _kept, None
+    if pool is not None:
+        pool.shutdown(wait=wait, cancel_futures=True)
+
+
 def _start_worker() -> None:
     metadata.refresh()  # a worker forked from a long-lived server process has the schema it read
 
