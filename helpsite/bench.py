@@ -263,7 +263,7 @@ def run_pages(
 def time_page_preview(
     site_root: Path,
     links: int = PREVIEW_PAGE_LINKS,
-    edits: int = 2,
+    edits: int = 3,
     seed: int = 8,
     work: Path | None = None,
     progress=print,

@@ -236,9 +236,8 @@ class Build:
 
     def _deliver_all(self) -> None:
         """Every page's findings, before the build ends: this process works out those the worker
-        has not, from the last page read back (the worker goes forward), until they meet."""
-        for path, _, _ in reversed(self._waiting):
-            self.source_files.findings(path)
+        has not started, from the last page read back (the worker goes forward), until they meet."""
+        self.source_files.finish([path for path, _, _ in self._waiting])
         self._deliver_ready()
 
     def unpublishable(self, path: str, shown: str) -> tuple[Finding | None, bool]:

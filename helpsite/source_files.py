@@ -20,6 +20,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Iterable, Sequence
+from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -178,6 +179,8 @@ class SourceFiles:
         future.add_done_callback(done)
 
     def _result(self, future: Future, index: int) -> Facts | None:
+        if future.cancelled():  # taken back from the worker (``finish``): done here
+            return None
         try:
             return future.result()[index]
         except Exception as error:  # the worker died or failed: the same work here says why
@@ -188,6 +191,18 @@ class SourceFiles:
                 )
                 self.close(discard=True)
             return None
+
+    def finish(self, paths: Sequence[str]) -> None:
+        """Have the findings of all these files, the last first: the work the worker has not
+        started is taken back and done here, what it is doing is waited for (at the end of a
+        build, both processes work until they meet)."""
+        for path in reversed([os.path.abspath(path) for path in paths]):
+            if self.ready(path) is not None:
+                continue
+            for future, _, checked in self._planned.get(path, ()):
+                if checked and not future.cancel():
+                    futures.wait([future])
+            self.facts(path)
 
     def findings(self, path: str) -> list[Finding]:
         return list(self.facts(path, check=True).findings)
