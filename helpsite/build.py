@@ -61,12 +61,13 @@ finds it (the same configuration object), and a rebuild of ``mkdocs serve``, wit
 starts a new build. ``pre_build`` starts a ``LocaleBuild`` (``start_locale``), ``post_build`` at -110 writes
 that locale's own search (its Pagefind bundle, ``helpsite.search``) and 404 page (``write_locale_files``, after static-i18n's
 nested builds have written theirs at the site root), and ``post_build`` at -200 ends it
-(``end_locale``); when the last one ends, the build ends (``end``) and the worker stops; so
-does ``build_error``.
+(``end_locale``); when the last one ends, the build ends (``end``) and the worker stops (a
+preview's is kept for its next rebuild); so does ``build_error``.
 ``files`` plans the worker's order before static-i18n (-100) drops the other locales' files
 (the reader's view of a page needs their front matter); the /l10n/ pages are added after it
 (-110), so that it is neither copied into the other locales nor listed among their versions,
-and the pages the locale's search indexes are noted then (its own and its fallbacks).
+and the pages the locale's search indexes are noted then (its own and its fallbacks). A
+``--dirty`` preview's rebuild checks only the pages it rebuilds (``File.is_modified``).
 A handler of ``page_read_source`` is MkDocs' one reader of the page's text: the check's
 notice replaces a page that must not be rendered. It waits only for what says whether the page
 may be rendered (``read_page``); the findings are logged as they come: in ``mkdocs build`` in
@@ -170,17 +171,23 @@ class Build:
 
     # -- source files ------------------------------------------------------------
 
-    def plan(self, paths: Iterable[str], building: Iterable[str] | None) -> None:
+    def plan(
+        self, paths: Iterable[str], building: Iterable[str] | None, rebuilt: Iterable[str] | None = None
+    ) -> None:
         """Start the worker on the build's Markdown files, once: those of the locales being
         built (``building``; None: all) to check, in the order the build reads them, then the
-        others for their front matter only."""
+        others for their front matter only. A preview's ``--dirty`` rebuild reads only the
+        pages that changed (``rebuilt``; None: all), so only they are checked."""
         if self._planned:
             return
         self._planned = True
         shard = os.environ.get(shards.SHARD_VARIABLE)
         built = {shard} if shard else (set(building) if building is not None else None)
+        changed = None if rebuilt is None else {os.path.abspath(path) for path in rebuilt}
 
         def checked(path: str) -> bool:
+            if changed is not None and os.path.abspath(path) not in changed:
+                return False  # not read: if it is after all, it is checked when it is
             locale = self.site.locale_of(path)
             return built is None or locale is None or locale in built
 
@@ -339,13 +346,20 @@ class Build:
 _current: tuple[object, Build] | None = None
 _finishing: Build | None = None  # a preview's build that is over, its findings still coming
 _serving = False
+_dirty = False
 
 
-def serve(serving: bool = True) -> None:
+def serve(serving: bool = True, dirty: bool = False) -> None:
     """The builds from now on are a preview's (``mkdocs serve``): each ends without waiting
-    for its pages' findings, which come as they are ready."""
-    global _serving
-    _serving = serving
+    for its pages' findings, which come as they are ready; ``dirty``: its rebuilds read only
+    the pages that changed (``--dirty``)."""
+    global _serving, _dirty
+    _serving, _dirty = serving, serving and dirty
+
+
+def dirty() -> bool:
+    """Whether the builds are a ``mkdocs serve --dirty`` preview's."""
+    return _dirty
 
 
 def start(key: object, root: Path, *, site_url: str, site_dir: str) -> Build:

@@ -20,7 +20,7 @@ from helpsite import build
 
 def on_startup(command, dirty):
     # A preview's rebuilds end without waiting for the findings of their pages.
-    build.serve(command == "serve")
+    build.serve(command == "serve", dirty)
 
 
 def on_config(config):

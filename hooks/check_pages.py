@@ -28,9 +28,11 @@ log = logging.getLogger("mkdocs.hooks.helpsite")
 # pages are read too, for their front matter (the reader's view of a page shows its versions).
 def on_files(files, config):
     i18n = config.plugins.get("i18n")
+    pages = [file for file in files.documentation_pages() if file.abs_src_path]
     build.current().plan(
-        [file.abs_src_path for file in files.documentation_pages() if file.abs_src_path],
+        [file.abs_src_path for file in pages],
         i18n.build_languages if i18n is not None else None,
+        [file.abs_src_path for file in pages if file.is_modified()] if build.dirty() else None,
     )
     return files
 

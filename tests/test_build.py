@@ -249,6 +249,21 @@ def test_the_plan_checks_the_built_locales_first_in_build_order(tmp_path, monkey
     ]
 
 
+def test_a_dirty_rebuild_checks_only_the_pages_it_rebuilds(tmp_path, monkeypatch):
+    context = context_at(ROOT, tmp_path)
+    planned = []
+    monkeypatch.setattr(context.source_files, "plan", planned.extend)
+    docs = ROOT / "docs"
+    paths = [str(docs / locale / name) for locale in ("nb", "en") for name in ("index.md", f"{ARTICLE}.md")]
+    context.plan(paths, building=None, rebuilt=[str(docs / "nb" / f"{ARTICLE}.md")])
+    assert [(Path(path).relative_to(docs).as_posix(), checked) for path, checked in planned] == [
+        (f"nb/{ARTICLE}.md", True),
+        ("en/index.md", False),
+        (f"en/{ARTICLE}.md", False),
+        ("nb/index.md", False),
+    ]
+
+
 def test_each_locale_writes_its_own_search_and_404_page_under_its_folder(tmp_path):
     context = context_at(ROOT, tmp_path)
     context.start_locale("nb", at_root=False)

@@ -246,3 +246,25 @@ def test_a_strict_build_fails_on_the_big_pages_finding_and_logs_it_once(tmp_path
     assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr
     # the page itself was rendered: its one finding keeps no page from the site
     assert "Artikkel 29999" in (tmp_path / "site" / "nb" / ARTICLE / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_dirty_preview_checks_the_page_it_rebuilds_and_logs_its_finding_once(tmp_path):
+    """`--dirty` rebuilds only the edited page, and only it is checked again: its finding is
+    logged once, at its line, and the page served with the edit."""
+    project = copy_site(tmp_path / "project")
+    log_path = tmp_path / "serve.log"
+    with serving(project, log_path, "--dirty") as (_, base):
+        source = project / "docs" / "nb" / f"{ARTICLE}.md"
+        source.write_text(
+            source.read_text(encoding="utf-8").replace(
+                "Ellers følger du disse trinnene:", f"Ellers følger du disse skitne trinnene: {EMPTY_LINK}"
+            ),
+            encoding="utf-8",
+        )
+        [finding] = checks.check_file(source, load_site(project))
+        expected = finding.as_log(f"nb/{ARTICLE}.md")
+        url = f"{base}nb/{ARTICLE}/"
+        assert wait_for(lambda: "skitne trinnene" in fetch(url), timeout=60), log_path.read_text()
+        assert wait_for(lambda: expected in log_path.read_text(), timeout=60), log_path.read_text()
+    assert log_path.read_text().count(expected) == 1
+    assert f"WARNING -  {expected}" in log_path.read_text()
