@@ -26,6 +26,7 @@ import platform
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -250,7 +251,9 @@ def run_pages(
         "worst_check_to_convert": max(entry["check_to_convert"] for entry in report["pages"]),
     }
     if preview:
-        report["preview"] = time_page_preview(site_root, seed=seed, work=work, progress=progress)
+        report["preview"] = time_page_preview(
+            site_root, turns=repeat, seed=seed, work=work, progress=progress
+        )
         progress(
             f"preview of a {report['preview']['megabytes']} MB page: an edit served in "
             f"{report['preview']['served_at_once_to_after_check']}x the time when rendered after "
@@ -264,20 +267,22 @@ def time_page_preview(
     site_root: Path,
     links: int = PREVIEW_PAGE_LINKS,
     edits: int = 3,
+    turns: int = 1,
     seed: int = 8,
     work: Path | None = None,
     progress=print,
     timeout: float = 900,
 ) -> dict:
     """`mkdocs serve` of a small generated site (one locale) with one large page of ``links``
-    links (``synthetic.large_page``), the page edited ``edits`` times: the seconds from saving
-    it until the preview serves the edit and until the page's findings are all logged, as the
-    preview renders now (a page once it is known to be renderable) and as before
-    (``HELPSITE_RENDER_AFTER_CHECK=1``: every page after its whole check), in turns."""
+    links (``synthetic.large_page``), the page edited ``edits`` times a preview: the seconds from
+    saving it until the preview serves the edit and until the page's findings are all logged,
+    as the preview renders now (a page once it is known to be renderable) and as before
+    (``HELPSITE_RENDER_AFTER_CHECK=1``: every page after its whole check), ``turns`` previews
+    of each in turn; the ratios are of the medians."""
     site = load_site(site_root)
     locale = site.source_locale
     modes = {"render_after_check": "1", "render_at_once": "0"}
-    report: dict = {"links": links, "edits": edits, "runs": {mode: [] for mode in modes}}
+    report: dict = {"links": links, "edits": edits, "turns": turns, "runs": {mode: [] for mode in modes}}
     with tempfile.TemporaryDirectory(prefix="helpsite-bench-", dir=work) as temp:
         project = Path(temp) / "site"
         prepare(site_root, project, 10, [locale], seed)
@@ -289,15 +294,20 @@ def time_page_preview(
         report["megabytes"] = round(page.stat().st_size / 1e6, 2)
         report["findings"] = findings
         shown = f"{locale}/big.md:"
-        for mode, value in modes.items():
-            runs = _edit_in_preview(project, page, shown, findings, edits, value, timeout)
-            report["runs"][mode] = runs
-            progress(f"  preview ({mode}): {runs}")
+        for _ in range(turns):  # the two take turns: drift hits both alike
+            for mode, value in modes.items():
+                runs = _edit_in_preview(project, page, shown, findings, edits, value, timeout)
+                report["runs"][mode] += runs
+                progress(f"  preview ({mode}): {runs}")
     before, after = report["runs"]["render_after_check"], report["runs"]["render_at_once"]
 
     def median(runs: list[dict], key: str) -> float:
-        values = sorted(run[key] for run in runs)
-        return values[len(values) // 2]
+        return statistics.median(run[key] for run in runs)
+
+    for mode, runs in report["runs"].items():
+        report[f"{mode}_median"] = {
+            key: round(median(runs, key), 3) for key in ("edit_served_seconds", "findings_logged_seconds")
+        }
 
     report["served_at_once_to_after_check"] = round(
         median(after, "edit_served_seconds") / median(before, "edit_served_seconds"), 2
