@@ -26,9 +26,11 @@ import platform
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -47,6 +49,7 @@ PROJECT_FILES = ("hooks", "overrides", "linkcheckerrc", "linkcheck-allow.txt")
 # Hooks that wire the build rather than check pages: kept in project_without_hooks.
 MACHINERY_HOOKS = ("hooks/shards.py", "hooks/i18n_alternates.py")
 PAGE_LINKS = (8_000, 16_000, 32_000, 100_000)  # about 0.5, 1, 2 and 6 MB
+PREVIEW_PAGE_LINKS = 32_000  # the large page a preview is edited with (bench --pages --preview)
 # LinkChecker reads a few pages a second: it runs on builds up to this size only.
 REFERENCE_PAGES = 500
 NOTE = (
@@ -189,9 +192,12 @@ def run_pages(
     seed: int = 8,
     progress=print,
     command: str | None = None,
+    preview: bool = False,
+    work: Path | None = None,
 ) -> dict:
     """Check one generated page of each size and convert it; CPU seconds of the faster of
-    ``repeat`` turns each, their ratio, and milliseconds per MB (equal across sizes: linear)."""
+    ``repeat`` turns each, their ratio, and milliseconds per MB (equal across sizes: linear).
+    With ``preview``, also a preview's rebuild with a large page (``time_page_preview``)."""
     if repeat < 1:
         raise ValueError("--repeat must be at least 1")
     site = load_site(site_root)
@@ -244,8 +250,137 @@ def run_pages(
         ),
         "worst_check_to_convert": max(entry["check_to_convert"] for entry in report["pages"]),
     }
+    if preview:
+        report["preview"] = time_page_preview(
+            site_root, turns=repeat, seed=seed, work=work, progress=progress
+        )
+        progress(
+            f"preview of a {report['preview']['megabytes']} MB page: an edit served in "
+            f"{report['preview']['served_at_once_to_after_check']}x the time when rendered after "
+            f"its check, its findings logged in {report['preview']['findings_at_once_to_after_check']}x"
+        )
     report["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
     return report
+
+
+def time_page_preview(
+    site_root: Path,
+    links: int = PREVIEW_PAGE_LINKS,
+    edits: int = 3,
+    turns: int = 1,
+    seed: int = 8,
+    work: Path | None = None,
+    progress=print,
+    timeout: float = 900,
+) -> dict:
+    """`mkdocs serve` of a small generated site (one locale) with one large page of ``links``
+    links (``synthetic.large_page``), the page edited ``edits`` times a preview: the seconds from
+    saving it until the preview serves the edit and until the page's findings are all logged,
+    as the preview renders now (a page once it is known to be renderable) and as before
+    (``HELPSITE_RENDER_AFTER_CHECK=1``: every page after its whole check), ``turns`` previews
+    of each in turn; the ratios are of the medians."""
+    site = load_site(site_root)
+    locale = site.source_locale
+    modes = {"render_after_check": "1", "render_at_once": "0"}
+    report: dict = {"links": links, "edits": edits, "turns": turns, "runs": {mode: [] for mode in modes}}
+    with tempfile.TemporaryDirectory(prefix="helpsite-bench-", dir=work) as temp:
+        project = Path(temp) / "site"
+        prepare(site_root, project, 10, [locale], seed)
+        article = next((project / "docs" / locale).glob("*/*.md"))
+        front = article.read_text(encoding="utf-8").split("\n---\n", 1)[0] + "\n---\n"
+        page = project / "docs" / locale / "big.md"
+        page.write_text(front + synthetic.large_page(links, seed), encoding="utf-8")
+        findings = len(checks.check_file(page, load_site(project)))
+        report["megabytes"] = round(page.stat().st_size / 1e6, 2)
+        report["findings"] = findings
+        shown = f"{locale}/big.md:"
+        for _ in range(turns):  # the two take turns: drift hits both alike
+            for mode, value in modes.items():
+                runs = _edit_in_preview(project, page, shown, findings, edits, value, timeout)
+                report["runs"][mode] += runs
+                progress(f"  preview ({mode}): {runs}")
+    before, after = report["runs"]["render_after_check"], report["runs"]["render_at_once"]
+
+    def median(runs: list[dict], key: str) -> float:
+        return statistics.median(run[key] for run in runs)
+
+    for mode, runs in report["runs"].items():
+        report[f"{mode}_median"] = {
+            key: round(median(runs, key), 3) for key in ("edit_served_seconds", "findings_logged_seconds")
+        }
+
+    report["served_at_once_to_after_check"] = round(
+        median(after, "edit_served_seconds") / median(before, "edit_served_seconds"), 2
+    )
+    report["findings_at_once_to_after_check"] = round(
+        median(after, "findings_logged_seconds") / median(before, "findings_logged_seconds"), 2
+    )
+    return report
+
+
+def _edit_in_preview(
+    project: Path, page: Path, shown: str, findings: int, edits: int, render_after_check: str, timeout: float
+) -> list[dict]:
+    port = serving.free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", HELPSITE_RENDER_AFTER_CHECK=render_after_check)
+    log_path = project / "serve.log"
+    log = open(log_path, "w+")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(project / CONFIG_FILE)]
+        + ["--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/big/"
+    runs = []
+    try:
+        if not serving.wait_for(lambda: "<h1" in serving.fetch(url, timeout=timeout), timeout, step=0.05):
+            raise RuntimeError(f"the preview never served {url}:\n{log_path.read_text()[-3000:]}")
+        # the first build's findings: the worker is idle before the first edit
+        if not serving.wait_for(lambda: log_path.read_text().count(shown) >= findings, timeout, step=0.5):
+            raise RuntimeError(f"the preview never logged the findings of {page}")
+        for _ in range(edits):
+            marker = f"benchmark-edit-{time.time_ns()}"
+            start = log_path.stat().st_size
+            page.write_text(page.read_text(encoding="utf-8") + f"\n{marker}\n", encoding="utf-8")
+            edited = time.perf_counter()
+            logged: list[float] = []
+
+            def watch(start=start, logged=logged, edited=edited) -> None:
+                # beside the requests, which the preview holds until its rebuild is done; reads
+                # only what the log gained (a light load on the machine measured)
+                seen, rest = 0, ""
+                with open(log_path, encoding="utf-8", errors="replace") as handle:
+                    handle.seek(start)
+                    while time.perf_counter() < edited + timeout:
+                        lines, _, rest = (rest + handle.read()).rpartition("\n")
+                        seen += lines.count(shown)
+                        if seen >= findings:
+                            logged.append(time.perf_counter() - edited)
+                            return
+                        time.sleep(0.1)
+
+            watcher = threading.Thread(target=watch, daemon=True)
+            watcher.start()
+            served = serving.wait_for(
+                lambda marker=marker: marker in serving.fetch(url, timeout=timeout) and time.perf_counter(),
+                timeout,
+                step=0.25,
+            )
+            watcher.join(timeout)
+            served = served - edited if served else None
+            logged = logged[0] if logged else None
+            if served is None or logged is None:
+                raise RuntimeError(f"the edit to {page} was never served or its findings never logged")
+            runs.append(
+                {"edit_served_seconds": round(served, 3), "findings_logged_seconds": round(logged, 3)}
+            )
+    finally:
+        serving.stop(process, timeout=20)
+        log.close()
+    return runs
 
 
 def _cpu(work) -> tuple[float, object]:

@@ -23,6 +23,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
 .. event-order
 
     locale en
+        startup: build_context
         config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, shards
         files: check_pages, safe_sources, i18n, l10n_status, localized_site
@@ -53,25 +54,35 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
 
 .. end-event-order
 
-So: ``config`` starts the build (``start``) the first time; the nested builds' ``config``
+So: ``startup`` (once a process, before the first ``config``) says whether the builds are a
+preview's (``serve``: they end without waiting for their pages' findings); ``config`` starts
+the build (``start``) the first time; the nested builds' ``config``
 finds it (the same configuration object), and a rebuild of ``mkdocs serve``, with a new one,
 starts a new build. ``pre_build`` starts a ``LocaleBuild`` (``start_locale``), ``post_build`` at -110 writes
 that locale's own search (its Pagefind bundle, ``helpsite.search``) and 404 page (``write_locale_files``, after static-i18n's
 nested builds have written theirs at the site root), and ``post_build`` at -200 ends it
-(``end_locale``); when the last one ends, the build ends (``end``) and the worker stops; so
-does ``build_error``.
+(``end_locale``); when the last one ends, the build ends (``end``) and the worker stops (a
+preview's is kept for its next rebuild); so does ``build_error``.
 ``files`` plans the worker's order before static-i18n (-100) drops the other locales' files
 (the reader's view of a page needs their front matter); the /l10n/ pages are added after it
 (-110), so that it is neither copied into the other locales nor listed among their versions,
-and the pages the locale's search indexes are noted then (its own and its fallbacks).
+and the pages the locale's search indexes are noted then (its own and its fallbacks). A
+``--dirty`` preview's rebuild checks only the pages it rebuilds (``File.is_modified``).
 A handler of ``page_read_source`` is MkDocs' one reader of the page's text: the check's
-notice replaces a page that must not be rendered.
+notice replaces a page that must not be rendered. It waits only for what says whether the page
+may be rendered (``read_page``); the findings are logged as they come: in ``mkdocs build`` in
+the order the pages were read, the rest in the last ``post_build`` (``end``: before MkDocs
+counts the warnings of ``--strict``); in a preview from another thread, after the rebuild if
+need be, and those of a rebuild that a newer one replaced are dropped (the newer one reports
+its pages again).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -80,6 +91,9 @@ from helpsite import l10n, l10n_dashboard, l10n_diff, metadata, reader, safety, 
 from helpsite.findings import Finding
 from helpsite.site import load_site
 
+# "1": every page is rendered only once its whole check is done (its findings logged first), as
+# before the build learned to tell a renderable page without it; for the benchmark's comparison.
+RENDER_AFTER_CHECK_VARIABLE = "HELPSITE_RENDER_AFTER_CHECK"
 # The localization dashboard's pages, generated in the source locale's build.
 STATUS_PAGE = "l10n.md"
 LOCALE_PAGES = "l10n/{locale}.md"
@@ -99,24 +113,28 @@ class LocaleBuild:
     views: dict[str, dict] = field(default_factory=dict)  # page URL -> what its template shows
 
 
-@dataclass(frozen=True)
-class PageReport:
-    """What the build does with a page it reads: log the findings, render the notice instead."""
-
-    findings: tuple[Finding, ...]  # the first time the build reads the page; () after that
-    shown: str  # how the log names the file: relative to docs/
-    notice: str | None  # what to render instead of the page (None: the page)
+# What receives a page's findings, once a build: the findings, and how the log names the file
+# (relative to docs/).
+Report = Callable[[tuple[Finding, ...], str], None]
 
 
 class Build:
     """One build: the site, its source files, the reader's view, the locale builds under way."""
 
-    def __init__(self, root: Path, *, site_url: str, site_dir: str, workers: int | None = None):
+    def __init__(
+        self,
+        root: Path,
+        *,
+        site_url: str,
+        site_dir: str,
+        workers: int | None = None,
+        serving: bool = False,
+    ):
         metadata.refresh()
         reader.refresh()
         self.site = load_site(root)
         self.site_dir = site_dir
-        self.source_files = source_files.SourceFiles(self.site, workers)
+        self.source_files = source_files.SourceFiles(self.site, workers, keep=serving)
         self.localized = reader.LocalizedSite(self.site, site_url, meta_of=self.source_files.meta)
         self.locales: list[LocaleBuild] = []  # innermost last
         self._planned = False
@@ -125,6 +143,14 @@ class Build:
         self._reported: set[str] = set()
         self._sitemap_given = False
         self._translations: tuple[list, list] | None = None  # statuses and diffs, once a build
+        # A preview's build ends before the checks of its pages do: their findings are delivered
+        # as they come (from another thread), unless a newer build has started (stale).
+        self.serving = serving
+        self.render_after_check = os.environ.get(RENDER_AFTER_CHECK_VARIABLE, "").strip() == "1"
+        self._waiting: deque[tuple[str, str, Report]] = deque()  # pages read, findings to come
+        self._delivered: set[str] = set()
+        self._lock = threading.Lock()
+        self._stale = False
 
     # -- locale builds -----------------------------------------------------------
 
@@ -145,17 +171,23 @@ class Build:
 
     # -- source files ------------------------------------------------------------
 
-    def plan(self, paths: Iterable[str], building: Iterable[str] | None) -> None:
+    def plan(
+        self, paths: Iterable[str], building: Iterable[str] | None, rebuilt: Iterable[str] | None = None
+    ) -> None:
         """Start the worker on the build's Markdown files, once: those of the locales being
         built (``building``; None: all) to check, in the order the build reads them, then the
-        others for their front matter only."""
+        others for their front matter only. A preview's ``--dirty`` rebuild reads only the
+        pages that changed (``rebuilt``; None: all), so only they are checked."""
         if self._planned:
             return
         self._planned = True
         shard = os.environ.get(shards.SHARD_VARIABLE)
         built = {shard} if shard else (set(building) if building is not None else None)
+        changed = None if rebuilt is None else {os.path.abspath(path) for path in rebuilt}
 
         def checked(path: str) -> bool:
+            if changed is not None and os.path.abspath(path) not in changed:
+                return False  # not read: if it is after all, it is checked when it is
             locale = self.site.locale_of(path)
             return built is None or locale is None or locale in built
 
@@ -164,16 +196,56 @@ class Build:
             sorted(((path, checked(path)) for path in ordered), key=lambda item: not item[1])
         )
 
-    def read_page(self, path: str) -> PageReport:
-        """A page the build reads: its findings the first time (static-i18n reads a page again
-        for every locale it falls back in), and the notice to render instead of an unsafe page."""
-        shown = self.site.docs_path(path)
+    def read_page(self, path: str, report: Report) -> str | None:
+        """A page the build reads: the notice to render instead of it (None: render the page).
+
+        Rendering waits only for what says whether the page may be rendered
+        (``SourceFiles.blocking``), not for the checks of its links and headings, except when
+        only those can tell (markup nested too deep for the engine). ``report`` gets the page's
+        findings once a build (static-i18n reads a page again for every locale it falls back
+        in): in ``mkdocs build`` in the order the pages were read, as soon as the ones before
+        them are in, and all of them by the end of the build (``close``); in a preview, from
+        another thread as soon as the worker has them, even after the build is over."""
         if path in self._notices:
-            return PageReport((), shown, self._notices[path])
-        findings = tuple(self.source_files.findings(path))
-        blocking = safety.unrenderable(findings)
+            return self._notices[path]
+        shown = self.site.docs_path(path)
+        blocking = None if self.render_after_check else self.source_files.blocking(path)
+        if blocking is None:
+            blocking = safety.unrenderable(self.source_files.findings(path))
         self._notices[path] = safety.notice(blocking) if blocking else None
-        return PageReport(findings, shown, self._notices[path])
+        if self.serving:
+            self.source_files.when_checked(
+                path, lambda findings: self._deliver(path, shown, findings, report)
+            )
+        else:
+            self._waiting.append((path, shown, report))
+            if not self.source_files.working:  # no worker to wait for: checked here, now
+                self.source_files.findings(path)
+            self._deliver_ready()
+        return self._notices[path]
+
+    def _deliver(self, path: str, shown: str, findings: tuple[Finding, ...], report: Report) -> None:
+        with self._lock:
+            if self._stale or path in self._delivered:
+                return
+            self._delivered.add(path)
+            report(findings, shown)
+
+    def _deliver_ready(self) -> None:
+        """The findings of the pages read, in that order, as far as they are known."""
+        while self._waiting:
+            path, shown, report = self._waiting[0]
+            findings = self.source_files.ready(path)
+            if findings is None:
+                return
+            self._waiting.popleft()
+            self._deliver(path, shown, findings, report)
+
+    def _deliver_all(self) -> None:
+        """Every page's findings, before the build ends: this process works out those the worker
+        has not started, from the last page read back (the worker goes forward), until they meet."""
+        self.source_files.finish([path for path, _, _ in self._waiting])
+        self._deliver_ready()
 
     def unpublishable(self, path: str, shown: str) -> tuple[Finding | None, bool]:
         """Why a file that is not a page must be left out of the site (None: publish it), and
@@ -255,8 +327,16 @@ class Build:
             handle.write(text)
 
     def close(self, failed: bool = False) -> None:
-        """Stop the worker; wait for it unless the build failed."""
-        self.source_files.close(wait=not failed)
+        """The build is over: every finding delivered, and the worker stopped; when it failed
+        (or a newer build replaces it), its findings still to come are dropped and its worker
+        stopped at once."""
+        if failed:
+            with self._lock:
+                self._stale = True
+            self.source_files.close(wait=False)
+            return
+        self._deliver_all()
+        self.source_files.close(wait=True)
 
 
 # ----------------------------------------------------------------------------
@@ -264,17 +344,37 @@ class Build:
 # ----------------------------------------------------------------------------
 
 _current: tuple[object, Build] | None = None
+_finishing: Build | None = None  # a preview's build that is over, its findings still coming
+_serving = False
+_dirty = False
+
+
+def serve(serving: bool = True, dirty: bool = False) -> None:
+    """The builds from now on are a preview's (``mkdocs serve``): each ends without waiting
+    for its pages' findings, which come as they are ready; ``dirty``: its rebuilds read only
+    the pages that changed (``--dirty``)."""
+    global _serving, _dirty
+    _serving, _dirty = serving, serving and dirty
+
+
+def dirty() -> bool:
+    """Whether the builds are a ``mkdocs serve --dirty`` preview's."""
+    return _dirty
 
 
 def start(key: object, root: Path, *, site_url: str, site_dir: str) -> Build:
     """The build that ``key`` (the engine's configuration object, new for every build and
     rebuild) stands for: made at its first call, the same for later calls with the same key.
-    A build left unfinished (a preview's rebuild after a failure) is closed."""
-    global _current
+    A build left unfinished (a preview's rebuild after a failure), and a preview's build whose
+    findings are still coming, are closed: none of their findings is delivered after this."""
+    global _current, _finishing
     if _current is None or _current[0] is not key:
         if _current is not None:
             _current[1].close(failed=True)
-        _current = (key, Build(root, site_url=site_url, site_dir=site_dir))
+        if _finishing is not None:
+            _finishing.close(failed=True)
+            _finishing = None
+        _current = (key, Build(root, site_url=site_url, site_dir=site_dir, serving=_serving))
     return _current[1]
 
 
@@ -287,8 +387,12 @@ def current() -> Build:
 
 
 def end(failed: bool = False) -> None:
-    """The build is over (or failed): stop its worker and forget it."""
-    global _current
+    """The build is over (or failed): its findings delivered and its worker stopped (a
+    preview's: left to deliver them as they come), and forgotten."""
+    global _current, _finishing
     if _current is not None:
-        _current[1].close(failed=failed)
-        _current = None
+        ended, _current = _current[1], None
+        if ended.serving and not failed:
+            _finishing = ended
+        else:
+            ended.close(failed=failed)

@@ -9,8 +9,8 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from helpsite import markdown, rules, safety, suppressions
 from helpsite import page as pages
-from helpsite import rules, safety, suppressions
 from helpsite.findings import Finding
 from helpsite.site import Site
 from helpsite.suppressions import Outcome
@@ -40,6 +40,17 @@ def checked_page(page: pages.Page, site: Site) -> Outcome:
             )
     ordered = sorted(set(findings), key=lambda f: (f.line, f.column, f.rule, f.message))
     return suppressions.apply(page, site, ordered)
+
+
+def unrenderable_before_check(page: pages.Page, site: Site) -> list[Finding] | None:
+    """The findings that keep a loaded page from the renderer (``safety.UNRENDERABLE``), found
+    without the checks of its links and headings: the same as ``safety.unrenderable`` of its
+    ``check_page`` findings. None when only the check's parse can tell (markup that may nest
+    too deep for the engine: ``markdown.may_nest_too_deeply``)."""
+    found = safety.unrenderable([*page.findings, *safety.limits(page, site)])
+    if found or not page.readable:
+        return found
+    return None if markdown.may_nest_too_deeply(page.body, site) else []
 
 
 def check_file(path: Path, site: Site, locale: str | None = None, data: bytes | None = None) -> list[Finding]:

@@ -173,7 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--quick", action="store_true", help="a small run in seconds: 30 and 60 articles, 2 locales"
     )
-    bench.add_argument("--preview", action="store_true", help="also time an edit in `mkdocs serve --dirty`")
+    bench.add_argument(
+        "--preview",
+        action="store_true",
+        help="also time an edit in `mkdocs serve --dirty`; with --pages, an edit of a large page "
+        "in `mkdocs serve`, rendered at once and after its check",
+    )
     bench.add_argument("--shards", action="store_true", help="also time parallel per-locale shards + merge")
     bench.add_argument(
         "--search",
@@ -483,6 +488,8 @@ def run_bench(args: argparse.Namespace) -> int:
                 seed=args.seed,
                 command=command,
                 progress=lambda line: print(line, flush=True),
+                preview=args.preview,
+                work=args.work,
             )
         except ValueError as error:
             print(error, file=sys.stderr)

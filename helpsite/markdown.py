@@ -262,6 +262,41 @@ def page_document(page, site: Site | None) -> Document:
     return document
 
 
+def may_nest_too_deeply(body: str, site: Site | None = None) -> bool:
+    """Whether inline markup or HTML in the body may nest deeper than the engine recurses
+    through (``safety.MARKUP_TOO_DEEP``), told without the check's parse: False is certain,
+    True says only the parse can tell. What the build asks before it renders a page whose
+    check has not finished.
+
+    Only the engine's block parse runs (about a tenth of a conversion): inline markup nests
+    within the text of one element (a paragraph, a table cell, a list item), each level with
+    at least one of the marks ``_may_nest_deeply`` counts, so an element at depth d whose
+    text has fewer than ``ENGINE_NESTING_MARKS - d`` of them cannot reach the limit. A block
+    structure nested too deep fails here already (RecursionError): True.
+    """
+    if not _may_nest_deeply(body):
+        return False
+    md = _Parser.for_site(site).plain
+    md.reset()
+    try:
+        lines = body.split("\n")
+        for preprocessor in md.preprocessors:
+            lines = preprocessor.run(lines)
+        root = md.parser.parseDocument(lines).getroot()
+    except RecursionError:
+        return True
+    finally:
+        md.reset()
+    stack = [(root, 0)]
+    while stack:
+        element, depth = stack.pop()
+        for text in (element.text, element.tail):
+            if text and depth + sum(text.count(mark) for mark in "*_[<") >= ENGINE_NESTING_MARKS:
+                return True
+        stack.extend((child, depth + 1) for child in element)
+    return False
+
+
 def render(body: str, site: Site | None = None) -> str:
     """The body as the site renders it, without any marker (for comparisons)."""
     md = _Parser.for_site(site).plain

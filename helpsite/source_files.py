@@ -1,10 +1,13 @@
 """The source files of one build, each checked and its front matter read once, beside the build.
 
-A build needs two things from every Markdown file before it renders it: the checks' findings
-(errors fail ``--strict``, and some keep the page from the renderer) and the front matter (the
-reader's view of every language version, the translation status). ``SourceFiles`` works them out in
-a worker process, in the order the build will ask for them, while the build renders on another
-core; a file asked for before the worker has reached it is done at once in the build process.
+A build needs three things from every Markdown file: before it renders it, the front matter
+(the reader's view of every language version, the translation status) and whether it may be
+rendered at all (``blocking``: the findings that keep it from the renderer, most of them found
+without the checks of its links and headings); and, by the end of the build, the checks'
+findings (errors fail ``--strict``). ``SourceFiles`` works them out in a worker process, in the
+order the build will ask for them, while the build renders on another core; a file asked for
+before the worker has reached it is done at once in the build process, or, for its findings,
+delivered from another thread when the worker has them (``when_checked``: the preview).
 The results are the ones ``checks.check_file`` and ``page.read`` give in this process, which is
 where the work happens when there is one core, when ``HELPSITE_WORKERS=0``, for a file that was
 not planned, or when the worker fails.
@@ -16,11 +19,12 @@ import logging
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from helpsite import checks, metadata, shards
+from helpsite import checks, metadata, safety, shards
 from helpsite.findings import Finding
 from helpsite.site import Site
 
@@ -44,7 +48,10 @@ class Facts:
 def facts_of(site: Site, path: str, check: bool) -> Facts:
     """One file's facts, worked out here: what the worker does for each file."""
     loaded = checks.load_file(path, site)
-    findings = tuple(checks.check_page(loaded, site)) if check else None
+    return _facts(loaded, tuple(checks.check_page(loaded, site)) if check else None)
+
+
+def _facts(loaded, findings: tuple[Finding, ...] | None) -> Facts:
     if loaded.meta_ok:
         return Facts(findings, loaded.meta)
     return Facts(findings, None, loaded.problem)
@@ -53,9 +60,10 @@ def facts_of(site: Site, path: str, check: bool) -> Facts:
 class SourceFiles:
     """The facts of a build's source files, by absolute path, each worked out once."""
 
-    def __init__(self, site: Site, workers: int | None = None):
+    def __init__(self, site: Site, workers: int | None = None, keep: bool = False):
         self.site = site
         self.workers = default_workers() if workers is None else workers
+        self.keep = keep  # the worker outlives the build (a preview's: its next rebuild uses it)
         self._known: dict[str, Facts] = {}
         self._planned: dict[str, list[tuple[Future, int, bool]]] = {}
         self._pool: ProcessPoolExecutor | None = None
@@ -67,22 +75,26 @@ class SourceFiles:
         if not self.workers or not items:
             return
         try:
-            self._pool = ProcessPoolExecutor(
-                max_workers=self.workers,
-                mp_context=_context(),
-                initializer=_start_worker,
-                initargs=(self.site,),
-            )
+            self._pool = self._start_pool()
             for start in range(0, len(items), CHUNK):
                 chunk = items[start : start + CHUNK]
-                future = self._pool.submit(_work, chunk)
+                future = self._pool.submit(_work, self.site, chunk)
                 for index, (path, check) in enumerate(chunk):
                     self._planned.setdefault(path, []).append((future, index, check))
         except Exception as error:  # no processes, no semaphores (/dev/shm) here: do it in this one
             log.info(
                 f"checking in the build process: cannot start a worker ({type(error).__name__}: {error})"
             )
-            self.close()
+            self.close(discard=True)
+
+    def _start_pool(self) -> ProcessPoolExecutor:
+        global _kept
+        if self.keep and _kept is not None:
+            return _kept
+        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(), initializer=_start_worker)
+        if self.keep:
+            _kept = pool
+        return pool
 
     def facts(self, path: str, check: bool = True) -> Facts:
         """A file's facts; ``check`` when its findings are needed, not only its front matter."""
@@ -103,7 +115,72 @@ class SourceFiles:
         self._known[path] = known
         return known
 
+    @property
+    def working(self) -> bool:
+        """Whether a worker process has work planned."""
+        return self._pool is not None
+
+    def ready(self, path: str) -> tuple[Finding, ...] | None:
+        """A file's findings when they are known already, here or from the worker (None: not
+        yet); never works them out."""
+        path = os.path.abspath(path)
+        known = self._known.get(path)
+        if known is not None and known.findings is not None:
+            return known.findings
+        for future, index, checked in self._planned.get(path, ()):
+            if checked and future.done():
+                found = self._result(future, index)
+                if found is not None:
+                    self._known[path] = found
+                    return found.findings
+        return None
+
+    def blocking(self, path: str) -> tuple[Finding, ...] | None:
+        """The findings that keep a file from the renderer (``safety.unrenderable``), without
+        waiting for its check: from the check when it is done, else from the file itself
+        (``checks.unrenderable_before_check``: the same findings). None when only the check
+        can tell (markup that may nest too deep for the engine)."""
+        path = os.path.abspath(path)
+        checked = self.ready(path)
+        if checked is not None:
+            return tuple(safety.unrenderable(checked))
+        loaded = checks.load_file(path, self.site)
+        self._known.setdefault(path, _facts(loaded, None))  # its front matter, for the reader
+        found = checks.unrenderable_before_check(loaded, self.site)
+        return None if found is None else tuple(found)
+
+    def when_checked(self, path: str, deliver: Callable[[tuple[Finding, ...]], None]) -> None:
+        """Call ``deliver`` once with a file's findings: here and now when they are known, or
+        when no worker has the file planned (they are worked out here); otherwise from another
+        thread of this process as soon as the worker has them. Nothing is delivered for a
+        file whose work ``close`` cancelled first."""
+        path = os.path.abspath(path)
+        found = self.ready(path)
+        planned = [(future, index) for future, index, checked in self._planned.get(path, ()) if checked]
+        if found is None and (self._pool is None or not planned):
+            found = self.facts(path).findings
+        if found is not None:
+            deliver(found)
+            return
+        (future, index), site = planned[0], self.site
+
+        def done(future: Future) -> None:
+            if future.cancelled():
+                return
+            try:
+                findings = future.result()[index].findings
+            except Exception:  # the worker died: the same work in a thread of this process
+                threading.Thread(
+                    target=lambda: deliver(facts_of(site, path, True).findings), daemon=True
+                ).start()
+                return
+            deliver(findings)
+
+        future.add_done_callback(done)
+
     def _result(self, future: Future, index: int) -> Facts | None:
+        if future.cancelled():  # taken back from the worker (``finish``): done here
+            return None
         try:
             return future.result()[index]
         except Exception as error:  # the worker died or failed: the same work here says why
@@ -112,8 +189,20 @@ class SourceFiles:
                     f"the checking worker stopped ({type(error).__name__}: {error}); "
                     "checking in the build process"
                 )
-                self.close()
+                self.close(discard=True)
             return None
+
+    def finish(self, paths: Sequence[str]) -> None:
+        """Have the findings of all these files, the last first: the work the worker has not
+        started is taken back and done here, what it is doing is waited for (at the end of a
+        build, both processes work until they meet)."""
+        for path in reversed([os.path.abspath(path) for path in paths]):
+            if self.ready(path) is not None:
+                continue
+            for future, _, checked in self._planned.get(path, ()):
+                if checked and not future.cancel():
+                    futures.wait([future])
+            self.facts(path)
 
     def findings(self, path: str) -> list[Finding]:
         return list(self.facts(path, check=True).findings)
@@ -126,12 +215,24 @@ class SourceFiles:
         facts = self.facts(path, check=False)
         return facts.meta, facts.problem
 
-    def close(self, wait: bool = False) -> None:
-        """Stop the worker; ``wait`` for it to exit (its work is done: the build is over)."""
+    def close(self, wait: bool = False, discard: bool = False) -> None:
+        """Stop the worker, cancelling the work it has not started; ``wait`` for it to exit
+        (its work is done: the build is over). A kept worker only has this build's work
+        cancelled (what it has started it finishes), unless it is to be ``discard``ed (it
+        failed)."""
+        global _kept
         pool, self._pool = self._pool, None
+        planned = {future for entries in self._planned.values() for future, _, _ in entries}
         self._planned.clear()
-        if pool is not None:
-            pool.shutdown(wait=wait, cancel_futures=True)
+        if pool is None:
+            return
+        if pool is _kept and not discard:
+            for future in planned:
+                future.cancel()
+            return
+        if pool is _kept:
+            _kept = None
+        pool.shutdown(wait=wait, cancel_futures=True)
 
 
 def default_workers() -> int:
@@ -160,17 +261,25 @@ def build_order(site: Site, paths: Sequence[str]) -> list[str]:
 # The worker
 # ----------------------------------------------------------------------------
 
-_worker_site: Site | None = None
+# A preview's worker, kept from one rebuild to the next (SourceFiles.keep).
+_kept: ProcessPoolExecutor | None = None
 
 
-def _start_worker(site: Site) -> None:
-    global _worker_site
-    _worker_site = site
+def stop_kept_worker(wait: bool = True) -> None:
+    """Stop a preview's kept worker, if there is one (the next preview build starts another)."""
+    global _kept
+    pool, _kept = _kept, None
+    if pool is not None:
+        pool.shutdown(wait=wait, cancel_futures=True)
+
+
+def _start_worker() -> None:
     metadata.refresh()  # a worker forked from a long-lived server process has the schema it read
 
 
-def _work(chunk: list[tuple[str, bool]]) -> list[Facts]:
-    return [facts_of(_worker_site, path, check) for path, check in chunk]
+def _work(site: Site, chunk: list[tuple[str, bool]]) -> list[Facts]:
+    metadata.refresh()  # a kept worker sees the schema of the build it works for
+    return [facts_of(site, path, check) for path, check in chunk]
 
 
 # A copy of the build process when it runs no other thread (at once, and its CPU time counts as

@@ -18,6 +18,11 @@ from helpsite import build
 # ----------------------------------------------------------------------------
 
 
+def on_startup(command, dirty):
+    # A preview's rebuilds end without waiting for the findings of their pages.
+    build.serve(command == "serve", dirty)
+
+
 def on_config(config):
     try:
         build.start(

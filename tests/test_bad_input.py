@@ -27,6 +27,9 @@ from pathlib import Path
 import pytest
 from conftest import build_env, copy_site, parse_html
 
+from helpsite import checks, safety
+from helpsite.site import load_site
+
 CATALOGUE = Path(__file__).parent / "fixtures" / "bad-input"
 CASES = sorted(p.name[: -len(".expected.json")] for p in CATALOGUE.glob("*.expected.json"))
 CHECK_TIMEOUT, BUILD_TIMEOUT = 60, 300
@@ -452,3 +455,33 @@ def measure_all() -> None:
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).parent))
     measure_all()
+
+
+def test_what_keeps_a_page_from_the_renderer_is_known_before_its_check(scratch_dir):
+    """The build renders a page once ``checks.unrenderable_before_check`` says it may (or
+    shows its notice): for every case that is what the whole check says, and only markup
+    nested too deep for the engine needs the check itself to tell."""
+    project = copy_site(scratch_dir / "project")
+    placed = {name: place(name, project) for name in CASES}
+    site = load_site(project)
+    told, left_to_the_check = {}, []
+    for name, path in placed.items():
+        page = checks.load_file(path, site)
+        before = checks.unrenderable_before_check(page, site)
+        after = safety.unrenderable(checks.check_page(checks.load_file(path, site), site))
+        if before is None:
+            left_to_the_check.append(name)
+        else:
+            told[name] = before
+            assert before == after, name
+    assert left_to_the_check == ["deep-emphasis", "deep-html"]  # both: markup-too-deep
+    blocked = {n for n in CASES if any(_unrenderable(f) for f in expected(n)["findings"])}
+    if unprivileged_for("unreadable"):  # root reads it here
+        blocked.discard("unreadable")
+    assert {name for name, found in told.items() if found} == blocked - set(left_to_the_check)
+    # the big pages are rendered at once: their links and headings are checked meanwhile
+    assert {"large-table", "large-table-clean", "many-links", "empty-links", "huge-line"} <= set(told)
+
+
+def _unrenderable(finding: dict) -> bool:
+    return finding["rule"] in safety.UNRENDERABLE

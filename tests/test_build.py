@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
+import threading
 from pathlib import Path
 
 import pytest
 from conftest import ARTICLE, LOCALES, MKDOCS, ROOT, build_env, copy_site
 
-from helpsite import build
+from helpsite import build, checks, source_files
 from helpsite.serving import fetch, free_port, stop, wait_for
+from helpsite.site import load_site
 
 # MkDocs logs every handler it runs at debug level; static-i18n names each locale it builds.
 _RUNNING = re.compile(r"Running `(\w+)` event from plugin '(hooks/(\w+)\.py|i18n)'")
@@ -215,12 +219,14 @@ def test_a_page_is_reported_once_and_its_notice_kept(tmp_path):
         page.read_text(encoding="utf-8").replace("title: ", "title: Duplikat\ntitle: ", 1), encoding="utf-8"
     )
     context = context_at(project, tmp_path / "site")
-    first = context.read_page(str(page))
-    assert [(f.rule, f.line, f.column) for f in first.findings] == [("yaml-invalid", 3, 1)]
-    assert first.shown == f"nb/{ARTICLE}.md"
-    assert first.notice is not None and "Page not published" in first.notice
-    again = context.read_page(str(page))
-    assert again.findings == () and again.notice == first.notice
+    reported = []
+    first = context.read_page(str(page), lambda findings, shown: reported.append((findings, shown)))
+    [(findings, shown)] = reported
+    assert [(f.rule, f.line, f.column) for f in findings] == [("yaml-invalid", 3, 1)]
+    assert shown == f"nb/{ARTICLE}.md"
+    assert first is not None and "Page not published" in first
+    again = context.read_page(str(page), lambda findings, shown: reported.append((findings, shown)))
+    assert again == first and len(reported) == 1
 
 
 def test_the_plan_checks_the_built_locales_first_in_build_order(tmp_path, monkeypatch):
@@ -240,6 +246,21 @@ def test_the_plan_checks_the_built_locales_first_in_build_order(tmp_path, monkey
         (f"en/{ARTICLE}.md", False),
         ("ar/index.md", False),
         (f"ar/{ARTICLE}.md", False),
+    ]
+
+
+def test_a_dirty_rebuild_checks_only_the_pages_it_rebuilds(tmp_path, monkeypatch):
+    context = context_at(ROOT, tmp_path)
+    planned = []
+    monkeypatch.setattr(context.source_files, "plan", planned.extend)
+    docs = ROOT / "docs"
+    paths = [str(docs / locale / name) for locale in ("nb", "en") for name in ("index.md", f"{ARTICLE}.md")]
+    context.plan(paths, building=None, rebuilt=[str(docs / "nb" / f"{ARTICLE}.md")])
+    assert [(Path(path).relative_to(docs).as_posix(), checked) for path, checked in planned] == [
+        (f"nb/{ARTICLE}.md", True),
+        ("en/index.md", False),
+        (f"en/{ARTICLE}.md", False),
+        ("nb/index.md", False),
     ]
 
 
@@ -276,3 +297,51 @@ def test_the_sitemap_goes_to_the_first_build_that_asks(tmp_path):
     context = context_at(ROOT, tmp_path)
     assert context.sitemap() is not None
     assert context.sitemap() is None
+
+
+def test_a_preview_build_replaced_by_a_newer_one_delivers_none_of_its_findings(tmp_path, monkeypatch):
+    """Two preview builds of a page with an empty link, the kept worker stopped while the first
+    waits for it: the first is replaced before its findings come, so only the second's are
+    delivered, once; the worker does the first's work first, so by then the first's would have
+    come."""
+    project = copy_site(tmp_path / "project")
+    page = project / "docs" / "nb" / f"{ARTICLE}.md"
+    page.write_text(page.read_text(encoding="utf-8") + "\n[](https://example.com)\n", encoding="utf-8")
+    [finding] = checks.check_file(page, load_site(project))
+    reported = {"first": [], "second": []}
+    second_done = threading.Event()
+
+    def report_to(name):
+        def report(findings, shown):
+            reported[name].append([f.as_log(shown) for f in findings])
+            if name == "second":
+                second_done.set()
+
+        return report
+
+    monkeypatch.setenv(source_files.WORKERS_VARIABLE, "1")
+    build.serve(True)
+    try:
+        first = build.start(
+            object(), project, site_url="http://127.0.0.1:8000/", site_dir=str(tmp_path / "a")
+        )
+        first.plan([str(page)], None)
+        (worker,) = source_files._kept._processes
+        os.kill(worker, signal.SIGSTOP)
+        try:
+            assert first.read_page(str(page), report_to("first")) is None  # rendered: no notice
+            build.end()  # the preview's build is over; its findings are still to come
+            second = build.start(
+                object(), project, site_url="http://127.0.0.1:8000/", site_dir=str(tmp_path / "b")
+            )
+            second.plan([str(page)], None)
+            assert second.read_page(str(page), report_to("second")) is None
+            assert reported == {"first": [], "second": []}  # the worker is stopped
+        finally:
+            os.kill(worker, signal.SIGCONT)
+        assert second_done.wait(60)
+        build.end()
+    finally:
+        build.serve(False)
+        source_files.stop_kept_worker()
+    assert reported == {"first": [], "second": [[finding.as_log(f"nb/{ARTICLE}.md")]]}

@@ -326,3 +326,19 @@ def test_the_fast_prescan_decides_as_the_reference_one_on_real_pages():
     decisions = [reference_needs_parsing(b) for b in bodies]
     assert [markdown.needs_parsing(b) for b in bodies] == decisions
     assert True in decisions and False in decisions  # both answers are put to the test
+
+
+def test_markup_that_may_nest_too_deep_is_told_by_the_text_of_each_element():
+    """A page is rendered before its check unless one element's text holds enough markup to
+    nest past the engine's recursion (``may_nest_too_deeply``); the marks of a whole big page
+    do not count, those of one paragraph do."""
+    table = "# T\n\n| A | B |\n|---|---|\n" + "".join(
+        f"| {n} | [x{n}](https://e.com/{n}) |\n" for n in range(400)
+    )
+    assert markdown._may_nest_deeply(table)  # the old, whole-body test would need the parse
+    assert not markdown.may_nest_too_deeply(table)
+    paragraph = "# T\n\n" + " ".join(f"[x{n}](https://e.com/{n})" for n in range(400)) + "\n"
+    assert markdown.may_nest_too_deeply(paragraph)
+    deep = "# T\n\n" + "*a " * 3000 + "b" + " a*" * 3000 + "\n"  # the bad-input catalogue's
+    assert markdown.may_nest_too_deeply(deep) and markdown.parse(deep).too_deep
+    assert not markdown.may_nest_too_deeply("# T\n\nFew [marks](https://e.com).\n")

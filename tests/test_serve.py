@@ -3,14 +3,18 @@ logs the checks' findings while it keeps serving, and previews one locale alone.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, ROOT, build_env, copy_site, free_port
+from conftest import ARTICLE, ROOT, build_env, copy_site, free_port, mkdocs_build
 
 from helpsite import checks
 from helpsite.serving import fetch, stop, wait_for
@@ -22,8 +26,16 @@ def preview(tmp_path, request):
     """`python3 dev.py serve` (the README command) on a copy of the site, on a free port;
     parametrize it indirectly with more dev.py serve arguments."""
     project = copy_site(tmp_path / "project")
+    with serving(project, tmp_path / "serve.log", *getattr(request, "param", ())) as (process, base):
+        yield project, base, tmp_path / "serve.log"
+
+
+@contextlib.contextmanager
+def serving(project: Path, log_path: Path, *args: str):
+    """`python3 dev.py serve` of ``project`` on a free port, its log in ``log_path``, until the
+    block ends: the dev.py process and the preview's address."""
     port = free_port()
-    log = open(tmp_path / "serve.log", "w+")
+    log = open(log_path, "w+")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -33,7 +45,7 @@ def preview(tmp_path, request):
             str(project / "mkdocs.yml"),
             "--dev-addr",
             f"127.0.0.1:{port}",
-            *getattr(request, "param", ()),
+            *args,
         ],
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -42,8 +54,8 @@ def preview(tmp_path, request):
     )
     base = f"http://127.0.0.1:{port}/"
     try:
-        assert wait_for(lambda: fetch(base), timeout=120), (tmp_path / "serve.log").read_text()
-        yield project, base, tmp_path / "serve.log"
+        assert wait_for(lambda: fetch(base), timeout=120), log_path.read_text()
+        yield process, base
     finally:
         # dev.py runs mkdocs as a child: stop its whole process group, not dev.py alone.
         stop(process, timeout=15, group=True)
@@ -136,3 +148,123 @@ def test_a_missing_page_gets_its_locales_404_page_as_on_the_host(preview):
         "missing/": (404, 'lang="en" class="no-js"', "Page not found"),
         "xx/missing/": (404, 'lang="en" class="no-js"', "Page not found"),
     }
+
+
+# ----------------------------------------------------------------------------
+# A big page: the preview serves it (and the rest) before its check is done
+# ----------------------------------------------------------------------------
+
+BIG_ROWS = 30_000  # about 2 MB of table, a link per row, as in a long reference article
+EMPTY_LINK = "[](https://example.com)"
+
+
+def big_article(text: str) -> str:
+    """The Norwegian article with a permissions table of ``BIG_ROWS`` linked rows and, after
+    it, one empty link."""
+    rows = "".join(
+        f"| Tillatelse {number} | [Artikkel {number}](https://learn.microsoft.com/m365/{number}) |\n"
+        for number in range(BIG_ROWS)
+    )
+    return f"{text}\n| Tillatelse | Artikkel |\n|---|---|\n{rows}\nSe også {EMPTY_LINK}.\n"
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (children first found through /proc)."""
+    found, waiting = [], [pid]
+    while waiting:
+        for task in Path(f"/proc/{waiting.pop()}/task").glob("*"):
+            try:
+                children = [int(child) for child in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found += children
+            waiting += children
+    return found
+
+
+def signal_all(pids: list[int], sig: int) -> None:
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
+
+
+def test_a_big_page_is_served_before_its_check_is_done_and_its_finding_logged_once(tmp_path):
+    project = copy_site(tmp_path / "project")
+    source = project / "docs" / "nb" / f"{ARTICLE}.md"
+    source.write_text(big_article(source.read_text(encoding="utf-8")), encoding="utf-8")
+    assert len(source.read_bytes()) > 2_000_000
+    site = load_site(project)
+    [finding] = checks.check_file(source, site)
+    shown = f"nb/{ARTICLE}.md"
+    assert finding.rule == "empty-link" and finding.line == source.read_text().count("\n")
+    log_path = tmp_path / "serve.log"
+    url, other = None, None
+    with serving(project, log_path) as (process, base):
+        url, other = f"{base}nb/{ARTICLE}/", f"{base}{ARTICLE}/"
+        # the first build's finding: the worker is done with it
+        assert wait_for(lambda: finding.as_log(shown) in log_path.read_text(), timeout=120), (
+            log_path.read_text()
+        )
+        workers = descendants(process.pid)  # dev.py runs mkdocs in its place (exec)
+        assert workers  # the checking worker (with its helpers), kept from one rebuild to the next
+        # The worker stops: whatever the preview serves from now on, it serves without the check.
+        signal_all(workers, signal.SIGSTOP)
+        try:
+            text = source.read_text(encoding="utf-8")
+            source.write_text(
+                text.replace("Ellers følger du disse trinnene:", "Ellers følger du\ndisse nye trinnene:"),
+                encoding="utf-8",
+            )
+            moved = finding.as_log(shown).replace(f":{finding.line}:", f":{finding.line + 1}:", 1)
+            [edited] = checks.check_file(source, site)
+            assert edited.as_log(shown) == moved  # the edit moves the finding a line down
+            assert wait_for(lambda: "disse nye trinnene" in fetch(url, timeout=60), timeout=120), (
+                log_path.read_text()
+            )
+            page = fetch(url, timeout=60)
+            assert "Page not published" not in page and "Artikkel 29999" in page
+            assert "Transfer licenses between tenants" in fetch(other, timeout=60)  # another page
+            assert moved not in log_path.read_text()  # not checked yet: the worker is stopped
+        finally:
+            signal_all(workers, signal.SIGCONT)
+        assert wait_for(lambda: moved in log_path.read_text(), timeout=120), log_path.read_text()
+    logged = log_path.read_text()
+    assert logged.count(finding.as_log(shown)) == 1  # the first build's, once
+    assert logged.count(moved) == 1  # the rebuild's, once
+    assert f"WARNING -  {moved}" in logged
+
+
+def test_a_strict_build_fails_on_the_big_pages_finding_and_logs_it_once(tmp_path):
+    project = copy_site(tmp_path / "project")
+    source = project / "docs" / "nb" / f"{ARTICLE}.md"
+    source.write_text(big_article(source.read_text(encoding="utf-8")), encoding="utf-8")
+    [finding] = checks.check_file(source, load_site(project))
+    result = mkdocs_build(project, tmp_path / "site")
+    assert result.returncode == 1
+    assert result.stderr.count(finding.as_log(f"nb/{ARTICLE}.md")) == 1
+    assert f"WARNING -  {finding.as_log(f'nb/{ARTICLE}.md')}" in result.stderr
+    assert "Aborted with 1 warnings in strict mode!" in result.stdout + result.stderr
+    # the page itself was rendered: its one finding keeps no page from the site
+    assert "Artikkel 29999" in (tmp_path / "site" / "nb" / ARTICLE / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_dirty_preview_checks_the_page_it_rebuilds_and_logs_its_finding_once(tmp_path):
+    """`--dirty` rebuilds only the edited page, and only it is checked again: its finding is
+    logged once, at its line, and the page served with the edit."""
+    project = copy_site(tmp_path / "project")
+    log_path = tmp_path / "serve.log"
+    with serving(project, log_path, "--dirty") as (_, base):
+        source = project / "docs" / "nb" / f"{ARTICLE}.md"
+        source.write_text(
+            source.read_text(encoding="utf-8").replace(
+                "Ellers følger du disse trinnene:", f"Ellers følger du disse skitne trinnene: {EMPTY_LINK}"
+            ),
+            encoding="utf-8",
+        )
+        [finding] = checks.check_file(source, load_site(project))
+        expected = finding.as_log(f"nb/{ARTICLE}.md")
+        url = f"{base}nb/{ARTICLE}/"
+        assert wait_for(lambda: "skitne trinnene" in fetch(url), timeout=60), log_path.read_text()
+        assert wait_for(lambda: expected in log_path.read_text(), timeout=60), log_path.read_text()
+    assert log_path.read_text().count(expected) == 1
+    assert f"WARNING -  {expected}" in log_path.read_text()
