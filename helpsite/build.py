@@ -34,7 +34,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site
         post_page: valid_markup, i18n
-        post_build: shards, i18n
+        post_build: search_bundle, shards, i18n
     locale nb, da, sv, fi, de, ja, ar
         config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, shards
@@ -47,7 +47,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site
         post_page: valid_markup, i18n
-        post_build: shards, i18n, localized_site, build_context
+        post_build: search_bundle, shards, i18n, localized_site, build_context
     locale en
         post_build: localized_site, build_context
 
@@ -55,11 +55,13 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
 
 So: ``config`` starts the build (``start``) the first time; the nested builds' ``config``
 finds it (the same configuration object), and a rebuild of ``mkdocs serve``, with a new one,
-starts a new build. ``pre_build`` starts a ``LocaleBuild`` (``start_locale``), ``post_build`` at -110 writes
-that locale's own search (its Pagefind bundle, ``helpsite.search``) and 404 page (``write_locale_files``, after static-i18n's
-nested builds have written theirs at the site root), and ``post_build`` at -200 ends it
-(``end_locale``); when the last one ends, the build ends (``end``) and the worker stops; so
-does ``build_error``.
+starts a new build. ``pre_build`` starts a ``LocaleBuild`` (``start_locale``); ``post_build`` at
+-90 starts indexing that locale's pages (``index_locale``: its Pagefind bundle, ``helpsite.search``,
+in a process of its own), before static-i18n's, so that the source locale's pages are indexed
+while the other locales build; at -110 it writes that locale's search settings and 404 page
+(``write_locale_files``, after static-i18n's nested builds have written theirs at the site root),
+and at -200 ends it (``end_locale``); when the last one ends, the build ends (``end``): it waits
+for every locale's bundle and the worker. ``build_error`` stops them.
 ``files`` plans the worker's order before static-i18n (-100) drops the other locales' files
 (the reader's view of a page needs their front matter); the /l10n/ pages are added after it
 (-110), so that it is neither copied into the other locales nor listed among their versions,
@@ -125,6 +127,7 @@ class Build:
         self._reported: set[str] = set()
         self._sitemap_given = False
         self._translations: tuple[list, list] | None = None  # statuses and diffs, once a build
+        self._indexing: list[search.Indexing] = []  # the locales' search bundles being written
 
     # -- locale builds -----------------------------------------------------------
 
@@ -231,10 +234,10 @@ class Build:
             LOCALE_PAGES.format(locale=locale): locale for locale in self.site.translation_locales
         }
 
-    def write_locale_files(self, fields: dict) -> None:
-        """The locale build's own search (its Pagefind bundle, and the settings Material's search
-        reads) and 404 page, under its folder: each nested build wrote its own at the site root.
-        Raises ``search.SearchError`` when the bundle cannot be made."""
+    def index_locale(self) -> None:
+        """Start the locale build's search bundle (Pagefind, ``helpsite.search``) from its pages
+        as written, in a process of its own: it runs while the next locale builds, and the
+        build waits for every locale's at its end (``close``)."""
         build = self.locale
         site = Path(self.site_dir)
         pages = [
@@ -242,7 +245,12 @@ class Build:
             for dest, url in build.pages.items()
             if (site / dest).is_file()
         ]
-        search.write_bundle(pages, build.locale, site / build.root)
+        self._indexing.append(search.start_bundle(pages, build.locale, site / build.root))
+
+    def write_locale_files(self, fields: dict) -> None:
+        """The settings the locale build's search reads (Material's, and where its bundle is)
+        and its 404 page, under its folder: each nested build wrote its own at the site root."""
+        build = self.locale
         settings = search.settings(build.root, build.separator, build.pipeline, fields)
         self._write(build.root + search.SETTINGS, json.dumps(settings, separators=(",", ":")))
         if build.not_found is not None:
@@ -255,8 +263,17 @@ class Build:
             handle.write(text)
 
     def close(self, failed: bool = False) -> None:
-        """Stop the worker; wait for it unless the build failed."""
-        self.source_files.close(wait=not failed)
+        """Wait for the search bundles and the worker, or stop them when the build failed.
+        Raises ``search.SearchError`` when a bundle could not be made."""
+        indexing, self._indexing = self._indexing, []
+        try:
+            if failed:
+                for bundle in indexing:
+                    bundle.stop()
+            else:
+                search.wait_all(indexing)
+        finally:
+            self.source_files.close(wait=not failed)
 
 
 # ----------------------------------------------------------------------------
@@ -287,8 +304,9 @@ def current() -> Build:
 
 
 def end(failed: bool = False) -> None:
-    """The build is over (or failed): stop its worker and forget it."""
+    """The build is over (or failed): wait for its search bundles and its worker (or stop them)
+    and forget it. Raises ``search.SearchError`` when a bundle could not be made."""
     global _current
     if _current is not None:
-        _current[1].close(failed=failed)
-        _current = None
+        ended, _current = _current[1], None
+        ended.close(failed=failed)
