@@ -241,7 +241,7 @@ class Build:
         build = self.locale
         site = Path(self.site_dir)
         pages = [
-            search.Page(url.removeprefix(build.root), (site / dest).read_text(encoding="utf-8"))
+            search.Page(url.removeprefix(build.root), path=site / dest)
             for dest, url in build.pages.items()
             if (site / dest).is_file()
         ]

@@ -57,7 +57,11 @@ class SearchError(Exception):
 @dataclass(frozen=True)
 class Page:
     url: str  # relative to the locale's root, as Material's result links are: "licenses/x/"
-    html: str  # the built page
+    html: str | None = None  # the built page, or
+    path: Path | None = None  # its file, read only when it is indexed (a locale's pages are not all held)
+
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8") if self.path is not None else (self.html or "")
 
 
 def settings(locale_root: str, separator: str, pipeline: list[str], fields: dict) -> dict:
@@ -100,7 +104,7 @@ def start_bundle(pages: Iterable[Page], locale: str, locale_dir: Path) -> Indexi
         for page in pages:
             path = documents / page.url / "index.html"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(article(page.html), encoding="utf-8")
+            path.write_text(article(page.text()), encoding="utf-8")
         settings = {
             "site": str(documents),
             "output_path": str(output),

@@ -13,18 +13,39 @@ const SITE_ROOT = new URL("../../../", self.location.href);   // this file is un
 let bundle = null;     // URL of the locale's bundle, from the settings
 let loading = null;    // its module being loaded (once): by the reader opening search, or a query
 let latest = 0;        // the last query asked: an older one's answer is dropped
+let waiting = null;    // the query asked while another was searched (only the last one)
+let searching = false;
 
-self.addEventListener("message", async ({ data: message }) => {
+self.addEventListener("message", ({ data: message }) => {
   if (message.type === SETUP) {
     bundle = new URL(message.data.config.bundle, SITE_ROOT).href;
     new BroadcastChannel(`helpsite-search ${bundle}`).onmessage = () => loaded();
     self.postMessage({ type: READY });
   } else if (message.type === QUERY) {
-    const asked = ++latest;
-    const result = await search(message.data, asked);
-    if (asked === latest) self.postMessage({ type: RESULT, data: result });
+    latest += 1;
+    waiting = message.data;
+    if (!searching) answer();
   }
 });
+
+// One search at a time, the last query asked next: the keys typed while a word is searched
+// (each sends its query) are not searched one by one, and nothing is searched in vain.
+async function answer() {
+  searching = true;
+  while (waiting !== null) {
+    const query = waiting, asked = latest;
+    waiting = null;
+    let result;
+    try {
+      result = await search(query, asked);
+    } catch (error) {   // a chunk that did not load: no results, and the next query is searched
+      console.error("Search:", error);
+      result = { items: [] };
+    }
+    if (asked === latest) self.postMessage({ type: RESULT, data: result });
+  }
+  searching = false;
+}
 
 function loaded() {
   return loading = loading || load();
