@@ -8,7 +8,9 @@ ratios between configurations and sizes (absolute times drift on a shared machin
   no Markdown extensions, no hooks, no overrides), the same languages and content;
 - ``project_without_hooks``: the project's configuration without the hooks that do work
   on pages (the build-machinery hooks in ``MACHINERY_HOOKS`` stay: they replace plugin
-  internals instead of adding work, and the shard mode needs them).
+  internals instead of adding work, and the shard mode needs them);
+- ``project_without_search``: the project's configuration without ``SEARCH_HOOK``, so no
+  search bundle is made (``bench --search`` builds it beside ``project``: what indexing adds).
 
 MkDocs runs as a subprocess (this package never imports it); peak memory is that child's.
 
@@ -44,7 +46,10 @@ from helpsite import page as pages
 from helpsite.build import LOCALE_PAGES
 from helpsite.site import CONFIG_FILE, Language, Site, load_site
 
-CONFIGS = ("project", "stock", "project_without_hooks")
+CONFIGS = ("project", "stock", "project_without_hooks", "project_without_search")
+DEFAULT_CONFIGS = CONFIGS[:3]  # project_without_search comes with --search
+# The hook that starts each locale's search bundle: left out of project_without_search.
+SEARCH_HOOK = "hooks/search_bundle.py"
 PROJECT_FILES = ("hooks", "overrides", "linkcheckerrc", "linkcheck-allow.txt")
 # Hooks that wire the build rather than check pages: kept in project_without_hooks.
 MACHINERY_HOOKS = ("hooks/shards.py", "hooks/i18n_alternates.py")
@@ -83,7 +88,7 @@ def run(
     site_root: Path,
     sizes: Sequence[int],
     locales: int,
-    configs: Sequence[str] = CONFIGS,
+    configs: Sequence[str] = DEFAULT_CONFIGS,
     work: Path | None = None,
     seed: int = 8,
     check: bool = True,
@@ -104,6 +109,8 @@ def run(
     if not 1 <= locales <= len(site.locales):
         raise ValueError(f"--locales must be between 1 and {len(site.locales)} (the site's languages)")
     chosen = site.locales[:locales]
+    if search and "project" in configs and "project_without_search" not in configs:
+        configs = [*configs, "project_without_search"]  # what indexing adds to the build
     report: dict = {
         **_report_head(command),
         "versions": {
@@ -125,6 +132,7 @@ def run(
             "stock": "Material + static-i18n defaults: no features, extensions, hooks or overrides",
             "project_without_hooks": "the project's mkdocs.yml without hooks except "
             + ", ".join(MACHINERY_HOOKS),
+            "project_without_search": f"the project's mkdocs.yml without {SEARCH_HOOK}: no search bundles",
         },
         "sizes": [],
     }
@@ -405,6 +413,9 @@ def prepare(
     (project / "mkdocs.project_without_hooks.yml").write_text(
         project_config(config_text, locales, keep_hooks=MACHINERY_HOOKS), encoding="utf-8"
     )
+    (project / "mkdocs.project_without_search.yml").write_text(
+        project_config(config_text, locales, drop_hooks=(SEARCH_HOOK,)), encoding="utf-8"
+    )
     (project / "mkdocs.stock.yml").write_text(stock_config(config_text, locales), encoding="utf-8")
     return corpus
 
@@ -633,8 +644,10 @@ def time_search(
 
 
 def time_indexing(site_dir: Path, locales: Sequence[str], build_seconds: float) -> dict:
-    """The time Pagefind takes to index each locale's built pages again (what the build's hook
-    does at the end of each locale's build), against the build's wall time."""
+    """The time Pagefind takes to index each locale's built pages again, one locale after
+    another with nothing beside it, against the build's wall time: what indexing would add if
+    the build did not overlap it with the next locale's build (the build's own cost is the
+    ratio of ``project`` to ``project_without_search``)."""
     from helpsite import search as site_search
 
     seconds = 0.0
@@ -715,8 +728,8 @@ def _search_session(browser, home: str, words: list[str], throttling: float) -> 
 
 
 # What a search engine fetches: Material's index (or settings), its worker and lunr's languages,
-# the Pagefind bundle, the site's own worker.
-_SEARCH_FILES = ("/search/", "/workers/search", "/lunr/", "/pagefind/", "search-worker")
+# the Pagefind bundle, the site's own worker and the page's script that has it load the bundle.
+_SEARCH_FILES = ("/search/", "/workers/search", "/lunr/", "/pagefind/", "search-worker", "search-preload")
 
 
 def _wait_for_results(page, word: str, deadline: float) -> None:
@@ -736,16 +749,23 @@ def _wait_for_results(page, word: str, deadline: float) -> None:
         page.wait_for_timeout(50)
 
 
-def project_config(text: str, locales: Sequence[str], keep_hooks: Sequence[str] | None = None) -> str:
-    """The site's mkdocs.yml for these locales; ``keep_hooks`` drops every other hook."""
+def project_config(
+    text: str, locales: Sequence[str], keep_hooks: Sequence[str] | None = None, drop_hooks: Sequence[str] = ()
+) -> str:
+    """The site's mkdocs.yml for these locales; ``keep_hooks`` drops every other hook,
+    ``drop_hooks`` those."""
     config = _yaml().load(text)
     i18n = _i18n(config)
     languages = i18n["languages"]
     for index in reversed(range(len(languages))):
         if languages[index]["locale"] not in locales:
             del languages[index]
-    if keep_hooks is not None:
-        kept = [hook for hook in config.get("hooks") or [] if hook in keep_hooks]
+    if keep_hooks is not None or drop_hooks:
+        kept = [
+            hook
+            for hook in config.get("hooks") or []
+            if (keep_hooks is None or hook in keep_hooks) and hook not in drop_hooks
+        ]
         if kept:
             config["hooks"] = kept
         elif "hooks" in config:
@@ -1040,12 +1060,15 @@ def _size_ratios(builds: dict) -> dict:
     """Wall-time ratios, and the same from CPU time (``cpu_``), which other load disturbs less."""
     ratios = {}
     project, stock, bare = builds.get("project"), builds.get("stock"), builds.get("project_without_hooks")
+    unsearched = builds.get("project_without_search")
     for prefix, key in (("", "seconds"), ("cpu_", "cpu_seconds")):
         if project and stock:
             ratios[prefix + "project_over_stock"] = round(project[key] / stock[key], 3)
             ratios[prefix + "stock_over_project"] = round(stock[key] / project[key], 3)
         if project and bare:
             ratios[prefix + "hooks_overhead"] = round(project[key] / bare[key] - 1, 3)
+        if project and unsearched:  # the target: at most 1.15
+            ratios[prefix + "project_over_project_without_search"] = round(project[key] / unsearched[key], 3)
     return ratios
 
 

@@ -35,7 +35,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site
         post_page: valid_markup, i18n
-        post_build: shards, i18n
+        post_build: search_bundle, shards, i18n
     locale nb, da, sv, fi, de, ja, ar
         config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, shards
@@ -48,7 +48,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site
         post_page: valid_markup, i18n
-        post_build: shards, i18n, localized_site, build_context
+        post_build: search_bundle, shards, i18n, localized_site, build_context
     locale en
         post_build: localized_site, build_context
 
@@ -58,11 +58,14 @@ So: ``startup`` (once a process, before the first ``config``) says whether the b
 preview's (``serve``: they end without waiting for their pages' findings); ``config`` starts
 the build (``start``) the first time; the nested builds' ``config``
 finds it (the same configuration object), and a rebuild of ``mkdocs serve``, with a new one,
-starts a new build. ``pre_build`` starts a ``LocaleBuild`` (``start_locale``), ``post_build`` at -110 writes
-that locale's own search (its Pagefind bundle, ``helpsite.search``) and 404 page (``write_locale_files``, after static-i18n's
-nested builds have written theirs at the site root), and ``post_build`` at -200 ends it
-(``end_locale``); when the last one ends, the build ends (``end``) and the worker stops (a
-preview's is kept for its next rebuild); so does ``build_error``.
+starts a new build. ``pre_build`` starts a ``LocaleBuild`` (``start_locale``); ``post_build`` at
+-90 starts indexing that locale's pages (``index_locale``: its Pagefind bundle, ``helpsite.search``,
+in a process of its own), before static-i18n's, so that the source locale's pages are indexed
+while the other locales build; at -110 it writes that locale's search settings and 404 page
+(``write_locale_files``, after static-i18n's nested builds have written theirs at the site root),
+and at -200 ends it (``end_locale``); when the last one ends, the build ends (``end``): it waits
+for every locale's bundle, then for the findings and the worker (a preview's findings come as
+they are ready, and its worker is kept for its next rebuild). ``build_error`` stops them.
 ``files`` plans the worker's order before static-i18n (-100) drops the other locales' files
 (the reader's view of a page needs their front matter); the /l10n/ pages are added after it
 (-110), so that it is neither copied into the other locales nor listed among their versions,
@@ -151,6 +154,7 @@ class Build:
         self._delivered: set[str] = set()
         self._lock = threading.Lock()
         self._stale = False
+        self._indexing: list[search.Indexing] = []  # the locales' search bundles being written
 
     # -- locale builds -----------------------------------------------------------
 
@@ -303,18 +307,23 @@ class Build:
             LOCALE_PAGES.format(locale=locale): locale for locale in self.site.translation_locales
         }
 
-    def write_locale_files(self, fields: dict) -> None:
-        """The locale build's own search (its Pagefind bundle, and the settings Material's search
-        reads) and 404 page, under its folder: each nested build wrote its own at the site root.
-        Raises ``search.SearchError`` when the bundle cannot be made."""
+    def index_locale(self) -> None:
+        """Start the locale build's search bundle (Pagefind, ``helpsite.search``) from its pages
+        as written, in a process of its own: it runs while the next locale builds, and the
+        build waits for every locale's at its end (``close``)."""
         build = self.locale
         site = Path(self.site_dir)
         pages = [
-            search.Page(url.removeprefix(build.root), (site / dest).read_text(encoding="utf-8"))
+            search.Page(url.removeprefix(build.root), path=site / dest)
             for dest, url in build.pages.items()
             if (site / dest).is_file()
         ]
-        search.write_bundle(pages, build.locale, site / build.root)
+        self._indexing.append(search.start_bundle(pages, build.locale, site / build.root))
+
+    def write_locale_files(self, fields: dict) -> None:
+        """The settings the locale build's search reads (Material's, and where its bundle is)
+        and its 404 page, under its folder: each nested build wrote its own at the site root."""
+        build = self.locale
         settings = search.settings(build.root, build.separator, build.pipeline, fields)
         self._write(build.root + search.SETTINGS, json.dumps(settings, separators=(",", ":")))
         if build.not_found is not None:
@@ -326,17 +335,29 @@ class Build:
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(text)
 
+    def finish_indexing(self) -> None:
+        """Wait for the locales' search bundles (every build, a preview's too: the site it serves
+        searches them). Raises ``search.SearchError`` when a bundle could not be made."""
+        indexing, self._indexing = self._indexing, []
+        search.wait_all(indexing)
+
     def close(self, failed: bool = False) -> None:
-        """The build is over: every finding delivered, and the worker stopped; when it failed
-        (or a newer build replaces it), its findings still to come are dropped and its worker
-        stopped at once."""
+        """The build is over: its search bundles made, every finding delivered, and the worker
+        stopped; when it failed (or a newer build replaces it), its search bundles still being
+        made are stopped, its findings still to come dropped and its worker stopped at once."""
         if failed:
             with self._lock:
                 self._stale = True
+            indexing, self._indexing = self._indexing, []
+            for bundle in indexing:
+                bundle.stop()
             self.source_files.close(wait=False)
             return
-        self._deliver_all()
-        self.source_files.close(wait=True)
+        try:
+            self.finish_indexing()
+        finally:
+            self._deliver_all()
+            self.source_files.close(wait=True)
 
 
 # ----------------------------------------------------------------------------
@@ -387,11 +408,18 @@ def current() -> Build:
 
 
 def end(failed: bool = False) -> None:
-    """The build is over (or failed): its findings delivered and its worker stopped (a
-    preview's: left to deliver them as they come), and forgotten."""
+    """The build is over (or failed): its search bundles waited for (or stopped), its findings
+    delivered and its worker stopped (a preview's: left to deliver them as they come), and
+    forgotten. Raises ``search.SearchError`` when a bundle could not be made."""
     global _current, _finishing
     if _current is not None:
         ended, _current = _current[1], None
+        if not failed:
+            try:
+                ended.finish_indexing()
+            except BaseException:
+                ended.close(failed=True)
+                raise
         if ended.serving and not failed:
             _finishing = ended
         else:

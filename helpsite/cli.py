@@ -166,8 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     bench.add_argument(
         "--configs",
-        default=",".join(bench_module.CONFIGS),
-        help="comma-separated: " + ", ".join(bench_module.CONFIGS),
+        default=",".join(bench_module.DEFAULT_CONFIGS),
+        help="comma-separated: " + ", ".join(bench_module.CONFIGS) + " (default: the first three)",
     )
     bench.add_argument("--out", type=Path, default=None, help="write the JSON report here")
     bench.add_argument(
@@ -183,7 +183,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument(
         "--search",
         action="store_true",
-        help="also time each locale's search in Chromium (4x CPU throttling) and its indexing",
+        help="also time each locale's search in Chromium (4x CPU throttling), and the build "
+        "without search bundles (project_without_search) beside project's",
     )
     bench.add_argument("--no-check", action="store_true", help="skip timing `python -m helpsite check`")
     bench.add_argument(

@@ -6,14 +6,19 @@ Pagefind (its ``extended`` binary from PyPI's ``pagefind-bin-extended``, which s
 into words) splits the index by word and keeps each page's text in a fragment of its own: a
 query fetches the index chunks of its words and the fragments of the results shown. The binary
 is run on a folder of the pages' articles: Pagefind's Python API waits 0.1 s for each page's
-answer, five minutes for 3,000 pages. Material's search box,
-keyboard handling and result list stay; ``overrides/assets/javascripts/helpsite/search-worker.js``
-speaks Material's worker protocol and asks Pagefind.
+answer, five minutes for 3,000 pages. It runs in a process of its own, at a lower priority,
+while the build goes on with the next locale (``start_bundle``); the build waits for every
+locale's at its end. Material's search box, keyboard handling and result list stay;
+``overrides/assets/javascripts/helpsite/search-worker.js`` speaks Material's worker protocol and
+asks Pagefind; ``search-preload.js`` beside it has the worker load the bundle when the reader
+opens search.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -41,6 +46,10 @@ _UNUSED = (
 )
 
 
+# How much lower than the build's Pagefind's priority is: it fills the core the build leaves.
+_NICENESS = 10
+
+
 class SearchError(Exception):
     """Pagefind could not index a locale's pages; the message has its own output."""
 
@@ -48,7 +57,11 @@ class SearchError(Exception):
 @dataclass(frozen=True)
 class Page:
     url: str  # relative to the locale's root, as Material's result links are: "licenses/x/"
-    html: str  # the built page
+    html: str | None = None  # the built page, or
+    path: Path | None = None  # its file, read only when it is indexed (a locale's pages are not all held)
+
+    def text(self) -> str:
+        return self.path.read_text(encoding="utf-8") if self.path is not None else (self.html or "")
 
 
 def settings(locale_root: str, separator: str, pipeline: list[str], fields: dict) -> dict:
@@ -68,22 +81,30 @@ def settings(locale_root: str, separator: str, pipeline: list[str], fields: dict
 
 
 def write_bundle(pages: Iterable[Page], locale: str, locale_dir: Path) -> None:
-    """Index ``pages`` as ``locale``'s words (its stemmer; Japanese segmented into words) and
-    write the bundle to ``locale_dir/pagefind``, replacing an older one. Pages go in sorted by
-    URL, so the same pages give the same files whatever order the build rendered them in.
-    No pages, no bundle (Pagefind refuses to index nothing): the worker answers every query
-    with no results."""
+    """Index ``pages`` as ``locale``'s words and wait for the bundle: ``start_bundle``, then
+    ``Indexing.wait``."""
+    start_bundle(pages, locale, locale_dir).wait()
+
+
+def start_bundle(pages: Iterable[Page], locale: str, locale_dir: Path) -> Indexing:
+    """Start indexing ``pages`` as ``locale``'s words (its stemmer; Japanese segmented into
+    words) into ``locale_dir/pagefind``, replacing an older bundle, in a Pagefind process of its
+    own: the build goes on with the next locale while it runs (the build is one Python thread,
+    Pagefind another core). Pages go in sorted by URL, so the same pages give the same files
+    whatever order the build rendered them in. No pages, no bundle (Pagefind refuses to index
+    nothing): the worker answers every query with no results."""
     output = (locale_dir / BUNDLE).resolve()
     shutil.rmtree(output, ignore_errors=True)
     pages = sorted(pages, key=lambda page: page.url)
     if not pages:
-        return
-    with tempfile.TemporaryDirectory(prefix="helpsite-search-") as work:
-        documents = Path(work, "pages")
+        return Indexing(locale, output, None, None)
+    work = tempfile.TemporaryDirectory(prefix="helpsite-search-")
+    try:
+        documents = Path(work.name, "pages")
         for page in pages:
             path = documents / page.url / "index.html"
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(article(page.html), encoding="utf-8")
+            path.write_text(article(page.text()), encoding="utf-8")
         settings = {
             "site": str(documents),
             "output_path": str(output),
@@ -91,17 +112,63 @@ def write_bundle(pages: Iterable[Page], locale: str, locale_dir: Path) -> None:
             "exclude_selectors": list(NOT_INDEXED),
             "silent": True,
         }
-        Path(work, "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
+        Path(work.name, "pagefind.json").write_text(json.dumps(settings), encoding="utf-8")
         # imported here: the page checks (a pre-commit hook's environment) need no indexer
         from pagefind_bin_extended import get_executable
 
-        done = subprocess.run([get_executable()], cwd=work, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SearchError(
-            f"Pagefind could not index the {locale} pages: {(done.stderr + done.stdout).strip()}"
-        )
-    for name in _UNUSED:
-        (output / name).unlink(missing_ok=True)
+        with open(Path(work.name, "pagefind.log"), "wb") as log:  # a file: no pipe to fill up
+            process = subprocess.Popen([get_executable()], cwd=work.name, stdout=log, stderr=log)
+        if hasattr(os, "setpriority"):  # the build (one thread, the critical path) goes first
+            with contextlib.suppress(ProcessLookupError):  # done already
+                os.setpriority(os.PRIO_PROCESS, process.pid, _NICENESS)
+    except BaseException:
+        work.cleanup()
+        raise
+    return Indexing(locale, output, work, process)
+
+
+class Indexing:
+    """A locale's bundle being written: ``wait`` for it (or ``stop`` it, when the build failed)."""
+
+    def __init__(self, locale: str, output: Path, work, process: subprocess.Popen | None):
+        self.locale, self.output, self._work, self._process = locale, output, work, process
+
+    def wait(self) -> None:
+        """Until the bundle is written; ``SearchError`` with Pagefind's own output if it failed."""
+        if self._process is None:
+            return
+        try:
+            code = self._process.wait()
+            said = Path(self._work.name, "pagefind.log").read_text(encoding="utf-8", errors="replace")
+        finally:
+            self._forget()
+        if code != 0:
+            raise SearchError(f"Pagefind could not index the {self.locale} pages: {said.strip()}")
+        for name in _UNUSED:
+            (self.output / name).unlink(missing_ok=True)
+
+    def stop(self) -> None:
+        """End Pagefind (the build failed; its bundle is not wanted)."""
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._forget()
+
+    def _forget(self) -> None:
+        self._process = None
+        self._work.cleanup()
+
+
+def wait_all(indexings: Iterable[Indexing]) -> None:
+    """Wait for every bundle; the first failure is raised once all are over."""
+    failure = None
+    for indexing in indexings:
+        try:
+            indexing.wait()
+        except SearchError as error:
+            failure = failure or error
+    if failure is not None:
+        raise failure
 
 
 def named_dialog(header: str, name: str) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from helpsite import build
+from helpsite import build, search
 
 # ----------------------------------------------------------------------------
 # Events
@@ -43,7 +43,10 @@ def on_pre_build(config):
 @event_priority(-200)  # after static-i18n's post-build, which runs the other locales' builds
 def on_post_build(config):
     if build.current().end_locale():
-        build.end()
+        try:
+            build.end()  # waits for the locales' search bundles (hooks/search_bundle.py)
+        except search.SearchError as error:
+            raise PluginError(str(error)) from None
 
 
 def on_build_error(error):

@@ -3,9 +3,10 @@ give every locale its own search (helpsite.search) and 404 page.
 
 mkdocs-static-i18n builds the source locale, then (inside that build's post_build event) every
 other locale into the same site folder; each build would write search/search_index.json and
-404.html at the site root. So each build's own pages and 404 page are kept and its search and
-404 page written under the locale's folder at the very end of that build, after the i18n
-plugin (priority -100): see the order of events in helpsite/build.py.
+404.html at the site root. So each build's own pages and 404 page are kept and its search
+settings and 404 page written under the locale's folder at the very end of that build, after
+the i18n plugin (priority -100): see the order of events in helpsite/build.py. The search
+bundle of those pages is started earlier, by hooks/search_bundle.py.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from helpsite import build, reader, search
@@ -115,10 +115,7 @@ def on_post_template(output, template_name, config):
 
 @event_priority(-110)
 def on_post_build(config):
-    try:
-        build.current().write_locale_files(_search_plugin(config).config.fields)
-    except search.SearchError as error:
-        raise PluginError(str(error)) from None
+    build.current().write_locale_files(_search_plugin(config).config.fields)
 
 
 # ----------------------------------------------------------------------------

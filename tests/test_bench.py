@@ -147,6 +147,13 @@ def test_project_config_keeps_the_chosen_locales_and_hooks():
     assert "!ENV [HELPSITE_SITE_URL" in text  # the rest of mkdocs.yml is kept as written
 
 
+def test_the_build_without_search_drops_only_the_search_hook():
+    text = bench.project_config(MKDOCS_YML, ["en", "nb"], drop_hooks=(bench.SEARCH_HOOK,))
+    hooks = list(bench._yaml().load(MKDOCS_YML)["hooks"])
+    assert bench.SEARCH_HOOK in hooks
+    assert list(bench._yaml().load(text)["hooks"]) == [h for h in hooks if h != bench.SEARCH_HOOK]
+
+
 def test_stock_config_has_no_project_parts():
     config = json.loads(bench.stock_config(MKDOCS_YML, ["en", "nb", "da"]))
     assert config["theme"] == {"name": "material", "language": "en"}
@@ -169,7 +176,9 @@ def test_unknown_config_is_a_usage_error():
         text=True,
     )
     assert result.returncode == 2
-    assert result.stderr == "--configs: unknown fast (known: project, stock, project_without_hooks)\n"
+    assert result.stderr == (
+        "--configs: unknown fast (known: project, stock, project_without_hooks, project_without_search)\n"
+    )
 
 
 def test_repeated_builds_report_the_median_run():
@@ -224,6 +233,7 @@ def test_search_is_timed_in_the_browser_for_each_locale(built_site, browser):
         assert len(session["first_result_seconds"]) == 1 and session["first_result_seconds"][0] > 0
     for session, root in ((en, "/"), (ja, "/ja/")):
         assert session["search_files_at_page_load"] == [
+            "/assets/javascripts/helpsite/search-preload.js",
             "/assets/javascripts/helpsite/search-worker.js",
             root + "search/search_index.json",
         ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_url
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from helpsite import page as pages
 from helpsite.serving import SiteServer
@@ -14,23 +15,32 @@ def article_title(locale: str) -> str:
 
 
 def search(page, query: str) -> list[str]:
-    """Type into Material's search box; the result links once the worker has answered.
+    """Enter ``query`` into Material's search box; the result links once the worker has
+    answered it. A box with an earlier query in it (and its answer) is left by loading the
+    page again.
 
-    Material reads the query on keyup, which Playwright does not send for characters it inserts
-    as text (Japanese); End sends one. A query typed before the worker has built its index is not
-    run again when it is ready, so it is typed again while the placeholder shows."""
+    The query goes in whole (as a paste does) and is sent once: typed key by key, each key sends
+    a query, and a shorter one's answer may show before the whole query's (and an empty query's
+    answer shows as "no results" for the text in the box). Material reads the query on keyup
+    (End sends one; Playwright sends none for text it inserts, Japanese). A query sent before
+    the worker is ready is dropped, not run when it is: while the placeholder shows, the page
+    is loaded again and the query entered again."""
     placeholder = page.evaluate(
         "JSON.parse(document.getElementById('__config').textContent)"
         ".translations['search.result.placeholder']"
     )
-    page.locator(".md-search__input").click()
-    for _ in range(40):
-        page.fill("input.md-search__input", "")
-        page.keyboard.type(query)
+    answered = "p => document.querySelector('.md-search-result__meta').innerText.trim() !== p"
+    if page.input_value("input.md-search__input"):
+        page.reload()
+    for _ in range(10):
+        page.locator(".md-search__input").click()
+        page.fill("input.md-search__input", query)
         page.keyboard.press("End")
-        page.wait_for_timeout(500)
-        if page.inner_text(".md-search-result__meta").strip() != placeholder:
+        try:
+            page.wait_for_function(answered, arg=placeholder, timeout=5000)
             break
+        except PlaywrightTimeout:
+            page.reload()
     return page.eval_on_selector_all(".md-search-result__item > a", "links => links.map(a => a.href)")
 
 

@@ -276,7 +276,9 @@ def test_each_locale_writes_its_own_search_and_404_page_under_its_folder(tmp_pat
         encoding="utf-8",
     )
     context.locale.pages = {"nb/lisenser/index.html": "nb/lisenser/"}
+    context.index_locale()
     context.write_locale_files({"title": {"boost": 1000.0}})
+    context.close()  # waits for the bundle
     settings = json.loads((tmp_path / "nb" / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert settings == {
         "config": {

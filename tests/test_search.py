@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 
 import pytest
-from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_url, searched_urls
+from conftest import ARTICLE, ROOT, build_env, copy_site, free_port, mkdocs_build, page_url, searched_urls
 from test_browser import search
 
 from helpsite import search as site_search
-from helpsite.serving import SiteServer
+from helpsite.serving import SiteServer, fetch, stop, wait_for
 
 HOME = ""
 
@@ -61,13 +63,18 @@ def test_each_locale_finds_its_page_first(browser_page, site_server, locale, que
     assert all(path.startswith(page_url(locale, HOME)) for path in paths), paths
 
 
-def test_the_bundle_is_fetched_by_the_first_query_not_by_page_loads(browser_page, site_server):
+def test_the_bundle_is_fetched_when_search_opens_not_by_page_loads(browser_page, site_server):
     fetched = []
     browser_page.on("request", lambda request: fetched.append(request.url.removeprefix(site_server)))
     browser_page.goto(site_server + page_url("de"))
     browser_page.wait_for_load_state("networkidle")
     assert [url for url in fetched if "pagefind" in url] == []
     assert "de/search/search_index.json" in fetched  # Material's settings only: no pages
+    # Opening search (no key typed yet) has the worker load Pagefind and the German WebAssembly.
+    with browser_page.expect_request(site_server + "de/pagefind/wasm.de.pagefind"):
+        browser_page.keyboard.press("/")
+    assert browser_page.input_value("input.md-search__input") == ""
+    assert [url for url in fetched if "/fragment/" in url or "/index/" in url] == []  # no query yet
     search(browser_page, "Mandant")
     bundle = {url.split("?")[0] for url in fetched if "pagefind" in url}
     assert bundle >= {
@@ -75,6 +82,7 @@ def test_the_bundle_is_fetched_by_the_first_query_not_by_page_loads(browser_page
         "de/pagefind/pagefind-entry.json",
         "de/pagefind/wasm.de.pagefind",
     }
+    assert any("/fragment/" in url for url in bundle) and any("/index/" in url for url in bundle)
     assert all(url.startswith("de/pagefind/") for url in bundle), bundle
 
 
@@ -89,12 +97,53 @@ def test_keyboard_opens_search_and_reaches_results_in_a_named_dialog(browser_pag
         assert page.evaluate("document.activeElement.name") == "query"
         assert dialog.is_visible()
     page.keyboard.type("postboks")
-    page.wait_for_selector(".md-search-result__item")
+    # The answer to the whole word: each key sends a query, and a shorter one's results (for
+    # "postbo") may show first and be replaced while the arrow key moves into them.
+    page.wait_for_selector('.md-search-result__item > a[href$="?h=postboks"]')
     page.keyboard.press("ArrowDown")
     focused = page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == site_server + page_url("nb") + "?h=postboks"
     page.keyboard.press("Enter")
     page.wait_for_url(site_server + page_url("nb") + "?h=postboks")
+
+
+# ----------------------------------------------------------------------------
+# The preview
+# ----------------------------------------------------------------------------
+
+
+def test_the_preview_finds_a_word_saved_into_a_page(browser_page, tmp_path):
+    """`python3 dev.py serve` (the README's preview) rebuilds the locale's bundle on a save: a
+    word new to the site is found through the search box once the rebuild is served."""
+    project = copy_site(tmp_path / "project")
+    port = free_port()
+    log = open(tmp_path / "serve.log", "w+")
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "dev.py"), "serve", "-f", str(project / "mkdocs.yml")]
+        + ["--dev-addr", f"127.0.0.1:{port}"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=build_env(),
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        assert wait_for(lambda: fetch(base), timeout=120), (tmp_path / "serve.log").read_text()
+        browser_page.goto(base + page_url("nb"))
+        assert search(browser_page, "snøskuterløype") == []
+        source = project / "docs" / "nb" / f"{ARTICLE}.md"
+        text = source.read_text(encoding="utf-8")
+        # The open page reloads once the rebuild is served (live reload), as the writer sees it.
+        with browser_page.expect_navigation(timeout=120_000):
+            source.write_text(
+                text.replace("Ellers følger du disse trinnene:", "Ellers følger du snøskuterløype-trinnene:"),
+                encoding="utf-8",
+            )
+        found = result_paths(base, search(browser_page, "snøskuterløype"))
+        assert found == [page_url("nb", ARTICLE)], log.read_text()
+    finally:
+        stop(process, timeout=15, group=True)  # dev.py runs mkdocs as a child: its whole group
+        log.close()
 
 
 def test_the_header_search_box_looks_as_materials(browser_page, site_server, tmp_path):

@@ -1,8 +1,9 @@
 // Material for MkDocs' search worker protocol, answered by the locale's Pagefind bundle.
 // Material keeps its search box, keyboard handling and result list; it sends this worker the
 // settings of search/search_index.json at page load and each query as it is typed. The bundle
-// (helpsite/search.py) is imported at the first query, and each query fetches only the index
-// chunks of its words and the text of the results shown.
+// (helpsite/search.py) is loaded when the reader opens search (search-preload.js tells this
+// worker on a BroadcastChannel named after the bundle), else at the first query, and each query
+// fetches only the index chunks of its words and the text of the results shown.
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;   // Material's SearchMessageType
@@ -10,27 +11,54 @@ const SHOWN = 10;                                    // results per query, best 
 const SITE_ROOT = new URL("../../../", self.location.href);   // this file is under assets/javascripts/helpsite/
 
 let bundle = null;     // URL of the locale's bundle, from the settings
-let pagefind = null;   // its module, once a query needed it
+let loading = null;    // its module being loaded (once): by the reader opening search, or a query
 let latest = 0;        // the last query asked: an older one's answer is dropped
+let waiting = null;    // the query asked while another was searched (only the last one)
+let searching = false;
 
-self.addEventListener("message", async ({ data: message }) => {
+self.addEventListener("message", ({ data: message }) => {
   if (message.type === SETUP) {
     bundle = new URL(message.data.config.bundle, SITE_ROOT).href;
+    new BroadcastChannel(`helpsite-search ${bundle}`).onmessage = () => loaded();
     self.postMessage({ type: READY });
   } else if (message.type === QUERY) {
-    const asked = ++latest;
-    const result = await search(message.data);
-    if (asked === latest) self.postMessage({ type: RESULT, data: result });
+    latest += 1;
+    waiting = message.data;
+    if (!searching) answer();
   }
 });
 
-async function search(query) {
+// One search at a time, the last query asked next: the keys typed while a word is searched
+// (each sends its query) are not searched one by one, and nothing is searched in vain.
+async function answer() {
+  searching = true;
+  while (waiting !== null) {
+    const query = waiting, asked = latest;
+    waiting = null;
+    let result;
+    try {
+      result = await search(query, asked);
+    } catch (error) {   // a chunk that did not load: no results, and the next query is searched
+      console.error("Search:", error);
+      result = { items: [] };
+    }
+    if (asked === latest) self.postMessage({ type: RESULT, data: result });
+  }
+  searching = false;
+}
+
+function loaded() {
+  return loading = loading || load();
+}
+
+async function search(query, asked) {
   const words = query.split(/\s+/).filter(word => word.length > 0);
   if (words.length === 0) return { items: [] };
-  pagefind = pagefind || await load();
+  const pagefind = await loaded();
   if (pagefind === undefined) return { items: [] };   // a locale without pages has no bundle
   const found = await pagefind.search(query);
-  if (found === null) return { items: [] };   // superseded inside Pagefind
+  // Superseded (inside Pagefind, or by a key typed since): the texts of its results are not fetched.
+  if (found === null || asked !== latest) return { items: [] };
   const pages = await Promise.all(found.results.slice(0, SHOWN).map(result => result.data()));
   // Material links each result with ?h=<words> and highlights them on the page it opens.
   const terms = Object.fromEntries(words.map(word => [word.toLowerCase(), true]));

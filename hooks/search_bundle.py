@@ -1,0 +1,19 @@
+"""MkDocs hook: start each locale's search bundle (Pagefind, helpsite.search) as soon as that
+locale's pages are written, so that it is indexed while the next locale builds.
+
+Its post_build runs before static-i18n's (priority -100), which builds the other locales inside
+the source locale's post_build: the source locale's pages are indexed beside those builds, not
+after them. The build waits for every bundle when it ends (hooks/build_context.py). Left out of
+mkdocs.yml, the site builds without search bundles (the benchmark's build without search).
+"""
+
+from __future__ import annotations
+
+from mkdocs.plugins import event_priority
+
+from helpsite import build
+
+
+@event_priority(-90)  # before static-i18n's (-100): see the order of events in helpsite/build.py
+def on_post_build(config):
+    build.current().index_locale()
