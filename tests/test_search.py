@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
-from conftest import ARTICLE, ROOT, build_env, copy_site, free_port, mkdocs_build, page_url, searched_urls
+from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_url, searched_urls
 from test_browser import search
+from test_serve import serving
 
 from helpsite import search as site_search
-from helpsite.serving import SiteServer, fetch, stop, wait_for
+from helpsite.serving import SiteServer
 
 HOME = ""
 
@@ -116,19 +115,8 @@ def test_the_preview_finds_a_word_saved_into_a_page(browser_page, tmp_path):
     """`python3 dev.py serve` (the README's preview) rebuilds the locale's bundle on a save: a
     word new to the site is found through the search box once the rebuild is served."""
     project = copy_site(tmp_path / "project")
-    port = free_port()
-    log = open(tmp_path / "serve.log", "w+")
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "dev.py"), "serve", "-f", str(project / "mkdocs.yml")]
-        + ["--dev-addr", f"127.0.0.1:{port}"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=build_env(),
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}/"
-    try:
-        assert wait_for(lambda: fetch(base), timeout=120), (tmp_path / "serve.log").read_text()
+    log_path = tmp_path / "serve.log"
+    with serving(project, log_path) as (_, base):
         browser_page.goto(base + page_url("nb"))
         assert search(browser_page, "snøskuterløype") == []
         source = project / "docs" / "nb" / f"{ARTICLE}.md"
@@ -140,10 +128,7 @@ def test_the_preview_finds_a_word_saved_into_a_page(browser_page, tmp_path):
                 encoding="utf-8",
             )
         found = result_paths(base, search(browser_page, "snøskuterløype"))
-        assert found == [page_url("nb", ARTICLE)], log.read_text()
-    finally:
-        stop(process, timeout=15, group=True)  # dev.py runs mkdocs as a child: its whole group
-        log.close()
+        assert found == [page_url("nb", ARTICLE)], log_path.read_text()
 
 
 def test_the_header_search_box_looks_as_materials(browser_page, site_server, tmp_path):

@@ -8,6 +8,11 @@
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;   // Material's SearchMessageType
 const SHOWN = 10;                                    // results per query, best first
+// A query is searched once no key has followed it for this long (Pagefind's own UI waits 300 ms):
+// a burst of keys (a fast typist, a paste, a held key) is one search, not one per key, whose
+// prefixes ("a", "ad") would each load index chunks; a reader typing a key every 150 ms or more
+// still sees each prefix's results.
+const QUIET_MS = 100;
 const SITE_ROOT = new URL("../../../", self.location.href);   // this file is under assets/javascripts/helpsite/
 
 let bundle = null;     // URL of the locale's bundle, from the settings
@@ -15,6 +20,7 @@ let loading = null;    // its module being loaded (once): by the reader opening 
 let latest = 0;        // the last query asked: an older one's answer is dropped
 let waiting = null;    // the query asked while another was searched (only the last one)
 let searching = false;
+let quiet = 0;         // the timer that starts the search once the keys stop
 
 self.addEventListener("message", ({ data: message }) => {
   if (message.type === SETUP) {
@@ -24,7 +30,15 @@ self.addEventListener("message", ({ data: message }) => {
   } else if (message.type === QUERY) {
     latest += 1;
     waiting = message.data;
-    if (!searching) answer();
+    clearTimeout(quiet);
+    if (!message.data.trim()) {
+      // Material asks an empty query at page load and when the box is cleared: answered at
+      // once, so that its empty answer cannot arrive after the reader's first word.
+      if (!searching) answer();
+      return;
+    }
+    quiet = setTimeout(() => { if (!searching) answer(); }, QUIET_MS);
+    loaded().catch(() => {});   // the bundle loads meanwhile; a failure is told by the search
   }
 });
 
