@@ -271,7 +271,7 @@ def run_linkchecker(
     command = [
         sys.executable,
         "-m",
-        "linkcheck",
+        "helpsite.linkchecker_run",  # LinkChecker, its plugins found before it drops root
         "--config",
         str(config),
         "--stdin",

@@ -423,3 +423,15 @@ def test_the_strict_build_already_refuses_a_broken_relative_link_and_anchor(tmp_
         f"WARNING -  Doc file '{page}' contains a link '../index.md#finnes-ikke', but the doc "
         "'nb/index.md' does not contain an anchor '#finnes-ikke'."
     ) in built.stderr
+
+
+def test_linkchecker_has_its_plugins_listed_before_it_drops_root():
+    # Run as root, LinkChecker lists its plugins as the user nobody, who may not read a 0700
+    # checkout: without them it checks no anchor. helpsite.linkchecker_run lists them first.
+    from linkcheck import plugins
+
+    from helpsite import linkchecker_run
+
+    listed = {plugin.__name__ for plugin in plugins.get_plugin_classes(linkchecker_run._PLUGINS)}
+    assert "AnchorCheck" in listed
+    assert plugins.get_plugin_modules is linkchecker_run._plugin_modules
