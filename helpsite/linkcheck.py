@@ -409,7 +409,7 @@ class Report:
         if broken.link.page.endswith(built_links.STYLESHEET):
             # A stylesheet of overrides/ is copied as it is: the same line, in the file itself.
             stylesheet = self.site.root / THEME_FOLDER / broken.link.page
-            found = _in_stylesheet(stylesheet, broken.link.line, broken.link.written)
+            found = _in_stylesheet(self.site.root, stylesheet, broken.link.line, broken.link.written)
             if found:
                 return _Place(stylesheet, *found, "theme")
         setting = theme_setting(self.site.root, _needles(broken, self.mount, self.site.locales))
@@ -574,19 +574,18 @@ def _needles(broken: Broken, mount: str, locales: Iterable[str]) -> list[str]:
     ]
 
 
-def _in_stylesheet(path: Path, line: int, needle: str) -> tuple[int, int] | None:
-    """Where ``needle`` is in the stylesheet ``path``: on line ``line`` if it is there (the line
-    the built copy has it on), else its first line that has it (LinkChecker counts lines of
-    the stylesheet with its comments taken out)."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
+def _in_stylesheet(root: Path, path: Path, line: int, needle: str) -> tuple[int, int] | None:
+    """Where ``needle`` is in the stylesheet ``path`` of ``overrides/``: on line ``line`` if it is
+    there (the line the built copy has it on), else its first line that has it (LinkChecker
+    counts lines of the stylesheet with its comments taken out)."""
+    text = dict(_theme_files(root)).get(path)
+    if text is None:
         return None
-    for number in ([line] if 0 < line <= len(lines) else []) + list(range(1, len(lines) + 1)):
-        offset = lines[number - 1].find(needle)
-        if offset >= 0:
-            return number, offset + 1
-    return None
+    lines = text.splitlines()
+    if 0 < line <= len(lines) and needle in lines[line - 1]:
+        return line, lines[line - 1].index(needle) + 1
+    offset = text.find(needle)
+    return line_column(text, offset) if offset >= 0 else None
 
 
 def theme_setting(root: Path, needles: list[str]) -> tuple[Path, int, int] | None:
