@@ -12,9 +12,9 @@ import sys
 from pathlib import Path
 
 from helpsite import bench as bench_module
-from helpsite import checks, l10n, l10n_diff, linkcheck, links, report, rules, rules_doc, shards
+from helpsite import checks, l10n, l10n_diff, linkcheck, links, report, rules, rules_doc, shards, structure
 from helpsite.history import HistoryError
-from helpsite.site import ConfigError, load_site
+from helpsite.site import CONFIG_FILE, ConfigError, load_site
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_HELP = (
@@ -45,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="files or folders (default: the site's docs folder)",
+        help="files or folders, or mkdocs.yml (default: the site's docs folder and mkdocs.yml)",
     )
     check.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
     check.add_argument("--format", choices=report.FORMATS, default="text", help=FORMAT_HELP)
@@ -254,8 +254,14 @@ def run_check(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     if args.locale and not known_locale(site, args.locale):
         return EXIT_USAGE
-    outcome = checks.checked_paths(paths, site, args.locale)
+    config = site.root / CONFIG_FILE
+    named_config = [path for path in paths if Path(path).resolve() == config.resolve()]
+    pages = [path for path in paths if path not in named_config]
+    outcome = checks.checked_paths(pages, site, args.locale)
+    # mkdocs.yml's settings printed as HTML, checked with the whole site or when named
     findings = outcome.findings
+    if named_config or not args.paths:
+        findings = structure.config_findings(site) + findings
     print_findings(findings, args.format, outcome.suppressed if args.show_suppressed else ())
     if any(f.rule == rules.IO_ERROR.id for f in findings):
         return EXIT_USAGE

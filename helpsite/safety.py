@@ -205,4 +205,6 @@ def unrenderable(findings: Iterable[Finding]) -> list[Finding]:
 def notice(findings: Iterable[Finding]) -> str:
     """The Markdown the build renders in place of a page that must not or cannot be rendered."""
     lines = "\n".join(f.as_log() for f in findings)
-    return f"# Page not published\n\nThis page was not rendered because of:\n\n```text\n{lines}\n```\n"
+    # a fence longer than any run of backticks in the messages (they quote the page): none ends it
+    fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", lines)])
+    return f"# Page not published\n\nThis page was not rendered because of:\n\n{fence}text\n{lines}\n{fence}\n"
