@@ -31,7 +31,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         page_read_source: check_pages
         page_markdown: i18n, l10n_status, localized_site
         page_content: escaped_text
-        env: escaped_text, i18n, localized_site
+        env: escaped_text, i18n, content_policy, localized_site
         template_context: i18n, localized_site
         post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site, escaped_text
@@ -45,7 +45,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         page_read_source: check_pages
         page_markdown: i18n, l10n_status, localized_site
         page_content: escaped_text
-        env: escaped_text, i18n, localized_site
+        env: escaped_text, i18n, content_policy, localized_site
         template_context: i18n, localized_site
         post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site, escaped_text

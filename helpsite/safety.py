@@ -207,4 +207,6 @@ def notice(findings: Iterable[Finding]) -> str:
     lines = "\n".join(f.as_log() for f in findings)
     # a fence longer than any run of backticks in the messages (they quote the page): none ends it
     fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", lines)])
-    return f"# Page not published\n\nThis page was not rendered because of:\n\n{fence}text\n{lines}\n{fence}\n"
+    return (
+        f"# Page not published\n\nThis page was not rendered because of:\n\n{fence}text\n{lines}\n{fence}\n"
+    )

@@ -18,7 +18,7 @@ from helpsite.serving import free_port  # noqa: F401  (the tests' free port)
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
-SITE_FILES = ("mkdocs.yml", "docs", "overrides", "hooks", "linkcheckerrc", "linkcheck-allow.txt")
+SITE_FILES = ("mkdocs.yml", "docs", "overrides", "hooks", "hosting", "linkcheckerrc", "linkcheck-allow.txt")
 LOCALES = ("en", "nb", "da", "sv", "fi", "de", "ja", "ar")
 ARTICLE = "licenses/transfer-licenses-between-tenants"
 # The project's seed as Microsoft published it (tests/fixtures/l10n/README.md says where from).

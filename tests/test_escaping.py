@@ -3,8 +3,8 @@
 A copy of the site gets a payload in every field that reaches a page: front matter (title,
 description, author), mkdocs.yml (site_name, site_description, a locale's site_name, copyright
 and nav_translations) and the reader's strings (a copy of the package with its reader.yaml
-changed). It is built, served from a plain static server on 127.0.0.1 that sends no
-Content-Security-Policy, and every page (and a missing URL per locale, and a search) is opened
+changed). It is built without hosting/ (so its pages carry no policy either), served from a
+plain static server on 127.0.0.1 that sends no Content-Security-Policy, and every page (and a missing URL per locale, and a search) is opened
 in Chromium. Each payload calls ``pwned(name)``, a function the page is given: not one call is
 allowed, and each payload is read back as the text it was, or named as a finding.
 """
@@ -88,6 +88,7 @@ def hostile(tmp_path_factory) -> tuple[Path, str, Path]:
     """The hostile site built (without --strict: its copyright findings are errors): (site, log,
     project)."""
     project = copy_site(tmp_path_factory.mktemp("hostile") / "project")
+    shutil.rmtree(project / "hosting")  # no policy in the pages either: the escaping alone is tested
     config = project / "mkdocs.yml"
     config.write_text(hostile_config(config.read_text(encoding="utf-8")), encoding="utf-8")
     licenses = project / "docs" / "{}" / "licenses" / "hostile-fields.md"
@@ -187,6 +188,7 @@ def test_no_payload_runs_on_any_page(browser, hostile, plain_host):
         plain_host + ("" if locale == "en" else f"{locale}/") + "no-such-page/" for locale in LOCALES_SHOWN
     ]
     assert len(urls) >= 30
+    assert "Content-Security-Policy" not in (site / "index.html").read_text(encoding="utf-8")
     ran = {url: calls for url in urls if (calls := _visit(browser, url)[0])}
     assert ran == {}
 
