@@ -19,6 +19,8 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE, ROOT, build_env, copy_site, free_port, mkdocs_build, page_url, parse_html
 
+from helpsite.serving import fetch, stop, wait_for
+
 HOSTING = ROOT / "hosting"
 MATERIAL_PARTIALS = Path(__import__("material").__file__).parent / "templates" / "partials" / "javascripts"
 OUR_SCRIPTS = ROOT / "overrides" / "assets" / "javascripts" / "helpsite"
@@ -253,26 +255,28 @@ def test_pages_and_search_load_under_the_meta_policy_alone(browser, serve_with, 
 def test_live_reload_runs_under_the_meta_policy_in_the_preview(browser, tmp_path):
     """The preview's injected live-reload script is allowed by the preview's nonce: the open page
     reloads when its source is saved, and nothing is refused."""
-    from test_serve import serving
+    from test_lifetime import start_preview
 
-    project = copy_site(tmp_path / "project")
-    with serving(project, tmp_path / "serve.log") as (_, base):
-        messages: list[str] = []
+    project, port = copy_site(tmp_path / "project"), free_port()
+    base = f"http://127.0.0.1:{port}/"
+    source = project / "docs" / "nb" / f"{ARTICLE}.md"
+    messages: list[str] = []
 
-        def actions(page):
-            page.on("console", lambda message: messages.append(message.text))
-            page.goto(base + page_url("nb"))
-            page.wait_for_function("document.readyState === 'complete'")
-            assert "nonce-" in page.locator("meta[http-equiv=Content-Security-Policy]").get_attribute(
-                "content"
-            )
-            source = project / "docs" / "nb" / f"{ARTICLE}.md"
-            with page.expect_event("load", timeout=60000):  # the reload the edit causes
-                source.write_text(
-                    source.read_text(encoding="utf-8").replace("disse trinnene:", "disse nye trinnene:"),
-                    encoding="utf-8",
-                )
-            assert "disse nye trinnene" in page.locator("article").inner_text()
+    def actions(page):
+        page.on("console", lambda message: messages.append(message.text))
+        page.goto(base + page_url("nb"))
+        policy = page.locator("meta[http-equiv=Content-Security-Policy]").get_attribute("content")
+        assert "'nonce-" in policy
+        with page.expect_event("load", timeout=60000):  # the reload the edit causes
+            edited = source.read_text(encoding="utf-8").replace("disse trinnene:", "disse nye trinnene:")
+            source.write_text(edited, encoding="utf-8")
+        assert "disse nye trinnene" in page.locator("article").inner_text()
 
-        assert visit(browser, base, actions) == []
-        assert "Enabled live reload" in messages
+    with open(tmp_path / "serve.log", "w") as log:
+        preview = start_preview(project, port, log)
+        try:
+            assert wait_for(lambda: fetch(base), timeout=180), (tmp_path / "serve.log").read_text()
+            assert visit(browser, base, actions) == []
+            assert "Enabled live reload" in messages
+        finally:
+            stop(preview, timeout=15)
