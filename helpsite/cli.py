@@ -94,6 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     stamp.add_argument(
         "--commit", metavar="SHA", help="the source commit to record (default: the source file's last commit)"
     )
+    stamp.add_argument(
+        "--uncommitted",
+        action="store_true",
+        help="stamp against a source page with changes that are not committed, as it is now "
+        "(its hash, and no commit); without it such a page is refused",
+    )
     stamp.set_defaults(run=run_stamp)
 
     schema_doc = commands.add_parser(
@@ -398,14 +404,26 @@ def run_stamp(args: argparse.Namespace) -> int:
     if args.commit is not None and not l10n.COMMIT_RE.fullmatch(args.commit):
         print(f"--commit {args.commit}: not a full commit id (40 lowercase hex digits)", file=sys.stderr)
         return EXIT_USAGE
+    if args.commit is not None and args.uncommitted:
+        print(
+            "--commit and --uncommitted: give one (no commit holds an uncommitted version)", file=sys.stderr
+        )
+        return EXIT_USAGE
     site = load_site(args.root)
+    files = list(checks.markdown_files(args.paths))
+    # Nothing is written while a source page has uncommitted changes, unless asked
+    refusals = [] if args.uncommitted else [r for path in files if (r := l10n.uncommitted(site, path))]
+    for refusal in refusals:
+        print(refusal, file=sys.stderr)
+    if refusals:
+        return EXIT_FINDINGS
     refused = 0
-    for path in checks.markdown_files(args.paths):
+    for path in files:
         try:
-            done = l10n.stamp(site, path, args.commit)
+            done = l10n.stamp(site, path, args.commit, allow_uncommitted=args.uncommitted)
         except l10n.StampError as error:
             print(error, file=sys.stderr)
-            refused += 1
+            refused = max(refused, error.exit_code)
             continue
         for note in done.notes:
             print(note, file=sys.stderr)
@@ -414,7 +432,7 @@ def run_stamp(args: argparse.Namespace) -> int:
             f"{site.display_path(path)}: {state}: "
             + ", ".join(f"{key} {value}" for key, value in done.values.items())
         )
-    return EXIT_USAGE if refused else EXIT_CLEAN
+    return refused or EXIT_CLEAN
 
 
 def run_schema_doc(args: argparse.Namespace) -> int:
