@@ -91,7 +91,7 @@ import json
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -238,7 +238,12 @@ class Build:
             if self._stale or path in self._delivered:
                 return
             self._delivered.add(path)
-            report(findings, shown)
+            # a page below a linked folder: the link is named, once a build (safety.outside_docs)
+            linked = [f for f in findings if f.rule == safety.SYMLINK_OUTSIDE.id]
+            report(tuple(f for f in findings if f not in linked), shown)
+            link = safety.outside_link(path, self.site.docs_dir) if linked else None
+            if link is not None and self.first_time(("link", link)):
+                report(tuple(linked), self.site.docs_path(link))
 
     def _deliver_ready(self) -> None:
         """The findings of the pages read, in that order, as far as they are known."""
@@ -256,7 +261,7 @@ class Build:
         self.source_files.finish([path for path, _, _ in self._waiting])
         self._deliver_ready()
 
-    def first_time(self, key: str) -> bool:
+    def first_time(self, key: Hashable) -> bool:
         """True the first time the build asks about ``key`` (what is reported once a build)."""
         first = key not in self._reported
         self._reported.add(key)
@@ -267,7 +272,9 @@ class Build:
         whether this is the first time the build asks (to report it once)."""
         if path not in self._unpublishable:
             self._unpublishable[path] = safety.unpublishable(Path(path), self.site.docs_dir, shown)
-        first = self.first_time(path)
+        link = safety.outside_link(path, self.site.docs_dir) if self._unpublishable[path] else None
+        # every file below a linked folder: the link is reported once, as for a page below it
+        first = self.first_time(path) and (link is None or self.first_time(("link", link)))
         return self._unpublishable[path], first
 
     # -- what the reader is shown ------------------------------------------------

@@ -98,18 +98,40 @@ TAB_WIDTH = 4  # Python-Markdown's tab_length: one list level per four columns
 
 
 def outside_docs(path: Path, docs_dir: Path, display: str) -> Finding | None:
-    """A finding when ``path`` lies in ``docs_dir`` but resolves to somewhere outside it."""
-    if not is_below(os.path.abspath(path), os.path.abspath(docs_dir)):
+    """A finding when ``path`` lies in ``docs_dir`` but resolves to somewhere outside it, at the
+    symbolic link that leads out (``outside_link``: a linked folder, for a file below it), named
+    as ``display`` names ``path``."""
+    link = outside_link(path, docs_dir)
+    if link is None:
         return None
-    target = os.path.realpath(path)  # unlike Path.resolve, never raises on a loop
-    if is_below(target, _real_folder(os.fspath(docs_dir))):
-        return None
+    below = os.path.relpath(os.path.abspath(path), link)
+    if below != os.curdir:  # the link's name: display less the parts below the link
+        display = display.replace(os.sep, "/").rsplit("/", len(below.split(os.sep)))[0]
     return SYMLINK_OUTSIDE.at(
         display,
         1,
         1,
-        f"it is a symbolic link to {target}, outside the docs folder: copy the content into docs/ instead",
+        f"it is a symbolic link to {os.path.realpath(link)}, outside the docs folder: copy the content "
+        "into docs/ instead",
     )
+
+
+def outside_link(path: Path, docs_dir: Path) -> str | None:
+    """The outermost symbolic link, from ``docs_dir`` down to ``path`` (``path`` itself, or a
+    folder above it), that leads out of ``docs_dir``; None when ``path`` resolves inside it
+    (or is not in it)."""
+    docs, path = os.path.abspath(docs_dir), os.path.abspath(path)
+    if not is_below(path, docs):
+        return None
+    real_docs = _real_folder(docs)
+    if is_below(os.path.realpath(path), real_docs):  # realpath, unlike Path.resolve, never raises on a loop
+        return None
+    current = docs
+    for part in os.path.relpath(path, docs).split(os.sep):
+        current = os.path.join(current, part)
+        if not is_below(os.path.realpath(current), real_docs):
+            return current
+    return path
 
 
 def unpublishable(path: Path, docs_dir: Path, shown: str) -> Finding | None:
