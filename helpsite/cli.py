@@ -6,12 +6,10 @@ Exit status, as Ruff and flake8: 0 clean, 1 findings with an error, 2 usage or I
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
-from helpsite import bench as bench_module
 from helpsite import checks, l10n, l10n_diff, linkcheck, links, report, rules, rules_doc, shards
 from helpsite.history import HistoryError
 from helpsite.site import ConfigError, load_site
@@ -147,98 +145,6 @@ def build_parser() -> argparse.ArgumentParser:
     site_links.add_argument("--config", type=Path, help="LinkChecker settings (default: linkcheckerrc)")
     site_links.add_argument("--format", choices=report.FORMATS, default="text", help=FORMAT_HELP)
     site_links.set_defaults(run=run_linkcheck)
-
-    bench = commands.add_parser("bench", help="benchmark the build on a generated help center")
-    bench.add_argument(
-        "--articles",
-        type=int,
-        nargs="+",
-        metavar="N",
-        default=None,
-        help="articles per locale; several sizes give the scaling ratio (default: 200 2000)",
-    )
-    bench.add_argument(
-        "--locales",
-        type=int,
-        default=None,
-        metavar="L",
-        help="the first L of the site's languages (default: 1)",
-    )
-    bench.add_argument(
-        "--configs",
-        default=",".join(bench_module.DEFAULT_CONFIGS),
-        help="comma-separated: " + ", ".join(bench_module.CONFIGS) + " (default: the first three)",
-    )
-    bench.add_argument("--out", type=Path, default=None, help="write the JSON report here")
-    bench.add_argument(
-        "--quick", action="store_true", help="a small run in seconds: 30 and 60 articles, 2 locales"
-    )
-    bench.add_argument(
-        "--preview",
-        action="store_true",
-        help="also time an edit in `mkdocs serve --dirty`; with --pages, an edit of a large page "
-        "in `mkdocs serve`, rendered at once and after its check",
-    )
-    bench.add_argument("--shards", action="store_true", help="also time parallel per-locale shards + merge")
-    bench.add_argument(
-        "--search",
-        action="store_true",
-        help="also time each locale's search in Chromium (4x CPU throttling), and the build "
-        "without search bundles (project_without_search) beside project's",
-    )
-    bench.add_argument("--no-check", action="store_true", help="skip timing `python -m helpsite check`")
-    bench.add_argument(
-        "--linkcheck",
-        action="store_true",
-        help="also time the link check of the project build, lychee's on the same "
-        "folder and, on small builds, LinkChecker's",
-    )
-    bench.add_argument(
-        "--reference-pages",
-        type=int,
-        default=None,
-        metavar="N",
-        help="with --linkcheck: LinkChecker runs on builds of at most N pages "
-        f"(default {bench_module.REFERENCE_PAGES}: it reads a few pages a second)",
-    )
-    bench.add_argument(
-        "--l10n",
-        action="store_true",
-        help="instead of builds, time `l10n diff` on a generated git history and measure "
-        "the dashboard's pages (default: 3000 articles, every locale)",
-    )
-    bench.add_argument(
-        "--dashboard-locales",
-        type=int,
-        default=37,
-        metavar="L",
-        help="with --l10n: the locales of the generated site whose dashboard is measured",
-    )
-    bench.add_argument(
-        "--repeat",
-        type=int,
-        default=1,
-        metavar="N",
-        help="build each configuration N times, in turn, and report the median run",
-    )
-    bench.add_argument(
-        "--pages",
-        action="store_true",
-        help="instead of builds, time the check of one large page against converting it",
-    )
-    bench.add_argument(
-        "--page-links",
-        type=int,
-        nargs="+",
-        metavar="N",
-        default=None,
-        help="links on each large page, for --pages (default: "
-        + " ".join(map(str, bench_module.PAGE_LINKS))
-        + ")",
-    )
-    bench.add_argument("--seed", type=int, default=8)
-    bench.add_argument("--work", type=Path, default=None, help="folder for the temporary sites")
-    bench.set_defaults(run=run_bench)
 
     merge = commands.add_parser("merge", help="merge per-locale shard builds into one site")
     merge.add_argument("shards", nargs="+", type=Path, metavar="SHARD_DIR")
@@ -451,90 +357,6 @@ def _missing(paths: list[Path]) -> bool:
     for path in missing:
         print(f"{path}: no such file or folder", file=sys.stderr)
     return bool(missing)
-
-
-def run_bench(args: argparse.Namespace) -> int:
-    site = load_site(args.root)
-    configs = [name.strip() for name in args.configs.split(",") if name.strip()]
-    unknown = [name for name in configs if name not in bench_module.CONFIGS]
-    if unknown:
-        print(
-            f"--configs: unknown {', '.join(unknown)} (known: {', '.join(bench_module.CONFIGS)})",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    command = " ".join(["python -m helpsite", *sys.argv[1:]])
-    if args.l10n:
-        try:
-            report = bench_module.l10n_run(
-                site.root,
-                (args.articles or [3000])[0],
-                args.locales or len(site.locales),
-                args.dashboard_locales,
-                work=args.work,
-                seed=args.seed,
-                command=command,
-                progress=lambda line: print(line, flush=True),
-            )
-        except ValueError as error:
-            print(error, file=sys.stderr)
-            return EXIT_USAGE
-        return _write_report(report, args.out)
-    if args.pages:
-        try:
-            report = bench_module.run_pages(
-                site.root,
-                args.page_links or bench_module.PAGE_LINKS,
-                repeat=args.repeat,
-                seed=args.seed,
-                command=command,
-                progress=lambda line: print(line, flush=True),
-                preview=args.preview,
-                work=args.work,
-            )
-        except ValueError as error:
-            print(error, file=sys.stderr)
-            return EXIT_USAGE
-        _write_report(report, args.out)
-        return EXIT_FINDINGS if any(entry["internal_errors"] for entry in report["pages"]) else EXIT_CLEAN
-    sizes = args.articles or ([30, 60] if args.quick else [200, 2000])
-    locales = args.locales or (2 if args.quick else 1)
-    try:
-        report = bench_module.run(
-            site.root,
-            sizes,
-            locales,
-            configs,
-            work=args.work,
-            seed=args.seed,
-            check=not args.no_check,
-            preview=args.preview,
-            shard_check=args.shards,
-            linkcheck=args.linkcheck,
-            repeat=args.repeat,
-            search=args.search,
-            reference_pages=args.reference_pages,
-            progress=lambda line: print(line, flush=True),
-            command=command,
-        )
-    except ValueError as error:
-        print(error, file=sys.stderr)
-        return EXIT_USAGE
-    except (RuntimeError, shards.ShardError) as error:  # a shard build or the preview failed
-        print(f"bench: {error}", file=sys.stderr)
-        return EXIT_FINDINGS
-    _write_report(report, args.out)
-    failed = [b for size in report["sizes"] for b in size["builds"].values() if b["returncode"]]
-    return EXIT_FINDINGS if failed else EXIT_CLEAN
-
-
-def _write_report(report: dict, out: Path | None) -> int:
-    text = json.dumps(report, indent=2, ensure_ascii=False)
-    print(text)
-    if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text + "\n", encoding="utf-8")
-    return EXIT_CLEAN
 
 
 def run_merge(args: argparse.Namespace) -> int:
