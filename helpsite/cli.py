@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from helpsite import checks, l10n, l10n_diff, linkcheck, links, report, rules, rules_doc, shards
+from helpsite import checks, l10n, l10n_diff, linkcheck, links, report, rules, rules_doc, shards, source_files
 from helpsite.history import HistoryError
 from helpsite.site import ConfigError, load_site
 
@@ -240,7 +240,7 @@ def run_l10n(args: argparse.Namespace) -> int:
             end="\n" if args.format == "json" else "",
         )
         return EXIT_FINDINGS if any(m.status in fail_on for m in found) else EXIT_CLEAN
-    statuses = l10n.site_status_beside_a_worker(site)
+    statuses = source_files.site_status_beside_a_worker(site)
     for problem in dict.fromkeys(s.problem for s in statuses if s.problem):
         print(problem, file=sys.stderr)
     if args.format in ("github", "sarif"):
@@ -268,7 +268,7 @@ def run_l10n_diff(args: argparse.Namespace) -> int:
         statuses = [l10n.translation_status(site, locale, page) for locale, page in chosen if page in sources]
         orphans = [(locale, page) for locale, page in chosen if page not in sources]
     else:
-        statuses, orphans = l10n.site_status_beside_a_worker(site), l10n_diff.orphans(site)
+        statuses, orphans = source_files.site_status_beside_a_worker(site), l10n_diff.orphans(site)
     for problem in dict.fromkeys(s.problem for s in statuses if s.problem):
         print(problem, file=sys.stderr)
     diffs = l10n_diff.translation_diffs(site, statuses, orphans)

@@ -24,7 +24,7 @@ from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from helpsite import checks, metadata, safety, shards
+from helpsite import checks, l10n, metadata, safety, shards
 from helpsite.findings import Finding
 from helpsite.site import Site
 
@@ -47,7 +47,7 @@ class Facts:
 
 def facts_of(site: Site, path: str, check: bool) -> Facts:
     """One file's facts, worked out here: what the worker does for each file."""
-    loaded = checks.load_file(path, site)
+    loaded = safety.load_file(path, site)
     return _facts(loaded, tuple(checks.check_page(loaded, site)) if check else None)
 
 
@@ -144,7 +144,7 @@ class SourceFiles:
         checked = self.ready(path)
         if checked is not None:
             return tuple(safety.unrenderable(checked))
-        loaded = checks.load_file(path, self.site)
+        loaded = safety.load_file(path, self.site)
         self._known.setdefault(path, _facts(loaded, None))  # its front matter, for the reader
         found = checks.unrenderable_before_check(loaded, self.site)
         return None if found is None else tuple(found)
@@ -294,3 +294,20 @@ def _context():
         context.set_forkserver_preload(["helpsite.source_files"])
         return context
     return multiprocessing.get_context("spawn")
+
+
+def site_status_beside_a_worker(site: Site) -> list[l10n.TranslationStatus]:
+    """``l10n.site_status`` with the front matter of the later half of the translations read by a
+    worker process meanwhile, when more than one core may be used: reading
+    front matter is most of the time of the command line's ``l10n`` and ``l10n diff``."""
+    files = [
+        os.fspath(site.file_for(locale, page))
+        for page in l10n.source_pages(site)
+        for locale in site.translation_locales
+    ]
+    reader = SourceFiles(site)
+    reader.plan([(path, False) for path in files[len(files) // 2 :] if os.path.isfile(path)])
+    try:
+        return l10n.site_status(site, front=reader.front)
+    finally:
+        reader.close()
