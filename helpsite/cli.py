@@ -6,11 +6,22 @@ Exit status, as Ruff and flake8: 0 clean, 1 findings with an error, 2 usage or I
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from helpsite import checks, l10n, l10n_diff, linkcheck, links, report, rules, rules_doc, shards, source_files
+from helpsite import (
+    checks,
+    l10n,
+    l10n_diff,
+    linkcheck,
+    links,
+    report,
+    rules,
+    rules_doc,
+    settings,
+    shards,
+    source_files,
+)
 from helpsite.history import HistoryError
 from helpsite.site import ConfigError, load_site
 
@@ -107,6 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue.add_argument("--format", choices=rules_doc.FORMATS, default="text")
     catalogue.set_defaults(run=run_rules)
 
+    declared = commands.add_parser(
+        "settings",
+        help="list the environment variables the build and the commands read (the page SETTINGS.md)",
+    )
+    declared.set_defaults(run=run_settings)
+
     fix = commands.add_parser(
         "fix",
         help="show, or with --write make, the safe repairs "
@@ -132,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     site_links.add_argument(
         "--locale",
-        default=os.environ.get("HELPSITE_LOCALE") or None,
+        default=settings.read().locale,
         help="the site was built for this locale alone, at its root "
         "(default: $HELPSITE_LOCALE, as the build)",
     )
@@ -329,6 +346,11 @@ def run_rules(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def run_settings(args: argparse.Namespace) -> int:
+    sys.stdout.write(settings.markdown())
+    return EXIT_CLEAN
+
+
 def run_fix(args: argparse.Namespace) -> int:
     """Exit 1 when repairs are shown but not written, else 0; what is left alone goes to stderr."""
     site = load_site(args.root)
@@ -376,7 +398,11 @@ def run_merge(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except ValueError as error:  # a setting that cannot be used (helpsite.settings)
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
     try:
         return args.run(args)
     except FileNotFoundError as error:

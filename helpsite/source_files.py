@@ -24,11 +24,10 @@ from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from helpsite import checks, l10n, metadata, safety, shards
+from helpsite import checks, l10n, metadata, safety, settings, shards
 from helpsite.findings import Finding
 from helpsite.site import Site
 
-WORKERS_VARIABLE = "HELPSITE_WORKERS"
 # Files per task: small enough that the first pages are ready at once, large enough that
 # sending tasks costs little.
 CHUNK = 32
@@ -236,13 +235,11 @@ class SourceFiles:
 
 
 def default_workers() -> int:
-    """One worker beside the build when the process may use more than one core."""
-    value = os.environ.get(WORKERS_VARIABLE)
-    if value is not None and value.strip():
-        try:
-            return max(0, int(value))
-        except ValueError:
-            raise ValueError(f"{WORKERS_VARIABLE}={value!r}: give a number of worker processes (0: none)")
+    """HELPSITE_WORKERS (helpsite.settings) when set; else one worker beside the build when the
+    process may use more than one core."""
+    given = settings.read().workers
+    if given is not None:
+        return given
     return 1 if len(os.sched_getaffinity(0)) > 1 else 0
 
 

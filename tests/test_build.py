@@ -321,7 +321,7 @@ def test_a_preview_build_replaced_by_a_newer_one_delivers_none_of_its_findings(t
 
         return report
 
-    monkeypatch.setenv(source_files.WORKERS_VARIABLE, "1")
+    monkeypatch.setenv("HELPSITE_WORKERS", "1")
     build.serve(True)
     try:
         first = build.start(
