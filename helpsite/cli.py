@@ -22,10 +22,10 @@ from helpsite import (
     shards,
     source_files,
 )
+from helpsite.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, HelpsiteError, UsageError
 from helpsite.history import HistoryError
-from helpsite.site import ConfigError, load_site
+from helpsite.site import load_site
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_HELP = (
     "text: PATH:LINE:COL: SEVERITY RULE: MESSAGE; json; github: workflow commands that "
     "annotate the pull request; sarif: SARIF 2.1.0 for code scanning"
@@ -173,10 +173,9 @@ def build_parser() -> argparse.ArgumentParser:
 def run_check(args: argparse.Namespace) -> int:
     site = load_site(args.root)
     paths = args.paths or [site.docs_dir]
-    if _missing(paths):
-        return EXIT_USAGE
-    if args.locale and not known_locale(site, args.locale):
-        return EXIT_USAGE
+    _must_exist(paths)
+    if args.locale:
+        known_locale(site, args.locale)
     outcome = checks.checked_paths(paths, site, args.locale)
     findings = outcome.findings
     print_findings(findings, args.format, outcome.suppressed if args.show_suppressed else ())
@@ -187,29 +186,23 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_linkcheck(args: argparse.Namespace) -> int:
     site = load_site(args.root)
-    if args.locale and not known_locale(site, args.locale):
-        return EXIT_USAGE
-    try:
-        findings = linkcheck.check_site(
-            site,
-            args.site_dir or site.root / "site",
-            check_extern=args.check_extern,
-            only_locale=args.locale,
-            config=args.config,
-            reference=args.reference,
-        )
-    except linkcheck.LinkcheckError as error:
-        print(error, file=sys.stderr)
-        return EXIT_USAGE
+    if args.locale:
+        known_locale(site, args.locale)
+    findings = linkcheck.check_site(
+        site,
+        args.site_dir or site.root / "site",
+        check_extern=args.check_extern,
+        only_locale=args.locale,
+        config=args.config,
+        reference=args.reference,
+    )
     print_findings(findings, args.format)
     return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
 
 
-def known_locale(site, locale: str) -> bool:
-    if locale in site.locales:
-        return True
-    print(f"--locale {locale}: not one of the site's locales ({', '.join(site.locales)})", file=sys.stderr)
-    return False
+def known_locale(site, locale: str) -> None:
+    if locale not in site.locales:
+        raise UsageError(f"--locale {locale}: not one of the site's locales ({', '.join(site.locales)})")
 
 
 def print_findings(findings, format: str, suppressed=()) -> None:
@@ -230,28 +223,24 @@ def _l10n_options(parser: argparse.ArgumentParser, formats=("text", "json"), hel
     )
 
 
-def _fail_on(args: argparse.Namespace) -> set[str] | None:
-    """The statuses of --fail-on, or None (after saying why) when one is not a status."""
+def _fail_on(args: argparse.Namespace) -> set[str]:
+    """The statuses of --fail-on."""
     fail_on = {name.strip() for value in args.fail_on for name in value.split(",") if name.strip()}
     known = (*l10n.STATUSES, l10n_diff.ORPHANED)
     unknown = sorted(fail_on - set(known))
     if unknown:
-        print(f"--fail-on {','.join(unknown)}: not a status ({', '.join(known)})", file=sys.stderr)
-        return None
+        raise UsageError(f"--fail-on {','.join(unknown)}: not a status ({', '.join(known)})")
     return fail_on
 
 
 def run_l10n(args: argparse.Namespace) -> int:
     fail_on = _fail_on(args)
-    if fail_on is None:
-        return EXIT_USAGE
     site = load_site(args.root)
     if args.since is not None:
         try:
             found = l10n_diff.made_stale_since(site, args.since)
         except HistoryError as error:
-            print(f"--since {args.since}: {error}", file=sys.stderr)
-            return EXIT_USAGE
+            raise UsageError(f"--since {args.since}: {error}")
         print(
             l10n_diff.since_json(found) if args.format == "json" else l10n_diff.since_text(found, args.since),
             end="\n" if args.format == "json" else "",
@@ -272,15 +261,10 @@ def run_l10n(args: argparse.Namespace) -> int:
 
 def run_l10n_diff(args: argparse.Namespace) -> int:
     fail_on = _fail_on(args)
-    if fail_on is None:
-        return EXIT_USAGE
     site = load_site(args.root)
-    if _missing(args.paths):
-        return EXIT_USAGE
+    _must_exist(args.paths)
     if args.paths:
         chosen = _translations_named(site, checks.markdown_files(args.paths))
-        if chosen is None:
-            return EXIT_USAGE
         sources = set(l10n.source_pages(site))
         statuses = [l10n.translation_status(site, locale, page) for locale, page in chosen if page in sources]
         orphans = [(locale, page) for locale, page in chosen if page not in sources]
@@ -296,8 +280,8 @@ def run_l10n_diff(args: argparse.Namespace) -> int:
 
 
 # (locale, page) of the translations named: a translation file itself, or every translation
-# of a source page; None (after saying why) when a file is in neither.
-def _translations_named(site, files) -> list[tuple[str, str]] | None:
+# of a source page.
+def _translations_named(site, files) -> list[tuple[str, str]]:
     chosen = []
     for path in files:
         locale, page = site.locale_of(path), site.page_path(path)
@@ -306,15 +290,13 @@ def _translations_named(site, files) -> list[tuple[str, str]] | None:
         elif locale in site.translation_locales:
             chosen.append((locale, page))
         else:
-            print(f"{path}: not a page of the site's locales (docs/<locale>/...)", file=sys.stderr)
-            return None
+            raise UsageError(f"{path}: not a page of the site's locales (docs/<locale>/...)")
     return list(dict.fromkeys(chosen))
 
 
 def run_stamp(args: argparse.Namespace) -> int:
     if args.commit is not None and not l10n.COMMIT_RE.fullmatch(args.commit):
-        print(f"--commit {args.commit}: not a full commit id (40 lowercase hex digits)", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"--commit {args.commit}: not a full commit id (40 lowercase hex digits)")
     site = load_site(args.root)
     refused = 0
     for path in checks.markdown_files(args.paths):
@@ -354,8 +336,7 @@ def run_settings(args: argparse.Namespace) -> int:
 def run_fix(args: argparse.Namespace) -> int:
     """Exit 1 when repairs are shown but not written, else 0; what is left alone goes to stderr."""
     site = load_site(args.root)
-    if _missing(args.paths):
-        return EXIT_USAGE
+    _must_exist(args.paths)
     status = EXIT_CLEAN
     for path in checks.markdown_files(args.paths):
         repair = links.repair_file(path, site, args.locale)
@@ -373,26 +354,18 @@ def run_fix(args: argparse.Namespace) -> int:
     return status
 
 
-def _missing(paths: list[Path]) -> bool:
-    """Say which of the paths named do not exist; True if any."""
+def _must_exist(paths: list[Path]) -> None:
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
-    for path in missing:
-        print(f"{path}: no such file or folder", file=sys.stderr)
-    return bool(missing)
+    if missing:
+        raise UsageError("\n".join(f"{path}: no such file or folder" for path in missing))
 
 
 def run_merge(args: argparse.Namespace) -> int:
     site = load_site(args.root)
     missing = [p for p in args.shards if not p.is_dir()]
     if missing:
-        for path in missing:
-            print(f"{path}: no such folder", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        merged = shards.merge(args.shards, args.out, site)
-    except shards.ShardError as error:
-        print(error, file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("\n".join(f"{path}: no such folder" for path in missing))
+    merged = shards.merge(args.shards, args.out, site)
     print(f"{args.out}: merged {', '.join(merged)}")
     return EXIT_CLEAN
 
@@ -405,11 +378,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.run(args)
+    except HelpsiteError as error:  # ConfigError, HistoryError, ShardError, ... and UsageError
+        print(error, file=sys.stderr)
+        return error.exit_code
     except FileNotFoundError as error:
         print(f"{error.filename}: {error.strerror}", file=sys.stderr)
-        return EXIT_USAGE
-    except ConfigError as error:
-        print(error, file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_CLEAN

@@ -23,6 +23,7 @@ import yaml
 
 from helpsite import page as pages
 from helpsite import rules
+from helpsite.errors import HelpsiteError
 from helpsite.findings import Finding
 from helpsite.site import Site
 
@@ -366,7 +367,7 @@ def _newest_handoff(statuses: Iterable[TranslationStatus], today: date | None) -
 # ----------------------------------------------------------------------------
 
 
-class StampError(Exception):
+class StampError(HelpsiteError):
     """A file ``stamp`` refuses; the message names the file."""
 
 
