@@ -1,12 +1,13 @@
-"""``python -m benchmarks.report``: the figures of ``handbook/performance.md``, written from the
-results in ``bench-results/``, not pasted.
+"""``python -m benchmarks.report``: the figures of ``handbook/performance.md`` (and of
+``handbook/accessibility.md``), written from the results in ``bench-results/``, not pasted.
 
-The page is hand-written around its figures: each place for figures is a pair of comments,
-``<!-- figures: KIND FILE -->`` and ``<!-- end figures -->``, and this module replaces what lies
-between them with the tables of ``bench-results/FILE`` (``KIND``: ``builds``, ``pages``,
-``l10n``, ``linkcheck`` or ``search``), each saying which file and which command it comes
-from, ratios first. Everything else on the page is kept as it is. ``--check`` exits 1 when the
-committed page differs from what this writes (``tests/test_docs.py`` does the same).
+A page is hand-written around its figures: each place for figures is a pair of comments,
+``<!-- figures: KIND FILE... -->`` and ``<!-- end figures -->``, and this module replaces what
+lies between them with the tables of ``bench-results/FILE`` (``KIND``: ``builds``, ``pages``,
+``l10n``, ``linkcheck`` or ``search``; ``accessibility`` compares two files, before and after),
+each saying which file and which command it comes from, ratios first. Everything else on the
+page is kept as it is. ``--check`` exits 1 when a committed page differs from what this writes
+(``tests/test_docs.py`` does the same).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGE = ROOT / "handbook" / "performance.md"
+PAGES = (ROOT / "handbook" / "performance.md", ROOT / "handbook" / "accessibility.md")
 RESULTS = ROOT / "bench-results"
 COMMAND = "python -m benchmarks.report"
 # The benchmark left the product's command line (python -m helpsite bench) for its own package
@@ -27,7 +28,7 @@ COMMAND = "python -m benchmarks.report"
 OLD_COMMAND = "python -m helpsite bench"
 
 _BLOCK_RE = re.compile(
-    r"(?P<head><!-- figures: (?P<kind>[a-z0-9]+) (?P<file>[\w.-]+\.json) -->\n)"
+    r"(?P<head><!-- figures: (?P<kind>[a-z0-9]+) (?P<files>[\w.-]+\.json(?: [\w.-]+\.json)*) -->\n)"
     r"(?P<body>.*?)"
     r"(?P<tail><!-- end figures -->)",
     re.DOTALL,
@@ -42,19 +43,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog=COMMAND, description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if the page is not up to date")
     args = parser.parse_args(argv)
-    committed = PAGE.read_text(encoding="utf-8")
-    try:
-        page = render(committed, RESULTS)
-    except ReportError as error:
-        print(f"{PAGE.relative_to(ROOT)}: {error}", file=sys.stderr)
-        return 2
-    if args.check:
-        if page != committed:
-            print(f"{PAGE.relative_to(ROOT)} is out of date: run {COMMAND}", file=sys.stderr)
-            return 1
-        return 0
-    PAGE.write_text(page, encoding="utf-8")
-    return 0
+    status = 0
+    for path in PAGES:
+        committed = path.read_text(encoding="utf-8")
+        try:
+            page = render(committed, RESULTS)
+        except ReportError as error:
+            print(f"{path.relative_to(ROOT)}: {error}", file=sys.stderr)
+            return 2
+        if not args.check:
+            path.write_text(page, encoding="utf-8")
+        elif page != committed:
+            print(f"{path.relative_to(ROOT)} is out of date: run {COMMAND}", file=sys.stderr)
+            status = 1
+    return status
 
 
 def render(page: str, results: Path) -> str:
@@ -62,14 +64,22 @@ def render(page: str, results: Path) -> str:
 
     def fill(match: re.Match) -> str:
         line = page.count("\n", 0, match.start()) + 1
-        kind, name = match["kind"], match["file"]
+        kind, names = match["kind"], match["files"].split()
         if kind not in KINDS:
             raise ReportError(f"line {line}: unknown kind of figures {kind!r} (one of {', '.join(KINDS)})")
-        path = results / name
-        if not path.is_file():
-            raise ReportError(f"line {line}: no results file bench-results/{name}")
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return match["head"] + _source(name, data) + KINDS[kind](data) + "\n" + match["tail"]
+        figures, files = KINDS[kind]
+        if len(names) != files:
+            raise ReportError(
+                f"line {line}: figures of kind {kind} come from {files} file(s), not {len(names)}"
+            )
+        data = []
+        for name in names:
+            path = results / name
+            if not path.is_file():
+                raise ReportError(f"line {line}: no results file bench-results/{name}")
+            data.append(json.loads(path.read_text(encoding="utf-8")))
+        sources = "\n".join(_source(name, kind, each) for name, each in zip(names, data, strict=True))
+        return match["head"] + sources + "\n" + figures(*data) + "\n" + match["tail"]
 
     return _BLOCK_RE.sub(fill, page)
 
@@ -85,14 +95,14 @@ def builds(data: dict) -> str:
         ratios = _build_ratios(size.get("ratios", {}))
         if ratios:
             out.append(f"Ratios: {ratios}.\n")
-        out.append("| configuration | wall | CPU | ms/page | peak RSS | output/page |")
+        out.append("| configuration | wall | CPU | ms/page | peak RSS | output/page (KiB) |")
         out.append("|---|---|---|---|---|---|")
         for name, build in size["builds"].items():
             runs = f" (median of {len(build['runs_seconds'])})" if "runs_seconds" in build else ""
             out.append(
                 f"| `{name}` | {build['seconds']:.1f} s{runs} | {build['cpu_seconds']:.1f} s | "
                 f"{build['ms_per_page']:.2f} | {build['peak_rss_mb']:,.0f} MB | "
-                f"{build['output_bytes_per_page'] / 1000:,.0f} KB |"
+                f"{build['output_bytes_per_page'] / 1024:,.0f} |"
             )
         out.append("")
         out.extend(_extras(size))
@@ -234,27 +244,62 @@ def search(data: dict) -> str:
     return "\n".join(out)
 
 
-KINDS: dict[str, Callable[[dict], str]] = {
-    "builds": builds,
-    "pages": pages,
-    "l10n": l10n,
-    "linkcheck": linkcheck,
-    "search": search,
+def accessibility(before: dict, after: dict) -> str:
+    """The checkers over every page of the site, before and after a change
+    (``python tests/checkers.py``)."""
+
+    def elements(found: dict) -> str:
+        detail = ", ".join(f"`{rule}` {count}" for rule, count in sorted(found.items(), key=lambda i: -i[1]))
+        return f"{sum(found.values())}" + (f" ({detail})" if detail else "")
+
+    def scores(found: dict) -> str:
+        low, high = min(found.values()), max(found.values())
+        return f"{low:.2f}" if low == high else f"{low:.2f} to {high:.2f}"
+
+    def failed(result: dict) -> str:
+        return ", ".join(f"`{audit}`" for audit in result["lighthouse_failed"]) or "none"
+
+    rows = [
+        ("pages", lambda r: str(r["pages"])),
+        ("axe WCAG 2.1 A/AA violations (failing elements)", lambda r: elements(r["axe_wcag21aa"])),
+        ("axe best practice", lambda r: elements(r["axe_best_practice"])),
+        ("Nu Html Checker errors", lambda r: str(r["nu_errors"])),
+        ("Lighthouse accessibility", lambda r: scores(r["lighthouse_accessibility"])),
+        ("Lighthouse SEO", lambda r: scores(r["lighthouse_seo"])),
+        ("Lighthouse audits failed on some page", failed),
+        ("console errors (Lighthouse, all pages)", lambda r: str(r["console_errors"])),
+    ]
+    out = ["| | before | after |", "|---|---|---|"]
+    out += [f"| {name} | {value(before)} | {value(after)} |" for name, value in rows]
+    return "\n".join(out) + "\n"
+
+
+# Each kind: how its figures are written, from how many results files.
+KINDS: dict[str, tuple[Callable[..., str], int]] = {
+    "builds": (builds, 1),
+    "pages": (pages, 1),
+    "l10n": (l10n, 1),
+    "linkcheck": (linkcheck, 1),
+    "search": (search, 1),
+    "accessibility": (accessibility, 2),
 }
+# The command of results files that do not record their own.
+COMMANDS = {"accessibility": "python tests/checkers.py"}
 TOOLS = {"helpsite": "this check", "lychee": "lychee", "linkchecker": "LinkChecker"}
 
 
 # -- helpers -----------------------------------------------------------------------
 
 
-def _source(name: str, data: dict) -> str:
-    command = data.get("command") or "(not recorded)"
+def _source(name: str, kind: str, data: dict) -> str:
+    command = data.get("command") or COMMANDS.get(kind, "(not recorded)")
     if command.startswith(OLD_COMMAND):
         command = "python -m benchmarks" + command[len(OLD_COMMAND) :]
     machine = data.get("machine", {})
     cpus = f", {machine['cpus']} cores" if "cpus" in machine else ""
     started = data.get("started", "")[:10]
-    return f"From [`bench-results/{name}`](../bench-results/{name}) ({started}{cpus}): `{command}`\n\n"
+    when = f" ({started}{cpus})" if started or cpus else ""
+    return f"From [`bench-results/{name}`](../bench-results/{name}){when}: `{command}`\n"
 
 
 def _build_ratios(ratios: dict) -> str:

@@ -1,6 +1,6 @@
 """The contributor documentation: the README stays a front door, every relative link of it and
 of ``handbook/`` leads somewhere (file and heading), and the performance page's figures are the
-ones ``python -m benchmarks.report`` writes from ``bench-results/``.
+ones ``python -m benchmarks.report`` writes from ``bench-results/`` (and the accessibility page's).
 
 Links are read as a renderer reads them: Python-Markdown (with superfences, for code blocks in
 lists, as GitHub shows them) turns each page into HTML and
@@ -91,8 +91,10 @@ def test_the_link_check_sees_a_broken_link_and_anchor(tmp_path):
     assert github_slugs(page) == {"title", "two-words"}
 
 
-def test_the_performance_page_is_what_the_generator_writes():
-    committed = report.PAGE.read_text(encoding="utf-8")
+@pytest.mark.parametrize("page", report.PAGES, ids=lambda p: p.name)
+def test_the_figures_are_what_the_generator_writes(page):
+    committed = page.read_text(encoding="utf-8")
+    assert "<!-- figures: " in committed
     assert committed == report.render(committed, report.RESULTS), f"run: {report.COMMAND}"
 
 
@@ -119,6 +121,10 @@ def test_the_generator_fills_each_place_from_its_file_and_names_it(tmp_path):
     )
     with pytest.raises(report.ReportError, match=r"line 3: no results file bench-results/gone.json"):
         report.render("a\n\n<!-- figures: builds gone.json -->\n<!-- end figures -->\n", tmp_path)
+    with pytest.raises(
+        report.ReportError, match=r"line 1: figures of kind accessibility come from 2 file\(s\), not 1"
+    ):
+        report.render("<!-- figures: accessibility l.json -->\n<!-- end figures -->\n", tmp_path)
     with pytest.raises(report.ReportError, match=r"line 1: unknown kind of figures 'graphs'"):
         report.render("<!-- figures: graphs l.json -->\n<!-- end figures -->\n", tmp_path)
 
