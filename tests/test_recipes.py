@@ -1,8 +1,10 @@
 """The recipes of ``handbook/contributing.md``, followed as written in a copy of the project.
 
 The steps are read from the page itself (the article's file and text, the table of section
-titles, the home page's entry), so a recipe that is edited into something that no longer works
-fails here, and the result is checked in the real strict build's HTML.
+titles and the home page's entry; the rule's module; the metadata key's schema entry), so a
+recipe edited into something that no longer works fails here. The results are checked where a
+writer sees them: the real strict build's HTML, and ``python -m helpsite check`` run on a copy
+of the package that has the new rule or key.
 """
 
 from __future__ import annotations
