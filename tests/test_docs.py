@@ -27,7 +27,7 @@ README_LINES = 250
 PAGES = [ROOT / "README.md", *sorted((ROOT / "handbook").glob("*.md"))]
 # Pages other engineers are writing at the same time; the README and contributing.md link to
 # them by name. Drop a name from here once its page has landed.
-LANDING = {"preview.md", "structure.md", "handoff.md", "add-a-locale.md"}
+LANDING = {"preview.md", "structure.md", "handoff.md", "add-a-locale.md", "locales.md", "hostile-input.md"}
 
 
 def rendered(path: Path):
