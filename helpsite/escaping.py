@@ -11,8 +11,8 @@ the markup the site's filters return from HTML they were given.
 
 One setting is HTML on purpose: Material prints ``copyright`` as markup (a link to a license).
 It is used as markup only when it holds nothing that runs code (the ``unsafe-html`` rule, the
-same as raw HTML in a page: ``structure.html_findings``); otherwise it is shown as text, and
-``mkdocs.yml``'s line is named in ``check``, the build and the preview (``structure.config_findings``).
+same as raw HTML in a page: ``theme_settings.html_findings``); otherwise it is shown as text, and
+``mkdocs.yml``'s line is named in ``check``, the build and the preview (``theme_settings.config_findings``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup, escape
 
-from helpsite import structure
+from helpsite import theme_settings
 
 
 def page_title(meta_title: object, rendered_title: str | None, title: str | None) -> Markup | None:
@@ -39,7 +39,7 @@ def markup_setting(value: object) -> Markup:
     """A setting that may hold HTML (Material's ``copyright``): as markup when nothing in it runs
     code, else as text (its finding names the setting's line in mkdocs.yml)."""
     text = "" if value is None else str(value)
-    if any(structure.html_findings(text, "", 1, 1)):
+    if any(theme_settings.html_findings(text, "", 1, 1)):
         return escape(text)
     return Markup(text)
 

@@ -28,6 +28,7 @@ from html import escape
 from pathlib import Path
 
 from helpsite import lifetime
+from helpsite.errors import HelpsiteError
 
 BUNDLE = "pagefind/"  # under the locale's folder
 SETTINGS = "search/search_index.json"  # where Material's bundle fetches its index
@@ -52,7 +53,7 @@ _UNUSED = (
 _NICENESS = 10
 
 
-class SearchError(Exception):
+class SearchError(HelpsiteError):
     """Pagefind could not index a locale's pages; the message has its own output."""
 
 

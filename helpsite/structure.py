@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from html.parser import HTMLParser
 
-from helpsite import links, markdown, rules, safety
+from helpsite import markdown, rules
 from helpsite.page import Page
-from helpsite.site import CONFIG_FILE, Site, markup_settings
+from helpsite.site import Site
 
 H1 = rules.define(
     "h1",
@@ -34,7 +33,21 @@ UNSAFE_HTML = rules.define(
     good="# Transfer licenses\n\n[Watch the video](https://www.youtube.com/watch?v=x)\n",
     tags=["security"],
 )
-RULES = (H1, UNSAFE_HTML)
+MARKUP_TOO_DEEP = rules.define(
+    "markup-too-deep",
+    rules.ERROR,
+    "Inline markup or HTML is nested deeper than the Markdown engine can read (Python's recursion "
+    "limit); the page is not published.",
+    why="Python-Markdown recurses once per nested emphasis, link or `<div markdown>`: some hundreds "
+    "of levels crash the build instead of rendering the page.",
+    fix="Flatten the markup: close emphasis and elements before opening new ones. No setting "
+    "raises this limit: it is the engine's.",
+    no_example="the smallest page that shows it holds thousands of nested markers; the bad-input "
+    "catalogue's deep-emphasis and deep-html cases (tests/fixtures/bad-input) show it",
+    unsilenceable="the page cannot be rendered safely, so it is not published",
+    tags=["structure"],
+)
+RULES = (H1, UNSAFE_HTML, MARKUP_TOO_DEEP)
 
 
 def structure_findings(page: Page, site: Site) -> Iterator:
@@ -42,7 +55,7 @@ def structure_findings(page: Page, site: Site) -> Iterator:
         return
     document = markdown.page_document(page, site)
     if document.too_deep:
-        yield safety.MARKUP_TOO_DEEP.at(
+        yield MARKUP_TOO_DEEP.at(
             page.display,
             page.body_line,
             1,
@@ -73,52 +86,6 @@ def structure_findings(page: Page, site: Site) -> Iterator:
 
 
 CHECKS = (structure_findings,)
-
-
-def config_findings(site: Site) -> list:
-    """``unsafe-html`` in the settings of mkdocs.yml that the theme prints as HTML (copyright,
-    site-wide and per locale), at the line of each."""
-    shown = site.display_path(site.root / CONFIG_FILE)
-    return [
-        finding
-        for setting in markup_settings(site.root)
-        for finding in html_findings(setting.value, shown, setting.line, setting.column, setting.key)
-    ]
-
-
-def html_findings(html: str, display: str, line: int, column: int, where: str = "the text") -> Iterator:
-    """``unsafe-html`` in a fragment of HTML written outside a page (placed at ``line``,
-    ``column``, where its value starts): the tags a page may not hold, event handlers, and
-    URLs a browser would run."""
-    for tag, attrs in _start_tags(html):
-        if tag in markdown.UNSAFE_TAGS:
-            yield UNSAFE_HTML.at(display, line, column, f"{where} holds <{tag}>, which runs code: remove it")
-        for name, value in attrs:
-            if name.startswith("on"):
-                yield UNSAFE_HTML.at(
-                    display, line, column, f"{where} holds <{tag} {name}=...>, which runs script: remove it"
-                )
-            elif value and links.unsafe_scheme(value):
-                yield UNSAFE_HTML.at(
-                    display,
-                    line,
-                    column,
-                    f'{where} holds <{tag} {name}="{links.shorten(value)}">, a URL that runs script: remove it',
-                )
-
-
-def _start_tags(html: str) -> list[tuple[str, list]]:
-    """The start tags of ``html`` as a browser reads them (names and attribute names lowercase)."""
-    tags: list[tuple[str, list]] = []
-
-    class Reader(HTMLParser):
-        def handle_starttag(self, tag, attrs):
-            tags.append((tag, attrs))
-
-    reader = Reader(convert_charrefs=True)
-    reader.feed(html)
-    reader.close()
-    return tags
 
 
 def h1_findings(page: Page, document: markdown.Document) -> Iterator:

@@ -10,7 +10,7 @@ import logging
 from markupsafe import Markup
 from mkdocs.plugins import event_priority
 
-from helpsite import build, escaping, reader, search, structure
+from helpsite import build, escaping, reader, search, theme_settings
 
 log = logging.getLogger("mkdocs.hooks.helpsite")
 
@@ -28,7 +28,7 @@ def on_env(env, *, config, files):
     env.filters["with_search_base"] = escaping.keeping_markup(reader.with_search_base)
     env.filters["with_search_name"] = escaping.keeping_markup(search.named_dialog)
     if build.current().first_time("mkdocs.yml"):
-        for finding in structure.config_findings(build.current().site):
+        for finding in theme_settings.config_findings(build.current().site):
             (log.warning if finding.is_error else log.info)(finding.as_log(finding.path))
     return env
 

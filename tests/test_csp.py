@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE, ROOT, build_env, copy_site, free_port, mkdocs_build, page_url, parse_html
 
-from helpsite.serving import fetch, stop, wait_for
+from benchmarks.serving import fetch, stop, wait_for
 
 HOSTING = ROOT / "hosting"
 MATERIAL_PARTIALS = Path(__import__("material").__file__).parent / "templates" / "partials" / "javascripts"

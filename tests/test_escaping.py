@@ -20,8 +20,8 @@ import yaml
 from conftest import ROOT, build_env, copy_site, mkdocs_build
 from markupsafe import escape
 
+from benchmarks.serving import SiteServer
 from helpsite import cli, escaping
-from helpsite.serving import SiteServer
 from helpsite.site import markup_settings
 
 # field -> payload; each calls pwned() with the field's name if it ever runs

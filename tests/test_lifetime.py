@@ -25,8 +25,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import ARTICLE, ROOT, build_env, copy_site, free_port  # noqa: E402
 
+from benchmarks.serving import fetch, wait_for  # noqa: E402
 from helpsite import lifetime  # noqa: E402
-from helpsite.serving import fetch, wait_for  # noqa: E402
 
 LIMIT = 2.0  # seconds from the signal to every process gone and the port free
 
