@@ -1,0 +1,311 @@
+"""The translation handoff (helpsite/handoff/): segments, XLIFF 2.1 and PO out, pages back in.
+
+The oracles are written here, not taken from the code: the English bytes a page must come
+back as, the pseudo-translation of every text, the built HTML's links, code and anchors.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+import re
+from datetime import date
+from pathlib import Path
+
+import polib
+import pytest
+from conftest import ROOT, copy_site, mkdocs_build, parse_html, pin_today
+from history_repo import commit, git
+from lxml import etree
+
+from helpsite import cli
+from helpsite import page as pages
+from helpsite.handoff import exchange, segments
+from helpsite.site import load_site
+
+FIXTURE = Path(__file__).parent / "fixtures" / "handoff" / "every-construct.md"
+ARTICLE = "licenses/transfer-licenses-between-tenants.md"
+CONSTRUCTS = "licenses/every-construct.md"
+X = "{urn:oasis:names:tc:xliff:document:2.0}"
+DAY = date(2026, 11, 30)
+SITE = load_site(ROOT)
+# Pseudo-translation: every letter accented, every vowel doubled (a text 20-40 % longer).
+ACCENTED = str.maketrans("aeiouyAEIOUYcdghklnrstwzCDGHKLNRSTWZ", "áéíóúýÁÉÍÓÚÝçđĝĥķĺñŕšŧŵžÇĐĜĤĶĹÑŔŠŦŴŽ")
+
+
+def pseudo(text: str) -> str:
+    return re.sub(r"[aeiouyAEIOUY]", lambda m: m.group(0) * 2, text).translate(ACCENTED)
+
+
+@pytest.fixture
+def site(tmp_path, monkeypatch):
+    """A copy of the site with the every-construct page in English (and the image it shows)."""
+    pin_today(monkeypatch, exchange, DAY)
+    root = copy_site(tmp_path / "site")
+    (root / "docs" / "en" / CONSTRUCTS).write_bytes(FIXTURE.read_bytes())
+    (root / "docs" / "en" / "img").mkdir()
+    (root / "docs" / "en" / "img" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    return root
+
+
+def run(root: Path, *args: str) -> int:
+    return cli.main(["--root", str(root), *args])
+
+
+def export(root: Path, tmp_path: Path, *args: str, format: str = "xliff") -> Path:
+    out = tmp_path / "out"
+    assert run(root, "l10n", "export", "--locale", "nb", "--format", format, "-o", str(out), *args) == 0
+    return out
+
+
+def set_targets(path: Path, change) -> None:
+    """Every unit's target: its source with ``change`` applied to each text."""
+    tree = etree.parse(str(path))
+    for segment in tree.iter(X + "segment"):
+        for old in segment.findall(X + "target"):
+            segment.remove(old)
+        target = copy.deepcopy(segment.find(X + "source"))
+        target.tag = X + "target"
+        target.text = change(target.text) if target.text else target.text
+        for child in target:
+            child.tail = change(child.tail) if child.tail else child.tail
+        segment.append(target)
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+
+def body(path: Path) -> str:
+    return pages.load(path.read_bytes(), str(path)).body
+
+
+def english_pages(root: Path) -> list[str]:
+    return sorted(
+        p.relative_to(root / "docs" / "en").as_posix() for p in (root / "docs" / "en").rglob("*.md")
+    )
+
+
+# ----------------------------------------------------------------------------
+# Segments
+# ----------------------------------------------------------------------------
+
+
+def test_segments_keep_what_is_not_text_as_codes():
+    page = pages.load(FIXTURE.read_bytes(), str(FIXTURE), "en", CONSTRUCTS)
+    found = {s.source: s for s in segments.segments(page, SITE)}
+    paragraph = found[
+        'A paragraph with **strong words**, *emphasis*, `inline code`, a [link](../index.md "Link title")\n'
+        "that runs over two lines, an ![image alt text](../img/logo.png) and <kbd>Ctrl</kbd>+<kbd>C</kbd>."
+    ]
+    assert paragraph.text == (
+        "A paragraph with strong words, emphasis, , a linkLink title\nthat runs over two lines, "
+        "an image alt text and Ctrl+C."
+    )
+    assert [(c.role, c.data) for c in paragraph.codes] == [
+        ("open", "**"),
+        ("close", "**"),
+        ("open", "*"),
+        ("close", "*"),
+        ("standalone", "`inline code`"),
+        ("open", "["),
+        ("close", '](../index.md "'),
+        ("standalone", '")'),
+        ("open", "!["),
+        ("close", "](../img/logo.png)"),
+        ("open", "<kbd>"),
+        ("close", "</kbd>"),
+        ("open", "<kbd>"),
+        ("close", "</kbd>"),
+    ]
+    assert (paragraph.kind, paragraph.line) == ("p", 12)
+    heading = found['<a name="every-construct"></a>Every construct { #every }']
+    assert (heading.kind, heading.text) == ("h1", "Every construct ")
+    comment = found[
+        "The logo links to the admin center too <!-- helpsite-disable-next-line empty-link -->\n"
+        "[![](../img/logo.png)](https://admin.microsoft.com/) for readers who click it."
+    ]
+    assert "helpsite-disable" not in comment.text and "admin.microsoft.com" not in comment.text
+    kinds = [s.kind for s in segments.segments(page, SITE)]
+    assert kinds[:2] == ["front-matter:title", "front-matter:description"]
+    assert {"admonition-title", "summary", "th", "td", "li", "h2"} <= set(kinds)
+    # the note without a title of its own gets none from the page: "Warning" is generated
+    assert "Warning" not in found
+    texts = " ".join(found)
+    assert "not translated" not in texts and "indented code" not in texts and "ms.author" not in texts
+    # each segment's characters are exactly the page's, at its offsets
+    for segment in segments.segments(page, SITE):
+        if not segment.front_matter_key:
+            assert page.text[segment.start : segment.end] == segment.written(segment.parts)
+
+
+def test_unit_ids_are_stable_and_follow_the_english_text():
+    page = pages.load(FIXTURE.read_bytes(), str(FIXTURE), "en", CONSTRUCTS)
+    first = [s.id for s in segments.segments(page, SITE)]
+    edited = FIXTURE.read_bytes().replace(b"Its second paragraph.", b"Its second, longer paragraph.")
+    second = [s.id for s in segments.segments(pages.load(edited, str(FIXTURE), "en", CONSTRUCTS), SITE)]
+    assert len(first) == len(set(first)) == len(second)
+    assert [a == b for a, b in zip(first, second)].count(False) == 1
+    assert first == [
+        s.id for s in segments.segments(pages.load(FIXTURE.read_bytes(), "x", "en", CONSTRUCTS), SITE)
+    ]
+
+
+# ----------------------------------------------------------------------------
+# Identity and pseudo-translation, over every page of the site
+# ----------------------------------------------------------------------------
+
+
+def test_identity_xliff_gives_the_english_body_back(site, tmp_path, capsys):
+    out = export(site, tmp_path, "--all")
+    set_targets(out / "nb.xlf", lambda text: text)
+    assert run(site, "l10n", "import", str(out / "nb.xlf")) == 0
+    for page in english_pages(site):
+        assert body(site / "docs" / "nb" / page) == body(site / "docs" / "en" / page), page
+
+
+def test_identity_po_gives_the_english_body_back(site, tmp_path):
+    out = export(site, tmp_path, "--all", format="po")
+    files = sorted(out.rglob("*.po"))
+    assert [f.relative_to(out).as_posix() for f in files] == [
+        p.removesuffix(".md") + ".po" for p in english_pages(site)
+    ]
+    for file in files:
+        po = polib.pofile(str(file))
+        for entry in po:
+            entry.msgstr = entry.msgid
+        po.save()
+    assert run(site, "l10n", "import", *map(str, files)) == 0
+    for page in english_pages(site):
+        assert body(site / "docs" / "nb" / page) == body(site / "docs" / "en" / page), page
+
+
+def test_pseudo_translation_builds_and_keeps_links_code_and_anchors(site, tmp_path, capsys):
+    out = export(site, tmp_path, "--all")
+    set_targets(out / "nb.xlf", pseudo)
+    assert run(site, "l10n", "import", "--translation-type", "MT", str(out / "nb.xlf")) == 0
+    capsys.readouterr()
+    assert run(site, "check", str(site / "docs" / "nb")) == 0, capsys.readouterr().out
+    built = tmp_path / "built"
+    result = mkdocs_build(site, built)
+    assert result.returncode == 0, result.stderr
+    for page in english_pages(site):
+        english_text = (site / "docs" / "en" / page).read_text()
+        translated = (site / "docs" / "nb" / page).read_text()
+        words = [w for w in re.findall(r"[A-Za-z]{4,}", pages.load(english_text.encode(), "x").body)]
+        assert translated != english_text
+        url = page.removesuffix(".md").removesuffix("index")
+        en, nb = (parse_html(built / prefix / url / "index.html") for prefix in ("", "nb"))
+        en_article, nb_article = (tree.find(".//article") for tree in (en, nb))
+        assert _hrefs(nb_article) == _hrefs(en_article), page
+        assert _code(nb_article) == _code(en_article), page
+        explicit = set(re.findall(r"\{[^}\n]*#([\w-]+)", english_text)) | set(
+            re.findall(r'name="([\w-]+)"', english_text)
+        )
+        # the anchors written in the page (a legacy <a name> on a heading becomes its id)
+        assert explicit & _ids(nb_article) == explicit & _ids(en_article), page
+        assert bool(explicit & _ids(en_article)) == bool(explicit), page
+        assert _ids(nb_article, headings=False) == _ids(en_article, headings=False), page
+        # every word of the English text was translated (pseudo-words differ from all English ones)
+        nb_text = " ".join(nb_article.itertext())
+        untranslated = {w for w in words if w in nb_text.split() and w not in _kept(en_article)}
+        assert untranslated == set(), page
+
+
+def _hrefs(article) -> list[str]:
+    """The page's own links: not the heading permalinks or a translation's "read in English"."""
+    return [
+        a.get("href")
+        for a in article.iter("a")
+        if a.get("href") and "headerlink" not in (a.get("class") or "") and a.get("hreflang") is None
+    ]
+
+
+def _code(article) -> list[str]:
+    return ["".join(code.itertext()) for code in article.iter("code")]
+
+
+def _ids(article, headings: bool = True) -> set[str]:
+    tags = {"h1", "h2", "h3", "h4", "h5", "h6"}
+    return {
+        element.get(name)
+        for element in article.iter()
+        for name in ("id", "name")
+        if element.get(name) and (headings or element.tag not in tags)
+    }
+
+
+def _kept(article) -> set[str]:
+    """Words the pseudo-translation leaves as they are: those in code and link targets."""
+    return {word for text in _code(article) + _hrefs(article) for word in re.findall(r"\w+", text)}
+
+
+# ----------------------------------------------------------------------------
+# One English paragraph edited on a current translation
+# ----------------------------------------------------------------------------
+
+
+def test_one_edited_paragraph_goes_out_alone_and_comes_back_on_its_lines(site, tmp_path, capsys):
+    git(site, "init", "-q")
+    out = export(site, tmp_path, "--all")
+    set_targets(out / "nb.xlf", pseudo)
+    assert run(site, "l10n", "import", "--translation-type", "MT", str(out / "nb.xlf")) == 0
+    commit(site, "pseudo-translated", "2026-11-29")
+    english = site / "docs" / "en" / ARTICLE
+    old_paragraph = "In either case, you might want to migrate mailboxes and other data:"
+    new_paragraph = "In either case, you might want to move mailboxes, sites and other data:"
+    english.write_text(english.read_text().replace(old_paragraph, new_paragraph))
+    commit(site, "edited", "2026-11-30")
+    capsys.readouterr()
+    again = tmp_path / "again"
+    assert run(site, "l10n", "export", "--locale", "nb", "-o", str(again)) == 0
+    assert capsys.readouterr().out.startswith("nb: 1 pages\n")
+    assert run(site, "l10n", "words", "--locale", "nb", "--format", "json") == 0
+    context = [u for u in _units(again / "nb.xlf") if u.get("translate") == "no"]
+    assert json.loads(capsys.readouterr().out) == {
+        "locale": "nb",
+        "pages": 1,
+        "new": {"segments": 0, "words": 0},
+        "changed": {"segments": 1, "words": 13},  # the new paragraph's words, counted by hand
+        "unchanged": {"segments": len(context), "words": sum(_words(u) for u in context)},
+        "repetitions": {"segments": 0, "words": 0},
+    }
+    units = _units(again / "nb.xlf")
+    work = [u for u in units if u.get("translate") != "no"]
+    assert len(work) == 1
+    assert "".join(work[0].find(f"{X}segment/{X}source").itertext()) == new_paragraph
+    assert work[0].find(f"{X}segment/{X}target") is None
+    assert all(u.find(f"{X}segment/{X}target") is not None for u in units if u.get("translate") == "no")
+    set_only(again / "nb.xlf", work[0].get("id"), pseudo(new_paragraph))
+    translation = site / "docs" / "nb" / ARTICLE
+    before = translation.read_text().splitlines()
+    assert run(site, "l10n", "import", "--translation-type", "MT", str(again / "nb.xlf")) == 0
+    after = translation.read_text().splitlines()
+    changed = [(i, a, b) for i, (a, b) in enumerate(zip(before, after)) if a != b]
+    assert len(before) == len(after)
+    new_hash = hashlib.sha1(english.read_bytes()).hexdigest()
+    assert [(a, b) for _, a, b in changed] == [
+        (
+            next(line for line in before if line.startswith("ms.openlocfilehash:")),
+            f"ms.openlocfilehash: {new_hash}",
+        ),
+        ("- " + pseudo(old_paragraph), "- " + pseudo(new_paragraph)),  # a list item's paragraph
+    ]
+    capsys.readouterr()
+    assert run(site, "l10n", "export", "--locale", "nb", "-o", str(tmp_path / "none")) == 0
+    assert "nb: 0 pages" in capsys.readouterr().out
+
+
+def _units(path: Path) -> list:
+    return list(etree.parse(str(path)).iter(X + "unit"))
+
+
+def _words(unit) -> int:
+    return len(re.findall(r"\w+", "".join(unit.find(f"{X}segment/{X}source").itertext())))
+
+
+def set_only(path: Path, unit_id: str, text: str) -> None:
+    tree = etree.parse(str(path))
+    for unit in tree.iter(X + "unit"):
+        if unit.get("id") == unit_id:
+            segment = unit.find(X + "segment")
+            etree.SubElement(segment, X + "target").text = text
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
