@@ -309,3 +309,127 @@ def set_only(path: Path, unit_id: str, text: str) -> None:
             segment = unit.find(X + "segment")
             etree.SubElement(segment, X + "target").text = text
     tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+
+
+# ----------------------------------------------------------------------------
+# Bad input: a clear error, nothing written for that page, exit 1
+# ----------------------------------------------------------------------------
+
+LINKED = "It is **not possible** to transfer licenses"  # the article's paragraph with a link
+
+
+def _unit_with(tree, start: str):
+    return next(
+        unit
+        for unit in tree.iter(X + "unit")
+        if "".join(unit.find(f"{X}segment/{X}source").itertext()).startswith(start.replace("**", ""))
+    )
+
+
+def _drop_link_end(unit) -> str:
+    target = unit.find(f"{X}segment/{X}target")
+    end = [child for child in target if child.tag == X + "ec"][-1]
+    if end.tail:
+        previous = end.getprevious()
+        previous.tail = (previous.tail or "") + end.tail
+    target.remove(end)
+    return (
+        "inline code missing from the target: </2> ('](https://support.microsoft.com/help/4471406/"
+        "how-to-contact-the-microsoft-volume-licensing-service-center)')"
+    )
+
+
+def _empty(unit) -> str:
+    target = unit.find(f"{X}segment/{X}target")
+    for child in list(target):
+        target.remove(child)
+    target.text = ""
+    return "the target is empty"
+
+
+def _reordered(unit) -> str:
+    target = unit.find(f"{X}segment/{X}target")
+    start = [child for child in target if child.tag == X + "sc"][-1]
+    end = [child for child in target if child.tag == X + "ec"][-1]
+    start.tag, end.tag = X + "ec", X + "sc"
+    start.attrib.clear()
+    start.set("startRef", "2")
+    start.set("dataRef", "d2e")
+    end.attrib.clear()
+    end.set("id", "2")
+    end.set("dataRef", "d2")
+    return (
+        "inline codes reordered: </2> ('](https://support.microsoft.com/help/4471406/how-to-contact-the-"
+        "microsoft-volume-licensing-service-center)') must follow <2> ('['), with any pair inside it "
+        "closed first"
+    )
+
+
+@pytest.mark.parametrize("spoil", [_drop_link_end, _empty, _reordered])
+def test_a_bad_unit_refuses_its_page(site, tmp_path, capsys, spoil):
+    out = export(site, tmp_path, "--all")
+    path = out / "nb.xlf"
+    set_targets(path, pseudo)
+    tree = etree.parse(str(path))
+    unit = _unit_with(tree, LINKED)
+    problem = spoil(unit)
+    tree.write(str(path), xml_declaration=True, encoding="UTF-8")
+    line = _unit_with(etree.parse(str(path)), LINKED).sourceline
+    translation = site / "docs" / "nb" / ARTICLE
+    before = translation.read_bytes()
+    capsys.readouterr()
+    assert run(site, "l10n", "import", str(path)) == 1
+    output = capsys.readouterr()
+    assert output.err == f"{path}:{line}: unit {unit.get('id')}: {problem}\n"
+    assert translation.read_bytes() == before
+    # the file's other pages are taken back
+    assert "docs/nb/licenses/every-construct.md: written" in output.out
+
+
+def test_a_page_that_no_longer_exists_is_refused(site, tmp_path, capsys):
+    out = export(site, tmp_path, "--all")
+    set_targets(out / "nb.xlf", pseudo)
+    (site / "docs" / "en" / CONSTRUCTS).unlink()
+    capsys.readouterr()
+    assert run(site, "l10n", "import", str(out / "nb.xlf")) == 1
+    assert capsys.readouterr().err == (
+        f"{out / 'nb.xlf'}: {CONSTRUCTS}: there is no English page docs/en/{CONSTRUCTS} any more "
+        "(deleted or renamed since the export): nothing written for it\n"
+    )
+    assert not (site / "docs" / "nb" / CONSTRUCTS).exists()
+
+
+def test_malformed_xml_is_refused(site, tmp_path, capsys):
+    out = export(site, tmp_path, "--all")
+    path = out / "nb.xlf"
+    set_targets(path, pseudo)
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:-3]))  # cut short: the last </unit>, </file>, </xliff>
+    before = {p: p.read_bytes() for p in (site / "docs" / "nb").rglob("*.md")}
+    capsys.readouterr()
+    assert run(site, "l10n", "import", str(path)) == 1
+    error = capsys.readouterr().err
+    assert re.fullmatch(rf"{re.escape(str(path))}:\d+: malformed XML: .+\n", error), error
+    assert {p: p.read_bytes() for p in (site / "docs" / "nb").rglob("*.md")} == before
+    assert not (site / "docs" / "nb" / CONSTRUCTS).exists()
+
+
+def test_a_po_entry_with_a_wrong_msgctxt_is_refused(site, tmp_path, capsys):
+    out = export(site, tmp_path, "--all", format="po")
+    path = out / ARTICLE.replace(".md", ".po")
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.msgstr = pseudo(entry.msgid)
+    wrong = po[3]
+    wrong.msgctxt = wrong.msgctxt.replace("transfer-licenses", "move-licenses")
+    po.save()
+    line = next(entry.linenum for entry in polib.pofile(str(path)) if entry.msgctxt == wrong.msgctxt)
+    translation = site / "docs" / "nb" / ARTICLE
+    before = translation.read_bytes()
+    capsys.readouterr()
+    assert run(site, "l10n", "import", str(path)) == 1
+    assert capsys.readouterr().err == (
+        f"{path}:{line}: msgctxt {wrong.msgctxt!r} does not name a unit of {ARTICLE} (PAGE#UNIT, as "
+        "exported): keep each entry's msgctxt\n"
+    )
+    assert translation.read_bytes() == before
