@@ -887,7 +887,14 @@ class _BlockTexts(_Parser):
         self.md.reset()
         self.locator.start(body)
         self.collector.found = []
-        self.md.convert(body)
+        # the engine's steps up to the block texts (Markdown.convert's first half): no
+        # serialising, no postprocessors
+        lines = body.split("\n")
+        for preprocessor in self.md.preprocessors:
+            lines = preprocessor.run(lines)
+        root = self.md.parser.parseDocument(lines).getroot()
+        for treeprocessor in self.md.treeprocessors:
+            root = treeprocessor.run(root) or root
         self.collector.html_blocks()
         return sorted(self.collector.found, key=lambda block: block.lines[0][0])
 

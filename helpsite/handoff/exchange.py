@@ -81,7 +81,7 @@ def export(site: Site, locale: str, everything: bool = False, today: date | None
 
 
 def _page_work(site, status, data: bytes, english: pages.Page, base, day: str) -> PageWork:
-    current = segments(english, site)
+    current = _segments(english, site)
     file = formats.PageFile(status.page, site.source_locale, status.locale, l10n.source_hash(data), day)
     work = PageWork(file)
     aligned: dict[int, tuple[Part, ...]] = {}  # index in current -> its current translation
@@ -114,6 +114,18 @@ def _page_work(site, status, data: bytes, english: pages.Page, base, day: str) -
     return work
 
 
+_SEGMENTED: dict[tuple, list[Segment]] = {}
+
+
+def _segments(page: pages.Page, site: Site) -> list[Segment]:
+    """A page's segments, once per text: a current translation's base is the English page."""
+    key = (page.page_path, page.text)
+    if key not in _SEGMENTED:
+        _SEGMENTED.clear()  # the last page's only: an export reads each page once
+        _SEGMENTED[key] = segments(page, site)
+    return _SEGMENTED[key]
+
+
 def _aligned(site, base: bytes, translation: Path, status) -> list[tuple[Segment, Segment]] | str:
     """(base segment, translation segment) pairs, when the translation has the base's blocks
     one for one (same kinds, in order); else why not."""
@@ -122,7 +134,7 @@ def _aligned(site, base: bytes, translation: Path, status) -> list[tuple[Segment
     for loaded in (old, translated):
         if isinstance(loaded, str):
             return loaded
-    old_segments, translated_segments = segments(old, site), segments(translated, site)
+    old_segments, translated_segments = _segments(old, site), _segments(translated, site)
     if [s.kind for s in old_segments] != [s.kind for s in translated_segments]:
         return (
             f"the translation's blocks do not match the English it was made from "
@@ -393,7 +405,7 @@ def _write(site, file, english, data, current, targets, kind, today) -> TakenBac
     values[l10n.HASH_KEY] = l10n.source_hash(data, recorded if isinstance(recorded, str) else None)
     values[l10n.TYPE_KEY] = kind
     values[l10n.HANDOFF_KEY] = handoff_day
-    if head is english:  # a new translation: its language, as Microsoft's pipeline writes it
+    if head is english or CONTENT_LOCALE_KEY not in head.meta:  # as Microsoft's pipeline writes it
         values[CONTENT_LOCALE_KEY] = content_locale(file.locale)
     try:
         new = l10n.set_front_matter(new, pages.load(new, display, file.locale, file.page), values)

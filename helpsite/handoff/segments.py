@@ -208,6 +208,7 @@ _STANDALONE = tuple(
     )
 )
 _HTML_TAG = re.compile(inlinepatterns.HTML_RE)
+_CODE_START = re.compile(r"[`\\<&{\[!*_]")  # the characters a code can start with
 _EMPHASIS = re.compile(
     r"(?<![\w*])\*{1,3}(?=[^\s*])|(?<=[^\s*])\*{1,3}(?![\w*])|(?<!\w)_{1,3}(?=[^\s_])|(?<=[^\s_])_{1,3}(?!\w)"
 )
@@ -241,6 +242,13 @@ class _Cutter:
             if self.links and index == self.links[-1][0]:
                 self._words(plain, index)
                 index = plain = self._link_end(index)
+                continue
+            candidate = _CODE_START.search(text, index)
+            following = candidate.start() if candidate else len(text)
+            if self.links and self.links[-1][0] < following:
+                following = self.links[-1][0]
+            if following != index:  # words up to the next character that may start a code
+                index = following
                 continue
             words = self.text[plain:index]
             mark = len(self.parts)
