@@ -20,6 +20,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -71,9 +72,6 @@ def run(work: Path, articles: int) -> dict:
         project, "l10n", "import", "--translation-type", "MT", str(xliff / "nb.xlf")
     )
     steps["import_po"] = _timed(project, "l10n", "import", "--translation-type", "MT", *map(str, po_files))
-    steps["export_stale_xliff"] = _timed(
-        project, "l10n", "export", "--locale", "nb", "-o", str(work / "stale")
-    )
     steps["words_all_json"] = _timed(project, "l10n", "words", "--locale", "nb", "--all", "--format", "json")
     pages = corpus.articles + 1
     xliff_round = steps["export_all_xliff"]["seconds"] + steps["import_xliff"]["seconds"]
@@ -87,6 +85,13 @@ def run(work: Path, articles: int) -> dict:
         "po_files": len(po_files),
         "steps": steps,
         "export_and_import_seconds": {"xliff": round(xliff_round, 2), "po": round(po_round, 2)},
+        "export_and_import_cpu_seconds": {
+            name: round(
+                steps[f"export_all_{name}"]["cpu_seconds"] + steps[f"import_{name}"]["cpu_seconds"], 2
+            )
+            for name in ("xliff", "po")
+        },
+        "load_average_after": os.getloadavg(),
         "target_seconds": TARGET_SECONDS,
         "within_target": max(xliff_round, po_round) <= TARGET_SECONDS,
         "words": json.loads(steps["words_all_json"].pop("stdout")),
@@ -100,16 +105,24 @@ def run(work: Path, articles: int) -> dict:
 
 def _timed(project: Path, *args: str) -> dict:
     command = [sys.executable, "-m", "helpsite", "--root", str(project), *args]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     done = subprocess.run(
         command, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1")
     )
     seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
     # what the command says: the word count, or one line per page taken back (counted)
     said = done.stdout if args[1] != "import" else f"{len(done.stdout.splitlines())} pages"
-    return {"seconds": round(seconds, 2), "exit": done.returncode, "stdout": said}
+    return {
+        "seconds": round(seconds, 2),
+        "cpu_seconds": round(cpu, 2),
+        "exit": done.returncode,
+        "stdout": said,
+    }
 
 
 def _fill_xliff(path: Path) -> int:

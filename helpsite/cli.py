@@ -463,11 +463,9 @@ def run_l10n_import(args: argparse.Namespace) -> int:
     for problem in problems:
         print(problem, file=sys.stderr)
     refused = bool(problems)
-    for file in files:
-        try:
-            done = exchange.take_back(site, file, args.translation_type)
-        except exchange.HandoffError as error:
-            print(error, file=sys.stderr)
+    for done in exchange.take_back_all(site, files, args.translation_type):
+        if isinstance(done, list):
+            print("\n".join(done), file=sys.stderr)
             refused = True
             continue
         state = "written" if done.changed else "unchanged"

@@ -69,18 +69,24 @@ def export(site: Site, locale: str, everything: bool = False, today: date | None
         if everything or status.status != l10n.CURRENT:
             statuses.append(status)
     bases = l10n_diff.base_texts(site, statuses)
+    jobs = [(site, status, bases.get((locale, status.page)), day) for status in statuses]
     work = []
-    for status in statuses:
-        english = site.file_for(site.source_locale, status.page)
-        data = english.read_bytes()
-        loaded = _loaded(site, english, data, site.source_locale, status.page)
-        if isinstance(loaded, str):
-            raise HandoffError([loaded])
-        work.append(_page_work(site, status, data, loaded, bases.get((locale, status.page)), day))
+    for item in (_page_work(*job) for job in jobs):
+        if isinstance(item, str):
+            raise HandoffError([item])
+        work.append(item)
     return work
 
 
-def _page_work(site, status, data: bytes, english: pages.Page, base, day: str) -> PageWork:
+def _page_work(site, status, base, day: str) -> PageWork | str:
+    english_path = site.file_for(site.source_locale, status.page)
+    try:
+        data = english_path.read_bytes()
+    except OSError as error:
+        return f"{site.display_path(english_path)}: cannot read the file: {error.strerror or error}"
+    english = _loaded(site, english_path, data, site.source_locale, status.page)
+    if isinstance(english, str):
+        return english
     current = _segments(english, site)
     file = formats.PageFile(status.page, site.source_locale, status.locale, l10n.source_hash(data), day)
     work = PageWork(file)
@@ -177,6 +183,7 @@ def write_files(work: list[PageWork], format: str, out: Path) -> list[Path]:
     """The exchange files of an export: one XLIFF file with a <file> per page, or a PO file
     per page (PAGE.po under ``out``)."""
     out.mkdir(parents=True, exist_ok=True)
+    work = [item for item in work if item.file.units]  # a page without words has no file
     if not work:
         return []
     locale = work[0].file.locale
@@ -328,6 +335,21 @@ def take_back(
         raise HandoffError(problems)
     kind = translation_type or _translation_type(file)
     return _write(site, file, english, data, current, targets, kind, today)
+
+
+def take_back_all(
+    site: Site, files: list[formats.PageFile], translation_type: str | None = None
+) -> list[TakenBack | list[str]]:
+    """``take_back`` of every page, in order: what was written, or the problems that kept a page
+    from being written."""
+    return [_take_back_or_problems(site, file, translation_type) for file in files]
+
+
+def _take_back_or_problems(site: Site, file: formats.PageFile, translation_type: str | None):
+    try:
+        return take_back(site, file, translation_type)
+    except HandoffError as error:
+        return error.problems
 
 
 def target_problem(segment: Segment, target: tuple[Part, ...] | None) -> str | None:
