@@ -432,7 +432,7 @@ def run_l10n_export(args: argparse.Namespace) -> int:
     if work is None:
         return EXIT_USAGE
     out = args.out or site.root / "handoff" / args.locale
-    for path in exchange.write_files(work, args.format, out):
+    for path in exchange.write_files(work, args.format, out, site):
         print(f"wrote {path}", file=sys.stderr)
     for item in work:
         if item.reason:

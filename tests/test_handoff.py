@@ -433,3 +433,42 @@ def test_a_po_entry_with_a_wrong_msgctxt_is_refused(site, tmp_path, capsys):
         "exported): keep each entry's msgctxt\n"
     )
     assert translation.read_bytes() == before
+
+
+# ----------------------------------------------------------------------------
+# The export's record of the segments (helpsite/handoff/record.py)
+# ----------------------------------------------------------------------------
+
+
+def test_the_import_uses_the_exports_record_only_when_it_is_the_english_page(site, tmp_path, monkeypatch):
+    out = export(site, tmp_path, "--all")
+    set_targets(out / "nb.xlf", pseudo)
+    nb = site / "docs" / "nb"
+    before = {p: p.read_bytes() for p in nb.rglob("*.md")}
+    recorded = out / ".helpsite-segments.json"
+    cut_again = []
+    real_segments = exchange.segments
+    monkeypatch.setattr(
+        exchange, "segments", lambda *a: cut_again.append(a[0].page_path) or real_segments(*a)
+    )
+
+    def take_back() -> dict:
+        for path in list(nb.rglob("*.md")):
+            path.unlink()
+        for path, data in before.items():
+            path.write_bytes(data)
+        assert run(site, "l10n", "import", "--translation-type", "MT", str(out / "nb.xlf")) == 0
+        return {p: p.read_bytes() for p in nb.rglob("*.md")}
+
+    with_record = take_back()
+    assert cut_again == []  # every page's segments came from the record
+    data = json.loads(recorded.read_text())
+    entry = data["pages"][ARTICLE]["segments"][3]
+    entry[4] += 1  # a segment's start one character off: the record is not the English page
+    recorded.write_text(json.dumps(data))
+    assert take_back() == with_record
+    assert cut_again == [ARTICLE]
+    recorded.unlink()
+    cut_again.clear()
+    assert take_back() == with_record
+    assert sorted(cut_again) == english_pages(site)

@@ -25,7 +25,7 @@ import babel.core
 
 from helpsite import checks, l10n, l10n_diff
 from helpsite import page as pages
-from helpsite.handoff import formats
+from helpsite.handoff import formats, record
 from helpsite.handoff.segments import CLOSE, OPEN, STANDALONE, Code, Part, Segment, join, segments
 from helpsite.site import Site
 
@@ -52,6 +52,7 @@ class PageWork:
     categories: list[str] = field(default_factory=list)  # per unit: new, changed or unchanged
     words: list[int] = field(default_factory=list)
     reason: str = ""  # why all segments go out, when they do
+    segments: list[Segment] = field(default_factory=list)  # the English page's
 
 
 # ----------------------------------------------------------------------------
@@ -89,7 +90,7 @@ def _page_work(site, status, base, day: str) -> PageWork | str:
         return english
     current = _segments(english, site)
     file = formats.PageFile(status.page, site.source_locale, status.locale, l10n.source_hash(data), day)
-    work = PageWork(file)
+    work = PageWork(file, segments=current)
     aligned: dict[int, tuple[Part, ...]] = {}  # index in current -> its current translation
     if status.status == l10n.CURRENT:
         base = data
@@ -179,14 +180,15 @@ def _renumbered(translated: Segment, english: Segment) -> tuple[Part, ...] | Non
     return tuple(next(codes) if isinstance(part, Code) else part for part in translated.parts)
 
 
-def write_files(work: list[PageWork], format: str, out: Path) -> list[Path]:
+def write_files(work: list[PageWork], format: str, out: Path, site: Site) -> list[Path]:
     """The exchange files of an export: one XLIFF file with a <file> per page, or a PO file
-    per page (PAGE.po under ``out``)."""
+    per page (PAGE.po under ``out``), and the record of the segments (``record``)."""
     out.mkdir(parents=True, exist_ok=True)
     work = [item for item in work if item.file.units]  # a page without words has no file
     if not work:
         return []
     locale = work[0].file.locale
+    record.write(out, site, {w.file.page: (w.file.source_hash, w.segments) for w in work})
     if format == "xliff":
         path = out / f"{locale}.xlf"
         path.write_bytes(formats.xliff_bytes([w.file for w in work]))
@@ -259,17 +261,26 @@ class TakenBack:
 
 
 def read_files(paths: list[Path], site: Site) -> tuple[list[formats.PageFile], list[str]]:
-    """The pages of the exchange files, and the files that cannot be read (why)."""
+    """The pages of the exchange files, each with the record of its export's segments where
+    one is beside it, and the files that cannot be read (why)."""
     found, problems = [], []
+    records: dict[Path | None, dict] = {None: {}}
     for path in paths:
         display = str(path)
+        kept = record.find(path)
+        if kept not in records:
+            records[kept] = record.load(kept, site)
         try:
             if path.suffix in (".xlf", ".xliff"):
-                found.extend(formats.read_xliff(path, display))
+                read = formats.read_xliff(path, display)
             elif path.suffix == ".po":
-                found.append(formats.read_po(path, display))
+                read = [formats.read_po(path, display)]
             else:
                 problems.append(f"{display}: not an exchange file (.xlf, .xliff or .po)")
+                continue
+            for page in read:
+                page.recorded = records[kept].get(page.page)
+            found.extend(read)
         except formats.FormatError as error:
             problems.append(str(error))
         except OSError as error:
@@ -310,7 +321,7 @@ def take_back(
     english = _loaded(site, None, data, site.source_locale, file.page)
     if isinstance(english, str):
         raise HandoffError([english])
-    current = segments(english, site)
+    current = record.segments_of(file.recorded, english, file.source_hash) or segments(english, site)
     problems = []
     targets: dict[str, tuple[Part, ...]] = {}
     by_id = {segment.id: segment for segment in current}

@@ -56,6 +56,7 @@ class PageFile:
     date: str  # the handoff date, MM/DD/YYYY
     units: list[Unit] = field(default_factory=list)
     where: str = ""  # the exchange file
+    recorded: dict | None = None  # its export's record of the English page's segments (record.py)
 
 
 # ----------------------------------------------------------------------------
