@@ -8,7 +8,8 @@ its own, timed by wall clock:
 - the targets filled in (every text's letters' case swapped: a change to every text node,
   the codes kept; not timed: that is the translator's part);
 - ``import`` of the XLIFF file, then of the PO files, into the nb folder;
-- ``export`` without ``--all`` (the missing and stale pages only) and ``words``.
+- ``export`` without ``--all`` (the missing and stale pages only) and ``words``;
+- a new locale: the nb folder removed, ``export`` (every page whole) and ``import``.
 
 Run: ``python -m benchmarks.handoff --articles 3000 --out bench-results/handoff-3000.json``.
 The issue's target is export and import of 3,000 pages within 30 s.
@@ -21,6 +22,7 @@ import json
 import os
 import platform
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -73,6 +75,14 @@ def run(work: Path, articles: int) -> dict:
     )
     steps["import_po"] = _timed(project, "l10n", "import", "--translation-type", "MT", *map(str, po_files))
     steps["words_all_json"] = _timed(project, "l10n", "words", "--locale", "nb", "--all", "--format", "json")
+    # a new locale: no translation yet, so every page goes out whole and nothing is read for context
+    shutil.rmtree(project / "docs" / "nb")
+    fresh = work / "new-locale"
+    steps["export_new_locale_xliff"] = _timed(project, "l10n", "export", "--locale", "nb", "-o", str(fresh))
+    _fill_xliff(fresh / "nb.xlf")
+    steps["import_new_locale_xliff"] = _timed(
+        project, "l10n", "import", "--translation-type", "MT", str(fresh / "nb.xlf")
+    )
     pages = corpus.articles + 1
     xliff_round = steps["export_all_xliff"]["seconds"] + steps["import_xliff"]["seconds"]
     po_round = steps["export_all_po"]["seconds"] + steps["import_po"]["seconds"]
@@ -85,6 +95,16 @@ def run(work: Path, articles: int) -> dict:
         "po_files": len(po_files),
         "steps": steps,
         "export_and_import_seconds": {"xliff": round(xliff_round, 2), "po": round(po_round, 2)},
+        "new_locale_export_and_import": {
+            "seconds": round(
+                steps["export_new_locale_xliff"]["seconds"] + steps["import_new_locale_xliff"]["seconds"], 2
+            ),
+            "cpu_seconds": round(
+                steps["export_new_locale_xliff"]["cpu_seconds"]
+                + steps["import_new_locale_xliff"]["cpu_seconds"],
+                2,
+            ),
+        },
         "export_and_import_cpu_seconds": {
             name: round(
                 steps[f"export_all_{name}"]["cpu_seconds"] + steps[f"import_{name}"]["cpu_seconds"], 2
@@ -93,7 +113,15 @@ def run(work: Path, articles: int) -> dict:
         },
         "load_average_after": os.getloadavg(),
         "target_seconds": TARGET_SECONDS,
-        "within_target": max(xliff_round, po_round) <= TARGET_SECONDS,
+        # wall time on a shared machine is mostly the wait for a core: both are said
+        "within_target": {
+            "all_pages_wall": max(xliff_round, po_round) <= TARGET_SECONDS,
+            "all_pages_cpu": max(
+                steps[f"export_all_{n}"]["cpu_seconds"] + steps[f"import_{n}"]["cpu_seconds"]
+                for n in ("xliff", "po")
+            )
+            <= TARGET_SECONDS,
+        },
         "words": json.loads(steps["words_all_json"].pop("stdout")),
         "machine": {
             "python": platform.python_version(),

@@ -70,9 +70,9 @@ def export(site: Site, locale: str, everything: bool = False, today: date | None
         if everything or status.status != l10n.CURRENT:
             statuses.append(status)
     bases = l10n_diff.base_texts(site, statuses)
-    jobs = [(site, status, bases.get((locale, status.page)), day) for status in statuses]
     work = []
-    for item in (_page_work(*job) for job in jobs):
+    for status in statuses:
+        item = _page_work(site, status, bases.get((locale, status.page)), day)
         if isinstance(item, str):
             raise HandoffError([item])
         work.append(item)
@@ -214,7 +214,7 @@ def word_count(work: list[PageWork], locale: str) -> dict:
     seen: set[str] = set()
     for item in work:
         for unit, category, words in zip(item.file.units, item.categories, item.words):
-            text = formats._po_string(unit.source)
+            text = join(unit.source)
             if category != UNCHANGED and text in seen:
                 category = REPEATED
             seen.add(text)
