@@ -472,3 +472,30 @@ def test_the_import_uses_the_exports_record_only_when_it_is_the_english_page(sit
     cut_again.clear()
     assert take_back() == with_record
     assert sorted(cut_again) == english_pages(site)
+
+
+def test_a_translation_whose_blocks_left_its_base_goes_out_whole(site, tmp_path, capsys):
+    git(site, "init", "-q")
+    out = export(site, tmp_path, "--all")
+    set_targets(out / "nb.xlf", pseudo)
+    assert run(site, "l10n", "import", "--translation-type", "MT", str(out / "nb.xlf")) == 0
+    translation = site / "docs" / "nb" / ARTICLE
+    last = pseudo("For more information, see ")
+    kept = [line for line in translation.read_text().splitlines(keepends=True) if not line.startswith(last)]
+    translation.write_text("".join(kept))  # a translator dropped the last paragraph
+    commit(site, "pseudo-translated", "2026-11-29")
+    english = site / "docs" / "en" / ARTICLE
+    english.write_text(english.read_text().replace("other data:", "other data, in this order:"))
+    commit(site, "edited", "2026-11-30")
+    capsys.readouterr()
+    again = tmp_path / "again"
+    assert run(site, "l10n", "export", "--locale", "nb", "-o", str(again)) == 0
+    # the article: title, description, H1, 3 paragraphs, 4 list items; the translation lost one
+    assert capsys.readouterr().err.splitlines()[1:] == [
+        f"nb/{ARTICLE}: every segment: the translation's blocks do not match the English it was made "
+        "from (9 segments against 10), so every segment goes out"
+    ]
+    units = _units(again / "nb.xlf")
+    english_page = pages.load(english.read_bytes(), "x", "en", ARTICLE)
+    assert [u.get("id") for u in units] == [s.id for s in segments.segments(english_page, load_site(site))]
+    assert all(u.get("translate") is None and u.find(f"{X}segment/{X}target") is None for u in units)
