@@ -42,7 +42,7 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     task, args = TASKS[argv[0]], argv[1:]
-    ensure_environment()
+    ensure_environment("requirements-dev.txt" if task is test else "requirements.txt")
     return task(args)
 
 
@@ -154,9 +154,12 @@ def _exchange(a: Path, b: Path) -> bool:
 # ----------------------------------------------------------------------------
 
 
-def ensure_environment() -> None:
-    wanted = _fingerprint()
-    if STAMP.exists() and STAMP.read_text() == wanted:
+def ensure_environment(requirements: str = "requirements.txt") -> None:
+    """The environment with ``requirements`` installed: requirements.txt to write, preview and
+    publish; requirements-dev.txt (which includes it) for the tests and the benchmark."""
+    wanted = _fingerprint(requirements)
+    stamp = STAMP.with_name(f"{STAMP.name}-{Path(requirements).stem}")
+    if stamp.exists() and stamp.read_text() == wanted:
         return
     if sys.version_info < (3, 11):
         sys.exit(f"Python 3.11 or newer is needed, this is {sys.version.split()[0]}")
@@ -164,8 +167,8 @@ def ensure_environment() -> None:
     if not (BIN / "python").exists():
         venv.create(VENV, with_pip=True)
     pip = [BIN / "python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
-    _checked(pip + ["-r", ROOT / "requirements.txt"], cwd=ROOT)  # its -e . is this folder
-    STAMP.write_text(wanted)
+    _checked(pip + ["-r", ROOT / requirements], cwd=ROOT)  # requirements.txt's -e . is this folder
+    stamp.write_text(wanted)
 
 
 def ensure_browser() -> None:
@@ -207,9 +210,9 @@ def _apt_install(package: str, why: str) -> None:
         _checked(["apt-get", "install", "-y", "-qq", "--no-install-recommends", package], env=env)
 
 
-def _fingerprint() -> str:
+def _fingerprint(requirements: str) -> str:
     digest = hashlib.sha256(sys.version.encode())
-    for name in ("requirements.txt", "pyproject.toml"):
+    for name in sorted({"requirements.txt", requirements, "pyproject.toml"}):
         digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()
 

@@ -20,19 +20,15 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import polib
 from lxml import etree
 
-from helpsite import bench
+from benchmarks import common, sites
 
 ROOT = Path(__file__).resolve().parent.parent
 X = "{urn:oasis:names:tc:xliff:document:2.0}"
@@ -57,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(work: Path, articles: int) -> dict:
     project = work / "project"
-    corpus = bench.prepare(ROOT, project, articles, ["en", "nb"])
+    corpus = sites.prepare(ROOT, project, articles, ["en", "nb"])
     steps: dict[str, dict] = {}
     xliff, po = work / "xliff", work / "po"
     steps["export_all_xliff"] = _timed(project, "l10n", "export", "--locale", "nb", "--all", "-o", str(xliff))
@@ -87,8 +83,8 @@ def run(work: Path, articles: int) -> dict:
     xliff_round = steps["export_all_xliff"]["seconds"] + steps["import_xliff"]["seconds"]
     po_round = steps["export_all_po"]["seconds"] + steps["import_po"]["seconds"]
     return {
+        **common.report_head(f"python -m benchmarks.handoff --articles {articles}"),
         "benchmark": "handoff",
-        "command": f"python -m benchmarks.handoff --articles {articles}",
         "pages": pages,
         "units": units,
         "xliff_bytes": (xliff / "nb.xlf").stat().st_size,
@@ -123,34 +119,23 @@ def run(work: Path, articles: int) -> dict:
             <= TARGET_SECONDS,
         },
         "words": json.loads(steps["words_all_json"].pop("stdout")),
-        "machine": {
-            "python": platform.python_version(),
-            "cpus": os.cpu_count(),
-            "system": platform.platform(),
-        },
     }
 
 
 def _timed(project: Path, *args: str) -> dict:
     command = [sys.executable, "-m", "helpsite", "--root", str(project), *args]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run(
-        command, capture_output=True, text=True, env=dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    )
-    seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(args)} failed ({done.returncode}):\n{done.stderr[-3000:]}")
-    # what the command says: the word count, or one line per page taken back (counted)
-    said = done.stdout if args[1] != "import" else f"{len(done.stdout.splitlines())} pages"
-    return {
-        "seconds": round(seconds, 2),
-        "cpu_seconds": round(cpu, 2),
-        "exit": done.returncode,
-        "stdout": said,
-    }
+    seconds, cpu, _, status, output = common.timed(command, project)
+    if status != 0:
+        raise SystemExit(f"{' '.join(args)} failed ({status}):\n{output[-3000:]}")
+    # what the command says: the word count (not the files written and the pages sent whole),
+    # or the number of pages taken back
+    lines = [
+        line
+        for line in output.splitlines()
+        if not line.startswith("wrote ") and ": every segment: " not in line
+    ]
+    said = "\n".join(lines) + "\n" if args[1] != "import" else f"{len(lines)} pages"
+    return {"seconds": round(seconds, 2), "cpu_seconds": round(cpu, 2), "exit": status, "stdout": said}
 
 
 def _fill_xliff(path: Path) -> int:

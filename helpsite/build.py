@@ -90,13 +90,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpsite import l10n, l10n_dashboard, l10n_diff, metadata, reader, safety, search, shards, source_files
+from helpsite import (
+    l10n,
+    l10n_dashboard,
+    l10n_diff,
+    metadata,
+    reader,
+    safety,
+    search,
+    settings,
+    source_files,
+)
 from helpsite.findings import Finding
 from helpsite.site import load_site
 
 # "1": every page is rendered only once its whole check is done (its findings logged first), as
 # before the build learned to tell a renderable page without it; for the benchmark's comparison.
-RENDER_AFTER_CHECK_VARIABLE = "HELPSITE_RENDER_AFTER_CHECK"
 # The localization dashboard's pages, generated in the source locale's build.
 STATUS_PAGE = "l10n.md"
 LOCALE_PAGES = "l10n/{locale}.md"
@@ -135,9 +144,12 @@ class Build:
     ):
         metadata.refresh()
         reader.refresh()
+        self.settings = settings.read()  # once a build
         self.site = load_site(root)
         self.site_dir = site_dir
-        self.source_files = source_files.SourceFiles(self.site, workers, keep=serving)
+        self.source_files = source_files.SourceFiles(
+            self.site, self.settings.workers if workers is None else workers, keep=serving
+        )
         self.localized = reader.LocalizedSite(self.site, site_url, meta_of=self.source_files.meta)
         self.locales: list[LocaleBuild] = []  # innermost last
         self._planned = False
@@ -149,7 +161,7 @@ class Build:
         # A preview's build ends before the checks of its pages do: their findings are delivered
         # as they come (from another thread), unless a newer build has started (stale).
         self.serving = serving
-        self.render_after_check = os.environ.get(RENDER_AFTER_CHECK_VARIABLE, "").strip() == "1"
+        self.render_after_check = self.settings.render_after_check
         self._waiting: deque[tuple[str, str, Report]] = deque()  # pages read, findings to come
         self._delivered: set[str] = set()
         self._lock = threading.Lock()
@@ -185,7 +197,7 @@ class Build:
         if self._planned:
             return
         self._planned = True
-        shard = os.environ.get(shards.SHARD_VARIABLE)
+        shard = self.settings.shard
         built = {shard} if shard else (set(building) if building is not None else None)
         changed = None if rebuilt is None else {os.path.abspath(path) for path in rebuilt}
 

@@ -9,7 +9,7 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from helpsite import markdown, rules, safety, suppressions
+from helpsite import catalogue, markdown, rules, safety, suppressions
 from helpsite import page as pages
 from helpsite.findings import Finding
 from helpsite.site import Site
@@ -26,7 +26,7 @@ def check_page(page: pages.Page, site: Site) -> list[Finding]:
 def checked_page(page: pages.Page, site: Site) -> Outcome:
     """The page's findings, and apart from them those its helpsite-disable comments silence."""
     findings = list(page.findings)
-    for check in rules.page_checks():
+    for check in catalogue.page_checks():
         try:
             findings.extend(check(page, site))
         except Exception as error:  # a bug in a check must not hide the other findings
@@ -39,7 +39,7 @@ def checked_page(page: pages.Page, site: Site) -> Outcome:
                 )
             )
     ordered = sorted(set(findings), key=lambda f: (f.line, f.column, f.rule, f.message))
-    return suppressions.apply(page, site, ordered)
+    return suppressions.apply(page, site, ordered, catalogue.find)
 
 
 def unrenderable_before_check(page: pages.Page, site: Site) -> list[Finding] | None:
@@ -55,21 +55,7 @@ def unrenderable_before_check(page: pages.Page, site: Site) -> list[Finding] | N
 
 def check_file(path: Path, site: Site, locale: str | None = None, data: bytes | None = None) -> list[Finding]:
     """Check one file; ``locale`` overrides the locale its docs/<locale>/ position gives."""
-    return check_page(load_file(path, site, locale, data), site)
-
-
-def load_file(path: Path, site: Site, locale: str | None = None, data: bytes | None = None) -> pages.Page:
-    """A file as the checks see it; one that leads out of the docs folder is never read."""
-    path = os.fspath(path)
-    display = site.display_path(path)
-    page_locale = locale or site.locale_of(path)
-    page_path = site.page_path(path) or os.path.basename(path)
-    if data is not None:
-        return pages.load(data, display, page_locale, page_path)
-    outside = safety.outside_docs(path, site.docs_dir, display)
-    if outside:  # its content is not the site's
-        return pages.Page(display=display, locale=page_locale, page_path=page_path, findings=[outside])
-    return pages.read(path, display, page_locale, page_path)
+    return check_page(safety.load_file(path, site, locale, data), site)
 
 
 def markdown_files(paths: Iterable[Path]) -> Iterator[Path]:
@@ -101,7 +87,7 @@ def check_paths(paths: Iterable[Path], site: Site, locale: str | None = None) ->
 def checked_paths(paths: Iterable[Path], site: Site, locale: str | None = None) -> Outcome:
     outcome = Outcome([], [])
     for path in markdown_files(paths):
-        page = checked_page(load_file(path, site, locale), site)
+        page = checked_page(safety.load_file(path, site, locale), site)
         outcome.findings.extend(page.findings)
         outcome.suppressed.extend(page.suppressed)
     return outcome

@@ -6,17 +6,26 @@ Exit status, as Ruff and flake8: 0 clean, 1 findings with an error, 2 usage or I
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 from pathlib import Path
 
-from helpsite import bench as bench_module
-from helpsite import checks, l10n, l10n_diff, linkcheck, links, report, rules, rules_doc, shards
+from helpsite import (
+    checks,
+    l10n,
+    l10n_diff,
+    linkcheck,
+    links,
+    report,
+    rules,
+    rules_doc,
+    settings,
+    shards,
+    source_files,
+)
+from helpsite.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, HelpsiteError, UsageError
 from helpsite.history import HistoryError
-from helpsite.site import ConfigError, load_site
+from helpsite.site import load_site
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_HELP = (
     "text: PATH:LINE:COL: SEVERITY RULE: MESSAGE; json; github: workflow commands that "
     "annotate the pull request; sarif: SARIF 2.1.0 for code scanning"
@@ -110,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue.add_argument("--format", choices=rules_doc.FORMATS, default="text")
     catalogue.set_defaults(run=run_rules)
 
+    declared = commands.add_parser(
+        "settings",
+        help="list the environment variables the build and the commands read (the page SETTINGS.md)",
+    )
+    declared.set_defaults(run=run_settings)
+
     fix = commands.add_parser(
         "fix",
         help="show, or with --write make, the safe repairs "
@@ -135,7 +150,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     site_links.add_argument(
         "--locale",
-        default=os.environ.get("HELPSITE_LOCALE") or None,
+        default=settings.read().locale,
         help="the site was built for this locale alone, at its root "
         "(default: $HELPSITE_LOCALE, as the build)",
     )
@@ -149,98 +164,6 @@ def build_parser() -> argparse.ArgumentParser:
     site_links.add_argument("--format", choices=report.FORMATS, default="text", help=FORMAT_HELP)
     site_links.set_defaults(run=run_linkcheck)
 
-    bench = commands.add_parser("bench", help="benchmark the build on a generated help center")
-    bench.add_argument(
-        "--articles",
-        type=int,
-        nargs="+",
-        metavar="N",
-        default=None,
-        help="articles per locale; several sizes give the scaling ratio (default: 200 2000)",
-    )
-    bench.add_argument(
-        "--locales",
-        type=int,
-        default=None,
-        metavar="L",
-        help="the first L of the site's languages (default: 1)",
-    )
-    bench.add_argument(
-        "--configs",
-        default=",".join(bench_module.DEFAULT_CONFIGS),
-        help="comma-separated: " + ", ".join(bench_module.CONFIGS) + " (default: the first three)",
-    )
-    bench.add_argument("--out", type=Path, default=None, help="write the JSON report here")
-    bench.add_argument(
-        "--quick", action="store_true", help="a small run in seconds: 30 and 60 articles, 2 locales"
-    )
-    bench.add_argument(
-        "--preview",
-        action="store_true",
-        help="also time an edit in `mkdocs serve --dirty`; with --pages, an edit of a large page "
-        "in `mkdocs serve`, rendered at once and after its check",
-    )
-    bench.add_argument("--shards", action="store_true", help="also time parallel per-locale shards + merge")
-    bench.add_argument(
-        "--search",
-        action="store_true",
-        help="also time each locale's search in Chromium (4x CPU throttling), and the build "
-        "without search bundles (project_without_search) beside project's",
-    )
-    bench.add_argument("--no-check", action="store_true", help="skip timing `python -m helpsite check`")
-    bench.add_argument(
-        "--linkcheck",
-        action="store_true",
-        help="also time the link check of the project build, lychee's on the same "
-        "folder and, on small builds, LinkChecker's",
-    )
-    bench.add_argument(
-        "--reference-pages",
-        type=int,
-        default=None,
-        metavar="N",
-        help="with --linkcheck: LinkChecker runs on builds of at most N pages "
-        f"(default {bench_module.REFERENCE_PAGES}: it reads a few pages a second)",
-    )
-    bench.add_argument(
-        "--l10n",
-        action="store_true",
-        help="instead of builds, time `l10n diff` on a generated git history and measure "
-        "the dashboard's pages (default: 3000 articles, every locale)",
-    )
-    bench.add_argument(
-        "--dashboard-locales",
-        type=int,
-        default=37,
-        metavar="L",
-        help="with --l10n: the locales of the generated site whose dashboard is measured",
-    )
-    bench.add_argument(
-        "--repeat",
-        type=int,
-        default=1,
-        metavar="N",
-        help="build each configuration N times, in turn, and report the median run",
-    )
-    bench.add_argument(
-        "--pages",
-        action="store_true",
-        help="instead of builds, time the check of one large page against converting it",
-    )
-    bench.add_argument(
-        "--page-links",
-        type=int,
-        nargs="+",
-        metavar="N",
-        default=None,
-        help="links on each large page, for --pages (default: "
-        + " ".join(map(str, bench_module.PAGE_LINKS))
-        + ")",
-    )
-    bench.add_argument("--seed", type=int, default=8)
-    bench.add_argument("--work", type=Path, default=None, help="folder for the temporary sites")
-    bench.set_defaults(run=run_bench)
-
     merge = commands.add_parser("merge", help="merge per-locale shard builds into one site")
     merge.add_argument("shards", nargs="+", type=Path, metavar="SHARD_DIR")
     merge.add_argument("--out", type=Path, required=True, metavar="SITE")
@@ -251,10 +174,9 @@ def build_parser() -> argparse.ArgumentParser:
 def run_check(args: argparse.Namespace) -> int:
     site = load_site(args.root)
     paths = args.paths or [site.docs_dir]
-    if _missing(paths):
-        return EXIT_USAGE
-    if args.locale and not known_locale(site, args.locale):
-        return EXIT_USAGE
+    _must_exist(paths)
+    if args.locale:
+        known_locale(site, args.locale)
     outcome = checks.checked_paths(paths, site, args.locale)
     findings = outcome.findings
     print_findings(findings, args.format, outcome.suppressed if args.show_suppressed else ())
@@ -265,29 +187,23 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_linkcheck(args: argparse.Namespace) -> int:
     site = load_site(args.root)
-    if args.locale and not known_locale(site, args.locale):
-        return EXIT_USAGE
-    try:
-        findings = linkcheck.check_site(
-            site,
-            args.site_dir or site.root / "site",
-            check_extern=args.check_extern,
-            only_locale=args.locale,
-            config=args.config,
-            reference=args.reference,
-        )
-    except linkcheck.LinkcheckError as error:
-        print(error, file=sys.stderr)
-        return EXIT_USAGE
+    if args.locale:
+        known_locale(site, args.locale)
+    findings = linkcheck.check_site(
+        site,
+        args.site_dir or site.root / "site",
+        check_extern=args.check_extern,
+        only_locale=args.locale,
+        config=args.config,
+        reference=args.reference,
+    )
     print_findings(findings, args.format)
     return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
 
 
-def known_locale(site, locale: str) -> bool:
-    if locale in site.locales:
-        return True
-    print(f"--locale {locale}: not one of the site's locales ({', '.join(site.locales)})", file=sys.stderr)
-    return False
+def known_locale(site, locale: str) -> None:
+    if locale not in site.locales:
+        raise UsageError(f"--locale {locale}: not one of the site's locales ({', '.join(site.locales)})")
 
 
 def print_findings(findings, format: str, suppressed=()) -> None:
@@ -308,34 +224,30 @@ def _l10n_options(parser: argparse.ArgumentParser, formats=("text", "json"), hel
     )
 
 
-def _fail_on(args: argparse.Namespace) -> set[str] | None:
-    """The statuses of --fail-on, or None (after saying why) when one is not a status."""
+def _fail_on(args: argparse.Namespace) -> set[str]:
+    """The statuses of --fail-on."""
     fail_on = {name.strip() for value in args.fail_on for name in value.split(",") if name.strip()}
     known = (*l10n.STATUSES, l10n_diff.ORPHANED)
     unknown = sorted(fail_on - set(known))
     if unknown:
-        print(f"--fail-on {','.join(unknown)}: not a status ({', '.join(known)})", file=sys.stderr)
-        return None
+        raise UsageError(f"--fail-on {','.join(unknown)}: not a status ({', '.join(known)})")
     return fail_on
 
 
 def run_l10n(args: argparse.Namespace) -> int:
     fail_on = _fail_on(args)
-    if fail_on is None:
-        return EXIT_USAGE
     site = load_site(args.root)
     if args.since is not None:
         try:
             found = l10n_diff.made_stale_since(site, args.since)
         except HistoryError as error:
-            print(f"--since {args.since}: {error}", file=sys.stderr)
-            return EXIT_USAGE
+            raise UsageError(f"--since {args.since}: {error}")
         print(
             l10n_diff.since_json(found) if args.format == "json" else l10n_diff.since_text(found, args.since),
             end="\n" if args.format == "json" else "",
         )
         return EXIT_FINDINGS if any(m.status in fail_on for m in found) else EXIT_CLEAN
-    statuses = l10n.site_status_beside_a_worker(site)
+    statuses = source_files.site_status_beside_a_worker(site)
     for problem in dict.fromkeys(s.problem for s in statuses if s.problem):
         print(problem, file=sys.stderr)
     if args.format in ("github", "sarif"):
@@ -350,20 +262,15 @@ def run_l10n(args: argparse.Namespace) -> int:
 
 def run_l10n_diff(args: argparse.Namespace) -> int:
     fail_on = _fail_on(args)
-    if fail_on is None:
-        return EXIT_USAGE
     site = load_site(args.root)
-    if _missing(args.paths):
-        return EXIT_USAGE
+    _must_exist(args.paths)
     if args.paths:
         chosen = _translations_named(site, checks.markdown_files(args.paths))
-        if chosen is None:
-            return EXIT_USAGE
         sources = set(l10n.source_pages(site))
         statuses = [l10n.translation_status(site, locale, page) for locale, page in chosen if page in sources]
         orphans = [(locale, page) for locale, page in chosen if page not in sources]
     else:
-        statuses, orphans = l10n.site_status_beside_a_worker(site), l10n_diff.orphans(site)
+        statuses, orphans = source_files.site_status_beside_a_worker(site), l10n_diff.orphans(site)
     for problem in dict.fromkeys(s.problem for s in statuses if s.problem):
         print(problem, file=sys.stderr)
     diffs = l10n_diff.translation_diffs(site, statuses, orphans)
@@ -413,24 +320,16 @@ def _handoff_work(args: argparse.Namespace):
     from helpsite.handoff import exchange
 
     site = load_site(args.root)
-    if not known_locale(site, args.locale):
-        return site, None
+    known_locale(site, args.locale)
     if args.locale == site.source_locale:
-        print(f"--locale {args.locale}: the source locale has nothing to translate", file=sys.stderr)
-        return site, None
-    try:
-        return site, exchange.export(site, args.locale, everything=args.all)
-    except exchange.HandoffError as error:
-        print(error, file=sys.stderr)
-        return site, None
+        raise UsageError(f"--locale {args.locale}: the source locale has nothing to translate")
+    return site, exchange.export(site, args.locale, everything=args.all)
 
 
 def run_l10n_export(args: argparse.Namespace) -> int:
     from helpsite.handoff import exchange
 
     site, work = _handoff_work(args)
-    if work is None:
-        return EXIT_USAGE
     out = args.out or site.root / "handoff" / args.locale
     for path in exchange.write_files(work, args.format, out, site):
         print(f"wrote {path}", file=sys.stderr)
@@ -445,8 +344,6 @@ def run_l10n_words(args: argparse.Namespace) -> int:
     from helpsite.handoff import exchange
 
     _, work = _handoff_work(args)
-    if work is None:
-        return EXIT_USAGE
     report = exchange.word_count(work, args.locale)
     if args.format == "json":
         print(exchange.word_count_json(report))
@@ -474,8 +371,8 @@ def run_l10n_import(args: argparse.Namespace) -> int:
 
 
 # (locale, page) of the translations named: a translation file itself, or every translation
-# of a source page; None (after saying why) when a file is in neither.
-def _translations_named(site, files) -> list[tuple[str, str]] | None:
+# of a source page.
+def _translations_named(site, files) -> list[tuple[str, str]]:
     chosen = []
     for path in files:
         locale, page = site.locale_of(path), site.page_path(path)
@@ -484,15 +381,13 @@ def _translations_named(site, files) -> list[tuple[str, str]] | None:
         elif locale in site.translation_locales:
             chosen.append((locale, page))
         else:
-            print(f"{path}: not a page of the site's locales (docs/<locale>/...)", file=sys.stderr)
-            return None
+            raise UsageError(f"{path}: not a page of the site's locales (docs/<locale>/...)")
     return list(dict.fromkeys(chosen))
 
 
 def run_stamp(args: argparse.Namespace) -> int:
     if args.commit is not None and not l10n.COMMIT_RE.fullmatch(args.commit):
-        print(f"--commit {args.commit}: not a full commit id (40 lowercase hex digits)", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"--commit {args.commit}: not a full commit id (40 lowercase hex digits)")
     site = load_site(args.root)
     refused = 0
     for path in checks.markdown_files(args.paths):
@@ -524,11 +419,15 @@ def run_rules(args: argparse.Namespace) -> int:
     return EXIT_CLEAN
 
 
+def run_settings(args: argparse.Namespace) -> int:
+    sys.stdout.write(settings.markdown())
+    return EXIT_CLEAN
+
+
 def run_fix(args: argparse.Namespace) -> int:
     """Exit 1 when repairs are shown but not written, else 0; what is left alone goes to stderr."""
     site = load_site(args.root)
-    if _missing(args.paths):
-        return EXIT_USAGE
+    _must_exist(args.paths)
     status = EXIT_CLEAN
     for path in checks.markdown_files(args.paths):
         repair = links.repair_file(path, site, args.locale)
@@ -546,123 +445,35 @@ def run_fix(args: argparse.Namespace) -> int:
     return status
 
 
-def _missing(paths: list[Path]) -> bool:
-    """Say which of the paths named do not exist; True if any."""
+def _must_exist(paths: list[Path]) -> None:
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
-    for path in missing:
-        print(f"{path}: no such file or folder", file=sys.stderr)
-    return bool(missing)
-
-
-def run_bench(args: argparse.Namespace) -> int:
-    site = load_site(args.root)
-    configs = [name.strip() for name in args.configs.split(",") if name.strip()]
-    unknown = [name for name in configs if name not in bench_module.CONFIGS]
-    if unknown:
-        print(
-            f"--configs: unknown {', '.join(unknown)} (known: {', '.join(bench_module.CONFIGS)})",
-            file=sys.stderr,
-        )
-        return EXIT_USAGE
-    command = " ".join(["python -m helpsite", *sys.argv[1:]])
-    if args.l10n:
-        try:
-            report = bench_module.l10n_run(
-                site.root,
-                (args.articles or [3000])[0],
-                args.locales or len(site.locales),
-                args.dashboard_locales,
-                work=args.work,
-                seed=args.seed,
-                command=command,
-                progress=lambda line: print(line, flush=True),
-            )
-        except ValueError as error:
-            print(error, file=sys.stderr)
-            return EXIT_USAGE
-        return _write_report(report, args.out)
-    if args.pages:
-        try:
-            report = bench_module.run_pages(
-                site.root,
-                args.page_links or bench_module.PAGE_LINKS,
-                repeat=args.repeat,
-                seed=args.seed,
-                command=command,
-                progress=lambda line: print(line, flush=True),
-                preview=args.preview,
-                work=args.work,
-            )
-        except ValueError as error:
-            print(error, file=sys.stderr)
-            return EXIT_USAGE
-        _write_report(report, args.out)
-        return EXIT_FINDINGS if any(entry["internal_errors"] for entry in report["pages"]) else EXIT_CLEAN
-    sizes = args.articles or ([30, 60] if args.quick else [200, 2000])
-    locales = args.locales or (2 if args.quick else 1)
-    try:
-        report = bench_module.run(
-            site.root,
-            sizes,
-            locales,
-            configs,
-            work=args.work,
-            seed=args.seed,
-            check=not args.no_check,
-            preview=args.preview,
-            shard_check=args.shards,
-            linkcheck=args.linkcheck,
-            repeat=args.repeat,
-            search=args.search,
-            reference_pages=args.reference_pages,
-            progress=lambda line: print(line, flush=True),
-            command=command,
-        )
-    except ValueError as error:
-        print(error, file=sys.stderr)
-        return EXIT_USAGE
-    except (RuntimeError, shards.ShardError) as error:  # a shard build or the preview failed
-        print(f"bench: {error}", file=sys.stderr)
-        return EXIT_FINDINGS
-    _write_report(report, args.out)
-    failed = [b for size in report["sizes"] for b in size["builds"].values() if b["returncode"]]
-    return EXIT_FINDINGS if failed else EXIT_CLEAN
-
-
-def _write_report(report: dict, out: Path | None) -> int:
-    text = json.dumps(report, indent=2, ensure_ascii=False)
-    print(text)
-    if out:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(text + "\n", encoding="utf-8")
-    return EXIT_CLEAN
+    if missing:
+        raise UsageError("\n".join(f"{path}: no such file or folder" for path in missing))
 
 
 def run_merge(args: argparse.Namespace) -> int:
     site = load_site(args.root)
     missing = [p for p in args.shards if not p.is_dir()]
     if missing:
-        for path in missing:
-            print(f"{path}: no such folder", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        merged = shards.merge(args.shards, args.out, site)
-    except shards.ShardError as error:
-        print(error, file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("\n".join(f"{path}: no such folder" for path in missing))
+    merged = shards.merge(args.shards, args.out, site)
     print(f"{args.out}: merged {', '.join(merged)}")
     return EXIT_CLEAN
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)
+    except ValueError as error:  # a setting that cannot be used (helpsite.settings)
+        print(error, file=sys.stderr)
+        return EXIT_USAGE
     try:
         return args.run(args)
+    except HelpsiteError as error:  # ConfigError, HistoryError, ShardError, ... and UsageError
+        print(error, file=sys.stderr)
+        return error.exit_code
     except FileNotFoundError as error:
         print(f"{error.filename}: {error.strerror}", file=sys.stderr)
-        return EXIT_USAGE
-    except ConfigError as error:
-        print(error, file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_CLEAN

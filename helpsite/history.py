@@ -20,10 +20,12 @@ from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
+from helpsite.errors import HelpsiteError
+
 GIT_TIMEOUT = 300  # seconds for one git command over a whole history
 
 
-class HistoryError(Exception):
+class HistoryError(HelpsiteError):
     """Why the history cannot be read (no git, not a repository, an unknown revision)."""
 
 

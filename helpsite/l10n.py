@@ -22,7 +22,8 @@ from pathlib import Path
 import yaml
 
 from helpsite import page as pages
-from helpsite import rules, source_files
+from helpsite import rules
+from helpsite.errors import HelpsiteError
 from helpsite.findings import Finding
 from helpsite.site import Site
 
@@ -141,23 +142,6 @@ def site_status(site: Site, front: FrontReader | None = None) -> list[Translatio
         for locale in site.translation_locales:
             statuses.append(translation_status(site, locale, page_path, data, front))
     return statuses
-
-
-def site_status_beside_a_worker(site: Site) -> list[TranslationStatus]:
-    """``site_status`` with the front matter of the later half of the translations read by a
-    worker process meanwhile (helpsite.source_files), when more than one core may be used: reading
-    front matter is most of the time of the command line's ``l10n`` and ``l10n diff``."""
-    files = [
-        os.fspath(site.file_for(locale, page))
-        for page in source_pages(site)
-        for locale in site.translation_locales
-    ]
-    reader = source_files.SourceFiles(site)
-    reader.plan([(path, False) for path in files[len(files) // 2 :] if os.path.isfile(path)])
-    try:
-        return site_status(site, front=reader.front)
-    finally:
-        reader.close()
 
 
 def totals(statuses: Iterable[TranslationStatus]) -> dict[str, Counter]:
@@ -383,7 +367,7 @@ def _newest_handoff(statuses: Iterable[TranslationStatus], today: date | None) -
 # ----------------------------------------------------------------------------
 
 
-class StampError(Exception):
+class StampError(HelpsiteError):
     """A file ``stamp`` refuses; the message names the file."""
 
 

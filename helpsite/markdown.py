@@ -30,7 +30,7 @@ import markdown
 from markdown import util
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-from helpsite import safety
+from helpsite import nesting
 from helpsite.positions import line_column, line_starts
 from helpsite.site import Limits, Site
 
@@ -238,7 +238,7 @@ def parse(body: str, body_line: int = 1, site: Site | None = None, full: bool = 
     Unless ``full``, a body without anything to report skips the parser and lists no links.
     """
     limits = site.limits if site is not None else Limits()
-    if len(body) > limits.max_page_characters or safety.too_deep(body, limits.max_nesting):
+    if len(body) > limits.max_page_characters or nesting.too_deep(body, limits.max_nesting):
         return Document(parsed=False, refused=True)
     if not full and not needs_parsing(body) and not _may_nest_deeply(body):
         return shortcut(body, body_line)
@@ -264,7 +264,7 @@ def page_document(page, site: Site | None) -> Document:
 
 def may_nest_too_deeply(body: str, site: Site | None = None) -> bool:
     """Whether inline markup or HTML in the body may nest deeper than the engine recurses
-    through (``safety.MARKUP_TOO_DEEP``), told without the check's parse: False is certain,
+    through (``helpsite.structure``'s ``MARKUP_TOO_DEEP``), told without the check's parse: False is certain,
     True says only the parse can tell. What the build asks before it renders a page whose
     check has not finished.
 

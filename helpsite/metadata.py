@@ -104,7 +104,7 @@ def _finding(page: Page, path: tuple, error: ValidationError, document: dict, em
     if suggestion is not None:
         hint = (annotation(schema, "x-hint", keyword) or DEFAULTS["hint"]).format(suggestion=suggestion)
     message = template.format_map(_fields(error, document, key, value, hint))
-    rule = rules.get(annotation(schema, "x-rule", keyword) or _default("rule", keyword))
+    rule = RULE_BY_ID[annotation(schema, "x-rule", keyword) or _default("rule", keyword)]
     line, column = page.front.position(path)
     return rule.at(
         page.display,
@@ -238,7 +238,7 @@ def _values_read_by(shape: dict) -> tuple[str, ...]:
 
 def _use(schema: dict) -> None:
     """Make ``schema`` the one the checks run, with all that is compiled from it."""
-    global SCHEMA, METADATA, KNOWN_KEYS, DEFAULTS, RULES, LOCALE_MISMATCH
+    global SCHEMA, METADATA, KNOWN_KEYS, DEFAULTS, RULES, RULE_BY_ID, LOCALE_MISMATCH
     global VALIDATOR, VALUE_VALIDATORS, SHAPE_VALIDATOR, VALUES_IN_SHAPE, LOCALE_KEYS
     SCHEMA = schema
     METADATA = SCHEMA["$defs"]["metadata"]
@@ -246,7 +246,8 @@ def _use(schema: dict) -> None:
     DEFAULTS = SCHEMA["x-defaults"]
     # The metadata rules and their documentation are data in the schema, as the keys are.
     RULES = tuple(rules.define(id, **spec) for id, spec in SCHEMA["x-rules"].items())
-    LOCALE_MISMATCH = next(rule for rule in RULES if rule.id == "locale-mismatch")
+    RULE_BY_ID = {rule.id: rule for rule in RULES}  # every rule the schema names is one of its own
+    LOCALE_MISMATCH = RULE_BY_ID["locale-mismatch"]
     VALIDATOR = Validator(SCHEMA, format_checker=FORMATS)
     VALUE_VALIDATORS = {
         key: VALIDATOR.evolve(schema=subschema) for key, subschema in METADATA["properties"].items()
@@ -263,7 +264,6 @@ def refresh() -> bool:
     if not _SCHEMA_DATA.refresh():
         return False
     _use(_SCHEMA_DATA.value)
-    rules.reload()  # the metadata rules may have changed with it
     return True
 
 

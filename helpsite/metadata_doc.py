@@ -6,7 +6,7 @@ what this module writes now.
 
 from __future__ import annotations
 
-from helpsite import metadata, rules
+from helpsite import catalogue, metadata
 from helpsite.findings import ERROR
 
 GENERATED_FROM = "helpsite/schema/metadata.schema.json"
@@ -73,7 +73,7 @@ def markdown() -> str:
         "| Rule | Severity | What it means |",
         "|---|---|---|",
     ]
-    for rule in rules.all_rules():
+    for rule in catalogue.all_rules():
         if "front-matter" in rule.tags:
             lines.append(f"| `{rule.id}` | {rule.severity} | {_cell(rule.summary)} |")
     lines += [

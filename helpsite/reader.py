@@ -27,7 +27,7 @@ import yaml
 from babel.core import UnknownLocaleError
 from babel.dates import format_date
 
-from helpsite import l10n, source_files
+from helpsite import l10n, safety
 from helpsite.datafile import DataFile
 from helpsite.history import History, HistoryError
 from helpsite.site import Site, with_slash
@@ -113,7 +113,7 @@ class LocalizedSite:
         self.site = site
         self.site_url = with_slash(site_url or site.site_url)
         # a file's front matter (None when unreadable): read here, or by helpsite.source_files
-        self._meta_of = meta_of or (lambda path: source_files.facts_of(site, path, check=False).meta)
+        self._meta_of = meta_of or (lambda path: _front_matter(site, path))
         self._front: dict[tuple[str, str], dict | None] = {}
         self._has: dict[tuple[str, str], bool] = {}
         self._urls: dict[tuple, str] = {}
@@ -460,3 +460,10 @@ def not_found_page(site_dir: Path, url_path: str) -> Path:
     first = url_path.lstrip("/").split("/", 1)[0]
     localized = site_dir / first / "404.html"
     return localized if first and localized.is_file() else site_dir / "404.html"
+
+
+def _front_matter(site: Site, path: str) -> dict | None:
+    """A file's front matter read here (None when it cannot be read): the views made outside a
+    build; a build passes what its source files read (``Build.source_files.meta``)."""
+    loaded = safety.load_file(path, site)
+    return loaded.meta if loaded.meta_ok else None

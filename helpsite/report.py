@@ -16,7 +16,7 @@ from importlib import metadata
 from pathlib import Path
 from urllib.parse import quote
 
-from helpsite import rules
+from helpsite import catalogue, rules
 from helpsite.findings import ERROR, Finding, to_json
 
 FORMATS = ("text", "json", "github", "sarif")
@@ -83,8 +83,8 @@ def escape_property(text: str) -> str:
 def sarif_log(findings: list[Finding], suppressed: list[Finding] = ()) -> dict:
     """A log with one run: every rule of the registry, then one result per finding."""
     silenced = len(findings)
-    catalogue = list(rules.all_rules())
-    index = {rule.id: number for number, rule in enumerate(catalogue)}
+    every_rule = list(catalogue.all_rules())
+    index = {rule.id: number for number, rule in enumerate(every_rule)}
     seen: dict[tuple, int] = {}
     results = []
     for number, finding in enumerate([*findings, *suppressed]):
@@ -121,7 +121,7 @@ def sarif_log(findings: list[Finding], suppressed: list[Finding] = ()) -> dict:
                     "driver": {
                         "name": TOOL,
                         "version": _version(),
-                        "rules": [_rule(rule) for rule in catalogue],
+                        "rules": [_rule(rule) for rule in every_rule],
                     }
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"uri": Path.cwd().as_uri() + "/"}},

@@ -12,14 +12,17 @@ import os
 import subprocess
 from pathlib import Path
 
-VARIABLE = "SOURCE_DATE_EPOCH"
+from helpsite import settings
+
+VARIABLE = settings.DECLARED["source_date_epoch"].variable
 
 
 def source_date_epoch(root: Path) -> str:
     """The variable's value when set; else the last commit's time; else (an archive, not a
     checkout) the time of the newest file under docs/."""
-    if os.environ.get(VARIABLE):
-        return os.environ[VARIABLE]
+    given = settings.read().source_date_epoch
+    if given:
+        return given
     try:
         stamp = subprocess.run(
             ["git", "-C", os.fspath(root), "log", "-1", "--format=%ct"],
@@ -35,6 +38,8 @@ def source_date_epoch(root: Path) -> str:
 
 
 def set_build_time(root: Path) -> str:
-    """Set the variable for this process (and what it starts) when it is unset."""
-    os.environ[VARIABLE] = source_date_epoch(root)
-    return os.environ[VARIABLE]
+    """Set the variable for this process (and what it starts) when it is unset: MkDocs reads the
+    build time from the environment (``mkdocs.utils.get_build_datetime``), and so do the shards
+    and nested builds a build starts."""
+    value = os.environ[VARIABLE] = source_date_epoch(root)
+    return value

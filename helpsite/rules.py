@@ -1,9 +1,10 @@
 """The rule registry: every rule's stable id, severity and documentation, defined beside its check.
 
-The command line, the build hooks and the generated rules page (``RULES.md``) all read this one
-registry. A module that checks pages lists its rules in ``RULES`` and its page checks in
-``CHECKS``, and is named in ``RULE_MODULES`` below: nothing registers itself on import. Each
-rule is made with ``define``, which insists on the documentation a writer needs (what it finds,
+The command line, the build hooks and the generated rules page (``RULES.md``) all read one
+catalogue, ``helpsite.catalogue``, which imports every module that defines rules by name. A
+module that checks pages lists its rules in ``RULES`` and its page checks in ``CHECKS``, and is
+listed there: nothing registers itself on import. This module is what those modules build on:
+each rule is made with ``define``, which insists on the documentation a writer needs (what it finds,
 why it matters, a bad and a good example page, how to fix it); a test runs every example
 through the checker. Rule ids never change once published; a retired id stays in ``RETIRED``
 and cannot be defined again, so an old suppression or CI filter never means a new thing.
@@ -11,25 +12,11 @@ and cannot be defined again, so an old suppression or CI filter never means a ne
 
 from __future__ import annotations
 
-import functools
-import importlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from helpsite.findings import ERROR, WARNING, Finding
-
-# The modules that define rules, in the order their page checks run. Each has ``RULES`` (its
-# rules) and may have ``CHECKS`` (functions ``check(page, site) -> Iterable[Finding]``).
-RULE_MODULES = (
-    "helpsite.metadata",
-    "helpsite.links",
-    "helpsite.structure",
-    "helpsite.safety",
-    "helpsite.linkcheck",
-    "helpsite.l10n",
-    "helpsite.suppressions",
-)
 
 # Retired rule ids and what became of each: reserved for ever.
 RETIRED: dict[str, str] = {}
@@ -231,41 +218,6 @@ def _example(value: Example | str | Mapping | None) -> Example | None:
 # ----------------------------------------------------------------------------
 
 
-def all_rules() -> Iterator[Rule]:
-    """Every rule, by id."""
-    return iter(sorted(_registry()[0].values(), key=lambda r: r.id))
-
-
-def get(id: str) -> Rule:
-    """The rule with this id (KeyError for an id no module defines)."""
-    return _registry()[0][id]
-
-
-def page_checks() -> tuple[Callable, ...]:
-    """Every page check, in the order of ``RULE_MODULES``."""
-    return _registry()[1]
-
-
-def reload() -> None:
-    """Read the rule modules' lists again (the metadata schema, read again, has its own)."""
-    _registry.cache_clear()
-
-
-@functools.cache
-def _registry() -> tuple[dict[str, Rule], tuple[Callable, ...]]:
-    found: dict[str, Rule] = {}
-    checks: list[Callable] = []
-    for rule, module in [(rule, __name__) for rule in FILE_RULES] + [
-        (rule, name) for name in RULE_MODULES for rule in importlib.import_module(name).RULES
-    ]:
-        if rule.id in found:
-            raise ValueError(f"rule {rule.id!r} is defined twice ({module})")
-        found[rule.id] = rule
-    for name in RULE_MODULES:
-        checks.extend(getattr(importlib.import_module(name), "CHECKS", ()))
-    return found, tuple(checks)
-
-
 # ----------------------------------------------------------------------------
 # Rules found while a file is read, before any page check runs
 # ----------------------------------------------------------------------------
@@ -324,19 +276,3 @@ INTERNAL = define(
 )
 
 FILE_RULES = (ENCODING, YAML_INVALID, IO_ERROR, INTERNAL)
-
-__all__ = [
-    "Rule",
-    "Example",
-    "define",
-    "all_rules",
-    "get",
-    "page_checks",
-    "reload",
-    "RULE_MODULES",
-    "RETIRED",
-    "SILENCE",
-    "UNSILENCEABLE",
-    "ERROR",
-    "WARNING",
-]

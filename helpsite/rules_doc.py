@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 
-from helpsite import rules
+from helpsite import catalogue, rules
 from helpsite.rules import Example, Rule
 
 FORMATS = ("text", "json", "markdown")
@@ -23,16 +23,18 @@ _FILE_NOTES = {
 
 def render(format: str) -> str:
     if format == "json":
-        entries = [rule.as_dict() for rule in rules.all_rules()]
+        entries = [rule.as_dict() for rule in catalogue.all_rules()]
         return json.dumps(entries, ensure_ascii=False, indent=2) + "\n"
     if format == "markdown":
         return markdown()
-    width = max(len(rule.id) for rule in rules.all_rules())
-    return "".join(f"{rule.id:<{width}}  {rule.severity:<7}  {rule.summary}\n" for rule in rules.all_rules())
+    width = max(len(rule.id) for rule in catalogue.all_rules())
+    return "".join(
+        f"{rule.id:<{width}}  {rule.severity:<7}  {rule.summary}\n" for rule in catalogue.all_rules()
+    )
 
 
 def markdown() -> str:
-    every = list(rules.all_rules())
+    every = list(catalogue.all_rules())
     lines = [
         f"<!-- Generated from the rule registry (helpsite/rules.py) by `{COMMAND}`: "
         "edit the rules, not this page. -->",

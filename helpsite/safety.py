@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import functools
 import os
-import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from helpsite import rules
+from helpsite import nesting, rules
+from helpsite import page as pages
 from helpsite.findings import ERROR, Finding
-from helpsite.site import LIMITS_KEY, Limits, is_below
+from helpsite.site import LIMITS_KEY, Limits, Site, is_below
 
 SYMLINK_OUTSIDE = rules.define(
     "symlink-outside",
@@ -65,21 +65,7 @@ PAGE_TOO_LARGE = rules.define(
     unsilenceable="the page is not read, so no comment in it is either",
     tags=["structure"],
 )
-MARKUP_TOO_DEEP = rules.define(
-    "markup-too-deep",
-    ERROR,
-    "Inline markup or HTML is nested deeper than the Markdown engine can read (Python's recursion "
-    "limit); the page is not published.",
-    why="Python-Markdown recurses once per nested emphasis, link or `<div markdown>`: some hundreds "
-    "of levels crash the build instead of rendering the page.",
-    fix="Flatten the markup: close emphasis and elements before opening new ones. No setting "
-    "raises this limit: it is the engine's.",
-    no_example="the smallest page that shows it holds thousands of nested markers; the bad-input "
-    "catalogue's deep-emphasis and deep-html cases (tests/fixtures/bad-input) show it",
-    unsilenceable="the page cannot be rendered safely, so it is not published",
-    tags=["structure"],
-)
-RULES = (SYMLINK_OUTSIDE, NESTING_TOO_DEEP, PAGE_TOO_LARGE, MARKUP_TOO_DEEP)
+RULES = (SYMLINK_OUTSIDE, NESTING_TOO_DEEP, PAGE_TOO_LARGE)
 
 # Findings after which the page's text must not reach Markdown (or cannot be read at all).
 UNRENDERABLE = {
@@ -89,12 +75,8 @@ UNRENDERABLE = {
     SYMLINK_OUTSIDE.id,
     NESTING_TOO_DEEP.id,
     PAGE_TOO_LARGE.id,
-    MARKUP_TOO_DEEP.id,
+    "markup-too-deep",  # found by the structure check's parse (helpsite.structure)
 }
-
-_QUOTE_RE = re.compile(r"[ ]{0,3}>")
-_FENCE_RE = re.compile(r"[ \t>]*(`{3,}|~{3,})")
-TAB_WIDTH = 4  # Python-Markdown's tab_length: one list level per four columns
 
 
 def outside_docs(path: Path, docs_dir: Path, display: str) -> Finding | None:
@@ -110,6 +92,20 @@ def outside_docs(path: Path, docs_dir: Path, display: str) -> Finding | None:
         1,
         f"it is a symbolic link to {target}, outside the docs folder: copy the content into docs/ instead",
     )
+
+
+def load_file(path: Path, site: Site, locale: str | None = None, data: bytes | None = None) -> pages.Page:
+    """A file as the checks see it; one that leads out of the docs folder is never read."""
+    path = os.fspath(path)
+    display = site.display_path(path)
+    page_locale = locale or site.locale_of(path)
+    page_path = site.page_path(path) or os.path.basename(path)
+    if data is not None:
+        return pages.load(data, display, page_locale, page_path)
+    outside = outside_docs(path, site.docs_dir, display)
+    if outside:  # its content is not the site's
+        return pages.Page(display=display, locale=page_locale, page_path=page_path, findings=[outside])
+    return pages.read(path, display, page_locale, page_path)
 
 
 def unpublishable(path: Path, docs_dir: Path, shown: str) -> Finding | None:
@@ -141,7 +137,7 @@ def limits(page, site) -> Iterator[Finding]:
             f"{LIMITS_KEY}.max_page_characters in mkdocs.yml",
         )
         return
-    found = too_deep(page.body, site.limits.max_nesting)
+    found = nesting.too_deep(page.body, site.limits.max_nesting)
     if found:
         number, depth = found
         yield NESTING_TOO_DEEP.at(
@@ -155,46 +151,6 @@ def limits(page, site) -> Iterator[Finding]:
 
 
 CHECKS = (limits,)
-
-
-def too_deep(body: str, max_nesting: int) -> tuple[int, int] | None:
-    """(0-based line, depth) of the first line nested more than ``max_nesting`` levels deep."""
-    leading, later = _deep_enough(max_nesting)
-    if not (leading.match(body) or later.search(body)):
-        return None
-    return next(
-        ((number, depth) for number, _, depth in _nesting(body.split("\n")) if depth > max_nesting), None
-    )
-
-
-# Each leading space, tab or '>' adds at most one level: a line nested deeper than the limit
-# starts with more of them (a cheap test before the real count; led by the line break, which
-# the engine finds fast, and the first line tested alone).
-@functools.lru_cache(maxsize=8)
-def _deep_enough(max_nesting: int) -> tuple[re.Pattern, re.Pattern]:
-    return re.compile(r"[ \t>]{%d}" % (max_nesting + 1)), re.compile(r"\n[ \t>]{%d}" % (max_nesting + 1))
-
-
-def _nesting(lines: Iterable[str]) -> Iterator[tuple[int, str, int]]:
-    # (0-based line, line, depth): '>' markers plus one level per four columns of indent,
-    # outside fenced code blocks, where indentation is content.
-    fence = None
-    for number, line in enumerate(lines):
-        match = _FENCE_RE.match(line)
-        if match:
-            marker = match.group(1)
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence):
-                fence = None
-            continue
-        if fence is not None:
-            continue
-        quotes, rest = 0, line
-        while quote := _QUOTE_RE.match(rest):
-            quotes, rest = quotes + 1, rest[quote.end() :]
-        indent = len(rest.expandtabs(TAB_WIDTH)) - len(rest.expandtabs(TAB_WIDTH).lstrip(" "))
-        yield number, line, quotes + indent // TAB_WIDTH
 
 
 def unrenderable(findings: Iterable[Finding]) -> list[Finding]:

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from helpsite.errors import HelpsiteError
+
 BUNDLE = "pagefind/"  # under the locale's folder
 SETTINGS = "search/search_index.json"  # where Material's bundle fetches its index
 WORKER = "assets/javascripts/helpsite/search-worker.js"
@@ -50,7 +52,7 @@ _UNUSED = (
 _NICENESS = 10
 
 
-class SearchError(Exception):
+class SearchError(HelpsiteError):
     """Pagefind could not index a locale's pages; the message has its own output."""
 
 

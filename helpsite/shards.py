@@ -22,14 +22,16 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from helpsite import settings
+from helpsite.errors import HelpsiteError
 from helpsite.site import CONFIG_FILE, Site
 
-SHARD_VARIABLE = "HELPSITE_SHARD"
+SHARD_VARIABLE = settings.DECLARED["shard"].variable
 # What every shard writes for the whole site; they must agree to be merged.
 SITE_WIDE = ("sitemap.xml", "sitemap.xml.gz")
 
 
-class ShardError(Exception):
+class ShardError(HelpsiteError):
     """A shard folder that cannot be merged, with the reason a person can act on."""
 
 

@@ -13,11 +13,13 @@ from pathlib import Path
 
 import yaml
 
+from helpsite.errors import HelpsiteError
+
 CONFIG_FILE = "mkdocs.yml"
 LIMITS_KEY = "extra.helpsite"  # where mkdocs.yml sets the limits below
 
 
-class ConfigError(ValueError):
+class ConfigError(HelpsiteError, ValueError):
     """mkdocs.yml holds a setting the checks cannot use."""
 
 

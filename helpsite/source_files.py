@@ -24,11 +24,10 @@ from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from helpsite import checks, metadata, safety, shards
+from helpsite import checks, l10n, metadata, safety, settings, shards
 from helpsite.findings import Finding
 from helpsite.site import Site
 
-WORKERS_VARIABLE = "HELPSITE_WORKERS"
 # Files per task: small enough that the first pages are ready at once, large enough that
 # sending tasks costs little.
 CHUNK = 32
@@ -47,7 +46,7 @@ class Facts:
 
 def facts_of(site: Site, path: str, check: bool) -> Facts:
     """One file's facts, worked out here: what the worker does for each file."""
-    loaded = checks.load_file(path, site)
+    loaded = safety.load_file(path, site)
     return _facts(loaded, tuple(checks.check_page(loaded, site)) if check else None)
 
 
@@ -144,7 +143,7 @@ class SourceFiles:
         checked = self.ready(path)
         if checked is not None:
             return tuple(safety.unrenderable(checked))
-        loaded = checks.load_file(path, self.site)
+        loaded = safety.load_file(path, self.site)
         self._known.setdefault(path, _facts(loaded, None))  # its front matter, for the reader
         found = checks.unrenderable_before_check(loaded, self.site)
         return None if found is None else tuple(found)
@@ -236,13 +235,11 @@ class SourceFiles:
 
 
 def default_workers() -> int:
-    """One worker beside the build when the process may use more than one core."""
-    value = os.environ.get(WORKERS_VARIABLE)
-    if value is not None and value.strip():
-        try:
-            return max(0, int(value))
-        except ValueError:
-            raise ValueError(f"{WORKERS_VARIABLE}={value!r}: give a number of worker processes (0: none)")
+    """HELPSITE_WORKERS (helpsite.settings) when set; else one worker beside the build when the
+    process may use more than one core."""
+    given = settings.read().workers
+    if given is not None:
+        return given
     return 1 if len(os.sched_getaffinity(0)) > 1 else 0
 
 
@@ -294,3 +291,20 @@ def _context():
         context.set_forkserver_preload(["helpsite.source_files"])
         return context
     return multiprocessing.get_context("spawn")
+
+
+def site_status_beside_a_worker(site: Site) -> list[l10n.TranslationStatus]:
+    """``l10n.site_status`` with the front matter of the later half of the translations read by a
+    worker process meanwhile, when more than one core may be used: reading
+    front matter is most of the time of the command line's ``l10n`` and ``l10n diff``."""
+    files = [
+        os.fspath(site.file_for(locale, page))
+        for page in l10n.source_pages(site)
+        for locale in site.translation_locales
+    ]
+    reader = SourceFiles(site)
+    reader.plan([(path, False) for path in files[len(files) // 2 :] if os.path.isfile(path)])
+    try:
+        return l10n.site_status(site, front=reader.front)
+    finally:
+        reader.close()

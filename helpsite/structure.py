@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from helpsite import markdown, rules, safety
+from helpsite import markdown, rules
 from helpsite.page import Page
 from helpsite.site import Site
 
@@ -31,7 +31,21 @@ UNSAFE_HTML = rules.define(
     good="# Transfer licenses\n\n[Watch the video](https://www.youtube.com/watch?v=x)\n",
     tags=["security"],
 )
-RULES = (H1, UNSAFE_HTML)
+MARKUP_TOO_DEEP = rules.define(
+    "markup-too-deep",
+    rules.ERROR,
+    "Inline markup or HTML is nested deeper than the Markdown engine can read (Python's recursion "
+    "limit); the page is not published.",
+    why="Python-Markdown recurses once per nested emphasis, link or `<div markdown>`: some hundreds "
+    "of levels crash the build instead of rendering the page.",
+    fix="Flatten the markup: close emphasis and elements before opening new ones. No setting "
+    "raises this limit: it is the engine's.",
+    no_example="the smallest page that shows it holds thousands of nested markers; the bad-input "
+    "catalogue's deep-emphasis and deep-html cases (tests/fixtures/bad-input) show it",
+    unsilenceable="the page cannot be rendered safely, so it is not published",
+    tags=["structure"],
+)
+RULES = (H1, UNSAFE_HTML, MARKUP_TOO_DEEP)
 
 
 def structure_findings(page: Page, site: Site) -> Iterator:
@@ -39,7 +53,7 @@ def structure_findings(page: Page, site: Site) -> Iterator:
         return
     document = markdown.page_document(page, site)
     if document.too_deep:
-        yield safety.MARKUP_TOO_DEEP.at(
+        yield MARKUP_TOO_DEEP.at(
             page.display,
             page.body_line,
             1,

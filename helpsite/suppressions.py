@@ -14,7 +14,7 @@ disabled is itself a finding (``unused-suppression``), so stale ones do not pile
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from helpsite import markdown, rules
@@ -75,13 +75,16 @@ class Outcome:
     suppressed: list[Finding] = field(default_factory=list)
 
 
-def apply(page: Page, site: Site, findings: Iterable[Finding]) -> Outcome:
+def apply(
+    page: Page, site: Site, findings: Iterable[Finding], rule_of: Callable[[str], rules.Rule | None]
+) -> Outcome:
     """The findings left after the page's directives, those they silenced, and the
-    ``unused-suppression`` findings about the directives."""
+    ``unused-suppression`` findings about the directives; ``rule_of`` finds the rule a directive
+    names (the catalogue's, ``helpsite.catalogue.find``)."""
     findings = list(findings)
     if PREFIX not in page.body or not page.readable:
         return Outcome(findings)
-    suppressions, problems = _read(page, site)
+    suppressions, problems = _read(page, site, rule_of)
     outcome = Outcome([], [])
     for finding in findings:
         covering = [s for s in suppressions if s.covers(finding)]
@@ -104,7 +107,9 @@ def apply(page: Page, site: Site, findings: Iterable[Finding]) -> Outcome:
     return outcome
 
 
-def _read(page: Page, site: Site) -> tuple[list[Suppression], list[Finding]]:
+def _read(
+    page: Page, site: Site, rule_of: Callable[[str], rules.Rule | None]
+) -> tuple[list[Suppression], list[Finding]]:
     suppressions: list[Suppression] = []
     problems: list[Finding] = []
     open_blocks: dict[str, Suppression] = {}
@@ -124,7 +129,7 @@ def _read(page: Page, site: Site) -> tuple[list[Suppression], list[Finding]]:
         for name in names:
             rule = name.group()
             at = line_column(page.body, match.start(2) + name.start(), page.body_line)
-            known = _rule(rule)
+            known = rule_of(rule)
             if known is None or not known.silenceable:
                 reason = (
                     f"a comment cannot silence it: {known.why_not_silenceable}"
@@ -157,13 +162,6 @@ def _read(page: Page, site: Site) -> tuple[list[Suppression], list[Finding]]:
                     )
                 )
     return suppressions, problems
-
-
-def _rule(id: str) -> rules.Rule | None:
-    try:
-        return rules.get(id)
-    except KeyError:
-        return None
 
 
 def _directives(body: str, site: Site) -> list[re.Match]:

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from helpsite import reproducible
 
 
-@event_priority(100)  # before anything else reads the time
+@event_priority(100)  # before anything else reads the time (or the settings: the first to say one is wrong)
 def on_config(config):
-    reproducible.set_build_time(Path(config.config_file_path).parent)
+    try:
+        reproducible.set_build_time(Path(config.config_file_path).parent)
+    except ValueError as error:  # a setting that cannot be used (helpsite.settings)
+        raise PluginError(str(error)) from None

@@ -8,11 +8,10 @@ pages are byte for byte those of the full build. ``python -m helpsite merge`` jo
 
 from __future__ import annotations
 
-import os
-
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
+from helpsite import settings
 from helpsite.shards import SHARD_VARIABLE
 
 # ----------------------------------------------------------------------------
@@ -21,7 +20,7 @@ from helpsite.shards import SHARD_VARIABLE
 
 
 def on_config(config):
-    locale = os.environ.get(SHARD_VARIABLE)
+    locale = settings.read().shard
     if locale:
         i18n = _i18n(config)
         if locale not in i18n.build_languages:
@@ -44,7 +43,7 @@ def on_pre_build(config):
 # Before static-i18n's own post-build (-100), which would go on to build the other locales.
 @event_priority(-90)
 def on_post_build(config):
-    if os.environ.get(SHARD_VARIABLE):
+    if settings.read().shard:
         # The flag static-i18n sets while it builds the other locales itself.
         _i18n(config).building = True
 

@@ -17,7 +17,7 @@ from unittest import mock
 
 from conftest import ROOT
 
-from helpsite import checks, rules
+from helpsite import catalogue, checks, rules
 from helpsite.site import load_site
 
 WORDS = ("lisens", "tenant", "abonnement", "kjøpe", "flytte", "data", "organisasjon")
@@ -74,7 +74,7 @@ def measure(folder: Path, site, locale: str | None) -> None:
     every, found = min(run() for _ in range(3))
     others = tuple(
         check
-        for check in rules.page_checks()
+        for check in catalogue.page_checks()
         if check.__module__ not in ("helpsite.links", "helpsite.structure")
     )
     with mock.patch.object(rules, "page_checks", lambda: others):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpsite.serving import CHROMIUM, CHROMIUM_ARGS, SiteServer
+from benchmarks.serving import CHROMIUM, CHROMIUM_ARGS, SiteServer
 
 
 @pytest.fixture(scope="session")

@@ -127,7 +127,7 @@ def measure(project: Path) -> dict:
     from browser import CHROMIUM, CHROMIUM_ARGS, SiteServer
     from conftest import build_env, mkdocs_build
 
-    from helpsite.serving import free_port
+    from benchmarks.serving import free_port
 
     port = free_port()
     with tempfile.TemporaryDirectory() as folder:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from lxml import html as lxml_html
 
-from helpsite.serving import free_port  # noqa: F401  (the tests' free port)
+from benchmarks.serving import free_port  # noqa: F401  (the tests' free port)
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]

@@ -466,9 +466,9 @@ def test_what_keeps_a_page_from_the_renderer_is_known_before_its_check(scratch_d
     site = load_site(project)
     told, left_to_the_check = {}, []
     for name, path in placed.items():
-        page = checks.load_file(path, site)
+        page = safety.load_file(path, site)
         before = checks.unrenderable_before_check(page, site)
-        after = safety.unrenderable(checks.check_page(checks.load_file(path, site), site))
+        after = safety.unrenderable(checks.check_page(safety.load_file(path, site), site))
         if before is None:
             left_to_the_check.append(name)
         else:

@@ -9,7 +9,8 @@ import sys
 import pytest
 from conftest import ROOT
 
-from helpsite import bench
+from benchmarks import build as build_benchmark
+from benchmarks import common, search, sites
 
 MKDOCS_YML = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
 
@@ -20,10 +21,9 @@ def test_tiny_benchmark_runs_and_reports(tmp_path):
         [
             sys.executable,
             "-m",
-            "helpsite",
+            "benchmarks",
             "--root",
             str(ROOT),
-            "bench",
             "--articles",
             "3",
             "--locales",
@@ -40,6 +40,7 @@ def test_tiny_benchmark_runs_and_reports(tmp_path):
         ],
         capture_output=True,
         text=True,
+        cwd=ROOT,
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -54,9 +55,9 @@ def test_tiny_benchmark_runs_and_reports(tmp_path):
     assert len(build["runs_seconds"]) == len(build["runs_cpu_seconds"]) == 2
     assert size["preview"]["locale"] == "nb" and size["preview"]["edit_served_seconds"] > 0
     assert size["check"]["files"] == 8 and size["check"]["files_per_second"] > 0
-    assert report["locales"] == ["en", "nb"] and report["about"] == bench.NOTE
+    assert report["locales"] == ["en", "nb"] and report["about"] == common.NOTE
     assert (
-        report["command"] == f"python -m helpsite --root {ROOT} bench --articles 3 --locales 2 "
+        report["command"] == f"python -m benchmarks --root {ROOT} --articles 3 --locales 2 "
         f"--configs project --repeat 2 --preview --out {out} --work {tmp_path}"
     )
     assert list(tmp_path.iterdir()) == [out]  # the temporary site is gone
@@ -68,10 +69,9 @@ def test_tiny_l10n_benchmark_times_the_diff_on_a_real_history(tmp_path):
         [
             sys.executable,
             "-m",
-            "helpsite",
+            "benchmarks",
             "--root",
             str(ROOT),
-            "bench",
             "--l10n",
             "--articles",
             "3",
@@ -86,6 +86,7 @@ def test_tiny_l10n_benchmark_times_the_diff_on_a_real_history(tmp_path):
         ],
         capture_output=True,
         text=True,
+        cwd=ROOT,
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -109,10 +110,9 @@ def test_every_configuration_builds(tmp_path):
         [
             sys.executable,
             "-m",
-            "helpsite",
+            "benchmarks",
             "--root",
             str(ROOT),
-            "bench",
             "--articles",
             "3",
             "--locales",
@@ -125,6 +125,7 @@ def test_every_configuration_builds(tmp_path):
         ],
         capture_output=True,
         text=True,
+        cwd=ROOT,
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -137,25 +138,25 @@ def test_every_configuration_builds(tmp_path):
 
 
 def test_project_config_keeps_the_chosen_locales_and_hooks():
-    text = bench.project_config(MKDOCS_YML, ["en", "nb"], keep_hooks=bench.MACHINERY_HOOKS)
-    config = bench._yaml().load(text)
-    assert [lang["locale"] for lang in bench._i18n(config)["languages"]] == ["en", "nb"]
+    text = sites.project_config(MKDOCS_YML, ["en", "nb"], keep_hooks=sites.MACHINERY_HOOKS)
+    config = sites._yaml().load(text)
+    assert [lang["locale"] for lang in sites._i18n(config)["languages"]] == ["en", "nb"]
     assert list(config["hooks"]) == [
-        h for h in bench._yaml().load(MKDOCS_YML)["hooks"] if h in bench.MACHINERY_HOOKS
+        h for h in sites._yaml().load(MKDOCS_YML)["hooks"] if h in sites.MACHINERY_HOOKS
     ]
     assert "hooks/check_pages.py" not in config["hooks"]
     assert "!ENV [HELPSITE_SITE_URL" in text  # the rest of mkdocs.yml is kept as written
 
 
 def test_the_build_without_search_drops_only_the_search_hook():
-    text = bench.project_config(MKDOCS_YML, ["en", "nb"], drop_hooks=(bench.SEARCH_HOOK,))
-    hooks = list(bench._yaml().load(MKDOCS_YML)["hooks"])
-    assert bench.SEARCH_HOOK in hooks
-    assert list(bench._yaml().load(text)["hooks"]) == [h for h in hooks if h != bench.SEARCH_HOOK]
+    text = sites.project_config(MKDOCS_YML, ["en", "nb"], drop_hooks=(sites.SEARCH_HOOK,))
+    hooks = list(sites._yaml().load(MKDOCS_YML)["hooks"])
+    assert sites.SEARCH_HOOK in hooks
+    assert list(sites._yaml().load(text)["hooks"]) == [h for h in hooks if h != sites.SEARCH_HOOK]
 
 
 def test_stock_config_has_no_project_parts():
-    config = json.loads(bench.stock_config(MKDOCS_YML, ["en", "nb", "da"]))
+    config = json.loads(sites.stock_config(MKDOCS_YML, ["en", "nb", "da"]))
     assert config["theme"] == {"name": "material", "language": "en"}
     assert "hooks" not in config and "markdown_extensions" not in config
     (i18n,) = [p["i18n"] for p in config["plugins"] if isinstance(p, dict)]
@@ -171,9 +172,10 @@ def test_stock_config_has_no_project_parts():
 
 def test_unknown_config_is_a_usage_error():
     result = subprocess.run(
-        [sys.executable, "-m", "helpsite", "--root", str(ROOT), "bench", "--configs", "fast"],
+        [sys.executable, "-m", "benchmarks", "--root", str(ROOT), "--configs", "fast"],
         capture_output=True,
         text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 2
     assert result.stderr == (
@@ -183,13 +185,13 @@ def test_unknown_config_is_a_usage_error():
 
 def test_repeated_builds_report_the_median_run():
     runs = [
-        bench.Build("project", seconds, cpu, 10, 100 * seconds, 100 * cpu, 50.0, 1000, 100, 0)
+        build_benchmark.TimedBuild("project", seconds, cpu, 10, 100 * seconds, 100 * cpu, 50.0, 1000, 100, 0)
         for seconds, cpu in ((3.0, 2.0), (1.0, 4.0), (2.0, 3.0))
     ]
-    median = bench._median_build(runs)
+    median = build_benchmark._median_build(runs)
     assert (median["seconds"], median["cpu_seconds"], median["cpu_ms_per_page"]) == (2.0, 3.0, 300.0)
     assert (median["runs_seconds"], median["runs_cpu_seconds"]) == ([3.0, 1.0, 2.0], [2.0, 4.0, 3.0])
-    assert "runs_seconds" not in bench._median_build(runs[:1])
+    assert "runs_seconds" not in build_benchmark._median_build(runs[:1])
 
 
 def test_large_page_benchmark_checks_every_link(tmp_path):
@@ -198,10 +200,9 @@ def test_large_page_benchmark_checks_every_link(tmp_path):
         [
             sys.executable,
             "-m",
-            "helpsite",
+            "benchmarks",
             "--root",
             str(ROOT),
-            "bench",
             "--pages",
             "--page-links",
             "300",
@@ -211,6 +212,7 @@ def test_large_page_benchmark_checks_every_link(tmp_path):
         ],
         capture_output=True,
         text=True,
+        cwd=ROOT,
         timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -225,7 +227,7 @@ def test_large_page_benchmark_checks_every_link(tmp_path):
 
 
 def test_search_is_timed_in_the_browser_for_each_locale(built_site, browser):
-    report = bench.time_search(built_site, ["en", "ja"], queries=1, browser=browser)
+    report = search.time_search(built_site, ["en", "ja"], queries=1, browser=browser)
     en, ja = report["locales"]["en"], report["locales"]["ja"]
     assert en["queries"] == ["Transfer"]  # the first word of the one article's title
     assert ja["queries"] == ["テナント間でライセンスを譲渡する"]  # a title with no spaces is one word
@@ -242,6 +244,6 @@ def test_search_is_timed_in_the_browser_for_each_locale(built_site, browser):
 
 
 def test_indexing_is_timed_against_the_build(built_site, tmp_path):
-    indexing = bench.time_indexing(built_site, ["en", "nb"], build_seconds=100.0)
+    indexing = search.time_indexing(built_site, ["en", "nb"], build_seconds=100.0)
     assert indexing["seconds"] > 0
     assert abs(indexing["share_of_build"] - indexing["seconds"] / 100.0) <= 0.0001

@@ -5,8 +5,8 @@ from __future__ import annotations
 from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_url
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from benchmarks.serving import SiteServer
 from helpsite import page as pages
-from helpsite.serving import SiteServer
 
 
 def article_title(locale: str) -> str:

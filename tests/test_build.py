@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE, LOCALES, MKDOCS, ROOT, build_env, copy_site
 
+from benchmarks.serving import fetch, free_port, stop, wait_for
 from helpsite import build, checks, source_files
-from helpsite.serving import fetch, free_port, stop, wait_for
 from helpsite.site import load_site
 
 # MkDocs logs every handler it runs at debug level; static-i18n names each locale it builds.
@@ -321,7 +321,7 @@ def test_a_preview_build_replaced_by_a_newer_one_delivers_none_of_its_findings(t
 
         return report
 
-    monkeypatch.setenv(source_files.WORKERS_VARIABLE, "1")
+    monkeypatch.setenv("HELPSITE_WORKERS", "1")
     build.serve(True)
     try:
         first = build.start(

@@ -17,7 +17,7 @@ import pytest
 from conftest import ARTICLE, ROOT, SEED, build_env, copy_site, mkdocs_build, pin_today
 from jsonschema import Draft202012Validator
 
-from helpsite import checks, cli, metadata, metadata_doc, rules
+from helpsite import catalogue, checks, cli, metadata, metadata_doc
 from helpsite import page as pages
 from helpsite.site import load_site
 
@@ -975,7 +975,7 @@ def test_the_seed_gives_its_known_metadata_findings():
     found = [
         (f.rule, f.line, f.column, f.severity, f.message)
         for f in checks.check_file(SEED, SITE, "nb")
-        if "front-matter" in rules.get(f.rule).tags
+        if "front-matter" in catalogue.get(f.rule).tags
     ]
     assert found == [
         (
@@ -1014,7 +1014,7 @@ def _annotations(schema, name):
 def test_the_schema_names_only_defined_rules_and_severities():
     named = set(_annotations(metadata.SCHEMA, "x-rule")) | set(metadata.DEFAULTS["rule"].values())
     assert named == {"meta-missing", "meta-invalid", "meta-unknown", "locale-mismatch"}
-    assert named <= {rule.id for rule in rules.all_rules()}
+    assert named <= {rule.id for rule in catalogue.all_rules()}
     assert set(_annotations(metadata.SCHEMA, "x-severity")) == {"warning"}
 
 

@@ -14,7 +14,7 @@ import venv
 import pytest
 from conftest import ARTICLE, ROOT, free_port
 
-from helpsite.serving import fetch, stop, wait_for
+from benchmarks.serving import fetch, stop, wait_for
 
 
 @pytest.fixture(scope="module")

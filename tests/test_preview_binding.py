@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import ROOT, build_env, copy_site, free_port
 
-from helpsite.serving import fetch, stop, wait_for
+from benchmarks.serving import fetch, stop, wait_for
 
 LISTEN = "0A"
 

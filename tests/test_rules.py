@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build_env, copy_site, mkdocs_build
 
-from helpsite import checks, linkcheck, rules, rules_doc
+from helpsite import catalogue, checks, linkcheck, rules, rules_doc
 from helpsite.site import load_site
 
-PAGE_RULES = [rule for rule in rules.all_rules() if "site" not in rule.tags and not rule.no_example]
-SITE_RULES = [rule for rule in rules.all_rules() if "site" in rule.tags and not rule.no_example]
+PAGE_RULES = [rule for rule in catalogue.all_rules() if "site" not in rule.tags and not rule.no_example]
+SITE_RULES = [rule for rule in catalogue.all_rules() if "site" in rule.tags and not rule.no_example]
 
 
 def place(example: rules.Example, project: Path, path: str | None = None) -> Path:
@@ -73,7 +73,7 @@ def test_the_examples_of_the_built_site_rules_give_their_rule_alone(tmp_path):
 
 def test_every_rule_is_documented_and_only_internal_error_has_no_example():
     # and the limits whose smallest page is thousands of characters (the bad-input catalogue's)
-    assert [rule.id for rule in rules.all_rules() if rule.no_example] == [
+    assert [rule.id for rule in catalogue.all_rules() if rule.no_example] == [
         "internal-error",
         "markup-too-deep",
         "page-too-large",
@@ -83,7 +83,7 @@ def test_every_rule_is_documented_and_only_internal_error_has_no_example():
         "translation-untracked",
         "unreadable-page",
     ]
-    for rule in rules.all_rules():
+    for rule in catalogue.all_rules():
         assert rule.summary and rule.why and rule.fix and rule.silence, rule.id
         assert rule.summary.endswith("."), rule.id
 
@@ -94,11 +94,17 @@ def test_the_example_front_matter_is_clean_in_each_locale(tmp_path):
         assert check_example(example, tmp_path / locale) == []
 
 
-def test_every_rule_a_module_defines_is_in_its_list():
-    for name in rules.RULE_MODULES:
+def test_every_rule_a_module_defines_is_in_the_catalogue():
+    # every module of the package, imported: a rule defined in one the catalogue does not list
+    # would never run
+    listed = {id(rule) for rule in catalogue.all_rules()}
+    for path in sorted((ROOT / "helpsite").rglob("*.py")):
+        name = ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        if name == "helpsite.__main__":  # runs the command line
+            continue
         module = importlib.import_module(name)
         defined = {id(value) for value in vars(module).values() if isinstance(value, rules.Rule)}
-        assert defined <= {id(rule) for rule in module.RULES}, name
+        assert defined <= listed, f"{name} defines rules that helpsite/catalogue.py does not list"
     assert {rule.id for rule in rules.FILE_RULES} == {
         "encoding",
         "yaml-invalid",
@@ -107,8 +113,16 @@ def test_every_rule_a_module_defines_is_in_its_list():
     }
 
 
+def test_a_module_left_out_of_the_catalogue_is_found(monkeypatch):
+    left_out = tuple(module for module in catalogue.RULE_MODULES if module.__name__ != "helpsite.links")
+    monkeypatch.setattr(catalogue, "RULE_MODULES", left_out)
+    monkeypatch.setattr(catalogue, "_made", {})
+    with pytest.raises(AssertionError, match="helpsite.links defines rules that helpsite/catalogue.py"):
+        test_every_rule_a_module_defines_is_in_the_catalogue()
+
+
 def test_page_checks_run_in_the_order_of_the_module_list():
-    assert [check.__module__ for check in rules.page_checks()] == [
+    assert [check.__module__ for check in catalogue.page_checks()] == [
         "helpsite.metadata",
         "helpsite.links",
         "helpsite.structure",
@@ -145,22 +159,22 @@ def test_an_id_defined_twice_is_refused(monkeypatch):
     twin = types.ModuleType("helpsite.twin")
     twin.RULES = (documented("h1"),)
     monkeypatch.setitem(sys.modules, "helpsite.twin", twin)
-    monkeypatch.setattr(rules, "RULE_MODULES", (*rules.RULE_MODULES, "helpsite.twin"))
+    monkeypatch.setattr(catalogue, "RULE_MODULES", (*catalogue.RULE_MODULES, twin))
     with pytest.raises(ValueError, match=r"rule 'h1' is defined twice \(helpsite.twin\)"):
-        rules._registry.__wrapped__()
+        catalogue._collect()
 
 
 def test_a_rule_says_how_to_silence_one_occurrence_in_one_place():
-    assert rules.get("h1").silence == (
+    assert catalogue.get("h1").silence == (
         "Put `<!-- helpsite-disable-next-line h1 -->` on the line above it, or `<!-- helpsite-disable h1 -->` "
         "and `<!-- helpsite-enable h1 -->` around a block; `python -m helpsite check --show-suppressed` "
         "lists what comments silence."
     )
-    assert rules.get("meta-missing").silence == (
+    assert catalogue.get("meta-missing").silence == (
         "A comment cannot silence it (the front matter comes before any comment of the page): change the "
         "page so that the rule no longer applies."
     )
-    assert not rules.get("unsafe-link").silenceable and not rules.get("nesting-too-deep").silenceable
+    assert not catalogue.get("unsafe-link").silenceable and not catalogue.get("nesting-too-deep").silenceable
     assert documented("quiet", silence="Say so.").silence == "Say so."
 
 
@@ -172,7 +186,7 @@ def test_the_rules_page_is_generated_from_the_registry():
 def test_the_rules_page_has_a_section_for_every_rule():
     page = rules_doc.markdown()
     sections = [line[4:-1] for line in page.splitlines() if line.startswith("## `")]
-    assert sections == sorted(rule.id for rule in rules.all_rules())
+    assert sections == sorted(rule.id for rule in catalogue.all_rules())
     assert "**Example.** None: no page should cause it" in page
     assert "(`docs/nb/licenses/transfer-licenses.md`, saved as cp1252):" in page
 

@@ -13,8 +13,8 @@ from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_url, searched_
 from test_browser import search
 from test_serve import serving
 
+from benchmarks.serving import SiteServer
 from helpsite import search as site_search
-from helpsite.serving import SiteServer
 
 HOME = ""
 

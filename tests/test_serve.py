@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE, ROOT, build_env, copy_site, free_port, mkdocs_build
 
+from benchmarks.serving import fetch, stop, wait_for
 from helpsite import checks
-from helpsite.serving import fetch, stop, wait_for
 from helpsite.site import load_site
 
 

@@ -126,7 +126,7 @@ def test_build_order_is_locale_by_locale_source_first():
 
 @pytest.mark.parametrize("value, workers", [("0", 0), ("2", 2), (" ", None)])
 def test_the_number_of_workers_comes_from_the_environment(monkeypatch, value, workers):
-    monkeypatch.setenv(source_files.WORKERS_VARIABLE, value)
+    monkeypatch.setenv("HELPSITE_WORKERS", value)
     expected = workers if workers is not None else (1 if len(os.sched_getaffinity(0)) > 1 else 0)
     assert source_files.default_workers() == expected
 

@@ -6,7 +6,7 @@ import json
 
 from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_file, parse_html
 
-from helpsite import checks
+from helpsite import checks, safety
 from helpsite.cli import main
 from helpsite.site import load_site
 
@@ -69,7 +69,7 @@ def places(findings):
 
 
 def test_what_the_comments_silence_and_report():
-    outcome = checks.checked_page(checks.load_file(FIXTURE, SITE, "en"), SITE)
+    outcome = checks.checked_page(safety.load_file(FIXTURE, SITE, "en"), SITE)
     assert places(outcome.findings) == EXPECTED
     assert places(outcome.suppressed) == SUPPRESSED
     assert places(checks.check_file(FIXTURE, SITE, "en")) == EXPECTED

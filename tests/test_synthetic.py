@@ -6,7 +6,8 @@ import hashlib
 from collections import Counter
 from pathlib import Path
 
-from helpsite import checks, l10n, synthetic
+from benchmarks import synthetic
+from helpsite import checks, l10n
 from helpsite.site import Language, Site
 
 LOCALES = ("en", "nb", "ja")

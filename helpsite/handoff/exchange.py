@@ -25,6 +25,7 @@ import babel.core
 
 from helpsite import checks, l10n, l10n_diff
 from helpsite import page as pages
+from helpsite.errors import HelpsiteError
 from helpsite.handoff import formats, record
 from helpsite.handoff.segments import CLOSE, OPEN, STANDALONE, Code, Part, Segment, join, segments
 from helpsite.site import Site
@@ -36,8 +37,9 @@ _WORD = re.compile(r"\w+")
 CONTENT_LOCALE_KEY = "ms.contentlocale"
 
 
-class HandoffError(Exception):
-    """Why a page cannot be taken back: every problem found, each naming file and unit."""
+class HandoffError(HelpsiteError):
+    """Why a page cannot be exported or taken back: every problem found, each naming its file
+    (and unit); a command that meets it ends with exit status 2, an import refuses the page."""
 
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))
