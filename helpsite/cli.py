@@ -96,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _l10n_options(diff)
     diff.set_defaults(run=run_l10n_diff)
+    _handoff_commands(what_changed)
 
     stamp = commands.add_parser("stamp", help="record that translations are current with their source")
     stamp.add_argument(
@@ -290,6 +291,96 @@ def run_l10n_diff(args: argparse.Namespace) -> int:
         l10n_diff.diffs_json(diffs) + "\n" if args.format == "json" else l10n_diff.diffs_text(diffs)
     )
     return EXIT_FINDINGS if any(s.status in fail_on for s in [*statuses, *diffs]) else EXIT_CLEAN
+
+
+def _handoff_commands(what_changed) -> None:
+    """l10n export, import and words: the translation handoff (helpsite/handoff/)."""
+    from helpsite.handoff import FORMATS
+
+    export = what_changed.add_parser(
+        "export",
+        help="write the segments translators must work on, for each missing or stale page of a "
+        "locale, as XLIFF 2.1 or PO; print the word count",
+    )
+    export.add_argument("--locale", required=True, help="the translation locale")
+    export.add_argument("--format", choices=FORMATS, default="xliff")
+    export.add_argument("--all", action="store_true", help="every segment of every page")
+    export.add_argument(
+        "-o", "--out", type=Path, default=None, help="folder for the files (default: handoff/LOCALE)"
+    )
+    export.set_defaults(run=run_l10n_export)
+    words = what_changed.add_parser(
+        "words", help="the word count an export would have (new, changed, unchanged, repetitions)"
+    )
+    words.add_argument("--locale", required=True, help="the translation locale")
+    words.add_argument("--all", action="store_true", help="every segment of every page")
+    words.add_argument("--format", choices=("text", "json"), default="text")
+    words.set_defaults(run=run_l10n_words)
+    take_back = what_changed.add_parser(
+        "import", help="write translated pages back from XLIFF or PO files (all of a page or none)"
+    )
+    take_back.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".xlf or .po files")
+    take_back.add_argument(
+        "--translation-type",
+        choices=("MT", "HT"),
+        default=None,
+        help="ms.translationtype to record (default: HT when every unit is reviewed or final, else MT)",
+    )
+    take_back.set_defaults(run=run_l10n_import)
+
+
+def _handoff_work(args: argparse.Namespace):
+    from helpsite.handoff import exchange
+
+    site = load_site(args.root)
+    known_locale(site, args.locale)
+    if args.locale == site.source_locale:
+        raise UsageError(f"--locale {args.locale}: the source locale has nothing to translate")
+    return site, exchange.export(site, args.locale, everything=args.all)
+
+
+def run_l10n_export(args: argparse.Namespace) -> int:
+    from helpsite.handoff import exchange
+
+    site, work = _handoff_work(args)
+    out = args.out or site.root / "handoff" / args.locale
+    for path in exchange.write_files(work, args.format, out, site):
+        print(f"wrote {path}", file=sys.stderr)
+    for item in work:
+        if item.reason:
+            print(f"{args.locale}/{item.file.page}: every segment: {item.reason}", file=sys.stderr)
+    sys.stdout.write(exchange.word_count_text(exchange.word_count(work, args.locale)))
+    return EXIT_CLEAN
+
+
+def run_l10n_words(args: argparse.Namespace) -> int:
+    from helpsite.handoff import exchange
+
+    _, work = _handoff_work(args)
+    report = exchange.word_count(work, args.locale)
+    if args.format == "json":
+        print(exchange.word_count_json(report))
+    else:
+        sys.stdout.write(exchange.word_count_text(report))
+    return EXIT_CLEAN
+
+
+def run_l10n_import(args: argparse.Namespace) -> int:
+    from helpsite.handoff import exchange
+
+    site = load_site(args.root)
+    files, problems = exchange.read_files(args.files, site)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    refused = bool(problems)
+    for done in exchange.take_back_all(site, files, args.translation_type):
+        if isinstance(done, list):
+            print("\n".join(done), file=sys.stderr)
+            refused = True
+            continue
+        state = "written" if done.changed else "unchanged"
+        print(f"{site.display_path(done.path)}: {state} ({done.units} units)")
+    return EXIT_FINDINGS if refused else EXIT_CLEAN
 
 
 # (locale, page) of the translations named: a translation file itself, or every translation

@@ -554,10 +554,14 @@ def _replace_value(lines: list[str], loaded: pages.Page, key: str, value: str) -
     lines[line - 1] = text[: start - 1] + new + text[end - 1 :]
 
 
+# libyaml's safe loader where PyYAML has it: an import sets a value for each of thousands of pages
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 # A value as a YAML scalar: plain when YAML reads it back as that same text, else quoted.
 def _scalar(value: str) -> str:
     try:
-        plain = yaml.safe_load(f"k: {value}") == {"k": value}
+        plain = yaml.load(f"k: {value}", Loader=_SAFE_LOADER) == {"k": value}
     except yaml.YAMLError:
         plain = False
     return value if plain else json.dumps(value)
