@@ -279,6 +279,15 @@ class LocalizedSite:
             )
         return self._front[key]
 
+    def known_front(self, locale: str, page_path: str) -> tuple[bool, dict | None]:
+        """The front matter as it was read (True and it), or (False, None) when it was not read."""
+        key = (locale, page_path)
+        return (True, self._front[key]) if key in self._front else (False, None)
+
+    def forget(self, page_path: str) -> None:
+        """A page's body changed: its source bytes (its translations' status) are read again."""
+        self._sources.pop(page_path, None)
+
     # The source page's bytes, read once for all its translations' status.
     def _source_bytes(self, page_path: str) -> bytes | None:
         if page_path not in self._sources:
