@@ -90,15 +90,16 @@ def full_rebuild_reason(
         shown = os.path.relpath(path, site.root)
         if not is_below(path, os.path.abspath(site.docs_dir)):
             return f"{shown} changed (configuration, templates, data or code)"
+        # a page the build read without rendering it (a source page in a one-locale preview)
+        known, before = engine.known_front(path) if path.endswith(".md") else (False, None)
         if not os.path.lexists(path):
-            if path in files:
+            if path in files or known:
                 return f"{shown} was deleted or renamed"
             continue
-        if path not in sources:
+        if path not in sources and not known:
             return f"{shown} is new, or is no page" if path.endswith(".md") else f"{shown} changed"
         if not os.path.isfile(path):
             return f"{shown} changed"
-        known, before = engine.known_front(path)
         now = source_files.facts_of(site, path, check=False)
         if not known:
             return f"{shown}: its front matter was not read by the build"

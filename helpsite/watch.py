@@ -91,7 +91,7 @@ class Watcher:
             force_polling=polling,
             raise_interrupt=False,
             yield_on_timeout=True,
-            rust_timeout=500,
+            rust_timeout=200,  # how soon the first (empty) batch says the watch is set up
         )
         first = True
         for batch in changes:

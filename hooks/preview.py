@@ -171,8 +171,8 @@ class Kept:
             config_data=dict(config.data),
             theme=copy.deepcopy(dict(config.theme)),
             extra=copy.deepcopy(dict(config.extra)),
-            alternate=copy.deepcopy(vars(config.extra).get("alternate", _MISSING)),
-            i18n_alternate=copy.deepcopy(getattr(i18n, "extra_alternate", _MISSING)),
+            alternate=_copy(vars(config.extra).get("alternate", _MISSING)),
+            i18n_alternate=_copy(getattr(i18n, "extra_alternate", _MISSING)),
         )
         site = self.context.site
         for file in state.doc_files():
@@ -279,17 +279,22 @@ class Kept:
         config.extra.data.update(copy.deepcopy(state.extra))
         vars(config.extra).pop("alternate", None)
         if state.alternate is not _MISSING:
-            vars(config.extra)["alternate"] = copy.deepcopy(state.alternate)
+            vars(config.extra)["alternate"] = _copy(state.alternate)
         i18n = config.plugins.get("i18n")
         if i18n is not None:
             i18n.current_language = state.locale
             if state.i18n_alternate is not _MISSING:
-                i18n.extra_alternate = copy.deepcopy(state.i18n_alternate)
+                i18n.extra_alternate = _copy(state.i18n_alternate)
         with build.reopened(self.context, config, state.locale_build):
             yield
 
 
 _kept = Kept()
+
+
+# What a build leaves in the configuration, copied: the next locale's build changes it in place.
+def _copy(value):
+    return value if value is _MISSING else copy.deepcopy(value)
 
 
 # ----------------------------------------------------------------------------
