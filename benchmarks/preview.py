@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         "--locale", default="nb", help="the one-locale preview's locale (--locale of dev.py serve)"
     )
     parser.add_argument("--modes", default=",".join(MODES), help="differential,stock")
+    parser.add_argument("--scopes", default="all,locale", help="all: every locale; locale: --locale alone")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--timeout", type=float, default=1800)
     args = parser.parse_args(argv)
@@ -57,10 +58,11 @@ def main(argv: list[str] | None = None) -> int:
         prepare(ROOT, project, args.articles, locales)
         article = sorted((project / "docs" / locales[0]).glob("*/*.md"))[1]
         page_path = article.relative_to(project / "docs" / locales[0])
-        for scope, env in (
-            ("all locales", {}),
-            (f"--locale {args.locale}", {"HELPSITE_LOCALE": args.locale}),
-        ):
+        scopes = {
+            "all": ("all locales", {}),
+            "locale": (f"--locale {args.locale}", {"HELPSITE_LOCALE": args.locale}),
+        }
+        for scope, env in (scopes[name] for name in args.scopes.split(",")):
             edited_locale = locales[0] if not env else args.locale
             for mode in args.modes.split(","):
                 print(f"{scope}, {mode} ...", flush=True)

@@ -255,19 +255,20 @@ class Build:
         self._deliver_ready()
 
     def forget(self, path: str) -> None:
-        """A source file was saved with a new body (its front matter the same): what this build
-        knows of its text is read again when the preview renders it again (its check, with its
-        findings reported again, and the bytes its translations' status hashes), and the
-        localization dashboard's statuses are worked out again when it is rendered next."""
+        """A source file was saved with a new body or title (the rest of its front matter the
+        same): what this build knows of it is read again when the preview renders it again (its
+        check, with its findings reported again, its front matter, and the bytes its
+        translations' status hashes), and the localization dashboard's statuses are worked out
+        again when it is rendered next."""
         path = os.path.abspath(path)
         with self._lock:
             self._notices.pop(path, None)
             self._delivered.discard(path)
         self._translations = None
         self.source_files.forget(path)
-        page_path = self.site.page_path(Path(path))
+        locale, page_path = self.site.locale_of(Path(path)), self.site.page_path(Path(path))
         if page_path is not None:
-            self.localized.forget(page_path)
+            self.localized.forget(locale, page_path)
         self.source_files.plan([(path, True)])
 
     def unpublishable(self, path: str, shown: str) -> tuple[Finding | None, bool]:

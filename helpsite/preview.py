@@ -65,6 +65,7 @@ class Engine(Protocol):
     def known_front(self, path: str) -> tuple[bool, dict | None]: ...
     def forget(self, path: str) -> None: ...
     def render(self, outputs: list[Output]) -> list[Output]: ...  # returns those whose title changed
+    def title_readers(self, retitled: list[Output]) -> list[Output] | None: ...  # None: every page
     def render_dashboard(self) -> int: ...
     def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None: ...
     def rebuild(self) -> None: ...
@@ -105,7 +106,9 @@ def full_rebuild_reason(
             return f"{shown}: its front matter was not read by the build"
         if now.meta is None:
             return f"{shown}: its front matter cannot be read ({now.problem})"
-        if now.meta != before:
+        if before is None or {key for key in {*before, *now.meta} if before.get(key) != now.meta.get(key)} - {
+            "title"
+        }:
             return f"{shown}: its front matter changed"
     return None
 
@@ -125,37 +128,12 @@ class Preview:
         if not changed:
             return
         started = time.monotonic()
-        engine = self.engine
         with self.lock:
-            outputs = engine.outputs()
-            reason = (
-                _data_changed()
-                or full_rebuild_reason(
-                    engine.site, changed, engine, {o.source for o in outputs}, engine.files()
-                )
-                if engine.ready
-                else "the last build did not finish"
-            )
-            affected: list[Output] = []
-            if reason is None:
-                for path in sorted(changed):
-                    engine.forget(path)
-                    affected += [
-                        o for o in body_edit_outputs(engine.site, path, outputs) if o not in affected
-                    ]
-                try:
-                    retitled = engine.render(affected)
-                except Exception as error:  # the full build reports it as it would on its own
-                    reason = f"rendering {len(affected)} pages again failed ({type(error).__name__}: {error})"
-                else:
-                    if retitled:
-                        reason = (
-                            f"the title of {os.path.relpath(retitled[0].source, engine.site.root)} changed"
-                        )
+            affected, reason = self._render_again(changed)
             if reason is not None:
                 log.info(f"preview: full rebuild: {reason}")
                 self.generation += 1
-                engine.rebuild()
+                self.engine.rebuild()
                 return
         if not affected:
             return  # files that came and went
@@ -165,6 +143,35 @@ class Preview:
         )
         searched = {o.locale for o in affected if o.source in changed}
         self.background.want(searched, self.generation)
+
+    def _render_again(self, changed: set[str]) -> tuple[list[Output], str | None]:
+        """The pages rendered again, or why it takes a full rebuild."""
+        engine = self.engine
+        if not engine.ready:
+            return [], "the last build did not finish"
+        outputs = engine.outputs()
+        reason = _data_changed() or full_rebuild_reason(
+            engine.site, changed, engine, {o.source for o in outputs}, engine.files()
+        )
+        if reason is not None:
+            return [], reason
+        affected: list[Output] = []
+        for path in sorted(changed):
+            engine.forget(path)
+            affected += [o for o in body_edit_outputs(engine.site, path, outputs) if o not in affected]
+        try:
+            retitled = engine.render(affected)
+            if retitled:  # the pages whose navigation or footer names them, now that they have it
+                readers = engine.title_readers(retitled)
+                if readers is None:
+                    shown = os.path.relpath(retitled[0].source, engine.site.root)
+                    return affected, f"the title of {shown} changed, and every page's navigation names it"
+                more = [o for o in readers if o not in affected]
+                engine.render(more)
+                affected += more
+        except Exception as error:  # the full build reports it as it would on its own
+            return affected, f"rendering pages again failed ({type(error).__name__}: {error})"
+        return affected, None
 
     def stop(self) -> None:
         self.background.stop()

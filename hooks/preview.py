@@ -130,6 +130,8 @@ class _LocaleState:
     alternate: object
     i18n_alternate: object
     pages: dict[Output, object] = field(default_factory=dict)
+    sources: set[str] = field(default_factory=set)  # every file it read from docs/
+    outputs: dict[int, Output] = field(default_factory=dict)  # by the id of its page
 
     def doc_files(self):
         inclusion = InclusionLevel.is_in_serve if self.top else InclusionLevel.is_included
@@ -181,6 +183,8 @@ class Kept:
                 page_path = site.page_path(Path(source))
                 if page_path is not None:
                     state.pages[Output(state.locale, page_path, source)] = file.page
+        state.outputs = {id(page): output for output, page in state.pages.items()}
+        state.sources = {os.path.abspath(file.abs_src_path) for file in state.files if file.abs_src_path}
         self.locales[state.locale] = state
         self._noted = {}
         self.ready = True
@@ -199,12 +203,7 @@ class Kept:
         return [output for state in self.locales.values() for output in state.pages]
 
     def files(self) -> set[str]:
-        return {
-            os.path.abspath(file.abs_src_path)
-            for state in self.locales.values()
-            for file in state.files
-            if file.abs_src_path
-        }
+        return {path for state in self.locales.values() for path in state.sources}
 
     def known_front(self, path: str) -> tuple[bool, dict | None]:
         source = Path(path)
@@ -228,6 +227,20 @@ class Kept:
                     if page.title != title:
                         retitled.append(output)
         return retitled
+
+    def title_readers(self, retitled: list[Output]) -> list[Output] | None:
+        """The pages whose navigation or footer shows these pages' titles: with Material's
+        navigation.prune, the pages of the same section and the previous and next page. A page at
+        the top of the navigation is in every page's (None)."""
+        readers: list[Output] = []
+        for output in retitled:
+            state = self.locales[output.locale]
+            page = state.pages[output]
+            if page.parent is None:
+                return None
+            near = [*page.parent.children, page.previous_page, page.next_page]
+            readers += [state.outputs[id(other)] for other in near if id(other) in state.outputs]
+        return readers
 
     def render_dashboard(self) -> int:
         state = self.locales.get(self.site.source_locale)

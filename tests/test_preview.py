@@ -24,14 +24,17 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from helpsite import bench
+from helpsite import bench, synthetic
 from helpsite.serving import free_port, stop, wait_for
 from helpsite.watch import Watcher
 
 LOCALES = ("en", "nb", "ja")
 ARTICLES = 6
+# Two sections of three articles: billing/ (block-devices-00004, cancel-payments-00003,
+# verify-domains-00005) and licenses/ (add-subscriptions-00001 and -00002, reset-groups-00000).
+PER_SECTION = 3
 # ja has no translation of these: its pages are fallback copies of the English ones.
-UNTRANSLATED = ("licenses/block-devices-00004.md", "licenses/verify-domains-00005.md")
+UNTRANSLATED = ("billing/block-devices-00004.md", "billing/verify-domains-00005.md")
 EPOCH = "1700000000"  # one build time for the preview and the fresh builds (sitemap)
 WORDS = ("licence", "tenant", "mailbox", "domain", "payment", "renew", "policy")
 # static-i18n names the site folder when it starts its first locale (the root's)
@@ -44,7 +47,9 @@ _SITE_DIR = re.compile(r"Building '[\w-]+' documentation to directory: (\S+)")
 
 
 def small_project(target: Path) -> Path:
-    bench.prepare(ROOT, target, ARTICLES, LOCALES)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(synthetic, "ARTICLES_PER_CATEGORY", PER_SECTION)
+        bench.prepare(ROOT, target, ARTICLES, LOCALES)
     for page_path in UNTRANSLATED:
         (target / "docs" / "ja" / page_path).unlink()
     return target
@@ -170,6 +175,14 @@ def edited(path: Path, words: str) -> bytes:
     return path.read_bytes() + f"\nA saved paragraph about {words}.\n".encode()
 
 
+def page_of(built: str) -> str:
+    """The page (locale/path.md) an article's built file is: en's at the root, the others' under
+    their locale."""
+    parts = built.split("/")[:-1]
+    locale = parts.pop(0) if parts and parts[0] in LOCALES[1:] else "en"
+    return f"{locale}/{'/'.join(parts) + '.md' if parts else 'index.md'}"
+
+
 def rendered_again(log: str) -> set[str]:
     line = next(line for line in log.splitlines() if "pages rendered again" in line)
     return set(line.split(": ", 2)[2].split(", "))
@@ -221,6 +234,26 @@ def test_one_locale_preview_renders_the_translation_of_an_english_edit(project, 
         running.close()
 
 
+def test_a_title_edit_renders_exactly_the_pages_whose_bytes_it_changes(preview, project, tmp_path):
+    page_path = UNTRANSLATED[1]  # billing's last page; ja shows the English one
+    page = project / "docs" / "en" / page_path
+    before = preview.fresh_build(tmp_path / "before")
+    text = re.sub(r"(?m)^title: .*$", "title: Verify your domains", page.read_text(encoding="utf-8"), count=1)
+    log = preview.save(page, text.encode())
+    after = preview.fresh_build(tmp_path / "after")
+    # the oracle: the article pages a fresh build writes differently (the navigation of the
+    # section, the previous and next page's footer, the translation's notice, in every locale)
+    changed = {
+        page_of(name)
+        for name in folder_differences(before, after)
+        if name.endswith("index.html") and not name.startswith(("l10n/", "pagefind/"))
+    }
+    assert f"en/{page_path}" in changed
+    assert rendered_again(log) == changed
+    assert "full rebuild" not in log
+    assert settled(preview, after) == []
+
+
 # ----------------------------------------------------------------------------
 # Bad input on save
 # ----------------------------------------------------------------------------
@@ -265,7 +298,7 @@ class Saves(RuleBasedStateMachine):
         super().__init__()
         self.docs = self.preview.project / "docs"
         self.articles = sorted(
-            path.relative_to(self.docs / "en") for path in (self.docs / "en" / "licenses").glob("*.md")
+            path.relative_to(self.docs / "en") for path in (self.docs / "en").glob("*/*.md")
         )
 
     def _page(self, locale: str, index: int) -> Path:
@@ -284,7 +317,8 @@ class Saves(RuleBasedStateMachine):
         text = re.sub(
             r"(?m)^title: .*$", f"title: All about {words}", page.read_text(encoding="utf-8"), count=1
         )
-        self.preview.save(page, text.encode())
+        log = self.preview.save(page, text.encode())
+        assert "full rebuild" not in log, log
 
     @rule(locale=st.sampled_from(LOCALES[1:]), index=st.integers(0, ARTICLES - 1))
     def translation_comes_or_goes(self, locale, index):
