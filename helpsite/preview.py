@@ -129,7 +129,11 @@ class Preview:
             return
         started = time.monotonic()
         with self.lock:
-            affected, reason = self._render_again(changed)
+            try:
+                affected, reason = self._render_again(changed)
+            except Exception as error:  # a preview that stops answering is worse than a slow save
+                log.exception("preview: the differential preview failed")
+                affected, reason = [], f"the differential preview failed ({type(error).__name__}: {error})"
             if reason is not None:
                 log.info(f"preview: full rebuild: {reason}")
                 self.generation += 1
