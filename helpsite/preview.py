@@ -21,9 +21,12 @@ folder of its own, is moved into its place.
 
 from __future__ import annotations
 
+import contextlib
+import filecmp
 import logging
 import os
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -37,7 +40,8 @@ from helpsite.site import Site, is_below
 
 log = logging.getLogger("mkdocs.hooks.helpsite.preview")
 
-# "full": every save rebuilds everything (MkDocs' own preview, the benchmark's baseline).
+# "full": every save rebuilds everything (MkDocs' own preview, the benchmark's baseline);
+# "verify": the differential preview, each settled save compared with a fresh build (slow).
 MODE_VARIABLE = "HELPSITE_PREVIEW"
 # How long the background waits for saves to stop before it re-indexes (s).
 QUIET = 0.3
@@ -69,6 +73,7 @@ class Engine(Protocol):
     def render_dashboard(self) -> int: ...
     def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None: ...
     def rebuild(self) -> None: ...
+    def fresh_build(self, target: Path) -> tuple[list[str], dict]: ...  # the command and environment
 
 
 def body_edit_outputs(site: Site, edited: str, outputs: Iterable[Output]) -> list[Output]:
@@ -194,6 +199,7 @@ class Background:
         self._cond = threading.Condition()
         self._stopped = False
         self._indexing: search.Indexing | None = None
+        self._shadow: subprocess.Popen | None = None  # --verify's fresh build
         self._thread: threading.Thread | None = None
         self.idle = threading.Event()
         self.idle.set()
@@ -216,6 +222,9 @@ class Background:
             indexing = self._indexing
         if indexing is not None:
             indexing.stop()
+        shadow = self._shadow
+        if shadow is not None:
+            shadow.kill()
         if self._thread is not None:
             self._thread.join(timeout=2)
 
@@ -233,6 +242,8 @@ class Background:
                 generation = self._generation
             try:
                 self._bring_up_to_date(wanted, dashboard, generation)
+                if verifying():
+                    self._verify(generation)
             except Exception:
                 log.exception("preview: the search bundles or the dashboard could not be updated")
             with self._cond:
@@ -274,6 +285,56 @@ class Background:
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
 
+    def _verify(self, generation: int) -> None:
+        """``HELPSITE_PREVIEW=verify``: a fresh build of the tree, in a folder of its own and at a
+        lower priority, compared file by file with the site the preview serves; every file that
+        differs is logged as the preview's bug."""
+        preview, engine = self.preview, self.preview.engine
+        with tempfile.TemporaryDirectory(prefix=".preview-verify-", dir=engine.site_dir.parent) as temp:
+            fresh = Path(temp) / "site"
+            command, env = engine.fresh_build(fresh)
+            with self._cond:
+                if self._stopped:
+                    return
+                self._shadow = subprocess.Popen(
+                    command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
+            if hasattr(os, "setpriority"):
+                with contextlib.suppress(ProcessLookupError):
+                    os.setpriority(os.PRIO_PROCESS, self._shadow.pid, 10)
+            code = self._shadow.wait()
+            with self._cond:
+                self._shadow = None
+                if self._stopped or self._wanted or self._dashboard:
+                    return  # saved again meanwhile: the next comparison counts
+            with preview.lock:
+                if generation != preview.generation:
+                    return
+                if code:
+                    log.warning(f"preview: --verify: the fresh build failed ({code}); nothing compared")
+                    return
+                differing = differences(engine.site_dir, fresh)
+            for name in differing:
+                log.warning(f"preview: --verify: {name} is not what a fresh build writes")
+            if not differing:
+                log.info("preview: --verify: the site served is byte for byte a fresh build's")
+
+
+def differences(served: Path, fresh: Path) -> list[str]:
+    """The files of two site folders that are not the same bytes, or are in one only."""
+
+    def walk(compared: filecmp.dircmp, prefix: str) -> list[str]:
+        names = [prefix + name for name in compared.left_only + compared.right_only + compared.funny_files]
+        _, mismatch, errors = filecmp.cmpfiles(
+            compared.left, compared.right, compared.common_files, shallow=False
+        )
+        names += [prefix + name for name in mismatch + errors]
+        for name, sub in sorted(compared.subdirs.items()):
+            names += walk(sub, f"{prefix}{name}/")
+        return names
+
+    return sorted(walk(filecmp.dircmp(served, fresh), ""))
+
 
 def _move_into_place(new: Path, target: Path, old: Path) -> None:
     """The bundle's files are named by their content's hash: the old folder answers until the
@@ -296,3 +357,7 @@ def _data_changed() -> str | None:
 
 def serve_differentially() -> bool:
     return os.environ.get(MODE_VARIABLE, "").strip().lower() != "full"
+
+
+def verifying() -> bool:
+    return os.environ.get(MODE_VARIABLE, "").strip().lower() == "verify"

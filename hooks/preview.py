@@ -21,6 +21,7 @@ import contextlib
 import copy
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -261,6 +262,23 @@ class Kept:
         if not (locale_dir / search.BUNDLE).is_dir():  # built without search (or no pages)
             return None
         return self.context.search_pages(state.locale_build), locale_dir
+
+    def fresh_build(self, target: Path) -> tuple[list[str], dict]:
+        """``mkdocs build`` of the same tree into ``target``, as the preview builds it (its site
+        URL, its build time, its locale)."""
+        config = self.config
+        command = [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "-q",
+            "-f",
+            config.config_file_path,
+            "-d",
+            str(target),
+        ]
+        return command, dict(os.environ, HELPSITE_SITE_URL=config.site_url)
 
     def rebuild_with(self, builder) -> None:
         self._rebuild = builder

@@ -5,7 +5,6 @@ input on save keeps it serving, and the MkDocs internals it relies on are still 
 
 from __future__ import annotations
 
-import filecmp
 import importlib
 import importlib.util
 import inspect
@@ -25,6 +24,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from helpsite import bench, synthetic
+from helpsite.preview import differences as folder_differences
 from helpsite.serving import free_port, stop, wait_for
 from helpsite.watch import Watcher
 
@@ -130,20 +130,6 @@ def differences(preview: Preview, fresh: Path) -> list[str]:
             found.append(f"served {relative}")
     found += [f"folder {name}" for name in folder_differences(preview.site_dir, fresh)]
     return found
-
-
-def folder_differences(left: Path, right: Path) -> list[str]:
-    def walk(compared: filecmp.dircmp, prefix: str) -> list[str]:
-        names = [prefix + name for name in compared.left_only + compared.right_only + compared.funny_files]
-        _, mismatch, errors = filecmp.cmpfiles(
-            compared.left, compared.right, compared.common_files, shallow=False
-        )
-        names += [prefix + name for name in mismatch + errors]
-        for name, sub in compared.subdirs.items():
-            names += walk(sub, f"{prefix}{name}/")
-        return names
-
-    return walk(filecmp.dircmp(left, right), "")
 
 
 def settled(preview: Preview, fresh: Path) -> list[str]:
@@ -346,6 +332,25 @@ def test_any_sequence_of_saves_serves_what_a_fresh_build_writes(preview, tmp_pat
         database=None,
     )
     machine().runTest()
+
+
+def test_verify_logs_every_file_the_preview_serves_that_a_fresh_build_does_not_write(project, tmp_path):
+    running = Preview(project, tmp_path / "serve.log", HELPSITE_PREVIEW="verify")
+    equal = "preview: --verify: the site served is byte for byte a fresh build's"
+    try:
+        page = project / "docs" / "en" / "licenses" / "add-subscriptions-00001.md"
+        running.save(page, edited(page, "verified"))
+        assert wait_for(lambda: equal in running.log(), timeout=180), running.log()
+        # a page left as it was, as a dependency the preview missed would leave it
+        stale = running.site_dir / "billing" / "cancel-payments-00003" / "index.html"
+        stale.write_bytes(stale.read_bytes().replace(b"</body>", b"<!-- stale --></body>"))
+        offset = len(running.log())
+        running.save(page, edited(page, "again"))
+        wrong = "preview: --verify: billing/cancel-payments-00003/index.html is not what a fresh build writes"
+        assert wait_for(lambda: wrong in running.log()[offset:], timeout=180), running.log()[offset:]
+        assert running.log()[offset:].count("preview: --verify: ") == 1
+    finally:
+        running.close()
 
 
 # ----------------------------------------------------------------------------
