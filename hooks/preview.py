@@ -267,17 +267,8 @@ class Kept:
         """``mkdocs build`` of the same tree into ``target``, as the preview builds it (its site
         URL, its build time, its locale)."""
         config = self.config
-        command = [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "-q",
-            "-f",
-            config.config_file_path,
-            "-d",
-            str(target),
-        ]
+        target_args = ["-f", config.config_file_path, "-d", str(target)]
+        command = [sys.executable, "-m", "mkdocs", "build", "-q", *target_args]
         return command, dict(os.environ, HELPSITE_SITE_URL=config.site_url)
 
     def rebuild_with(self, builder) -> None:
