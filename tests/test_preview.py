@@ -72,8 +72,12 @@ class Preview:
             env=self.env,
             start_new_session=True,
         )
-        assert wait_for(lambda: "Serving on" in self.log(), timeout=180), self.log()
-        self.site_dir = Path(_SITE_DIR.search(self.log()).group(1))
+        try:
+            assert wait_for(lambda: "Serving on" in self.log(), timeout=180), self.log()
+            self.site_dir = Path(_SITE_DIR.search(self.log()).group(1))
+        except BaseException:  # no test gets it to stop: stop it here
+            self.close()
+            raise
 
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8")
