@@ -3,7 +3,8 @@
 
     python3 dev.py serve   build every locale, preview at http://127.0.0.1:8000/ with live reload
                            (loopback only; --port N: another port; --locale nb: that locale
-                           alone, at the root: a faster loop)
+                           alone, at the root: a faster loop; --verify: compare each save's
+                           result with a fresh build, and log every file that differs)
     python3 dev.py test    run the whole test suite (installs the browser and checkers it needs)
     python3 dev.py build   the publishing build: mkdocs build --strict
     python3 dev.py publish [--to DIR]   check and build into a temporary folder, then swap it
@@ -54,8 +55,11 @@ def serve(args: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="dev.py serve", add_help=False)
     parser.add_argument("--port", default="8000")
     parser.add_argument("--locale")
+    parser.add_argument("--verify", action="store_true")
     known, rest = parser.parse_known_args(args)
     env = {"HELPSITE_LOCALE": known.locale} if known.locale else {}
+    if known.verify:  # each save's result compared with a fresh build in the background (slow)
+        env["HELPSITE_PREVIEW"] = "verify"
     return run(
         [BIN / "mkdocs", "serve", "--livereload", "--dev-addr", f"127.0.0.1:{known.port}", *rest],
         env,

@@ -26,31 +26,31 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         startup: build_context
         config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, shards
-        files: check_pages, safe_sources, i18n, l10n_status, localized_site
-        nav: i18n
+        files: check_pages, safe_sources, i18n, l10n_status, localized_site, preview
+        nav: i18n, preview
         page_read_source: check_pages
         page_markdown: i18n, l10n_status, localized_site
         page_content: escaped_text
-        env: escaped_text, i18n, content_policy, localized_site
+        env: escaped_text, i18n, content_policy, localized_site, preview
         template_context: i18n, localized_site
         post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site, escaped_text
         post_page: valid_markup, i18n
-        post_build: search_bundle, shards, i18n
+        post_build: search_bundle, shards, preview, i18n
     locale nb, da, sv, fi, de, ja, ar
         config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, shards
-        files: check_pages, safe_sources, i18n, l10n_status, localized_site
-        nav: i18n
+        files: check_pages, safe_sources, i18n, l10n_status, localized_site, preview
+        nav: i18n, preview
         page_read_source: check_pages
         page_markdown: i18n, l10n_status, localized_site
         page_content: escaped_text
-        env: escaped_text, i18n, content_policy, localized_site
+        env: escaped_text, i18n, content_policy, localized_site, preview
         template_context: i18n, localized_site
         post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site, escaped_text
         post_page: valid_markup, i18n
-        post_build: search_bundle, shards, i18n, localized_site, build_context
+        post_build: search_bundle, shards, preview, i18n, localized_site, build_context
     locale en
         post_build: localized_site, build_context
 
@@ -65,7 +65,9 @@ starts a new build. ``pre_build`` starts a ``LocaleBuild`` (``start_locale``); `
 in a process of its own), before static-i18n's, so that the source locale's pages are indexed
 while the other locales build; at -110 it writes that locale's search settings and 404 page
 (``write_locale_files``, after static-i18n's nested builds have written theirs at the site root),
-and at -200 ends it (``end_locale``); when the last one ends, the build ends (``end``): it waits
+at -95 a preview keeps the locale build as it is then (``hooks/preview.py``: its configuration
+state, files, navigation and environment, noted at -200 in ``files``, ``nav`` and ``env``), to
+render pages of it again on a save (``reopened``), and at -200 ends it (``end_locale``); when the last one ends, the build ends (``end``): it waits
 for every locale's bundle, then for the findings and the worker (a preview's findings come as
 they are ready, and its worker is kept for its next rebuild). ``build_error`` stops them.
 ``files`` plans the worker's order before static-i18n (-100) drops the other locales' files
@@ -87,11 +89,12 @@ its pages again).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -279,6 +282,23 @@ class Build:
         self._reported.add(key)
         return first
 
+    def forget(self, path: str) -> None:
+        """A source file was saved with a new body or title (the rest of its front matter the
+        same): what this build knows of it is read again when the preview renders it again (its
+        check, with its findings reported again, its front matter, and the bytes its
+        translations' status hashes), and the localization dashboard's statuses are worked out
+        again when it is rendered next."""
+        path = os.path.abspath(path)
+        with self._lock:
+            self._notices.pop(path, None)
+            self._delivered.discard(path)
+        self._translations = None
+        self.source_files.forget(path)
+        locale, page_path = self.site.locale_of(Path(path)), self.site.page_path(Path(path))
+        if page_path is not None:
+            self.localized.forget(locale, page_path)
+        self.source_files.plan([(path, True)])
+
     def unpublishable(self, path: str, shown: str) -> tuple[Finding | None, bool]:
         """Why a file that is not a page must be left out of the site (None: publish it), and
         whether this is the first time the build asks (to report it once)."""
@@ -341,13 +361,18 @@ class Build:
         as written, in a process of its own: it runs while the next locale builds, and the
         build waits for every locale's at its end (``close``)."""
         build = self.locale
+        self._indexing.append(
+            search.start_bundle(self.search_pages(build), build.locale, Path(self.site_dir) / build.root)
+        )
+
+    def search_pages(self, build: LocaleBuild) -> list[search.Page]:
+        """The pages a locale build's search bundle indexes, as written."""
         site = Path(self.site_dir)
-        pages = [
+        return [
             search.Page(url.removeprefix(build.root), path=site / dest)
             for dest, url in build.pages.items()
             if (site / dest).is_file()
         ]
-        self._indexing.append(search.start_bundle(pages, build.locale, site / build.root))
 
     def write_locale_files(self, fields: dict) -> None:
         """The settings the locale build's search reads (Material's, and where its bundle is)
@@ -405,6 +430,26 @@ def serve(serving: bool = True, dirty: bool = False) -> None:
     the pages that changed (``--dirty``)."""
     global _serving, _dirty
     _serving, _dirty = serving, serving and dirty
+
+
+def serving() -> bool:
+    """Whether the builds are a preview's (``mkdocs serve``)."""
+    return _serving
+
+
+@contextlib.contextmanager
+def reopened(ended: Build, key: object, locale: LocaleBuild) -> Iterator[Build]:
+    """A preview's build that is over, current again with ``locale``'s build under way, while
+    the preview renders some of its pages again (``hooks/preview.py``): the hooks find it as
+    they did during the build. ``key`` is its configuration object."""
+    global _current
+    saved, _current = _current, (key, ended)
+    ended.locales.append(locale)
+    try:
+        yield ended
+    finally:
+        ended.locales.pop()
+        _current = saved
 
 
 def dirty() -> bool:

@@ -284,6 +284,19 @@ class LocalizedSite:
             )
         return self._front[key]
 
+    def known_front(self, locale: str, page_path: str) -> tuple[bool, dict | None]:
+        """The front matter as it was read (True and it), or (False, None) when it was not read."""
+        key = (locale, page_path)
+        return (True, self._front[key]) if key in self._front else (False, None)
+
+    def forget(self, locale: str, page_path: str) -> None:
+        """A page was saved (its body, or its title): its source bytes (its translations' status)
+        and its front matter are read again."""
+        self._sources.pop(page_path, None)
+        key = (locale, page_path)
+        if key in self._front:
+            self._front[key] = self._meta_of(os.fspath(self.site.file_for(locale, page_path)))
+
     # The source page's bytes, read once for all its translations' status.
     def _source_bytes(self, page_path: str) -> bytes | None:
         if page_path not in self._sources:

@@ -120,6 +120,12 @@ class SourceFiles:
         self._known[path] = known
         return known
 
+    def forget(self, path: str) -> None:
+        """The file changed: its facts are worked out again when next asked for (or planned)."""
+        path = os.path.abspath(path)
+        self._known.pop(path, None)
+        self._planned.pop(path, None)
+
     @property
     def working(self) -> bool:
         """Whether a worker process has work planned."""

@@ -1,0 +1,180 @@
+"""The preview benchmark: from saving a page until the preview serves it, the differential preview
+(``hooks/preview.py``) side by side with MkDocs' own (``HELPSITE_PREVIEW=full``: polling, and a
+full build of every built locale on each save) on the same generated site, in one run.
+
+    python -m benchmarks.preview --articles 300 --locales 8 [--edits 3] [--out FILE]
+
+For each preview (all locales, and ``--locale``'s one locale at the root): start-up until the
+edited page is first served, then ``--edits`` body edits of one article (a paragraph with a new
+word appended), each timed from the write until a fetch of the page shows the word (polled every
+20 ms), then until its locale's search bundle was brought up to date (the differential
+preview's log), and the memory of the preview's processes (RSS, the server and its children)
+after the edits. The ratios are stock / differential of the medians. Absolute times drift on a
+shared machine; the ratios, measured in the same run, are the figures to compare.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks import serving
+from benchmarks.common import report_head
+from benchmarks.sites import prepare
+from helpsite.site import CONFIG_FILE, load_site
+
+ROOT = Path(__file__).resolve().parent.parent
+MODES = {"differential": {}, "stock": {"HELPSITE_PREVIEW": "full"}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.preview", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--articles", type=int, default=300)
+    parser.add_argument("--locales", type=int, default=8)
+    parser.add_argument("--edits", type=int, default=3)
+    parser.add_argument(
+        "--locale", default="nb", help="the one-locale preview's locale (--locale of dev.py serve)"
+    )
+    parser.add_argument("--modes", default=",".join(MODES), help="differential,stock")
+    parser.add_argument("--scopes", default="all,locale", help="all: every locale; locale: --locale alone")
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--timeout", type=float, default=1800)
+    args = parser.parse_args(argv)
+    locales = load_site(ROOT).locales[: args.locales]
+    report = report_head(
+        "python -m benchmarks.preview " + " ".join(argv if argv is not None else sys.argv[1:])
+    )
+    report.update(articles=args.articles, locales=list(locales), edits=args.edits, runs={})
+    with tempfile.TemporaryDirectory(prefix="helpsite-bench-preview-") as temp:
+        project = Path(temp) / "site"
+        prepare(ROOT, project, args.articles, locales)
+        article = sorted((project / "docs" / locales[0]).glob("*/*.md"))[1]
+        page_path = article.relative_to(project / "docs" / locales[0])
+        scopes = {
+            "all": ("all locales", {}),
+            "locale": (f"--locale {args.locale}", {"HELPSITE_LOCALE": args.locale}),
+        }
+        for scope, env in (scopes[name] for name in args.scopes.split(",")):
+            edited_locale = locales[0] if not env else args.locale
+            for mode in args.modes.split(","):
+                print(f"{scope}, {mode} ...", flush=True)
+                run = time_edits(
+                    project,
+                    project / "docs" / edited_locale / page_path,
+                    page_path.with_suffix("").as_posix() + "/",
+                    dict(env, **MODES[mode]),
+                    args.edits,
+                    args.timeout,
+                )
+                report["runs"][f"{scope}, {mode}"] = run
+                print(f"  {json.dumps(run)}", flush=True)
+            _ratios(report, scope)
+    text = json.dumps(report, indent=2, ensure_ascii=False)
+    if args.out:
+        args.out.write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 0
+
+
+def time_edits(project: Path, page: Path, url_path: str, env: dict, edits: int, timeout: float) -> dict:
+    """One preview of ``project``: its start-up, then ``edits`` body edits of ``page``."""
+    port = serving.free_port()
+    log_path = project / "serve.log"
+    log = open(log_path, "w+")
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(project / CONFIG_FILE)]
+        + ["--dev-addr", f"127.0.0.1:{port}"],
+        cwd=project,
+        env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **env),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    locale_root = (
+        "" if "HELPSITE_LOCALE" in env or page.parent.parent.name == "en" else f"{page.parent.parent.name}/"
+    )
+    url = f"http://127.0.0.1:{port}/{locale_root}{url_path}"
+    run: dict = {"served_seconds": [], "search_seconds": []}
+    try:
+        if not serving.wait_for(lambda: "<h1" in serving.fetch(url, timeout=timeout), timeout, step=0.05):
+            raise RuntimeError(f"the preview never served {url}:\n{log_path.read_text()[-3000:]}")
+        run["startup_seconds"] = round(time.perf_counter() - started, 2)
+        for _ in range(edits):
+            marker = f"benchmarkedit{time.time_ns()}"
+            searched = log_path.read_text().count("preview: search for")
+            page.write_text(
+                page.read_text(encoding="utf-8") + f"\nA paragraph with {marker}.\n", encoding="utf-8"
+            )
+            saved = time.perf_counter()
+            served = serving.wait_for(
+                lambda marker=marker: marker in serving.fetch(url, timeout=timeout) and time.perf_counter(),
+                timeout,
+                step=0.02,
+            )
+            if not served:
+                raise RuntimeError(f"the edit of {page} was never served:\n{log_path.read_text()[-3000:]}")
+            run["served_seconds"].append(round(served - saved, 3))
+            if not env.get("HELPSITE_PREVIEW"):
+                indexed = serving.wait_for(
+                    lambda searched=searched: (
+                        log_path.read_text().count("preview: search for") > searched and time.perf_counter()
+                    ),
+                    timeout,
+                    step=0.1,
+                )
+                run["search_seconds"].append(round(indexed - saved, 2) if indexed else None)
+            else:  # MkDocs' own preview serves the page once the whole build, search included, is done
+                run["search_seconds"].append(run["served_seconds"][-1])
+        run["memory_mb"] = round(_tree_rss(process.pid) / 1e6)
+        run["served_median"] = statistics.median(run["served_seconds"])
+    finally:
+        serving.stop(process, timeout=20, group=True)
+        log.close()
+    return run
+
+
+def _ratios(report: dict, scope: str) -> None:
+    runs = report["runs"]
+    differential, stock = runs.get(f"{scope}, differential"), runs.get(f"{scope}, stock")
+    if differential and stock:
+        report.setdefault("stock_to_differential", {})[scope] = {
+            "served": round(stock["served_median"] / differential["served_median"], 1),
+            "startup": round(stock["startup_seconds"] / differential["startup_seconds"], 2),
+            "memory": round(stock["memory_mb"] / differential["memory_mb"], 2),
+        }
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident bytes of a process and its descendants (Linux /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        pending += children.get(current, [])
+        try:
+            pages = int(Path(f"/proc/{current}/statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        total += pages * os.sysconf("SC_PAGE_SIZE")
+    return total
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,363 @@
+"""The differential preview: on a save, only the pages the save changes are rendered again.
+
+A preview's first build is a full build; ``hooks/preview.py`` keeps what each locale build of it
+knew (its configuration, files, navigation, template environment and pages) and renders pages
+again through MkDocs' own page pipeline, every hook and plugin included. This module decides
+what a save needs, with no MkDocs in it:
+
+- a **body edit** (a page that was built, saved with the same front matter and the same title)
+  renders again that page in every locale where it appears: its own page, its fallback copies in
+  the locales without a translation and, for a source-locale page, its translations (their "out
+  of date" notice hashes the source's bytes): ``body_edit_outputs``;
+- **anything else** (a title or front-matter edit, a new, deleted or renamed file, mkdocs.yml,
+  overrides/, a data file, text that cannot be read) rebuilds everything, as ``mkdocs serve``
+  does, and the log says why: ``full_rebuild_reason``.
+
+What a body edit changes beside the pages (the search bundles of the locales whose article text
+changed, the /l10n/ dashboard) is brought up to date after the browser has reloaded, in a
+thread of its own (``Background``); the old search bundle answers until the new one, made in a
+folder of its own, is moved into its place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import filecmp
+import logging
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from helpsite import metadata, reader, search, source_files
+from helpsite.site import Site, is_below
+
+log = logging.getLogger("mkdocs.hooks.helpsite.preview")
+
+# "full": every save rebuilds everything (MkDocs' own preview, the benchmark's baseline);
+# "verify": the differential preview, each settled save compared with a fresh build (slow).
+MODE_VARIABLE = "HELPSITE_PREVIEW"
+# How long the background waits for saves to stop before it re-indexes (s).
+QUIET = 0.3
+
+
+@dataclass(frozen=True)
+class Output:
+    """A page a locale build writes: ``page_path`` (inside the locale folder) rendered from the
+    Markdown file ``source`` (absolute; another locale's for a fallback copy)."""
+
+    locale: str
+    page_path: str
+    source: str
+
+
+class Engine(Protocol):
+    """What the preview needs of the build it keeps (``hooks/preview.py``)."""
+
+    site: Site
+    site_dir: Path
+    ready: bool  # False while a full rebuild runs, and after one failed
+
+    def outputs(self) -> list[Output]: ...
+    def files(self) -> set[str]: ...
+    def known_front(self, path: str) -> tuple[bool, dict | None]: ...
+    def forget(self, path: str) -> None: ...
+    def render(self, outputs: list[Output]) -> list[Output]: ...  # returns those whose title changed
+    def title_readers(self, retitled: list[Output]) -> list[Output] | None: ...  # None: every page
+    def render_dashboard(self) -> int: ...
+    def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None: ...
+    def rebuild(self) -> None: ...
+    def fresh_build(self, target: Path) -> tuple[list[str], dict]: ...  # the command and environment
+
+
+def body_edit_outputs(site: Site, edited: str, outputs: Iterable[Output]) -> list[Output]:
+    """The pages a new body of ``edited`` changes: the pages rendered from it (its own and its
+    fallback copies) and, for a source-locale page, its translations (their status notice)."""
+    edited = os.path.abspath(edited)
+    if site.locale_of(Path(edited)) == site.source_locale:
+        page_path = site.page_path(Path(edited))
+        return [output for output in outputs if output.page_path == page_path]
+    return [output for output in outputs if output.source == edited]
+
+
+def full_rebuild_reason(
+    site: Site, changed: Iterable[str], engine: Engine, sources: set[str], files: set[str]
+) -> str | None:
+    """Why these changed paths need a full rebuild (None: each is a body edit of a built page,
+    or a file that came and went, as an editor's temporary file does). ``sources`` are the
+    Markdown files the kept build rendered, ``files`` every file it read from docs/."""
+    for path in sorted(changed):
+        shown = os.path.relpath(path, site.root)
+        if not is_below(path, os.path.abspath(site.docs_dir)):
+            return f"{shown} changed (configuration, templates, data or code)"
+        # a page the build read without rendering it (a source page in a one-locale preview)
+        known, before = engine.known_front(path) if path.endswith(".md") else (False, None)
+        if not os.path.lexists(path):
+            if path in files or known:
+                return f"{shown} was deleted or renamed"
+            continue
+        if path not in sources and not known:
+            return f"{shown} is new, or is no page" if path.endswith(".md") else f"{shown} changed"
+        if not os.path.isfile(path):
+            return f"{shown} changed"
+        now = source_files.facts_of(site, path, check=False)
+        if not known:
+            return f"{shown}: its front matter was not read by the build"
+        if now.meta is None:
+            return f"{shown}: its front matter cannot be read ({now.problem})"
+        if before is None or {key for key in {*before, *now.meta} if before.get(key) != now.meta.get(key)} - {
+            "title"
+        }:
+            return f"{shown}: its front matter changed"
+    return None
+
+
+class Preview:
+    """Decides, for each save, what to render again, and keeps the rest up to date after it."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.lock = threading.RLock()  # one render at a time: they share the build's state
+        self.background = Background(self)
+        self.generation = 0  # a full rebuild's number: the background's work for an older one is dropped
+
+    def saved(self, changed: set[str]) -> None:
+        """Bring the preview up to date with the saved ``changed`` paths, the pages the browser
+        reloads first; the rest follows (``Background``)."""
+        if not changed:
+            return
+        started = time.monotonic()
+        with self.lock:
+            try:
+                affected, reason = self._render_again(changed)
+            except Exception as error:  # a preview that stops answering is worse than a slow save
+                log.exception("preview: the differential preview failed")
+                affected, reason = [], f"the differential preview failed ({type(error).__name__}: {error})"
+            if reason is not None:
+                log.info(f"preview: full rebuild: {reason}")
+                self.generation += 1
+                self.engine.rebuild()
+                return
+        if not affected:
+            return  # files that came and went
+        pages = ", ".join(sorted({f"{o.locale}/{o.page_path}" for o in affected}))
+        log.info(
+            f"preview: {len(affected)} pages rendered again in {time.monotonic() - started:.3f} s: {pages}"
+        )
+        searched = {o.locale for o in affected if o.source in changed}
+        self.background.want(searched, self.generation)
+
+    def _render_again(self, changed: set[str]) -> tuple[list[Output], str | None]:
+        """The pages rendered again, or why it takes a full rebuild."""
+        engine = self.engine
+        if not engine.ready:
+            return [], "the last build did not finish"
+        outputs = engine.outputs()
+        reason = _data_changed() or full_rebuild_reason(
+            engine.site, changed, engine, {o.source for o in outputs}, engine.files()
+        )
+        if reason is not None:
+            return [], reason
+        affected: list[Output] = []
+        for path in sorted(changed):
+            engine.forget(path)
+            affected += [o for o in body_edit_outputs(engine.site, path, outputs) if o not in affected]
+        try:
+            retitled = engine.render(affected)
+            if retitled:  # the pages whose navigation or footer names them, now that they have it
+                readers = engine.title_readers(retitled)
+                if readers is None:
+                    shown = os.path.relpath(retitled[0].source, engine.site.root)
+                    return affected, f"the title of {shown} changed, and every page's navigation names it"
+                more = [o for o in readers if o not in affected]
+                engine.render(more)
+                affected += more
+        except Exception as error:  # the full build reports it as it would on its own
+            return affected, f"rendering pages again failed ({type(error).__name__}: {error})"
+        return affected, None
+
+    def stop(self) -> None:
+        self.background.stop()
+
+
+class Background:
+    """After a reload: the /l10n/ dashboard rendered again and each locale's search bundle made
+    again in a staging folder, then moved into place (Pagefind cannot update an index). One
+    daemon thread; ``stop`` ends it and its Pagefind at once."""
+
+    def __init__(self, preview: Preview):
+        self.preview = preview
+        self._wanted: set[str] = set()
+        self._dashboard = False
+        self._generation = 0
+        self._cond = threading.Condition()
+        self._stopped = False
+        self._indexing: search.Indexing | None = None
+        self._shadow: subprocess.Popen | None = None  # --verify's fresh build
+        self._thread: threading.Thread | None = None
+        self.idle = threading.Event()
+        self.idle.set()
+
+    def want(self, locales: set[str], generation: int) -> None:
+        with self._cond:
+            self._wanted |= locales
+            self._dashboard = True
+            self._generation = generation
+            self.idle.clear()
+            self._cond.notify_all()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="preview-background", daemon=True)
+                self._thread.start()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+            indexing = self._indexing
+        if indexing is not None:
+            indexing.stop()
+        shadow = self._shadow
+        if shadow is not None:
+            shadow.kill()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._stopped or self._dashboard or self._wanted)
+                if self._stopped:
+                    return
+                # saves come in bursts: wait until they stop
+                while self._cond.wait(timeout=QUIET) and not self._stopped:
+                    pass
+                wanted, self._wanted = self._wanted, set()
+                dashboard, self._dashboard = self._dashboard, False
+                generation = self._generation
+            try:
+                self._bring_up_to_date(wanted, dashboard, generation)
+                if verifying():
+                    self._verify(generation)
+            except Exception:
+                log.exception("preview: the search bundles or the dashboard could not be updated")
+            with self._cond:
+                if not (self._wanted or self._dashboard):
+                    self.idle.set()
+
+    def _bring_up_to_date(self, wanted: set[str], dashboard: bool, generation: int) -> None:
+        preview, engine = self.preview, self.preview.engine
+        if dashboard:
+            with preview.lock:
+                if generation == preview.generation:
+                    rendered = engine.render_dashboard()
+                    if rendered:
+                        log.info(f"preview: localization dashboard updated ({rendered} pages)")
+        for locale in sorted(wanted):
+            started = time.monotonic()
+            with preview.lock:
+                if generation != preview.generation:
+                    return
+                found = engine.search_pages(locale)
+            if found is None:
+                continue
+            pages, locale_dir = found
+            staging = Path(tempfile.mkdtemp(prefix=".preview-search-", dir=engine.site_dir.parent))
+            try:
+                with self._cond:
+                    if self._stopped:
+                        return
+                    self._indexing = search.start_bundle(pages, locale, staging)
+                try:
+                    self._indexing.wait()
+                finally:
+                    self._indexing = None
+                with preview.lock:
+                    if generation != preview.generation or self._stopped:
+                        return
+                    _move_into_place(staging / search.BUNDLE, locale_dir / search.BUNDLE, staging / "old")
+                log.info(f"preview: search for {locale} updated ({time.monotonic() - started:.1f} s)")
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+
+    def _verify(self, generation: int) -> None:
+        """``HELPSITE_PREVIEW=verify``: a fresh build of the tree, in a folder of its own and at a
+        lower priority, compared file by file with the site the preview serves; every file that
+        differs is logged as the preview's bug."""
+        preview, engine = self.preview, self.preview.engine
+        with tempfile.TemporaryDirectory(prefix=".preview-verify-", dir=engine.site_dir.parent) as temp:
+            fresh = Path(temp) / "site"
+            command, env = engine.fresh_build(fresh)
+            with self._cond:
+                if self._stopped:
+                    return
+                self._shadow = subprocess.Popen(
+                    command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+                )
+            if hasattr(os, "setpriority"):
+                with contextlib.suppress(ProcessLookupError):
+                    os.setpriority(os.PRIO_PROCESS, self._shadow.pid, 10)
+            code = self._shadow.wait()
+            with self._cond:
+                self._shadow = None
+                if self._stopped or self._wanted or self._dashboard:
+                    return  # saved again meanwhile: the next comparison counts
+            with preview.lock:
+                if generation != preview.generation:
+                    return
+                if code:
+                    log.warning(f"preview: --verify: the fresh build failed ({code}); nothing compared")
+                    return
+                differing = differences(engine.site_dir, fresh)
+            for name in differing:
+                log.warning(f"preview: --verify: {name} is not what a fresh build writes")
+            if not differing:
+                log.info("preview: --verify: the site served is byte for byte a fresh build's")
+
+
+def differences(served: Path, fresh: Path) -> list[str]:
+    """The files of two site folders that are not the same bytes, or are in one only."""
+
+    def walk(compared: filecmp.dircmp, prefix: str) -> list[str]:
+        names = [prefix + name for name in compared.left_only + compared.right_only + compared.funny_files]
+        _, mismatch, errors = filecmp.cmpfiles(
+            compared.left, compared.right, compared.common_files, shallow=False
+        )
+        names += [prefix + name for name in mismatch + errors]
+        for name, sub in sorted(compared.subdirs.items()):
+            names += walk(sub, f"{prefix}{name}/")
+        return names
+
+    return sorted(walk(filecmp.dircmp(served, fresh), ""))
+
+
+def _move_into_place(new: Path, target: Path, old: Path) -> None:
+    """The bundle's files are named by their content's hash: the old folder answers until the
+    new one takes its name (two renames, a few microseconds apart)."""
+    if target.exists():
+        os.rename(target, old)
+    if new.exists():  # no pages, no bundle (search.start_bundle)
+        os.rename(new, target)
+
+
+def _data_changed() -> str | None:
+    """The data files every page reads, read again if they changed (each is asked: each reloads)."""
+    changed = [
+        name
+        for name, refresh in (("the metadata schema", metadata.refresh), ("reader.yaml", reader.refresh))
+        if refresh()
+    ]
+    return f"{' and '.join(changed)} changed" if changed else None
+
+
+def serve_differentially() -> bool:
+    return os.environ.get(MODE_VARIABLE, "").strip().lower() != "full"
+
+
+def verifying() -> bool:
+    return os.environ.get(MODE_VARIABLE, "").strip().lower() == "verify"

@@ -1,0 +1,409 @@
+"""The differential preview (helpsite/preview.py, hooks/preview.py, helpsite/watch.py): what it
+serves after any sequence of saves is byte for byte what a fresh ``mkdocs build`` of the same tree
+writes (the live-reload script aside), a body edit renders exactly the pages it changes, bad
+input on save keeps it serving, and the MkDocs internals it relies on are still there."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import inspect
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import MKDOCS, ROOT, build_env
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from benchmarks import sites, synthetic
+from benchmarks.serving import free_port, stop, wait_for
+from helpsite.preview import differences as folder_differences
+from helpsite.watch import Watcher
+
+LOCALES = ("en", "nb", "ja")
+ARTICLES = 6
+# Two sections of three articles: billing/ (block-devices-00004, cancel-payments-00003,
+# verify-domains-00005) and licenses/ (add-subscriptions-00001 and -00002, reset-groups-00000).
+PER_SECTION = 3
+# ja has no translation of these: its pages are fallback copies of the English ones.
+UNTRANSLATED = ("billing/block-devices-00004.md", "billing/verify-domains-00005.md")
+EPOCH = "1700000000"  # one build time for the preview and the fresh builds (sitemap)
+WORDS = ("licence", "tenant", "mailbox", "domain", "payment", "renew", "policy")
+# static-i18n names the site folder when it starts its first locale (the root's)
+_SITE_DIR = re.compile(r"Building '[\w-]+' documentation to directory: (\S+)")
+
+
+# ----------------------------------------------------------------------------
+# A preview on a small generated site, and fresh builds to compare it with
+# ----------------------------------------------------------------------------
+
+
+def small_project(target: Path) -> Path:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(synthetic, "ARTICLES_PER_CATEGORY", PER_SECTION)
+        sites.prepare(ROOT, target, ARTICLES, LOCALES)
+    for page_path in UNTRANSLATED:
+        (target / "docs" / "ja" / page_path).unlink()
+    return target
+
+
+class Preview:
+    """`mkdocs serve` (the plain route, with this mkdocs.yml) of ``project`` on a free port."""
+
+    def __init__(self, project: Path, log_path: Path, **env: str):
+        self.project, self.log_path = project, log_path
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}/"
+        self._log = open(log_path, "w+")
+        self.env = build_env(SOURCE_DATE_EPOCH=EPOCH, **env)
+        self.process = subprocess.Popen(
+            [*MKDOCS, "serve", "--livereload", "--dev-addr", f"127.0.0.1:{self.port}"],
+            cwd=project,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            env=self.env,
+            start_new_session=True,
+        )
+        try:
+            assert wait_for(lambda: "Serving on" in self.log(), timeout=180), self.log()
+            self.site_dir = Path(_SITE_DIR.search(self.log()).group(1))
+        except BaseException:  # no test gets it to stop: stop it here
+            self.close()
+            raise
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8")
+
+    def close(self) -> None:
+        stop(self.process, timeout=15, group=True)
+        self._log.close()
+
+    def save(self, path: Path, data: bytes) -> str:
+        """Write ``data`` to ``path`` and wait until the preview has served the result: the log
+        part of this save."""
+        before = self.log().count("Reloading browsers")
+        offset = len(self.log())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        assert wait_for(lambda: self.log().count("Reloading browsers") > before, timeout=120), self.log()[
+            offset:
+        ]
+        return self.log()[offset:]
+
+    def served(self, relative: str) -> bytes:
+        with urllib.request.urlopen(self.base + relative, timeout=30) as response:
+            return response.read()
+
+    def fresh_build(self, target: Path) -> Path:
+        shutil.rmtree(target, ignore_errors=True)
+        # no checking worker: the same bytes, two seconds sooner on a small site
+        env = dict(self.env, HELPSITE_SITE_URL=self.base, HELPSITE_WORKERS="0")
+        result = subprocess.run(
+            [*MKDOCS, "build", "-q", "-d", str(target)],
+            cwd=self.project,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        assert result.returncode == 0, result.stderr[-3000:]
+        return target
+
+
+def without_live_reload(page: bytes) -> bytes:
+    """A served page as built: MkDocs' server puts one <script> before the last </body>."""
+    end = page.rindex(b"</body>")
+    start = page.rindex(b"<script>", 0, end)
+    assert b"livereload(" in page[start:end]
+    return page[:start] + page[end:]
+
+
+def differences(preview: Preview, fresh: Path) -> list[str]:
+    """Every page served and every file of the output folder that is not the fresh build's."""
+    found = []
+    for path in sorted(fresh.rglob("*.html")):
+        relative = path.relative_to(fresh).as_posix()
+        if without_live_reload(preview.served(relative)) != path.read_bytes():
+            found.append(f"served {relative}")
+    found += [f"folder {name}" for name in folder_differences(preview.site_dir, fresh)]
+    return found
+
+
+def settled(preview: Preview, fresh: Path) -> list[str]:
+    """The differences once the background (dashboard, search) is done: the first empty list
+    within the time it may take, else the last ones seen."""
+    seen: list[list[str]] = []
+
+    def same() -> bool:
+        seen.append(differences(preview, fresh))
+        return not seen[-1]
+
+    wait_for(same, timeout=60, step=0.2)
+    return seen[-1]
+
+
+@pytest.fixture
+def project(tmp_path):
+    return small_project(tmp_path / "project")
+
+
+@pytest.fixture
+def preview(project, tmp_path):
+    running = Preview(project, tmp_path / "serve.log")
+    yield running
+    running.close()
+
+
+def edited(path: Path, words: str) -> bytes:
+    return path.read_bytes() + f"\nA saved paragraph about {words}.\n".encode()
+
+
+def page_of(built: str) -> str:
+    """The page (locale/path.md) an article's built file is: en's at the root, the others' under
+    their locale."""
+    parts = built.split("/")[:-1]
+    locale = parts.pop(0) if parts and parts[0] in LOCALES[1:] else "en"
+    return f"{locale}/{'/'.join(parts) + '.md' if parts else 'index.md'}"
+
+
+def rendered_again(log: str) -> set[str]:
+    line = next(line for line in log.splitlines() if "pages rendered again" in line)
+    return set(line.split(": ", 2)[2].split(", "))
+
+
+# ----------------------------------------------------------------------------
+# A body edit renders exactly the pages it changes
+# ----------------------------------------------------------------------------
+
+
+def test_a_source_body_edit_renders_the_page_its_translations_and_its_fallback_copies(
+    preview, project, tmp_path
+):
+    page = project / "docs" / "en" / UNTRANSLATED[0]
+    log = preview.save(page, edited(page, "tenants"))
+    # en's page, nb's translation (its "out of date" notice), ja's fallback copy; nothing else
+    assert rendered_again(log) == {f"{locale}/{UNTRANSLATED[0]}" for locale in LOCALES}
+    assert "full rebuild" not in log
+    assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
+
+
+def test_a_translation_body_edit_renders_that_page_alone(preview, project, tmp_path):
+    page_path = "licenses/add-subscriptions-00001.md"
+    page = project / "docs" / "nb" / page_path
+    log = preview.save(page, edited(page, "abonnement"))
+    assert rendered_again(log) == {f"nb/{page_path}"}
+    assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
+
+
+def test_a_front_matter_edit_rebuilds_everything_and_says_why(preview, project, tmp_path):
+    page = project / "docs" / "en" / "licenses" / "add-subscriptions-00001.md"
+    text = page.read_text(encoding="utf-8").replace("ms.date: ", "ms.date: 01/02/2024\nold.date: ", 1)
+    log = preview.save(page, text.encode())
+    assert (
+        "preview: full rebuild: docs/en/licenses/add-subscriptions-00001.md: its front matter changed" in log
+    )
+    assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
+
+
+def test_one_locale_preview_renders_the_translation_of_an_english_edit(project, tmp_path):
+    # --locale nb: nb alone, at the root (no fallback copies: static-i18n makes none there)
+    running = Preview(project, tmp_path / "serve.log", HELPSITE_LOCALE="nb")
+    try:
+        page = project / "docs" / "en" / UNTRANSLATED[1]
+        log = running.save(page, edited(page, "domains"))
+        assert rendered_again(log) == {f"nb/{UNTRANSLATED[1]}"}  # its "out of date" notice
+        assert settled(running, running.fresh_build(tmp_path / "fresh")) == []
+    finally:
+        running.close()
+
+
+def test_a_title_edit_renders_exactly_the_pages_whose_bytes_it_changes(preview, project, tmp_path):
+    page_path = UNTRANSLATED[1]  # billing's last page; ja shows the English one
+    page = project / "docs" / "en" / page_path
+    before = preview.fresh_build(tmp_path / "before")
+    text = re.sub(r"(?m)^title: .*$", "title: Verify your domains", page.read_text(encoding="utf-8"), count=1)
+    log = preview.save(page, text.encode())
+    after = preview.fresh_build(tmp_path / "after")
+    # the oracle: the article pages a fresh build writes differently (the navigation of the
+    # section, the previous and next page's footer, the translation's notice, in every locale)
+    changed = {
+        page_of(name)
+        for name in folder_differences(before, after)
+        if name.endswith("index.html") and not name.startswith(("l10n/", "pagefind/"))
+    }
+    assert f"en/{page_path}" in changed
+    assert rendered_again(log) == changed
+    assert "full rebuild" not in log
+    assert settled(preview, after) == []
+
+
+# ----------------------------------------------------------------------------
+# Bad input on save
+# ----------------------------------------------------------------------------
+
+
+def test_bad_input_keeps_the_preview_serving_and_the_next_good_save_recovers(preview, project, tmp_path):
+    page = project / "docs" / "nb" / "licenses" / "reset-groups-00000.md"
+    good = page.read_bytes()
+    home = "nb/"
+    bad = {
+        "broken YAML": good.replace(b"ms.author: cmcatee", b"ms.author: [cmcatee", 1),
+        "not UTF-8": good + b"\n\xff\xfe caf\xe9\n",
+        "half-written": good[: len(good) // 3],
+    }
+    for what, data in bad.items():
+        preview.save(page, data)
+        assert preview.process.poll() is None, what
+        assert b"<html" in preview.served(home), what
+        assert preview.fresh_build(tmp_path / "fresh") and settled(preview, tmp_path / "fresh") == [], what
+    # a whole folder deleted, then the page saved again
+    shutil.rmtree(project / "docs" / "ja" / "licenses")
+    assert wait_for(lambda: "ja/licenses" in preview.log() or preview.log().count("full rebuild") >= 3, 60)
+    preview.save(page, good + b"\nRecovered.\n")
+    assert preview.process.poll() is None
+    assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
+
+
+# ----------------------------------------------------------------------------
+# Any sequence of saves: the same bytes as a fresh build
+# ----------------------------------------------------------------------------
+
+
+class Saves(RuleBasedStateMachine):
+    """Body edits (differential), title and front-matter edits, new and deleted translations
+    (full rebuilds), in any order; after each, every page served and the output folder equal a
+    fresh build of the tree."""
+
+    preview: Preview
+    fresh: Path
+
+    def __init__(self):
+        super().__init__()
+        self.docs = self.preview.project / "docs"
+        self.articles = sorted(
+            path.relative_to(self.docs / "en") for path in (self.docs / "en").glob("*/*.md")
+        )
+
+    def _page(self, locale: str, index: int) -> Path:
+        return self.docs / locale / self.articles[index]
+
+    @rule(locale=st.sampled_from(LOCALES), index=st.integers(0, ARTICLES - 1), words=st.sampled_from(WORDS))
+    def body_edit(self, locale, index, words):
+        page = self._page(locale, index)
+        if page.is_file():
+            log = self.preview.save(page, edited(page, words))
+            assert "full rebuild" not in log, log
+
+    @rule(index=st.integers(0, ARTICLES - 1), words=st.sampled_from(WORDS))
+    def title_edit(self, index, words):
+        page = self._page("en", index)
+        text = re.sub(
+            r"(?m)^title: .*$", f"title: All about {words}", page.read_text(encoding="utf-8"), count=1
+        )
+        log = self.preview.save(page, text.encode())
+        assert "full rebuild" not in log, log
+
+    @rule(locale=st.sampled_from(LOCALES[1:]), index=st.integers(0, ARTICLES - 1))
+    def translation_comes_or_goes(self, locale, index):
+        page = self._page(locale, index)
+        if page.is_file():
+            before = self.preview.log().count("Reloading browsers")
+            page.unlink()
+            assert wait_for(lambda: self.preview.log().count("Reloading browsers") > before, timeout=120)
+        else:
+            self.preview.save(page, self._page("en", index).read_bytes())
+
+    @invariant()
+    def same_as_a_fresh_build(self):
+        assert settled(self.preview, self.preview.fresh_build(self.fresh)) == []
+
+
+def test_any_sequence_of_saves_serves_what_a_fresh_build_writes(preview, tmp_path):
+    Saves.preview, Saves.fresh = preview, tmp_path / "fresh"
+    machine = Saves.TestCase
+    machine.settings = settings(
+        max_examples=2,
+        stateful_step_count=2,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+        database=None,
+    )
+    machine().runTest()
+
+
+def test_verify_logs_every_file_the_preview_serves_that_a_fresh_build_does_not_write(project, tmp_path):
+    running = Preview(project, tmp_path / "serve.log", HELPSITE_PREVIEW="verify")
+    equal = "preview: --verify: the site served is byte for byte a fresh build's"
+    try:
+        page = project / "docs" / "en" / "licenses" / "add-subscriptions-00001.md"
+        running.save(page, edited(page, "verified"))
+        assert wait_for(lambda: equal in running.log(), timeout=180), running.log()
+        # a page left as it was, as a dependency the preview missed would leave it
+        stale = running.site_dir / "billing" / "cancel-payments-00003" / "index.html"
+        stale.write_bytes(stale.read_bytes().replace(b"</body>", b"<!-- stale --></body>"))
+        offset = len(running.log())
+        running.save(page, edited(page, "again"))
+        wrong = "preview: --verify: billing/cancel-payments-00003/index.html is not what a fresh build writes"
+        assert wait_for(lambda: wrong in running.log()[offset:], timeout=180), running.log()[offset:]
+        assert running.log()[offset:].count("preview: --verify: ") == 1
+    finally:
+        running.close()
+
+
+# ----------------------------------------------------------------------------
+# The watcher and the internals the adapter relies on
+# ----------------------------------------------------------------------------
+
+
+def test_the_watcher_hands_on_the_paths_a_save_changed(tmp_path, caplog):
+    caplog.set_level("INFO", logger="mkdocs.hooks.helpsite.preview")
+    saved = threading.Event()
+    watcher = Watcher(saved.set)
+    watcher.add(str(tmp_path))
+    watcher.start()
+    try:
+        (tmp_path / "page.md").write_text("# A page\n", encoding="utf-8")
+        assert saved.wait(timeout=10)
+        assert watcher.take() == {str(tmp_path / "page.md")}
+        assert watcher.polling is False
+        assert f"preview: watching {os.path.relpath(tmp_path)} with native file events" in caplog.text
+    finally:
+        watcher.stop()
+        watcher.join(timeout=2)
+    assert not watcher._thread.is_alive()
+
+
+def test_the_mkdocs_internals_the_adapter_uses_are_still_there():
+    adapter = _load_hook("preview")
+    for dotted, signature in adapter.PRIVATE_FUNCTIONS.items():
+        module, name = dotted.rsplit(".", 1)
+        assert str(inspect.signature(getattr(importlib.import_module(module), name))) == signature, dotted
+    for dotted, attributes in adapter.PRIVATE_ATTRIBUTES.items():
+        module, name = dotted.rsplit(".", 1)
+        source = "".join(_source(cls) for cls in getattr(importlib.import_module(module), name).__mro__)
+        for attribute in attributes:
+            assert re.search(rf"self\.{attribute}\b(: [^=\n]+)? = ", source), f"{dotted}.{attribute}"
+
+
+def _source(cls) -> str:
+    if not cls.__module__.startswith("mkdocs"):
+        return ""
+    try:
+        return inspect.getsource(cls)
+    except OSError:  # made at run time (a generic alias of a base class)
+        return ""
+
+
+def _load_hook(name: str):
+    spec = importlib.util.spec_from_file_location(f"hooks_{name}", ROOT / "hooks" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
