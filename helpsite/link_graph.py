@@ -1,0 +1,516 @@
+"""Internal links and anchors, known from the source: pages, their anchors, the links between them.
+
+A page's anchors are the ids the build writes into its HTML: heading ids (the site's slugify,
+Microsoft Learn's legacy ``<a name>`` anchors, ``_1``... for a repeated heading, as
+Python-Markdown's toc makes them), ``{ #id }`` attributes, and ``id=`` and ``<a name>`` in raw
+HTML. They come from the site's own Markdown engine (``markdown.render``); a page whose
+headings are plain ``#`` lines gets them from a reading of those lines that
+tests/test_link_graph.py holds equal to the engine on every page.
+
+A page's internal links are its relative links to Markdown pages and its ``#fragment`` links.
+The two rules below check them with the static-i18n fallback in mind (a page missing in a
+locale is the English page at the same path). Checking a page reads its link targets first
+(``link_candidates``, a scan of the text): only when one of them is broken, or the scan cannot
+be sure it saw every link, is the page parsed for the exact links and their places. Targets are
+read from their files on demand, each file once per state (``anchors_of_file``).
+
+``LinkGraph`` keeps all of it for a preview, which asks after each save which pages' link
+findings may have changed (``LinkGraph.update``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import posixpath
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from markdown.extensions import toc
+
+from helpsite import frontmatter, markdown, rules
+from helpsite import page as pages
+from helpsite.page import Page
+from helpsite.site import Site
+
+MISSING_PAGE = rules.define(
+    "link-to-missing-page",
+    rules.ERROR,
+    "A relative link leads to a Markdown page that is neither in the page's locale nor in the "
+    "source locale (English), whose page the build uses in its place.",
+    why="The reader gets a 404. Found from the source, so `python -m helpsite check`, the "
+    "pre-commit hook and the preview report it at the link's line before anything is built "
+    "(`python -m helpsite linkcheck` finds the same as `broken-link` in the built site).",
+    fix="Correct the path, relative to the page that links, to the page's .md file; the "
+    "message names the nearest page there is. A link from a translation to a page only "
+    "English has is fine: the build publishes the English page in its place.",
+    bad="# Transfer licenses\n\nSee [next steps](transfer-licences.md#next-steps).\n\n## Next steps\n",
+    good="# Transfer licenses\n\nSee [next steps](transfer-licenses.md#next-steps).\n\n## Next steps\n",
+    tags=["links"],
+)
+MISSING_ANCHOR = rules.define(
+    "link-to-missing-anchor",
+    rules.ERROR,
+    "A link's #fragment is no anchor of the page it leads to (in the linking page's locale, or "
+    "the English page the build uses in its place).",
+    why="The page opens at its top instead of the section meant. Found from the source, with "
+    "the ids the build gives headings (legacy <a name> anchors, the heading's text in "
+    "lowercase with '-' for spaces, _1 for a repeated heading) and raw HTML ids (`python -m "
+    "helpsite linkcheck` finds the same as `broken-anchor` in the built site).",
+    fix="Link to an anchor the page has: the message names the nearest one. Or give the "
+    'heading the anchor: `## <a name="next-steps"></a>Next steps`, which stays the same in '
+    "every translation.",
+    bad="# Transfer licenses\n\nSee [next steps](#next-step).\n\n## Next steps\n",
+    good="# Transfer licenses\n\nSee [next steps](#next-steps).\n\n## Next steps\n",
+    tags=["links"],
+)
+RULES = (MISSING_PAGE, MISSING_ANCHOR)
+
+PAGE_SUFFIXES = (".md", ".markdown")
+
+
+@dataclass(frozen=True)
+class InternalLink:
+    """A relative link to a page of the site, or a ``#fragment`` of the page itself."""
+
+    href: str
+    target: str | None  # the page's path inside a locale folder; None: the linking page itself
+    fragment: str | None
+    line: int = 0
+    column: int = 0
+
+    @property
+    def escapes(self) -> bool:
+        """Whether the path leads out of the locale folder (no page of the site is there)."""
+        return self.target is not None and (self.target == ".." or self.target.startswith("../"))
+
+
+def internal_link(href: str, page_path: str | None) -> InternalLink | None:
+    """The link as the build resolves it (MkDocs' relative links), None for any other link."""
+    try:
+        parts = urlsplit(href)
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc or href.startswith(("/", "\\")):
+        return None
+    fragment = parts.fragment or None
+    if not parts.path:
+        return InternalLink(href, None, fragment) if fragment else None
+    path = unquote(parts.path)
+    if not path.endswith(PAGE_SUFFIXES) or page_path is None:
+        return None
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), path))
+    return InternalLink(href, target, fragment)
+
+
+# ----------------------------------------------------------------------------
+# Anchors
+# ----------------------------------------------------------------------------
+
+
+def anchors(body: str, site: Site | None) -> frozenset[str]:
+    """Every id a browser can scroll to in the page the build makes of this body."""
+    found = plain_heading_ids(body, site)
+    if found is not None:
+        return found
+    reader = _IdReader()
+    reader.feed(markdown.render(body, site))
+    reader.close()
+    return frozenset(reader.ids)
+
+
+class _IdReader(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if value and (name == "id" or (name == "name" and tag == "a")):
+                self.ids.append(value)
+
+
+# The extensions this reading of headings knows (mkdocs.yml's, and MkDocs' own): none of them
+# makes an id but from a heading, an attribute list or raw HTML, which it leaves to the engine.
+_KNOWN_EXTENSIONS = {
+    *markdown.MKDOCS_BUILTIN_EXTENSIONS,
+    "admonition",
+    "attr_list",
+    "md_in_html",
+    "pymdownx.details",
+    "pymdownx.superfences",
+    "helpsite.markdown_ext",
+    "helpsite.external_links",
+}
+# What may stand before a heading's '#' in a container: quotes, list markers, indentation.
+_CONTAINER_MARKS = " \t>*+-0123456789.)"
+_LEGACY_ANCHOR = re.compile(r'[ \t]*<a name="([^"&<>]+)"></a>')
+_NOT_PLAIN = re.compile(r"[*_`\[\]<>&\\{}\t]")
+
+
+def plain_heading_ids(body: str, site: Site | None) -> frozenset[str] | None:
+    """The ids of a body whose only ids come from plain ``#`` headings (a legacy anchor at the
+    start allowed), as the engine gives them; None when only the engine can tell.
+
+    Python-Markdown makes a heading of any line that starts with ``#`` (outside code and HTML),
+    takes its text up to a closing run of ``#``, and the toc gives each heading without an id
+    the slug of its text, made unique against every id in the page (``toc.unique``)."""
+    names, configs = _extensions(site)
+    if not set(names) <= _KNOWN_EXTENSIONS or "{" in body:
+        return None
+    text = markdown._outside_fences(body)
+    if text is None:
+        return None
+    legacy: list[str] = []
+    slugged: list[str] = []
+    previous_blank = True
+    for line in text.split("\n"):
+        inside = line.lstrip(_CONTAINER_MARKS)
+        if inside.startswith("#"):
+            if len(inside) != len(line) or not previous_blank:
+                return None  # in a container, or continuing a block: the engine decides
+            # the text after at most six '#', less a closing run of '#' (HashHeaderProcessor)
+            header = line[min(len(line) - len(line.lstrip("#")), 6) :].rstrip("#")
+            anchor = _LEGACY_ANCHOR.match(header)
+            if anchor:
+                legacy.append(anchor.group(1))
+                header = header[anchor.end() :]
+            if _NOT_PLAIN.search(header):
+                return None
+            if not anchor:  # the toc names a heading by its text, white space collapsed
+                slugged.append(" ".join(header.split()))
+        content = line.strip(" \t>")
+        if content and not (content.strip("=") and content.strip("-")):
+            return None  # a setext underline, or a rule: the engine decides
+        previous_blank = not line.strip()
+    if text.count("<") != 2 * len(legacy):
+        return None  # raw HTML beyond the legacy anchors
+    toc_config = configs.get("toc", {})
+    slugify = toc_config.get("slugify", toc.slugify)
+    separator = toc_config.get("separator", "-")
+    used = set(legacy)
+    counters: dict[str, int] = {}
+    return frozenset(used | {toc.unique(slugify(name, separator), used, counters) for name in slugged})
+
+
+_EXTENSIONS: dict[tuple, tuple[list[str], dict]] = {}
+
+
+def _extensions(site: Site | None) -> tuple[list[str], dict]:
+    key = (site.root, repr(site.markdown_extensions)) if site is not None else None
+    if key not in _EXTENSIONS:
+        _EXTENSIONS[key] = markdown.site_extensions(site)
+    return _EXTENSIONS[key]
+
+
+_ANCHORS: dict[str, tuple[tuple[int, int], frozenset[str] | None]] = {}
+
+
+def anchors_of_file(path: Path, site: Site | None) -> frozenset[str] | None:
+    """The anchors of the page in a file, None when there is no readable page; each file is read
+    once while it stays the same (its modification time and size)."""
+    key = os.path.abspath(path)
+    try:
+        state = os.stat(key)
+    except OSError:
+        _ANCHORS.pop(key, None)
+        return None
+    stamp = (state.st_mtime_ns, state.st_size)
+    cached = _ANCHORS.get(key)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    found = _read_anchors(key, site)
+    _ANCHORS[key] = (stamp, found)
+    return found
+
+
+def _read_anchors(path: str, site: Site | None) -> frozenset[str] | None:
+    source = _source(path, site)
+    return None if source is None else anchors(source.body, site)
+
+
+def _source(path, site: Site | None) -> Page | None:
+    """The page in a file with its body, its front matter left unread; None when there is none."""
+    try:
+        data = pages._read_regular_file(path)
+    except OSError:
+        return None
+    text, _ = pages.decode(data, str(path))
+    if text is None:
+        return None
+    try:
+        _, body, body_line = frontmatter.split(text)
+    except frontmatter.FrontMatterError:
+        body, body_line = text, 1
+    locale, page_path = (site.locale_of(path), site.page_path(path)) if site else (None, None)
+    return Page(str(path), locale, page_path, text, body=body, body_line=body_line, readable=True)
+
+
+# ----------------------------------------------------------------------------
+# Links
+# ----------------------------------------------------------------------------
+
+# Where a link target is written: after '](' (inline links and images), after '[label]:' at a
+# line's start (reference definitions), as an href attribute (raw HTML, attribute lists).
+_INLINE_OPENING = re.compile(r"\]\(")
+_INLINE_TARGET = re.compile(
+    r"\]\([ \t]*\n?[ \t]*(?:<([^<>\n]*)>|([^\s<>()]*))"
+    r"(?:[ \t]*\n?[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\n?[ \t]*\)"
+)
+_DEFINITION_OPENING = re.compile(r"\][ ]*:")
+_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\[\]\n]*\][ ]*:[ ]*\n?[ ]*<?([^\s>]+)>?", re.M)
+_HREF_OPENING = re.compile(r"href", re.I)
+_HREF = re.compile(r"href[ \t\n]*=[ \t\n]*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))", re.I)
+_ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:|[/\\]")
+_TARGET_FORMS = (
+    (_INLINE_OPENING, _INLINE_TARGET),
+    (_DEFINITION_OPENING, _DEFINITION),
+    (_HREF_OPENING, _HREF),
+)
+
+
+def link_candidates(body: str) -> tuple[list[tuple[str, int]], bool]:
+    """Every relative link target written in a body with its offset, and whether that is sure to
+    include the href of every internal link the engine would make: not so when a target is
+    written with escapes, character references or parentheses, or where a link opens in a form
+    this scan does not read.
+
+    A target in code is listed too: the scan does not know code; the parse does."""
+    found: list[tuple[str, int]] = []
+    sure = True
+    for opening, pattern in _TARGET_FORMS:
+        read = set()
+        for match in pattern.finditer(body):
+            # where the form's opening is: '](', the ']' of '[label]:', 'href'
+            read.add(match.start() + (match.group(0).index("]") if pattern is _DEFINITION else 0))
+            target = next((group for group in match.groups() if group is not None), "")
+            if _ABSOLUTE.match(target):
+                continue
+            if "&" in target or "\\" in target:
+                sure = False
+            found.append((target, match.start()))
+        if sure and any(where.start() not in read for where in opening.finditer(body)):
+            sure = False
+    return found, sure
+
+
+def internal_links(page: Page, site: Site) -> list[InternalLink]:
+    """The page's internal links as the engine reads them, at their line and column."""
+    document = markdown.parse(page.body, page.body_line, site, full=True)
+    found = []
+    for link in document.links:
+        internal = internal_link(link.href, page.page_path)
+        if internal is not None:
+            found.append(
+                InternalLink(internal.href, internal.target, internal.fragment, link.line, link.column)
+            )
+    return found
+
+
+# ----------------------------------------------------------------------------
+# The check
+# ----------------------------------------------------------------------------
+
+
+def link_target_findings(page: Page, site: Site) -> Iterator:
+    if not page.readable or page.locale is None or page.page_path is None:
+        return
+    targets, sure = link_candidates(page.body)
+    own: list[frozenset[str]] = []
+
+    def own_anchors() -> frozenset[str]:
+        if not own:
+            own.append(anchors(page.body, site))
+        return own[0]
+
+    candidates = [internal_link(target, page.page_path) for target, _ in targets]
+    if sure and all(
+        _problem(link, page, site, own_anchors) is None for link in candidates if link is not None
+    ):
+        return
+    for link in internal_links(page, site):
+        problem = _problem(link, page, site, own_anchors)
+        if problem is not None:
+            rule, message, suggestion = problem
+            yield rule.at(page.display, link.line, link.column, message, suggestion=suggestion)
+
+
+CHECKS = (link_target_findings,)
+
+
+def resolved_file(site: Site, locale: str, target: str) -> Path | None:
+    """The file the build publishes at ``target`` in ``locale``: its own, else the source
+    locale's (static-i18n's fallback), None when neither has it."""
+    for candidate in dict.fromkeys((locale, site.source_locale)):
+        path = site.file_for(candidate, target)
+        if path.is_file():
+            return path
+    return None
+
+
+def _problem(link: InternalLink, page: Page, site: Site, own_anchors):
+    """(rule, message, suggestion) for a broken link, None for a link that works."""
+    if link.target is None:
+        available, where = own_anchors(), "this page"
+    else:
+        path = None if link.escapes else resolved_file(site, page.locale, link.target)
+        if path is None:
+            return _missing_page(link, page, site)
+        if link.fragment is None:
+            return None
+        available, where = anchors_of_file(path, site), site.display_path(path)
+    if link.fragment is None or available is None or _has_anchor(available, link.fragment):
+        return None
+    nearest = difflib.get_close_matches(link.fragment, sorted(available), n=1)
+    message = f"link to {link.href}: {where} has no anchor #{link.fragment}"
+    if nearest:
+        message += f"; the nearest is #{nearest[0]}"
+    return MISSING_ANCHOR, message, (f"#{nearest[0]}" if nearest else None)
+
+
+def _has_anchor(available: frozenset[str], fragment: str) -> bool:
+    return fragment in available or unquote(fragment) in available
+
+
+def _missing_page(link: InternalLink, page: Page, site: Site):
+    locales = dict.fromkeys((page.locale, site.source_locale))
+    if link.escapes:
+        message = f"link to {link.href} leads out of the {page.locale} folder, where no page is"
+        return MISSING_PAGE, message, None
+    elsewhere = [
+        loc for loc in site.locales if loc not in locales and site.file_for(loc, link.target).is_file()
+    ]
+    message = f"link to {link.href}: {link.target} is no page in {' or '.join(locales)}"
+    if elsewhere:
+        message += f" (only in {', '.join(elsewhere)})"
+    known = sorted({p for loc in locales for p in _pages(site, loc)} - {page.page_path})
+    nearest = difflib.get_close_matches(link.target, known, n=1)
+    suggestion = None
+    if nearest:
+        suggestion = posixpath.relpath(nearest[0], posixpath.dirname(page.page_path) or ".")
+        message += f"; the nearest is {suggestion}"
+    return MISSING_PAGE, message, suggestion
+
+
+_PAGES: dict[tuple[str, str], list[str]] = {}
+
+
+def _pages(site: Site, locale: str) -> list[str]:
+    # listed once a run, for suggestions only
+    key = (str(site.docs_dir), locale)
+    if key not in _PAGES:
+        _PAGES[key] = site.pages(locale) if (site.docs_dir / locale).is_dir() else []
+    return _PAGES[key]
+
+
+# ----------------------------------------------------------------------------
+# The graph a preview keeps
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Node:
+    anchors: frozenset[str]
+    links: tuple[InternalLink, ...]  # to other pages; a page's links to itself change with it
+
+
+class LinkGraph:
+    """The site's pages, their anchors and the links between them, kept between saves.
+
+    Made once from every page of every locale; ``update(path)`` after a file is saved, created
+    or deleted answers which pages' link findings may have changed. A page's links are the
+    targets ``link_candidates`` reads (the exact parse when it is not sure), so a link written
+    in a code sample counts too: the answer may hold a page more, never one less.
+    """
+
+    def __init__(self, site: Site):
+        self.site = site
+        self._nodes: dict[Path, _Node] = {}
+        self._linked_from: dict[tuple[str, str], set[Path]] = {}  # (locale, target) -> pages
+        for locale in site.locales:
+            for page_path in site.pages(locale) if (site.docs_dir / locale).is_dir() else ():
+                path = site.file_for(locale, page_path)
+                self._set(path, self._read(path))
+
+    def pages_linking_to(self, locale: str, target: str) -> set[Path]:
+        """The pages of ``locale`` with a link to ``target`` (a page path inside a locale)."""
+        return set(self._linked_from.get((locale, target), ()))
+
+    def anchors(self, path: Path) -> frozenset[str] | None:
+        node = self._nodes.get(self._key(path))
+        return node.anchors if node else None
+
+    def update(self, path: Path) -> set[Path]:
+        """Read the file again (saved, created, or deleted) and answer the pages whose link
+        findings may have changed: the file itself, and each page with a link whose target
+        or #fragment was found before and is not now, or the other way round."""
+        path = self._key(path)
+        locale, target = self.site.locale_of(path), self.site.page_path(path)
+        if locale is None or target is None:
+            return set()
+        before = self._status_of_links_to(target)
+        self._set(path, self._read(path))
+        after = self._status_of_links_to(target)
+        return (
+            {path}
+            | {page for page, status in after.items() if before.get(page) != status}
+            | {page for page in before if page not in after}
+        )
+
+    def _status_of_links_to(self, target: str) -> dict[Path, tuple]:
+        """For each page linking to ``target``, what its findings for those links would name:
+        None for a link that works, else the file it leads to (None too: no file at all)."""
+        status: dict[Path, tuple] = {}
+        for locale in self.site.locales:
+            resolved = self._resolved(locale, target)
+            node = self._nodes.get(resolved) if resolved else None
+            for page in self._linked_from.get((locale, target), ()):
+                status[page] = tuple(
+                    None
+                    if node is not None
+                    and (link.fragment is None or _has_anchor(node.anchors, link.fragment))
+                    else ("broken", resolved)
+                    for link in self._nodes[page].links
+                    if link.target == target
+                )
+        return status
+
+    def _resolved(self, locale: str, target: str) -> Path | None:
+        for candidate in dict.fromkeys((locale, self.site.source_locale)):
+            path = self._key(self.site.file_for(candidate, target))
+            if path in self._nodes:
+                return path
+        return None
+
+    def _key(self, path: Path) -> Path:
+        return Path(os.path.abspath(path))
+
+    def _read(self, path: Path) -> _Node | None:
+        page = _source(path, self.site)
+        if page is None:
+            return _Node(frozenset(), ()) if Path(path).is_file() else None
+        targets, sure = link_candidates(page.body)
+        if sure:
+            links = [internal_link(target, page.page_path) for target, _ in targets]
+        else:
+            links = internal_links(page, self.site)
+        return _Node(
+            anchors(page.body, self.site),
+            tuple(link for link in links if link is not None and link.target not in (None, page.page_path)),
+        )
+
+    def _set(self, path: Path, node: _Node | None) -> None:
+        path = self._key(path)
+        locale = self.site.locale_of(path)
+        old = self._nodes.pop(path, None)
+        for link in old.links if old else ():
+            self._linked_from.get((locale, link.target), set()).discard(path)
+        if node is None:
+            return
+        self._nodes[path] = node
+        for link in node.links:
+            self._linked_from.setdefault((locale, link.target), set()).add(path)
