@@ -24,11 +24,12 @@ import difflib
 import os
 import posixpath
 import re
-from collections.abc import Iterator
+import stat
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from markdown.extensions import toc
 
@@ -91,20 +92,30 @@ class InternalLink:
 
 def internal_link(href: str, page_path: str | None) -> InternalLink | None:
     """The link as the build resolves it (MkDocs' relative links), None for any other link."""
-    try:
-        parts = urlsplit(href)
-    except ValueError:
+    return link_in(href, posixpath.dirname(page_path) if page_path is not None else None)
+
+
+def link_in(href: str, folder: str | None) -> InternalLink | None:
+    """``internal_link`` for a page in ``folder`` (a locale folder's subfolder, '' at its top)."""
+    found = _target_of(href, folder)
+    return None if found is None else InternalLink(href, *found)
+
+
+def _target_of(href: str, folder: str | None) -> tuple[str | None, str | None] | None:
+    """(target page path, or None for the page itself; fragment or None) of an internal link."""
+    if not href.startswith(("#", "?")) and ".md" not in href and ".markdown" not in href:
+        return None  # no page's path: nothing below can make it one
+    if _ABSOLUTE.match(href):
+        return None  # another site, or an absolute path (which MkDocs leaves as it is)
+    # what urlsplit would give of a URL without scheme or host, without its cost
+    rest, _, fragment = href.partition("#")
+    path = rest.partition("?")[0]
+    if not path:
+        return (None, fragment) if fragment else None
+    path = unquote(path)
+    if not path.endswith(PAGE_SUFFIXES) or folder is None:
         return None
-    if parts.scheme or parts.netloc or href.startswith(("/", "\\")):
-        return None
-    fragment = parts.fragment or None
-    if not parts.path:
-        return InternalLink(href, None, fragment) if fragment else None
-    path = unquote(parts.path)
-    if not path.endswith(PAGE_SUFFIXES) or page_path is None:
-        return None
-    target = posixpath.normpath(posixpath.join(posixpath.dirname(page_path), path))
-    return InternalLink(href, target, fragment)
+    return posixpath.normpath(posixpath.join(folder, path)), fragment or None
 
 
 # ----------------------------------------------------------------------------
@@ -146,8 +157,9 @@ _KNOWN_EXTENSIONS = {
     "helpsite.markdown_ext",
     "helpsite.external_links",
 }
-# What may stand before a heading's '#' in a container: quotes, list markers, indentation.
-_CONTAINER_MARKS = " \t>*+-0123456789.)"
+# A '#' after what may stand before a heading in a container: quotes, list markers, indentation.
+_CONTAINED_HASH = re.compile(r"\n[ \t>*+\-0-9.)]+#")
+_SETEXT_UNDERLINE = re.compile(r"\n[ \t>]*(?:=+|-+)[ \t]*(?=\n|$)")
 _LEGACY_ANCHOR = re.compile(r'[ \t]*<a name="([^"&<>]+)"></a>')
 _NOT_PLAIN = re.compile(r"[*_`\[\]<>&\\{}\t]")
 
@@ -159,78 +171,85 @@ def plain_heading_ids(body: str, site: Site | None) -> frozenset[str] | None:
     Python-Markdown makes a heading of any line that starts with ``#`` (outside code and HTML),
     takes its text up to a closing run of ``#``, and the toc gives each heading without an id
     the slug of its text, made unique against every id in the page (``toc.unique``)."""
-    names, configs = _extensions(site)
-    if not set(names) <= _KNOWN_EXTENSIONS or "{" in body:
+    slug = _heading_slug(site)
+    if slug is None or "{" in body:
         return None
     text = markdown._outside_fences(body)
     if text is None:
         return None
+    # Each test below looks for a literal first (a line break), at C speed.
+    text = "\n" + text
+    if _CONTAINED_HASH.search(text) or _SETEXT_UNDERLINE.search(text):
+        return None  # a heading in a container, a setext underline or a rule: the engine decides
     legacy: list[str] = []
     slugged: list[str] = []
-    previous_blank = True
-    for line in text.split("\n"):
-        inside = line.lstrip(_CONTAINER_MARKS)
-        if inside.startswith("#"):
-            if len(inside) != len(line) or not previous_blank:
-                return None  # in a container, or continuing a block: the engine decides
-            # the text after at most six '#', less a closing run of '#' (HashHeaderProcessor)
-            header = line[min(len(line) - len(line.lstrip("#")), 6) :].rstrip("#")
-            anchor = _LEGACY_ANCHOR.match(header)
-            if anchor:
-                legacy.append(anchor.group(1))
-                header = header[anchor.end() :]
-            if _NOT_PLAIN.search(header):
-                return None
-            if not anchor:  # the toc names a heading by its text, white space collapsed
-                slugged.append(" ".join(header.split()))
-        content = line.strip(" \t>")
-        if content and not (content.strip("=") and content.strip("-")):
-            return None  # a setext underline, or a rule: the engine decides
-        previous_blank = not line.strip()
+    start = text.find("\n#")
+    while start >= 0:
+        if start and text[start - 1] != "\n" and text[text.rfind("\n", 0, start) + 1 : start].strip():
+            return None  # continuing a block: the engine decides
+        end = text.find("\n", start + 1)
+        line = text[start + 1 : end if end >= 0 else len(text)]
+        # the text after at most six '#', less a closing run of '#' (HashHeaderProcessor)
+        header = line[min(len(line) - len(line.lstrip("#")), 6) :].rstrip("#")
+        anchor = _LEGACY_ANCHOR.match(header)
+        if anchor:
+            legacy.append(anchor.group(1))
+            header = header[anchor.end() :]
+        if _NOT_PLAIN.search(header):
+            return None
+        if not anchor:  # the toc names a heading by its text, white space collapsed
+            slugged.append(" ".join(header.split()))
+        start = text.find("\n#", start + 1)
     if text.count("<") != 2 * len(legacy):
         return None  # raw HTML beyond the legacy anchors
-    toc_config = configs.get("toc", {})
-    slugify = toc_config.get("slugify", toc.slugify)
-    separator = toc_config.get("separator", "-")
+    slugify, separator = slug
     used = set(legacy)
     counters: dict[str, int] = {}
     return frozenset(used | {toc.unique(slugify(name, separator), used, counters) for name in slugged})
 
 
-_EXTENSIONS: dict[tuple, tuple[list[str], dict]] = {}
+_SLUG: list = [None, None]  # the site's extensions as written, and what _heading_slug made of them
 
 
-def _extensions(site: Site | None) -> tuple[list[str], dict]:
-    key = (site.root, repr(site.markdown_extensions)) if site is not None else None
-    if key not in _EXTENSIONS:
-        _EXTENSIONS[key] = markdown.site_extensions(site)
-    return _EXTENSIONS[key]
+def _heading_slug(site: Site | None):
+    """The toc's slugify and separator, None when an extension may make ids otherwise."""
+    written = site.markdown_extensions if site is not None else ()
+    if _SLUG[0] is not written:
+        names, configs = markdown.site_extensions(site)
+        toc_config = configs.get("toc", {})
+        known = set(names) <= _KNOWN_EXTENSIONS
+        made = (toc_config.get("slugify", toc.slugify), toc_config.get("separator", "-")) if known else None
+        _SLUG[:] = [written, made]
+    return _SLUG[1]
 
 
 _ANCHORS: dict[str, tuple[tuple[int, int], frozenset[str] | None]] = {}
 
 
-def anchors_of_file(path: Path, site: Site | None) -> frozenset[str] | None:
+def anchors_of_file(path, site: Site | None, stamp: tuple[int, int] | None = None) -> frozenset[str] | None:
     """The anchors of the page in a file, None when there is no readable page; each file is read
-    once while it stays the same (its modification time and size)."""
-    key = os.path.abspath(path)
-    try:
-        state = os.stat(key)
-    except OSError:
+    once while it stays the same (its modification time and size: ``stamp``, when known)."""
+    key = path if isinstance(path, str) and os.path.isabs(path) else os.path.abspath(path)
+    stamp = stamp or _stamp(key)
+    if stamp is None:
         _ANCHORS.pop(key, None)
         return None
-    stamp = (state.st_mtime_ns, state.st_size)
     cached = _ANCHORS.get(key)
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    found = _read_anchors(key, site)
+    source = _source(key, None)
+    found = None if source is None else anchors(source.body, site)
     _ANCHORS[key] = (stamp, found)
     return found
 
 
-def _read_anchors(path: str, site: Site | None) -> frozenset[str] | None:
-    source = _source(path, site)
-    return None if source is None else anchors(source.body, site)
+def _stamp(path: str) -> tuple[int, int] | None:
+    """A regular file's modification time and size, None when there is no such file."""
+    try:
+        state = os.stat(path)
+    except OSError:
+        return None
+    return (state.st_mtime_ns, state.st_size) if stat.S_ISREG(state.st_mode) else None
 
 
 def _source(path, site: Site | None) -> Page | None:
@@ -256,21 +275,15 @@ def _source(path, site: Site | None) -> Page | None:
 
 # Where a link target is written: after '](' (inline links and images), after '[label]:' at a
 # line's start (reference definitions), as an href attribute (raw HTML, attribute lists).
-_INLINE_OPENING = re.compile(r"\]\(")
 _INLINE_TARGET = re.compile(
     r"\]\([ \t]*\n?[ \t]*(?:<([^<>\n]*)>|([^\s<>()]*))"
     r"(?:[ \t]*\n?[ \t]+(?:\"[^\"\n]*\"|'[^'\n]*'|\([^()\n]*\)))?[ \t]*\n?[ \t]*\)"
 )
 _DEFINITION_OPENING = re.compile(r"\][ ]*:")
-_DEFINITION = re.compile(r"^[ ]{0,3}\[[^\[\]\n]*\][ ]*:[ ]*\n?[ ]*<?([^\s>]+)>?", re.M)
+_DEFINITION = re.compile(r"[ ]{0,3}\[[^\[\]\n]*\][ ]*:[ ]*\n?[ ]*<?([^\s>]+)>?")
 _HREF_OPENING = re.compile(r"href", re.I)
 _HREF = re.compile(r"href[ \t\n]*=[ \t\n]*(?:\"([^\"]*)\"|'([^']*)'|([^\s\"'=<>`]+))", re.I)
 _ABSOLUTE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:|[/\\]")
-_TARGET_FORMS = (
-    (_INLINE_OPENING, _INLINE_TARGET),
-    (_DEFINITION_OPENING, _DEFINITION),
-    (_HREF_OPENING, _HREF),
-)
 
 
 def link_candidates(body: str) -> tuple[list[tuple[str, int]], bool]:
@@ -282,20 +295,39 @@ def link_candidates(body: str) -> tuple[list[tuple[str, int]], bool]:
     A target in code is listed too: the scan does not know code; the parse does."""
     found: list[tuple[str, int]] = []
     sure = True
-    for opening, pattern in _TARGET_FORMS:
-        read = set()
-        for match in pattern.finditer(body):
-            # where the form's opening is: '](', the ']' of '[label]:', 'href'
-            read.add(match.start() + (match.group(0).index("]") if pattern is _DEFINITION else 0))
-            target = next((group for group in match.groups() if group is not None), "")
-            if _ABSOLUTE.match(target):
-                continue
-            if "&" in target or "\\" in target:
-                sure = False
-            found.append((target, match.start()))
-        if sure and any(where.start() not in read for where in opening.finditer(body)):
+    for opening, form in _target_forms(body):
+        match = form(body, opening)
+        if match is None:
             sure = False
+            continue
+        target = match.group(match.lastindex) if match.lastindex else ""  # the form's one target
+        if _ABSOLUTE.match(target):
+            continue
+        if "&" in target or "\\" in target:
+            sure = False
+        found.append((target, opening))
     return found, sure
+
+
+def _target_forms(body: str) -> list[tuple[int, Callable]]:
+    """Where a link target may be written, and how to read it there (None: not in a form read)."""
+    forms = []
+    position = body.find("](")
+    while position >= 0:
+        forms.append((position, _INLINE_TARGET.match))
+        position = body.find("](", position + 2)
+    if "]:" in body or "] " in body:
+        forms.extend((opening.start(), _definition) for opening in _DEFINITION_OPENING.finditer(body))
+    if "=" in body and "href" in body.lower():
+        forms.extend((opening.start(), _HREF.match) for opening in _HREF_OPENING.finditer(body))
+    return forms
+
+
+def _definition(body: str, position: int) -> re.Match | None:
+    line_start = body.rfind("\n", 0, position) + 1
+    match = _DEFINITION.match(body, line_start)
+    # the label holds no ']': the first one closes it
+    return match if match and line_start + match.group(0).index("]") == position else None
 
 
 def internal_links(page: Page, site: Site) -> list[InternalLink]:
@@ -319,18 +351,13 @@ def internal_links(page: Page, site: Site) -> list[InternalLink]:
 def link_target_findings(page: Page, site: Site) -> Iterator:
     if not page.readable or page.locale is None or page.page_path is None:
         return
-    targets, sure = link_candidates(page.body)
-    own: list[frozenset[str]] = []
+    own = _remember(page, site)
 
     def own_anchors() -> frozenset[str]:
-        if not own:
-            own.append(anchors(page.body, site))
-        return own[0]
+        return own if own is not None else anchors(page.body, site)
 
-    candidates = [internal_link(target, page.page_path) for target, _ in targets]
-    if sure and all(
-        _problem(link, page, site, own_anchors) is None for link in candidates if link is not None
-    ):
+    targets, sure = link_candidates(page.body)
+    if sure and _all_work(targets, page, site, own_anchors):
         return
     for link in internal_links(page, site):
         problem = _problem(link, page, site, own_anchors)
@@ -342,29 +369,104 @@ def link_target_findings(page: Page, site: Site) -> Iterator:
 CHECKS = (link_target_findings,)
 
 
-def resolved_file(site: Site, locale: str, target: str) -> Path | None:
-    """The file the build publishes at ``target`` in ``locale``: its own, else the source
-    locale's (static-i18n's fallback), None when neither has it."""
-    for candidate in dict.fromkeys((locale, site.source_locale)):
-        path = site.file_for(candidate, target)
-        if path.is_file():
-            return path
-    return None
+def _all_work(targets: list[tuple[str, int]], page: Page, site: Site, own_anchors) -> bool:
+    """Whether every target scanned is a page there is, with the anchor linked to: the common
+    case, told in as few steps as can be (one dictionary look-up a link, once its target is known)."""
+    files = _run(site)
+    folder = posixpath.dirname(page.page_path)
+    for href, _ in targets:
+        found = _target_of(href, folder)
+        if found is None:
+            continue
+        target, fragment = found
+        if target is None:
+            if not _has_anchor(own_anchors(), fragment):
+                return False
+            continue
+        if target.startswith("../") or target == "..":
+            return False
+        published = files.get((page.locale, target), _UNKNOWN)
+        if published is _UNKNOWN:
+            published = resolved_file(site, page.locale, target)
+        if published is None:
+            return False
+        if fragment is None:
+            continue
+        cached = _ANCHORS.get(published[0])
+        available = cached[1] if cached is not None and cached[0] == published[1] else None
+        if available is None:
+            available = anchors_of_file(published[0], site, published[1])
+        if available is not None and not _has_anchor(available, fragment):
+            return False
+    return True
+
+
+_UNKNOWN = object()
+
+
+def resolved_file(site: Site, locale: str, target: str) -> tuple[str, tuple[int, int]] | None:
+    """The file the build publishes at ``target`` in ``locale`` and its stamp: its own, else the
+    source locale's (static-i18n's fallback), None when neither has it. Looked at once a run."""
+    files = _run(site)
+    key = (locale, target)
+    if key not in files:
+        files[key] = None
+        docs = site._docs_abs
+        for candidate in (locale, site.source_locale) if locale != site.source_locale else (locale,):
+            path = os.path.join(docs, candidate, target)
+            stamp = _stamp(path)
+            if stamp is not None:
+                files[key] = (path, stamp)
+                break
+    return files[key]
+
+
+# What one run has seen of the files: a run is the life of one Site object (a check command, a
+# build, a worker's task), after which the files may change (a preview's next build).
+_RUN: list = [None, {}]
+
+
+def _run(site: Site) -> dict:
+    if _RUN[0] is not site:
+        _RUN[:] = [site, {}]
+    return _RUN[1]
+
+
+def _remember(page: Page, site: Site) -> frozenset[str] | None:
+    """The anchors of the page being checked, from the text in hand: when others link to it,
+    its file is not read again. None when the page is not the file at its place (a locale
+    given on the command line)."""
+    if not page.display.endswith(f"{page.locale}/{page.page_path}"):
+        return None
+    path = os.path.join(site._docs_abs, page.locale, page.page_path)
+    stamp = _stamp(path)
+    if stamp is None:
+        return None
+    cached = _ANCHORS.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, anchors(page.body, site))
+        _ANCHORS[path] = cached
+    return cached[1]
 
 
 def _problem(link: InternalLink, page: Page, site: Site, own_anchors):
     """(rule, message, suggestion) for a broken link, None for a link that works."""
     if link.target is None:
-        available, where = own_anchors(), "this page"
+        path, available = None, own_anchors()
     else:
-        path = None if link.escapes else resolved_file(site, page.locale, link.target)
-        if path is None:
+        found = None if link.escapes else resolved_file(site, page.locale, link.target)
+        if found is None:
             return _missing_page(link, page, site)
         if link.fragment is None:
             return None
-        available, where = anchors_of_file(path, site), site.display_path(path)
+        path, stamp = found
+        cached = _ANCHORS.get(path)
+        available = (
+            cached[1] if cached is not None and cached[0] == stamp else anchors_of_file(path, site, stamp)
+        )
     if link.fragment is None or available is None or _has_anchor(available, link.fragment):
         return None
+    where = "this page" if path is None else site.display_path(Path(path))
     nearest = difflib.get_close_matches(link.fragment, sorted(available), n=1)
     message = f"link to {link.href}: {where} has no anchor #{link.fragment}"
     if nearest:

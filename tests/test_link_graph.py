@@ -130,6 +130,58 @@ def test_the_reading_of_plain_headings_agrees_with_the_engine_on_the_corpus():
     assert read > 0
 
 
+def scanned_and_parsed(body: str, site) -> tuple[set[str], bool, set[str]]:
+    """(targets the scan reads, whether it is sure, hrefs of the internal links the engine makes)."""
+    targets, sure = link_graph.link_candidates(body)
+    parsed = {
+        link.href
+        for link in markdown.parse(body, 1, site, full=True).links
+        if link_graph.internal_link(link.href, "a/page.md") is not None
+    }
+    return {target for target, _ in targets}, sure, parsed
+
+
+SCANNED = [  # (body, the internal links the engine makes of it)
+    (
+        '[a](x.md) [b]( <y z.md> "title") ![c](d.md#e) [d][r]\n\n[r]: ref.md#s\n',
+        {"x.md", "y z.md", "ref.md#s"},  # an image is no link
+    ),
+    ('<a href="raw.md#x">raw</a> <A HREF=upper.md>up</A>\n', {"raw.md#x", "upper.md"}),
+    ("`[code](in-code.md)`\n\n    [indented](code.md)\n", set()),  # code: listed by the scan all the same
+]
+UNSURE = [
+    "[a](x\\_y.md)\n",  # an escape
+    "[a](x&#46;md)\n",  # a character reference
+    "[a](x(1).md)\n",  # parentheses
+    "[a](my page.md)\n",  # white space
+    "> [r]:\n> ref.md\n\n[a][r]\n",  # a definition in a quote
+    '<a href = "x.md" title="the href attribute">x</a> and an href in text\n',
+]
+
+
+@pytest.mark.parametrize(("body", "links"), SCANNED)
+def test_the_scan_reads_every_internal_link_the_engine_makes(body, links):
+    scanned, sure, parsed = scanned_and_parsed(body, load_site(ROOT))
+    assert sure and parsed == links and parsed <= scanned
+
+
+@pytest.mark.parametrize("body", UNSURE)
+def test_the_scan_says_when_it_cannot_be_sure(body):
+    assert link_graph.link_candidates(body)[1] is False
+
+
+def test_where_the_scan_is_sure_it_misses_no_link_of_the_site_or_generated_pages(tmp_path):
+    site = load_site(ROOT)
+    synthetic.generate(tmp_path / "docs", 40, site.locales[:2], seed=5)
+    sure_pages = 0
+    for path in [*plain_pages(ROOT), *sorted((tmp_path / "docs").rglob("*.md"))]:
+        scanned, sure, parsed = scanned_and_parsed(body_of(path, site), site)
+        if sure:
+            assert parsed <= scanned, path
+            sure_pages += 1
+    assert sure_pages == 16 + len(list((tmp_path / "docs").rglob("*.md")))
+
+
 # ----------------------------------------------------------------------------
 # The check
 # ----------------------------------------------------------------------------
@@ -252,10 +304,8 @@ def test_a_comment_silences_one_link(project):
 
 def test_working_links_give_nothing_and_each_target_is_read_once(project, monkeypatch):
     read = []
-    original = link_graph._read_anchors
-    monkeypatch.setattr(
-        link_graph, "_read_anchors", lambda path, site: read.append(path) or original(path, site)
-    )
+    original = link_graph._source
+    monkeypatch.setattr(link_graph, "_source", lambda path, site: read.append(path) or original(path, site))
     for name in ("one", "two"):
         write(
             project,
@@ -313,3 +363,25 @@ def test_the_graph_answers_which_pages_a_save_may_change(project):
     other.unlink()
     assert graph.update(other) == {other, links_en}
     assert graph.anchors(other) is None and graph.anchors(target_en) == {"target", "later-steps"}
+
+
+def test_the_source_check_finds_what_the_built_site_check_expects_of_page_links(tmp_path):
+    """The link check's fixture says, link by link, what the built site gives: each broken
+    #anchor is link-to-missing-anchor here, each broken link to a .md page link-to-missing-page."""
+    from test_linkcheck import EXPECTED, NB_ARTICLE, broken_project
+    from test_linkcheck import FIXTURES as LINKCHECK_FIXTURES
+
+    project, original = broken_project(tmp_path)
+    first = len(original.splitlines()) + 1
+    expected = []
+    for number, text in enumerate(
+        (LINKCHECK_FIXTURES / "broken-kinds.md").read_text(encoding="utf-8").splitlines()
+    ):
+        wanted = EXPECTED.search(text)
+        if wanted and wanted.group(1) == "broken-anchor":
+            expected.append((first + number, "link-to-missing-anchor"))
+        elif wanted and wanted.group(1) == "broken-link" and ".md)" in text:
+            expected.append((first + number, "link-to-missing-page"))
+    findings = checks.check_file(project / NB_ARTICLE, load_site(project))
+    found = [(f.line, f.rule) for f in findings if f.rule in {r.id for r in link_graph.RULES}]
+    assert found == expected and len(expected) == 6
