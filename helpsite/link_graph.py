@@ -33,10 +33,10 @@ from urllib.parse import unquote
 
 from markdown.extensions import toc
 
-from helpsite import frontmatter, markdown, rules
+from helpsite import frontmatter, markdown, nesting, rules
 from helpsite import page as pages
 from helpsite.page import Page
-from helpsite.site import Site
+from helpsite.site import Limits, Site
 
 MISSING_PAGE = rules.define(
     "link-to-missing-page",
@@ -123,13 +123,22 @@ def _target_of(href: str, folder: str | None) -> tuple[str | None, str | None] |
 # ----------------------------------------------------------------------------
 
 
-def anchors(body: str, site: Site | None) -> frozenset[str]:
-    """Every id a browser can scroll to in the page the build makes of this body."""
+def anchors(body: str, site: Site | None) -> frozenset[str] | None:
+    """Every id a browser can scroll to in the page the build makes of this body; None for a
+    body the build does not render (past a limit of the site's, or nested past the engine's
+    recursion: other rules report it), whose links to it are then not judged."""
     found = plain_heading_ids(body, site)
     if found is not None:
         return found
+    limits = site.limits if site is not None else Limits()
+    if len(body) > limits.max_page_characters or nesting.too_deep(body, limits.max_nesting):
+        return None
+    try:
+        html = markdown.render(body, site)
+    except RecursionError:
+        return None
     reader = _IdReader()
-    reader.feed(markdown.render(body, site))
+    reader.feed(html)
     reader.close()
     return frozenset(reader.ids)
 
@@ -351,10 +360,12 @@ def internal_links(page: Page, site: Site) -> list[InternalLink]:
 def link_target_findings(page: Page, site: Site) -> Iterator:
     if not page.readable or page.locale is None or page.page_path is None:
         return
-    own = _remember(page, site)
+    own = [_remember(page, site) or _UNKNOWN]
 
-    def own_anchors() -> frozenset[str]:
-        return own if own is not None else anchors(page.body, site)
+    def own_anchors() -> frozenset[str] | None:  # the engine's, only when a link needs them
+        if own[0] is _UNKNOWN:
+            own[0] = anchors(page.body, site)
+        return own[0]
 
     targets, sure = link_candidates(page.body)
     if sure and _all_work(targets, page, site, own_anchors):
@@ -380,7 +391,8 @@ def _all_work(targets: list[tuple[str, int]], page: Page, site: Site, own_anchor
             continue
         target, fragment = found
         if target is None:
-            if not _has_anchor(own_anchors(), fragment):
+            available = own_anchors()
+            if available is not None and not _has_anchor(available, fragment):
                 return False
             continue
         if target.startswith("../") or target == "..":
@@ -433,9 +445,10 @@ def _run(site: Site) -> dict:
 
 
 def _remember(page: Page, site: Site) -> frozenset[str] | None:
-    """The anchors of the page being checked, from the text in hand: when others link to it,
-    its file is not read again. None when the page is not the file at its place (a locale
-    given on the command line)."""
+    """The anchors of the page being checked, from the text in hand, when its plain headings
+    tell them: when others link to it, its file is not read again (a page that needs the
+    engine is rendered only when a link needs its anchors). None when they are not known here,
+    or the page is not the file at its place (a locale given on the command line)."""
     if not page.display.endswith(f"{page.locale}/{page.page_path}"):
         return None
     path = os.path.join(site._docs_abs, page.locale, page.page_path)
@@ -444,8 +457,10 @@ def _remember(page: Page, site: Site) -> frozenset[str] | None:
         return None
     cached = _ANCHORS.get(path)
     if cached is None or cached[0] != stamp:
-        cached = (stamp, anchors(page.body, site))
-        _ANCHORS[path] = cached
+        found = plain_heading_ids(page.body, site)
+        if found is None:
+            return None
+        cached = _ANCHORS[path] = (stamp, found)
     return cached[1]
 
 
@@ -601,7 +616,7 @@ class LinkGraph:
         else:
             links = internal_links(page, self.site)
         return _Node(
-            anchors(page.body, self.site),
+            anchors(page.body, self.site) or frozenset(),
             tuple(link for link in links if link is not None and link.target not in (None, page.page_path)),
         )
 
