@@ -183,7 +183,9 @@ def plain_heading_ids(body: str, site: Site | None) -> frozenset[str] | None:
     slug = _heading_slug(site)
     if slug is None or "{" in body:
         return None
-    text = markdown._outside_fences(body)
+    # one-character tests first: they run at memchr's speed on any text, where a longer
+    # needle in non-ASCII text costs microseconds
+    text = markdown._outside_fences(body) if "`" in body or "~" in body else body
     if text is None:
         return None
     # Each test below looks for a literal first (a line break), at C speed.
@@ -192,7 +194,7 @@ def plain_heading_ids(body: str, site: Site | None) -> frozenset[str] | None:
         return None  # a heading in a container, a setext underline or a rule: the engine decides
     legacy: list[str] = []
     slugged: list[str] = []
-    start = text.find("\n#")
+    start = _heading_start(text, 0)
     while start >= 0:
         if start and text[start - 1] != "\n" and text[text.rfind("\n", 0, start) + 1 : start].strip():
             return None  # continuing a block: the engine decides
@@ -208,13 +210,21 @@ def plain_heading_ids(body: str, site: Site | None) -> frozenset[str] | None:
             return None
         if not anchor:  # the toc names a heading by its text, white space collapsed
             slugged.append(" ".join(header.split()))
-        start = text.find("\n#", start + 1)
+        start = _heading_start(text, start + 2)
     if text.count("<") != 2 * len(legacy):
         return None  # raw HTML beyond the legacy anchors
     slugify, separator = slug
     used = set(legacy)
     counters: dict[str, int] = {}
     return frozenset(used | {toc.unique(slugify(name, separator), used, counters) for name in slugged})
+
+
+def _heading_start(text: str, position: int) -> int:
+    """The line break before the next line that starts with '#' from ``position`` on, or -1."""
+    position = text.find("#", position)
+    while position > 0 and text[position - 1] != "\n":
+        position = text.find("#", position + 1)
+    return position - 1 if position > 0 else -1
 
 
 _SLUG: list = [None, None]  # the site's extensions as written, and what _heading_slug made of them
@@ -321,11 +331,15 @@ def link_candidates(body: str) -> tuple[list[tuple[str, int]], bool]:
 def _target_forms(body: str) -> list[tuple[int, Callable]]:
     """Where a link target may be written, and how to read it there (None: not in a form read)."""
     forms = []
-    position = body.find("](")
+    others = 0  # ']' not opening an inline target: maybe a definition's
+    position = body.find("]")
     while position >= 0:
-        forms.append((position, _INLINE_TARGET.match))
-        position = body.find("](", position + 2)
-    if "]:" in body or "] " in body:
+        if body.startswith("(", position + 1):
+            forms.append((position, _INLINE_TARGET.match))
+        else:
+            others += 1
+        position = body.find("]", position + 1)
+    if others:
         forms.extend((opening.start(), _definition) for opening in _DEFINITION_OPENING.finditer(body))
     if "=" in body and "href" in body.lower():
         forms.extend((opening.start(), _HREF.match) for opening in _HREF_OPENING.finditer(body))
