@@ -581,8 +581,8 @@ class LinkGraph:
         or #fragment was found before and is not now, or the other way round."""
         path = self._key(path)
         locale, target = self.site.locale_of(path), self.site.page_path(path)
-        if locale is None or target is None:
-            return set()
+        if locale is None or target is None or not target.endswith(PAGE_SUFFIXES):
+            return set()  # no page of a locale: no link of these rules leads to it
         before = self._status_of_links_to(target)
         self._set(path, self._read(path))
         after = self._status_of_links_to(target)

@@ -363,6 +363,10 @@ def test_the_graph_answers_which_pages_a_save_may_change(project):
     other.unlink()
     assert graph.update(other) == {other, links_en}
     assert graph.anchors(other) is None and graph.anchors(target_en) == {"target", "later-steps"}
+    # a file that is no page, and one outside the locale folders: nothing to answer
+    image = docs / "en" / "a" / "picture.png"
+    image.write_bytes(b"\x89PNG")
+    assert graph.update(image) == set() and graph.update(project / "mkdocs.yml") == set()
 
 
 def test_the_source_check_finds_what_the_built_site_check_expects_of_page_links(tmp_path):
