@@ -21,6 +21,7 @@ findings may have changed (``LinkGraph.update``).
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import posixpath
 import re
@@ -112,10 +113,17 @@ def _target_of(href: str, folder: str | None) -> tuple[str | None, str | None] |
     path = rest.partition("?")[0]
     if not path:
         return (None, fragment) if fragment else None
-    path = unquote(path)
-    if not path.endswith(PAGE_SUFFIXES) or folder is None:
+    if folder is None:
         return None
-    return posixpath.normpath(posixpath.join(folder, path)), fragment or None
+    target = _page_path(folder, path)
+    return None if target is None else (target, fragment or None)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _page_path(folder: str, path: str) -> str | None:
+    # many pages of a folder link to the same page: its path is worked out once
+    path = unquote(path)
+    return posixpath.normpath(posixpath.join(folder, path)) if path.endswith(PAGE_SUFFIXES) else None
 
 
 # ----------------------------------------------------------------------------
@@ -256,8 +264,8 @@ def anchors_of_file(path, site: Site | None, stamp: tuple[int, int] | None = Non
     cached = _ANCHORS.get(key)
     if cached is not None and cached[0] == stamp:
         return cached[1]
-    source = _source(key, None)
-    found = None if source is None else anchors(source.body, site)
+    body = _body(key)
+    found = None if body is None else anchors(body[0], site)
     _ANCHORS[key] = (stamp, found)
     return found
 
@@ -271,8 +279,19 @@ def _stamp(path: str) -> tuple[int, int] | None:
     return (state.st_mtime_ns, state.st_size) if stat.S_ISREG(state.st_mode) else None
 
 
-def _source(path, site: Site | None) -> Page | None:
+def _source(path, site: Site) -> Page | None:
     """The page in a file with its body, its front matter left unread; None when there is none."""
+    found = _body(path)
+    if found is None:
+        return None
+    body, body_line = found
+    return Page(
+        str(path), site.locale_of(path), site.page_path(path), body=body, body_line=body_line, readable=True
+    )
+
+
+def _body(path) -> tuple[str, int] | None:
+    """The body of the page in a file and its first line; None when the file cannot be read."""
     try:
         data = pages._read_regular_file(path)
     except OSError:
@@ -283,9 +302,8 @@ def _source(path, site: Site | None) -> Page | None:
     try:
         _, body, body_line = frontmatter.split(text)
     except frontmatter.FrontMatterError:
-        body, body_line = text, 1
-    locale, page_path = (site.locale_of(path), site.page_path(path)) if site else (None, None)
-    return Page(str(path), locale, page_path, text, body=body, body_line=body_line, readable=True)
+        return text, 1
+    return body, body_line
 
 
 # ----------------------------------------------------------------------------

@@ -304,8 +304,8 @@ def test_a_comment_silences_one_link(project):
 
 def test_working_links_give_nothing_and_each_target_is_read_once(project, monkeypatch):
     read = []
-    original = link_graph._source
-    monkeypatch.setattr(link_graph, "_source", lambda path, site: read.append(path) or original(path, site))
+    original = link_graph._body
+    monkeypatch.setattr(link_graph, "_body", lambda path: read.append(path) or original(path))
     for name in ("one", "two"):
         write(
             project,
