@@ -21,11 +21,12 @@ from helpsite import (
     settings,
     shards,
     source_files,
+    theme_settings,
 )
+from helpsite.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, HelpsiteError, UsageError
 from helpsite.history import HistoryError
-from helpsite.site import ConfigError, load_site
+from helpsite.site import CONFIG_FILE, load_site
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 FORMAT_HELP = (
     "text: PATH:LINE:COL: SEVERITY RULE: MESSAGE; json; github: workflow commands that "
     "annotate the pull request; sarif: SARIF 2.1.0 for code scanning"
@@ -54,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="files or folders (default: the site's docs folder)",
+        help="files or folders, or mkdocs.yml (default: the site's docs folder and mkdocs.yml)",
     )
     check.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
     check.add_argument("--format", choices=report.FORMATS, default="text", help=FORMAT_HELP)
@@ -95,6 +96,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _l10n_options(diff)
     diff.set_defaults(run=run_l10n_diff)
+    _handoff_commands(what_changed)
 
     stamp = commands.add_parser("stamp", help="record that translations are current with their source")
     stamp.add_argument(
@@ -102,6 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stamp.add_argument(
         "--commit", metavar="SHA", help="the source commit to record (default: the source file's last commit)"
+    )
+    stamp.add_argument(
+        "--uncommitted",
+        action="store_true",
+        help="stamp against a source page with changes that are not committed, as it is now "
+        "(its hash, and no commit); without it such a page is refused",
     )
     stamp.set_defaults(run=run_stamp)
 
@@ -173,12 +181,17 @@ def build_parser() -> argparse.ArgumentParser:
 def run_check(args: argparse.Namespace) -> int:
     site = load_site(args.root)
     paths = args.paths or [site.docs_dir]
-    if _missing(paths):
-        return EXIT_USAGE
-    if args.locale and not known_locale(site, args.locale):
-        return EXIT_USAGE
-    outcome = checks.checked_paths(paths, site, args.locale)
+    _must_exist(paths)
+    if args.locale:
+        known_locale(site, args.locale)
+    config = site.root / CONFIG_FILE
+    named_config = [path for path in paths if Path(path).resolve() == config.resolve()]
+    pages = [path for path in paths if path not in named_config]
+    outcome = checks.checked_paths(pages, site, args.locale)
+    # mkdocs.yml's settings printed as HTML, checked with the whole site or when named
     findings = outcome.findings
+    if named_config or not args.paths:
+        findings = theme_settings.config_findings(site) + findings
     print_findings(findings, args.format, outcome.suppressed if args.show_suppressed else ())
     if any(f.rule == rules.IO_ERROR.id for f in findings):
         return EXIT_USAGE
@@ -187,29 +200,23 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_linkcheck(args: argparse.Namespace) -> int:
     site = load_site(args.root)
-    if args.locale and not known_locale(site, args.locale):
-        return EXIT_USAGE
-    try:
-        findings = linkcheck.check_site(
-            site,
-            args.site_dir or site.root / "site",
-            check_extern=args.check_extern,
-            only_locale=args.locale,
-            config=args.config,
-            reference=args.reference,
-        )
-    except linkcheck.LinkcheckError as error:
-        print(error, file=sys.stderr)
-        return EXIT_USAGE
+    if args.locale:
+        known_locale(site, args.locale)
+    findings = linkcheck.check_site(
+        site,
+        args.site_dir or site.root / "site",
+        check_extern=args.check_extern,
+        only_locale=args.locale,
+        config=args.config,
+        reference=args.reference,
+    )
     print_findings(findings, args.format)
     return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
 
 
-def known_locale(site, locale: str) -> bool:
-    if locale in site.locales:
-        return True
-    print(f"--locale {locale}: not one of the site's locales ({', '.join(site.locales)})", file=sys.stderr)
-    return False
+def known_locale(site, locale: str) -> None:
+    if locale not in site.locales:
+        raise UsageError(f"--locale {locale}: not one of the site's locales ({', '.join(site.locales)})")
 
 
 def print_findings(findings, format: str, suppressed=()) -> None:
@@ -230,28 +237,24 @@ def _l10n_options(parser: argparse.ArgumentParser, formats=("text", "json"), hel
     )
 
 
-def _fail_on(args: argparse.Namespace) -> set[str] | None:
-    """The statuses of --fail-on, or None (after saying why) when one is not a status."""
+def _fail_on(args: argparse.Namespace) -> set[str]:
+    """The statuses of --fail-on."""
     fail_on = {name.strip() for value in args.fail_on for name in value.split(",") if name.strip()}
     known = (*l10n.STATUSES, l10n_diff.ORPHANED)
     unknown = sorted(fail_on - set(known))
     if unknown:
-        print(f"--fail-on {','.join(unknown)}: not a status ({', '.join(known)})", file=sys.stderr)
-        return None
+        raise UsageError(f"--fail-on {','.join(unknown)}: not a status ({', '.join(known)})")
     return fail_on
 
 
 def run_l10n(args: argparse.Namespace) -> int:
     fail_on = _fail_on(args)
-    if fail_on is None:
-        return EXIT_USAGE
     site = load_site(args.root)
     if args.since is not None:
         try:
             found = l10n_diff.made_stale_since(site, args.since)
         except HistoryError as error:
-            print(f"--since {args.since}: {error}", file=sys.stderr)
-            return EXIT_USAGE
+            raise UsageError(f"--since {args.since}: {error}")
         print(
             l10n_diff.since_json(found) if args.format == "json" else l10n_diff.since_text(found, args.since),
             end="\n" if args.format == "json" else "",
@@ -272,15 +275,10 @@ def run_l10n(args: argparse.Namespace) -> int:
 
 def run_l10n_diff(args: argparse.Namespace) -> int:
     fail_on = _fail_on(args)
-    if fail_on is None:
-        return EXIT_USAGE
     site = load_site(args.root)
-    if _missing(args.paths):
-        return EXIT_USAGE
+    _must_exist(args.paths)
     if args.paths:
         chosen = _translations_named(site, checks.markdown_files(args.paths))
-        if chosen is None:
-            return EXIT_USAGE
         sources = set(l10n.source_pages(site))
         statuses = [l10n.translation_status(site, locale, page) for locale, page in chosen if page in sources]
         orphans = [(locale, page) for locale, page in chosen if page not in sources]
@@ -295,9 +293,99 @@ def run_l10n_diff(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(s.status in fail_on for s in [*statuses, *diffs]) else EXIT_CLEAN
 
 
+def _handoff_commands(what_changed) -> None:
+    """l10n export, import and words: the translation handoff (helpsite/handoff/)."""
+    from helpsite.handoff import FORMATS
+
+    export = what_changed.add_parser(
+        "export",
+        help="write the segments translators must work on, for each missing or stale page of a "
+        "locale, as XLIFF 2.1 or PO; print the word count",
+    )
+    export.add_argument("--locale", required=True, help="the translation locale")
+    export.add_argument("--format", choices=FORMATS, default="xliff")
+    export.add_argument("--all", action="store_true", help="every segment of every page")
+    export.add_argument(
+        "-o", "--out", type=Path, default=None, help="folder for the files (default: handoff/LOCALE)"
+    )
+    export.set_defaults(run=run_l10n_export)
+    words = what_changed.add_parser(
+        "words", help="the word count an export would have (new, changed, unchanged, repetitions)"
+    )
+    words.add_argument("--locale", required=True, help="the translation locale")
+    words.add_argument("--all", action="store_true", help="every segment of every page")
+    words.add_argument("--format", choices=("text", "json"), default="text")
+    words.set_defaults(run=run_l10n_words)
+    take_back = what_changed.add_parser(
+        "import", help="write translated pages back from XLIFF or PO files (all of a page or none)"
+    )
+    take_back.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".xlf or .po files")
+    take_back.add_argument(
+        "--translation-type",
+        choices=("MT", "HT"),
+        default=None,
+        help="ms.translationtype to record (default: HT when every unit is reviewed or final, else MT)",
+    )
+    take_back.set_defaults(run=run_l10n_import)
+
+
+def _handoff_work(args: argparse.Namespace):
+    from helpsite.handoff import exchange
+
+    site = load_site(args.root)
+    known_locale(site, args.locale)
+    if args.locale == site.source_locale:
+        raise UsageError(f"--locale {args.locale}: the source locale has nothing to translate")
+    return site, exchange.export(site, args.locale, everything=args.all)
+
+
+def run_l10n_export(args: argparse.Namespace) -> int:
+    from helpsite.handoff import exchange
+
+    site, work = _handoff_work(args)
+    out = args.out or site.root / "handoff" / args.locale
+    for path in exchange.write_files(work, args.format, out, site):
+        print(f"wrote {path}", file=sys.stderr)
+    for item in work:
+        if item.reason:
+            print(f"{args.locale}/{item.file.page}: every segment: {item.reason}", file=sys.stderr)
+    sys.stdout.write(exchange.word_count_text(exchange.word_count(work, args.locale)))
+    return EXIT_CLEAN
+
+
+def run_l10n_words(args: argparse.Namespace) -> int:
+    from helpsite.handoff import exchange
+
+    _, work = _handoff_work(args)
+    report = exchange.word_count(work, args.locale)
+    if args.format == "json":
+        print(exchange.word_count_json(report))
+    else:
+        sys.stdout.write(exchange.word_count_text(report))
+    return EXIT_CLEAN
+
+
+def run_l10n_import(args: argparse.Namespace) -> int:
+    from helpsite.handoff import exchange
+
+    site = load_site(args.root)
+    files, problems = exchange.read_files(args.files, site)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    refused = bool(problems)
+    for done in exchange.take_back_all(site, files, args.translation_type):
+        if isinstance(done, list):
+            print("\n".join(done), file=sys.stderr)
+            refused = True
+            continue
+        state = "written" if done.changed else "unchanged"
+        print(f"{site.display_path(done.path)}: {state} ({done.units} units)")
+    return EXIT_FINDINGS if refused else EXIT_CLEAN
+
+
 # (locale, page) of the translations named: a translation file itself, or every translation
-# of a source page; None (after saying why) when a file is in neither.
-def _translations_named(site, files) -> list[tuple[str, str]] | None:
+# of a source page.
+def _translations_named(site, files) -> list[tuple[str, str]]:
     chosen = []
     for path in files:
         locale, page = site.locale_of(path), site.page_path(path)
@@ -306,23 +394,30 @@ def _translations_named(site, files) -> list[tuple[str, str]] | None:
         elif locale in site.translation_locales:
             chosen.append((locale, page))
         else:
-            print(f"{path}: not a page of the site's locales (docs/<locale>/...)", file=sys.stderr)
-            return None
+            raise UsageError(f"{path}: not a page of the site's locales (docs/<locale>/...)")
     return list(dict.fromkeys(chosen))
 
 
 def run_stamp(args: argparse.Namespace) -> int:
     if args.commit is not None and not l10n.COMMIT_RE.fullmatch(args.commit):
-        print(f"--commit {args.commit}: not a full commit id (40 lowercase hex digits)", file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError(f"--commit {args.commit}: not a full commit id (40 lowercase hex digits)")
+    if args.commit is not None and args.uncommitted:
+        raise UsageError("--commit and --uncommitted: give one (no commit holds an uncommitted version)")
     site = load_site(args.root)
+    files = list(checks.markdown_files(args.paths))
+    # Nothing is written while a source page has uncommitted changes, unless asked
+    refusals = [] if args.uncommitted else [r for path in files if (r := l10n.uncommitted(site, path))]
+    for refusal in refusals:
+        print(refusal, file=sys.stderr)
+    if refusals:
+        return EXIT_FINDINGS
     refused = 0
-    for path in checks.markdown_files(args.paths):
+    for path in files:
         try:
-            done = l10n.stamp(site, path, args.commit)
+            done = l10n.stamp(site, path, args.commit, allow_uncommitted=args.uncommitted)
         except l10n.StampError as error:
             print(error, file=sys.stderr)
-            refused += 1
+            refused = max(refused, error.exit_code)
             continue
         for note in done.notes:
             print(note, file=sys.stderr)
@@ -331,7 +426,7 @@ def run_stamp(args: argparse.Namespace) -> int:
             f"{site.display_path(path)}: {state}: "
             + ", ".join(f"{key} {value}" for key, value in done.values.items())
         )
-    return EXIT_USAGE if refused else EXIT_CLEAN
+    return refused or EXIT_CLEAN
 
 
 def run_schema_doc(args: argparse.Namespace) -> int:
@@ -354,8 +449,7 @@ def run_settings(args: argparse.Namespace) -> int:
 def run_fix(args: argparse.Namespace) -> int:
     """Exit 1 when repairs are shown but not written, else 0; what is left alone goes to stderr."""
     site = load_site(args.root)
-    if _missing(args.paths):
-        return EXIT_USAGE
+    _must_exist(args.paths)
     status = EXIT_CLEAN
     for path in checks.markdown_files(args.paths):
         repair = links.repair_file(path, site, args.locale)
@@ -373,26 +467,18 @@ def run_fix(args: argparse.Namespace) -> int:
     return status
 
 
-def _missing(paths: list[Path]) -> bool:
-    """Say which of the paths named do not exist; True if any."""
+def _must_exist(paths: list[Path]) -> None:
     missing = [p for p in paths if not p.exists() and not p.is_symlink()]
-    for path in missing:
-        print(f"{path}: no such file or folder", file=sys.stderr)
-    return bool(missing)
+    if missing:
+        raise UsageError("\n".join(f"{path}: no such file or folder" for path in missing))
 
 
 def run_merge(args: argparse.Namespace) -> int:
     site = load_site(args.root)
     missing = [p for p in args.shards if not p.is_dir()]
     if missing:
-        for path in missing:
-            print(f"{path}: no such folder", file=sys.stderr)
-        return EXIT_USAGE
-    try:
-        merged = shards.merge(args.shards, args.out, site)
-    except shards.ShardError as error:
-        print(error, file=sys.stderr)
-        return EXIT_USAGE
+        raise UsageError("\n".join(f"{path}: no such folder" for path in missing))
+    merged = shards.merge(args.shards, args.out, site)
     print(f"{args.out}: merged {', '.join(merged)}")
     return EXIT_CLEAN
 
@@ -405,11 +491,11 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.run(args)
+    except HelpsiteError as error:  # ConfigError, HistoryError, ShardError, ... and UsageError
+        print(error, file=sys.stderr)
+        return error.exit_code
     except FileNotFoundError as error:
         print(f"{error.filename}: {error.strerror}", file=sys.stderr)
-        return EXIT_USAGE
-    except ConfigError as error:
-        print(error, file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:
         return EXIT_CLEAN

@@ -35,6 +35,7 @@ from pathlib import Path, PurePosixPath
 
 from helpsite import built_links, rules
 from helpsite.built_links import Broken, Link, Unreadable
+from helpsite.errors import HelpsiteError
 from helpsite.findings import ERROR, Finding
 from helpsite.positions import line_column
 from helpsite.site import CONFIG_FILE as MKDOCS_FILE
@@ -105,7 +106,7 @@ _INDEX_NAMES = ("index.md", "README.md")
 _GENERATOR = re.compile(rb"""<meta\s+name=["']?generator["']?\s+content=["']?mkdocs-""")
 
 
-class LinkcheckError(Exception):
+class LinkcheckError(HelpsiteError):
     """The check could not run (not a broken link: a broken set-up or a folder that is no site)."""
 
 

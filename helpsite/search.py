@@ -27,6 +27,9 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from helpsite import lifetime
+from helpsite.errors import HelpsiteError
+
 BUNDLE = "pagefind/"  # under the locale's folder
 SETTINGS = "search/search_index.json"  # where Material's bundle fetches its index
 WORKER = "assets/javascripts/helpsite/search-worker.js"
@@ -50,7 +53,7 @@ _UNUSED = (
 _NICENESS = 10
 
 
-class SearchError(Exception):
+class SearchError(HelpsiteError):
     """Pagefind could not index a locale's pages; the message has its own output."""
 
 
@@ -117,7 +120,8 @@ def start_bundle(pages: Iterable[Page], locale: str, locale_dir: Path) -> Indexi
         from pagefind_bin_extended import get_executable
 
         with open(Path(work.name, "pagefind.log"), "wb") as log:  # a file: no pipe to fill up
-            process = subprocess.Popen([get_executable()], cwd=work.name, stdout=log, stderr=log)
+            # it dies with the build (helpsite.lifetime): killed or not, nothing is left indexing
+            process = lifetime.popen([get_executable()], cwd=work.name, stdout=log, stderr=log)
         if hasattr(os, "setpriority"):  # the build (one thread, the critical path) goes first
             with contextlib.suppress(ProcessLookupError):  # done already
                 os.setpriority(os.PRIO_PROCESS, process.pid, _NICENESS)

@@ -23,6 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from helpsite import settings
+from helpsite.errors import HelpsiteError
 from helpsite.site import CONFIG_FILE, Site
 
 SHARD_VARIABLE = settings.DECLARED["shard"].variable
@@ -30,7 +31,7 @@ SHARD_VARIABLE = settings.DECLARED["shard"].variable
 SITE_WIDE = ("sitemap.xml", "sitemap.xml.gz")
 
 
-class ShardError(Exception):
+class ShardError(HelpsiteError):
     """A shard folder that cannot be merged, with the reason a person can act on."""
 
 

@@ -65,8 +65,6 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_env(env, config, files):
-    env.filters["with_search_base"] = reader.with_search_base
-    env.filters["with_search_name"] = search.named_dialog
     env.globals["search_worker"] = search.WORKER
     locale = build.current().locale
     locale.separator, locale.pipeline = _search_words(env, config)
