@@ -20,6 +20,7 @@ shortcut loses nothing on the real corpus.
 from __future__ import annotations
 
 import bisect
+import importlib
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,7 +33,7 @@ from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
 from helpsite import nesting
 from helpsite.positions import line_column, line_starts
-from helpsite.site import Limits, Site
+from helpsite.site import Limits, PythonCall, Site
 
 # MkDocs always loads these before the configured ones (mkdocs/config/defaults.py).
 MKDOCS_BUILTIN_EXTENSIONS = ("toc", "tables", "fenced_code")
@@ -311,9 +312,29 @@ def site_extensions(site: Site | None) -> tuple[list[str], dict]:
         name, options = next(iter(item.items())) if isinstance(item, dict) else (item, None)
         if name not in names:
             names.append(name)
-        # options a safe loader cannot build (python tags) only shape ids, not links
-        configs[name] = {k: v for k, v in (options or {}).items() if v is not None}
+        # options a safe loader cannot build (python tags) only shape ids, not links; the
+        # toc's slugify is made as the build makes it, for the ids of headings
+        configs[name] = {
+            key: made
+            for key, value in (options or {}).items()
+            if (made := _known_call(value) if isinstance(value, PythonCall) else value) is not None
+        }
     return names, configs
+
+
+# The functions mkdocs.yml may name with !!python/object/apply, which the checks make too:
+# they only turn a heading's text into its id.
+KNOWN_CALLS = {
+    "pymdownx.slugs.slugify": ("pymdownx.slugs", "slugify"),
+    "markdown.extensions.toc.slugify_unicode": ("markdown.extensions.toc", "slugify_unicode"),
+}
+
+
+def _known_call(call: PythonCall):
+    if call.name not in KNOWN_CALLS:
+        return None
+    module, name = KNOWN_CALLS[call.name]
+    return getattr(importlib.import_module(module), name)(*call.args, **dict(call.kwds))
 
 
 class _Parser:

@@ -182,7 +182,30 @@ def _env_tag(loader, node: yaml.Node):
     return default
 
 
+@dataclass(frozen=True)
+class PythonCall:
+    """A ``!!python/object/apply:NAME`` of mkdocs.yml, kept as data: what the build would call.
+
+    Nothing calls it here; ``helpsite.markdown`` makes the few it knows (the toc's slugify),
+    so that heading ids come out as the build writes them.
+    """
+
+    name: str
+    args: tuple = ()
+    kwds: tuple[tuple[str, object], ...] = ()
+
+
+def _python_call(loader, suffix: str, node: yaml.Node) -> PythonCall:
+    if isinstance(node, yaml.SequenceNode):
+        return PythonCall(suffix, tuple(loader.construct_sequence(node, deep=True)))
+    fields = loader.construct_mapping(node, deep=True) if isinstance(node, yaml.MappingNode) else {}
+    return PythonCall(
+        suffix, tuple(fields.get("args") or ()), tuple(sorted((fields.get("kwds") or {}).items()))
+    )
+
+
 _ConfigLoader.add_constructor("!ENV", _env_tag)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/object/apply:", _python_call)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
 _ConfigLoader.add_multi_constructor("!", lambda loader, suffix, node: None)
 

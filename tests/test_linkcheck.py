@@ -410,8 +410,9 @@ def test_linkchecker_that_cannot_run_is_an_error_not_a_pass(tmp_path):
 
 
 def test_the_strict_build_already_refuses_a_broken_relative_link_and_anchor(tmp_path):
-    """mkdocs.yml's validation: the build names both before any link check runs."""
-    project, _ = broken_project(tmp_path)
+    """mkdocs.yml's validation and the page check: the build names both before any link check
+    runs, a broken #anchor once (the page check's, at its line; MkDocs' own is INFO)."""
+    project, original = broken_project(tmp_path)
     built = mkdocs_build(project, tmp_path / "site", env=build_env(HELPSITE_LOCALE="nb"))
     assert built.returncode == 1
     page = "nb/licenses/transfer-licenses-between-tenants.md"
@@ -419,8 +420,13 @@ def test_the_strict_build_already_refuses_a_broken_relative_link_and_anchor(tmp_
         f"WARNING -  Doc file '{page}' contains an unrecognized relative link '../finnes-ikke/', "
         "it was left as is."
     ) in built.stderr
+    line = len(original.splitlines()) + 5  # the fixture's fifth line
     assert (
-        f"WARNING -  Doc file '{page}' contains a link '../index.md#finnes-ikke', but the doc "
+        f"WARNING -  {page}:{line}:3: link-to-missing-anchor: link to ../index.md#finnes-ikke: "
+        "docs/nb/index.md has no anchor #finnes-ikke"
+    ) in built.stderr
+    assert (
+        f"INFO    -  Doc file '{page}' contains a link '../index.md#finnes-ikke', but the doc "
         "'nb/index.md' does not contain an anchor '#finnes-ikke'."
     ) in built.stderr
 

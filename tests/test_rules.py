@@ -125,6 +125,7 @@ def test_page_checks_run_in_the_order_of_the_module_list():
     assert [check.__module__ for check in catalogue.page_checks()] == [
         "helpsite.metadata",
         "helpsite.links",
+        "helpsite.link_graph",
         "helpsite.structure",
         "helpsite.safety",
     ]
@@ -206,9 +207,9 @@ def test_the_rules_command_prints_each_format():
     text = run_rules()
     assert text.returncode == 0 and text.stderr == ""
     lines = text.stdout.splitlines()
-    assert len(lines) == 25  # 20 page and site rules, the 4 translation statuses, unused-suppression
+    assert len(lines) == 27  # 22 page and site rules, the 4 translation statuses, unused-suppression
     assert lines[0].split()[:2] == ["broken-anchor", "error"]
-    assert "link-text-unreviewed   warning  Link text that 'helpsite fix' copied" in text.stdout
+    assert "link-text-unreviewed    warning  Link text that 'helpsite fix' copied" in text.stdout
     listed = json.loads(run_rules("--format", "json").stdout)
     assert [entry["id"] for entry in listed] == sorted(entry["id"] for entry in listed)
     empty_link = next(entry for entry in listed if entry["id"] == "empty-link")
