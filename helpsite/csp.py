@@ -8,15 +8,19 @@ comes after it in the page, so it is the first element of ``<head>`` after the c
 cannot be made looser than the host's header where both are sent (both apply). The host's
 headers stay the stronger form: clickjacking protection (``frame-ancestors``) needs them.
 
-The preview injects MkDocs' live-reload script inline; in a preview (only) the pages' policy
-allows that one script by a nonce made for the preview's process, which the preview's server
-puts on the script it injects (``with_nonce``).
+The preview injects MkDocs' live-reload script inline into each page it serves; the preview's
+server then also puts a nonce made for its process on that script and in the served page's
+policy (``with_nonce``). The pages it writes are the publishing build's, byte for byte: the
+nonce is only in what it serves.
 """
 
 from __future__ import annotations
 
 import secrets
+from html import unescape
 from pathlib import Path
+
+from markupsafe import escape
 
 HEADERS_FILE = Path("hosting") / "_headers"
 HEADER = "Content-Security-Policy"
@@ -36,24 +40,32 @@ def host_headers(root: Path) -> dict[str, str]:
     return dict(line.strip().split(": ", 1) for line in lines if line.startswith("  ") and ": " in line)
 
 
-def meta_policy(policy: str, nonce: str | None = None) -> str:
-    """``policy`` as a <meta> element can carry it: without the directives it ignores, and with
-    ``nonce`` allowed in ``script-src`` (the preview's live-reload script)."""
+def meta_policy(policy: str) -> str:
+    """``policy`` as a <meta> element can carry it: without the directives it ignores."""
     directives = []
     for directive in (part.strip() for part in policy.split(";")):
         name = directive.split(" ", 1)[0].lower()
-        if not directive or name in IGNORED_IN_META:
-            continue
-        if nonce and name == "script-src":
-            directive += f" 'nonce-{nonce}'"
-        directives.append(directive)
+        if directive and name not in IGNORED_IN_META:
+            directives.append(directive)
     return "; ".join(directives)
 
 
+# The <meta> element as the template writes it (its attribute value escaped as Jinja escapes).
+_META = b'<meta http-equiv="Content-Security-Policy" content="'
+
+
 def with_nonce(html: bytes, nonce: str) -> bytes:
-    """The page with ``nonce`` on its last inline ``<script>`` (the one a preview server injected
-    before ``</body>``)."""
+    """The served page with ``nonce`` on its last inline ``<script>`` (the one a preview server
+    injected before ``</body>``) and allowed by the ``script-src`` of its policy's <meta>."""
     at = html.rfind(b"<script>")
     if at < 0:
         return html
-    return html[:at] + b'<script nonce="' + nonce.encode() + b'">' + html[at + len(b"<script>") :]
+    html = html[:at] + b'<script nonce="' + nonce.encode() + b'">' + html[at + len(b"<script>") :]
+    start = html.find(_META)
+    if start < 0:
+        return html
+    start += len(_META)
+    end = html.find(b'"', start)
+    directives = [part.strip() for part in unescape(html[start:end].decode("utf-8")).split(";")]
+    allowed = [f"{d} 'nonce-{nonce}'" if d.split(" ", 1)[0] == "script-src" else d for d in directives]
+    return html[:start] + str(escape("; ".join(allowed))).encode("utf-8") + html[end:]

@@ -1,6 +1,6 @@
 """MkDocs hook: every page carries the site's Content-Security-Policy (helpsite.csp) in a
 ``<meta http-equiv>`` element, for hosts that send no headers; in the preview, MkDocs' injected
-live-reload script is allowed by the preview's nonce.
+live-reload script is allowed by the preview's nonce, added to the pages as they are served.
 """
 
 from __future__ import annotations
@@ -25,6 +25,5 @@ def on_serve(server, *, config, builder):
 def on_env(env, *, config, files):
     current = build.current()
     policy = csp.host_headers(current.site.root).get(csp.HEADER)
-    nonce = csp.PREVIEW_NONCE if current.serving else None
-    env.globals["content_security_policy"] = csp.meta_policy(policy, nonce) if policy else None
+    env.globals["content_security_policy"] = csp.meta_policy(policy) if policy else None
     return env

@@ -118,11 +118,14 @@ class Preview:
 
 
 def without_live_reload(page: bytes) -> bytes:
-    """A served page as built: MkDocs' server puts one <script> before the last </body>."""
+    """A served page as built: MkDocs' server puts one <script> before the last </body>, and the
+    preview allows it by a nonce in that script and in the page's policy (helpsite.csp)."""
     end = page.rindex(b"</body>")
-    start = page.rindex(b"<script>", 0, end)
+    start = page.rindex(b"<script nonce=", 0, end)
     assert b"livereload(" in page[start:end]
-    return page[:start] + page[end:]
+    nonce = re.search(rb" &#39;nonce-[A-Za-z0-9_-]+&#39;", page)
+    assert nonce is not None and nonce.start() < start
+    return page[: nonce.start()] + page[nonce.end() : start] + page[end:]
 
 
 def differences(preview: Preview, fresh: Path) -> list[str]:
