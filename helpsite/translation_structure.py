@@ -498,7 +498,9 @@ def structure_findings(page: Page, site: Site) -> Iterator[Finding]:
     if base is None:
         return
     if base.problem:
-        yield BASE.at(page.display, page.body_line - 1 if page.body_line > 1 else 1, 1, base.problem)
+        # on the hash that names the base, else the front matter's end
+        place = page.front.key_positions.get((l10n.HASH_KEY,), (max(page.body_line - 1, 1), 1))
+        yield BASE.at(page.display, *place, base.problem)
     if base.page is None:
         return
     severity = None if base.exact else rules.WARNING
@@ -571,13 +573,12 @@ class Comparison:
         self.display, self.english, self.here, self.config = display, english, here, config
 
     def key(self, block, strict: bool) -> tuple:
+        """What aligns blocks: first their kind and what they hold that no translation changes
+        (so that the right list item is found missing); then, where that found no match, their
+        kind's family alone (a tab that lost its marker is still in a heading's place)."""
         if not strict:
-            return (block.kind,)
-        held = tuple(
-            (item.kind, same_target(item.value, self.config) if item.kind == "link" else item.value)
-            for item in block.inlines
-        )
-        return (block.kind, block.detail, tuple(sorted(held)), block.code, block.cells)
+            return (_FAMILY.get(block.kind, block.kind),)
+        return (block.kind, tuple(sorted(self._held(block))))
 
     def findings(self) -> Iterator[Finding]:
         yield from self._align(0, len(self.english), 0, len(self.here), strict=True)
@@ -606,13 +607,16 @@ class Comparison:
         lost, added = self.english[i1:i2], self.here[j1:j2]
         # blocks of the same kind in the same place are the same block, changed
         paired = 0
-        while paired < min(len(lost), len(added)) and lost[paired].kind == added[paired].kind:
+        while paired < min(len(lost), len(added)) and _same_family(lost[paired], added[paired]):
             yield from self._pair(lost[paired], added[paired])
             paired += 1
         lost, added = lost[paired:], added[paired:]
         j1 += paired
         for block in lost:
-            yield from self._lost(block, self._at(j1), merged=self._merged(block, j1))
+            # a lost item or row is shown on the one before it, where it was merged or dropped
+            before = self.here[j1 - 1] if j1 > 0 else None
+            place = before if before is not None and before.kind == block.kind else self._at(j1)
+            yield from self._lost(block, place, merged=self._merged(block, j1))
         for block in added:
             yield from self._added(block)
 
@@ -641,6 +645,8 @@ class Comparison:
             elif block.kind == "heading":
                 what += f" ({block.detail})"
             how = "merged into the item before it" if merged else "missing"
+            if block.kind == "item" and not merged:
+                how = "missing (or merged into the item before it)"
             yield rule.at(
                 self.display, line, column, f"the English has {what} here; in the translation it is {how}"
             )
@@ -664,7 +670,7 @@ class Comparison:
                 self.display,
                 block.line,
                 block.column,
-                f"the English has no {what.split(' ', 1)[1]}; the translation adds it here{split}",
+                f"the translation adds {what} here; the English has none in this place{split}",
             )
             if block.kind in ("code", "alert", "admonition", "tab", "item", "row"):
                 return
@@ -674,9 +680,18 @@ class Comparison:
     def _pair(self, english, here) -> Iterator[Finding]:
         """One English block and the translation's block in its place."""
         at = (self.display, here.line, here.column)
-        if english.kind != here.kind:
-            yield from self._lost(english, here)
-            yield from self._added(here)
+        if english.kind != here.kind:  # of one family: the marker is lost, or was made
+            marked = english if english.kind in ("alert", "tab") else here
+            what = f"the {'alert' if marked.kind == 'alert' else 'content tab'} {_marker(marked)}"
+            yield ALERT.at(
+                *at,
+                f"the English has {what} here; in the translation it is a plain "
+                f"{'quote' if marked.kind == 'alert' else 'heading'}: markers are not translated"
+                if marked is english
+                else f"the English has no {what.split(' ', 1)[1]} here: the translation adds it",
+                suggestion=english.detail if marked is english else None,
+            )
+            yield from self._inlines(english, here)
             return
         kind = english.kind
         if kind == "heading" and english.detail != here.detail:
@@ -712,8 +727,9 @@ class Comparison:
 
     def _inlines(self, english, here) -> Iterator[Finding]:
         for kind in ("link", "code", "image"):
-            theirs = [i for i in english.inlines if i.kind == kind]
-            ours = [i for i in here.inlines if i.kind == kind]
+            # a tab's marker is its link: structure-alert reports it
+            theirs = [i for i in english.inlines if i.kind == kind and not _is_tab_link(english, i)]
+            ours = [i for i in here.inlines if i.kind == kind and not _is_tab_link(here, i)]
             norm = (lambda i: same_target(i.value, self.config)) if kind == "link" else (lambda i: i.value)
             left = Counter(norm(i) for i in ours)
             unmatched_english = []
@@ -775,6 +791,18 @@ class Comparison:
             yield CODE.at(*at, f"the English has no code {_quote_code(new.value)} here")
         else:
             yield IMAGE.at(*at, f"the English has no image {new.value} here")
+
+
+# Kinds one block can turn into when a translation loses or makes its marker.
+_FAMILY = {"tab": "heading", "alert": "quote"}
+
+
+def _same_family(english, here) -> bool:
+    return _FAMILY.get(english.kind, english.kind) == _FAMILY.get(here.kind, here.kind)
+
+
+def _is_tab_link(block, item) -> bool:
+    return block.kind in ("tab", "heading") and item.kind == "link" and item.value.startswith("#")
 
 
 def _marker(block) -> str:

@@ -1,0 +1,321 @@
+"""helpsite.translation_structure: translations keep the structure of their exact English base.
+
+The corpus (tests/fixtures/structure/) is two Microsoft Learn-style pages written for these
+tests, with nb and de translations. It goes into a real git repository: commit 1 has the first
+English version of assign-admin-roles (en/assign-admin-roles.v1.md) and assign-licenses-powershell;
+commit 2 changes assign-admin-roles (the English moved on) and adds the translations, whose
+``ms.openlocfilehash`` placeholders (SHA1-OF-V1, SHA256-OF-CURRENT, ...) are filled in with the
+hash of the English they were made from. So the admin-roles translations find their base only in
+the history, the licenses ones in the current file.
+
+corrupt/<locale>/<page>.md are those translations with machine-translation-like corruptions
+seeded in, one of each kind; each ends with comments ``<!-- expect: LINE:COLUMN RULE -->``
+naming every finding the check must give, and nothing else (``expectations``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, build_env, copy_site, mkdocs_build
+from history_repo import commit, git, write
+
+from helpsite import checks, rules, translation_structure
+from helpsite.cli import main
+from helpsite.findings import ERROR, WARNING
+from helpsite.site import ConfigError, load_site
+
+FIXTURES = Path(__file__).parent / "fixtures" / "structure"
+PAGES = ("assign-admin-roles.md", "assign-licenses-powershell.md")
+LOCALES = ("nb", "de")
+EXPECT = re.compile(r"<!-- expect: (\d+):(\d+) ([a-z0-9-]+) -->")
+STRUCTURE_RULES = {rule.id for rule in translation_structure.RULES}
+
+
+def expectations(text: str) -> list[tuple[int, int, str]]:
+    """The findings a corrupted fixture says it gives: (line, column, rule), in file order."""
+    return sorted((int(line), int(column), rule) for line, column, rule in EXPECT.findall(text))
+
+
+def hashes(english: bytes, name: str) -> dict[str, str]:
+    return {
+        f"SHA1-OF-{name}": hashlib.sha1(english).hexdigest(),
+        f"SHA256-OF-{name}": hashlib.sha256(english).hexdigest(),
+    }
+
+
+def translation(path: Path, filled: dict[str, str]) -> str:
+    text = path.read_text(encoding="utf-8")
+    for placeholder, value in filled.items():
+        text = text.replace(placeholder, value)
+    return text
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory) -> Path:
+    return build_repo(tmp_path_factory.mktemp("structure") / "site")
+
+
+def build_repo(root: Path, whole_site: bool = False) -> Path:
+    """The corpus in a git repository at ``root``: see the module's docstring; with
+    ``whole_site`` beside the site's own mkdocs.yml, hooks and overrides, to be built."""
+    if whole_site:
+        copy_site(root)
+        shutil.rmtree(root / "docs")
+    else:
+        root.mkdir()
+        shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    git(root, "init", "-q")
+    v1 = (FIXTURES / "en" / "assign-admin-roles.v1.md").read_bytes()
+    licenses = (FIXTURES / "en" / "assign-licenses-powershell.md").read_bytes()
+    write(root, "en/assign-admin-roles.md", v1)
+    write(root, "en/assign-licenses-powershell.md", licenses)
+    commit(root, "English pages", "2026-03-15")
+    write(root, "en/assign-admin-roles.md", (FIXTURES / "en" / "assign-admin-roles.md").read_bytes())
+    filled = {**hashes(v1, "V1"), **hashes(licenses, "CURRENT")}
+    for locale in LOCALES:
+        for page in PAGES:
+            write(root, f"{locale}/{page}", translation(FIXTURES / locale / page, filled))
+    commit(root, "Admin roles: prefer the Privileged Role Administrator; translations", "2026-04-20")
+    return root
+
+
+def structure_findings(root: Path, *paths: str) -> list:
+    site = load_site(root)
+    return [
+        finding
+        for finding in checks.check_paths([root / "docs" / path for path in paths], site)
+        if finding.rule in STRUCTURE_RULES
+    ]
+
+
+def test_the_clean_translations_give_no_finding_at_all(repo):
+    site = load_site(repo)
+    assert checks.check_paths([repo / "docs"], site) == []
+
+
+def corrupted(root: Path, corrupt: str) -> str:
+    """Write the corrupted fixture over its clean translation in ``root``; its text."""
+    filled = hashes((FIXTURES / "en" / "assign-admin-roles.v1.md").read_bytes(), "V1")
+    filled.update(hashes((FIXTURES / "en" / "assign-licenses-powershell.md").read_bytes(), "CURRENT"))
+    text = translation(FIXTURES / "corrupt" / corrupt, filled)
+    (root / "docs" / corrupt).write_text(text, encoding="utf-8")
+    return text
+
+
+@contextlib.contextmanager
+def edited(root: Path, path: str, old: bytes, new: bytes):
+    """The translation at docs/<path> with ``old`` replaced by ``new`` while the block runs."""
+    target = root / "docs" / path
+    clean = target.read_bytes()
+    assert old in clean
+    try:
+        target.write_bytes(clean.replace(old, new))
+        yield target
+    finally:
+        target.write_bytes(clean)
+
+
+def test_the_base_is_the_exact_english_from_the_history_or_the_current_file(repo):
+    site = load_site(repo)
+    for locale in LOCALES:
+        stale = translation_structure.base_of(
+            site, checks.load_file(repo / f"docs/{locale}/{PAGES[0]}", site)
+        )
+        current = translation_structure.base_of(
+            site, checks.load_file(repo / f"docs/{locale}/{PAGES[1]}", site)
+        )
+        assert stale.exact and stale.problem is None
+        assert stale.page.text == (FIXTURES / "en" / "assign-admin-roles.v1.md").read_text(encoding="utf-8")
+        assert current.exact and current.problem is None
+
+
+@pytest.mark.parametrize("corrupt", ["nb/assign-admin-roles.md", "de/assign-licenses-powershell.md"])
+def test_each_seeded_corruption_is_found_at_its_line_and_column(repo, corrupt):
+    target = repo / "docs" / corrupt
+    clean = target.read_bytes()
+    try:
+        text = corrupted(repo, corrupt)
+        found = structure_findings(repo, corrupt)
+    finally:
+        target.write_bytes(clean)
+    assert [(f.line, f.column, f.rule) for f in found] == expectations(text)
+    assert {f.severity for f in found} == {ERROR}  # the exact base: errors
+    # every kind the issue names is seeded in one of the two
+    assert len(expectations(text)) >= 8
+
+
+def test_the_two_corrupted_pages_hold_every_kind_of_finding():
+    kinds = {
+        rule
+        for path in (FIXTURES / "corrupt").rglob("*.md")
+        for _, _, rule in expectations(path.read_text(encoding="utf-8"))
+    }
+    assert kinds == STRUCTURE_RULES - {"structure-base"}
+
+
+def test_messages_quote_the_english(repo):
+    with edited(
+        repo,
+        f"nb/{PAGES[0]}",
+        b"[administrasjonssenteret for Microsoft 365](https://admin.microsoft.com/)",
+        b"administrasjonssenteret for Microsoft 365",
+    ):
+        (found,) = structure_findings(repo, f"nb/{PAGES[0]}")
+    assert found.as_text() == (
+        f"docs/nb/{PAGES[0]}:21:1: error structure-link-lost: the English links "
+        '"Microsoft 365 admin center" to https://admin.microsoft.com/; here the link is gone'
+    )
+
+
+def test_without_its_base_a_translation_is_compared_with_the_english_now_in_warnings(repo):
+    target = repo / "docs" / "nb" / PAGES[0]
+    clean = target.read_bytes()
+    recorded = re.search(rb"ms.openlocfilehash: (\w+)", clean).group(1)
+    outside = hashlib.sha1(b"a version this repository never had").hexdigest().encode()
+    try:
+        target.write_bytes(clean.replace(recorded, outside))
+        found = structure_findings(repo, f"nb/{PAGES[0]}")
+    finally:
+        target.write_bytes(clean)
+    # the English moved on (a new ms.date, a paragraph without links or code): its ms.date is
+    # reported, as a warning, and the hash that matches no version, on its line
+    assert [(f.rule, f.severity, f.line) for f in found] == [
+        ("structure-front-matter", WARNING, 7),
+        ("structure-base", WARNING, 15),
+    ]
+    assert f"no version of docs/en/{PAGES[0]} in its history hashes to {outside.decode()}" in found[1].message
+
+
+def test_a_translation_of_a_deleted_english_page_is_a_clear_finding(repo, tmp_path):
+    project = tmp_path / "site"
+    shutil.copytree(repo, project)
+    (project / "docs" / "en" / PAGES[1]).unlink()
+    (found,) = structure_findings(project, f"nb/{PAGES[1]}")
+    assert found.rule == "structure-base"
+    assert found.message.startswith(f"there is no English page docs/en/{PAGES[1]} (deleted or renamed)")
+
+
+def test_an_english_base_that_no_longer_parses_is_a_clear_finding(tmp_path):
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(ROOT / "mkdocs.yml", root / "mkdocs.yml")
+    git(root, "init", "-q")
+    broken = b"---\ntitle: [unclosed\n---\n# Assign licenses\n"
+    write(root, "en/page.md", broken)
+    commit(root, "A broken English page", "2026-01-05")
+    write(root, "en/page.md", (FIXTURES / "en" / PAGES[1]).read_bytes())
+    write(root, "nb/page.md", translation(FIXTURES / "nb" / PAGES[1], hashes(broken, "CURRENT")))
+    commit(root, "Fixed, and translated from the broken one", "2026-01-06")
+    (found,) = structure_findings(root, "nb/page.md")
+    assert found.rule == "structure-base" and found.severity == WARNING
+    assert found.message.startswith(
+        "the English base docs/en/page.md (the version it was made from) cannot be read: "
+    )
+
+
+def test_a_one_megabyte_translation_is_checked(repo, tmp_path):
+    project = tmp_path / "site"
+    shutil.copytree(repo, project)
+    english = (project / "docs" / "en" / PAGES[1]).read_text(encoding="utf-8")
+    nb = (project / "docs" / "nb" / PAGES[1]).read_text(encoding="utf-8")
+    english_head, english_body = english.split("---\n", 2)[1:]
+    nb_head, nb_body = nb.split("---\n", 2)[1:]
+    repeat = 1_000_000 // len(nb_body) + 1
+    big_english = f"---\n{english_head}---\n" + english_body + english_body.replace("# ", "## ", 1) * repeat
+    (project / "docs" / "en" / PAGES[1]).write_text(big_english, encoding="utf-8")
+    recorded = hashlib.sha1(big_english.encode()).hexdigest()
+    nb_head = re.sub(r"ms.openlocfilehash: \w+", f"ms.openlocfilehash: {recorded}", nb_head)
+    body = nb_body + nb_body.replace("# ", "## ", 1) * repeat
+    seeded = body.rfind("`Get-MgSubscribedSku`")
+    body = body[:seeded] + "`Hent-MgAbonnertSku`" + body[seeded + len("`Get-MgSubscribedSku`") :]
+    (project / "docs" / "nb" / PAGES[1]).write_text(f"---\n{nb_head}---\n" + body, encoding="utf-8")
+    assert len(body) > 1_000_000
+    (found,) = structure_findings(project, f"nb/{PAGES[1]}")
+    assert found.rule == "structure-code" and found.severity == ERROR
+    assert "the English has the code `Get-MgSubscribedSku`; here it is `Hent-MgAbonnertSku`" in found.message
+
+
+def test_locale_parts_and_translatable_keys_come_from_mkdocs_yml(repo, tmp_path):
+    project = tmp_path / "site"
+    shutil.copytree(repo, project)
+    config = (project / "mkdocs.yml").read_text(encoding="utf-8")
+    (project / "mkdocs.yml").write_text(
+        config.replace(
+            "translatable_keys: [title, description, keywords, ms.contentlocale]",
+            "translatable_keys: [title, description, ms.contentlocale, manager]",
+        ).replace('locale_url_parts: ["[a-z]{2}-(?:[a-z]{2}|hans|hant)"]', "locale_url_parts: []"),
+        encoding="utf-8",
+    )
+    nb = project / "docs" / "nb" / PAGES[1]
+    nb.write_text(nb.read_text(encoding="utf-8").replace("manager: scotv", "manager: kari"), encoding="utf-8")
+    found = structure_findings(project, f"nb/{PAGES[1]}")
+    # nb-no is no longer a locale part: each learn.microsoft.com link now leads elsewhere
+    assert {f.rule for f in found} == {"structure-link-target"}
+    assert len(found) == 2
+
+
+def test_a_bad_setting_names_its_key(tmp_path):
+    root = tmp_path / "site"
+    root.mkdir()
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        config.replace("locale_url_parts:", "locale_url_part:"), encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"extra.translation_structure.locale_url_part is no setting"):
+        translation_structure.settings(load_site(root))
+
+
+def test_the_real_translations_of_this_site_keep_their_structure():
+    site = load_site(ROOT)
+    assert [f for f in checks.check_paths([ROOT / "docs"], site) if f.rule in STRUCTURE_RULES] == []
+
+
+def test_a_rule_can_be_silenced_inline(repo):
+    added = b"<!-- helpsite-disable-next-line structure-link-added -->\nDu trenger [dette](https://aka.ms/x):"
+    with edited(repo, f"nb/{PAGES[0]}", b"Du trenger:", added) as target:
+        outcome = checks.checked_paths([target], load_site(repo))
+    assert [f.rule for f in outcome.findings] == []
+    assert [f.rule for f in outcome.suppressed] == ["structure-link-added"]
+    assert rules.get("structure-link-added").silenceable
+
+
+def test_check_reports_them_for_github_and_code_scanning(repo, capsys, monkeypatch):
+    target = repo / "docs" / "nb" / PAGES[0]
+    clean = target.read_bytes()
+    monkeypatch.chdir(repo)
+    try:
+        corrupted(repo, f"nb/{PAGES[0]}")
+        assert main(["check", "--format", "github", f"docs/nb/{PAGES[0]}"]) == 1
+        github = capsys.readouterr().out.splitlines()
+        assert main(["check", "--format", "sarif", f"docs/nb/{PAGES[0]}"]) == 1
+        sarif = json.loads(capsys.readouterr().out)
+    finally:
+        target.write_bytes(clean)
+    assert (
+        f"::error file=docs/nb/{PAGES[0]},line=37,col=25,title=structure-link-target::the English links "
+        '"Active users" to https://admin.microsoft.com/Adminportal/Home#/users; here the link leads to '
+        "https://admin.microsoft.com/Adminportal/Home#/brukere"
+    ) in github
+    [run] = sarif["runs"]
+    placed = [
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in run["results"]
+    ]
+    assert ("structure-link-target", 37) in placed and len(placed) == len(github)
+
+
+def test_the_build_fails_on_them_and_names_the_place(tmp_path):
+    project = build_repo(tmp_path / "project", whole_site=True)
+    corrupted(project, f"nb/{PAGES[0]}")
+    built = mkdocs_build(project, tmp_path / "site", env=build_env(HELPSITE_LOCALE="nb"))
+    assert built.returncode == 1
+    assert (
+        f'WARNING -  nb/{PAGES[0]}:37:25: structure-link-target: the English links "Active users"'
+        in built.stderr
+    )
