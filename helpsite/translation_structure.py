@@ -351,6 +351,7 @@ class Base:
     page: Page | None  # None: nothing to compare with
     exact: bool  # the version the translation was made from (else the English now)
     problem: str | None = None  # a structure-base message
+    english: _English | None = None  # the version read, with its skeleton and outline
 
 
 class _Versions:
@@ -474,16 +475,148 @@ def base_of(site: Site, page: Page) -> Base | None:
             problem = versions.why_not(source, recorded)
         problem += f": compared with {shown} as it is now, so these findings are warnings"
     base = _loaded(site, shown, now, exact=False)
-    return Base(base.display, base.page, False, base.problem or problem)
+    return dataclasses.replace(base, problem=base.problem or problem)
 
 
 def _loaded(site: Site, shown: str, data: bytes, exact: bool) -> Base:
-    loaded = pages.load(data, shown, site.source_locale)
-    if not loaded.readable or not loaded.meta_ok:
-        why = "; ".join(f.message for f in loaded.findings) or "it cannot be read"
+    english = _english(site, shown, data)
+    if english.page is None:
         which = "the version it was made from" if exact else "it"
-        return Base(shown, None, exact, f"the English base {shown} ({which}) cannot be read: {why}")
-    return Base(shown, loaded, exact)
+        return Base(
+            shown, None, exact, f"the English base {shown} ({which}) cannot be read: {english.problem}"
+        )
+    return Base(shown, english.page, exact, english=english)
+
+
+class _English:
+    """One version of an English page, read once however many translations are made from it:
+    its page, its skeleton, and (for the translations whose skeleton differs) its outline."""
+
+    def __init__(self, site: Site, shown: str, data: bytes):
+        loaded = pages.load(data, shown, site.source_locale)
+        self.page = loaded if loaded.readable and loaded.meta_ok else None
+        self.problem = "; ".join(f.message for f in loaded.findings) or "it cannot be read"
+        self.skeleton = skeleton(loaded.body) if self.page is not None else None
+        self._outline: markdown.Outline | None = None
+
+    def outline(self, site: Site) -> markdown.Outline:
+        if self._outline is None:
+            self._outline = markdown.outline(self.page.body, self.page.body_line, site)
+        return self._outline
+
+
+_ENGLISH: dict[tuple[str, str], _English] = {}
+KEEP_ENGLISH = 10_000  # versions kept: every page of a large site, each a few kB
+
+
+def _english(site: Site, shown: str, data: bytes) -> _English:
+    key = (shown, l10n.source_hash(data))
+    found = _ENGLISH.get(key)
+    if found is None:
+        if len(_ENGLISH) >= KEEP_ENGLISH:
+            _ENGLISH.clear()
+        found = _ENGLISH[key] = _English(site, shown, data)
+    return found
+
+
+# ----------------------------------------------------------------------------
+# The skeleton: what a translation may not change, read without the Markdown engine
+# ----------------------------------------------------------------------------
+
+# Everything on a line that is not prose: link and image targets, reference labels, code spans,
+# HTML tags (and comments), attribute lists, alert markers, table pipes.
+_SKELETON_TOKENS = re.compile(
+    r"\]\([^\n]*?\)|\]\[[^\]\n]*\]|`+[^`\n]*`+|`+|<[^>\n]*>|\{[^}\n]*\}|\[![^\]\n]*\]|!\[|\|"
+)
+# A line's containers and markers: indentation, quotes, a list marker, a heading's hashes, an
+# admonition, a fence, a reference definition, and the first character after them when it is
+# one that can start a block.
+_SKELETON_PREFIX = re.compile(
+    r"([ \t>]*)((?:[-*+]|\d+[.)])(?=[ \t]|$))?[ \t]*(#{1,6}|!!!|\?\?\?\+?|`{3,}|~{3,}|\[[^\]\n]*\]:)?(.?)"
+)
+_FENCE_LINE = re.compile(r"[ \t>]*(?:[-*+]|\d+[.)])?[ \t]*(`{3,}|~{3,})")
+
+
+def skeleton(body: str) -> tuple | None:
+    """A body's structure as plain text, cheaply: where two bodies' skeletons are equal, their
+    outlines hold the same blocks with the same links, code, ids, markers and images, so the
+    comparison can stop there (``structure_findings``); where they differ, or a skeleton is
+    None (a body this reading cannot vouch for), the outlines decide.
+
+    Each line gives its prefix (indentation, quotes, list marker, heading level, admonition and
+    its type, fence) and its tokens; a line inside a fence, or indented like code after a blank
+    line, is kept whole, since code is compared byte for byte. A translation that wraps its
+    lines differently only costs the full comparison.
+    """
+    if _REFERENCE_DEFINITION.search(body):
+        return None  # [words] may then be a link, and its words are translated
+    parts: list = []
+    fence: str | None = None
+    blank = True  # the line before was blank (or the body starts)
+    code = False  # the line before was indented code
+    for line in body.split("\n"):
+        if fence is not None:
+            parts.append(line)
+            match = _FENCE_LINE.match(line)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+                fence = None
+            continue
+        if not line.strip():
+            parts.append("")
+            blank = True
+            continue
+        inside = _QUOTES.sub("", line, count=1).expandtabs(4)
+        indent = len(inside) - len(inside.lstrip())
+        if indent >= 4 and (blank or code) and not _continues_container(parts, indent):
+            parts.append(line)  # indented code, perhaps: kept whole
+            code, blank = True, False
+            continue
+        code = blank = False
+        prefix = _SKELETON_PREFIX.match(line)
+        marker = prefix.group(3) or ""
+        first = prefix.group(4)
+        tokens = tuple(_SKELETON_TOKENS.findall(line))
+        if not marker.startswith(("`", "~")) and any(token.strip("`") == "" for token in tokens):
+            return None  # a code span that runs over lines: its text is not on this one
+        if marker in _ADMONITIONS:
+            marker += " " + (line[prefix.end(3) :].split() or [""])[0]  # its type, not its title
+        elif marker.startswith(("`", "~")):
+            fence = marker
+        parts.append((prefix.group(1), prefix.group(2), marker, _line_kind(line, first), tokens))
+    return tuple(parts)
+
+
+def _line_kind(line: str, first: str) -> str:
+    """What a line's first character after its markers can make of it: a thematic break, a
+    setext underline, an HTML block, or text (whatever letter, digit or emphasis it starts with)."""
+    if _BREAK.fullmatch(line):
+        return "break"
+    if _UNDERLINE.fullmatch(line):
+        return "underline"
+    return "html" if first == "<" else "text"
+
+
+_BREAK = re.compile(r"[ \t>]*([-*_])(?:[ \t]*\1){2,}[ \t]*")
+_UNDERLINE = re.compile(r"[ \t>]*(?:=+|-+)[ \t]*")
+_REFERENCE_DEFINITION = re.compile(r"^[ \t>]*\[[^\]\n]+\]:", re.M)
+_QUOTES = re.compile(r"^(?:[ \t]{0,3}>[ \t]?)+")
+_ADMONITIONS = ("!!!", "???", "???+")
+
+
+def _continues_container(parts: list, indent: int) -> bool:
+    """Whether an indented line after a blank one continues the list item or admonition above it
+    (Python-Markdown: their blocks are indented four columns per level), not code."""
+    for part in reversed(parts):
+        if part == "":
+            continue
+        if isinstance(part, str):
+            return False  # below code or a fence: no container known
+        opener = len(part[0].expandtabs(4))
+        if part[1] or part[2].split(" ", 1)[0] in _ADMONITIONS:
+            return indent < opener + 8
+        if opener < 4:
+            return False  # below text that is in no container
+    return False
 
 
 # ----------------------------------------------------------------------------
@@ -514,7 +647,14 @@ CHECKS = (structure_findings,)
 
 def _compare(page: Page, base: Base, site: Site, config: Settings) -> Iterator[Finding]:
     yield from _front_matter(page, base, config)
-    english = markdown.outline(base.page.body, base.page.body_line, site)
+    if base.english.skeleton is not None and base.english.skeleton == skeleton(page.body):
+        return  # the same structure, told without the engine: nothing to report
+    yield from outline_findings(page, base, site, config)
+
+
+def outline_findings(page: Page, base: Base, site: Site, config: Settings) -> Iterator[Finding]:
+    """The differences between the outlines of a translation's body and its base's."""
+    english = base.english.outline(site)
     if english.document.refused or english.document.too_deep:
         yield BASE.at(
             page.display,

@@ -16,6 +16,7 @@ naming every finding the check must give, and nothing else (``expectations``).
 from __future__ import annotations
 
 import contextlib
+import difflib
 import hashlib
 import json
 import re
@@ -27,6 +28,7 @@ from conftest import ROOT, build_env, copy_site, mkdocs_build
 from history_repo import commit, git, write
 
 from helpsite import checks, rules, translation_structure
+from helpsite import page as pages
 from helpsite.cli import main
 from helpsite.findings import ERROR, WARNING
 from helpsite.site import ConfigError, load_site
@@ -319,3 +321,42 @@ def test_the_build_fails_on_them_and_names_the_place(tmp_path):
         f'WARNING -  nb/{PAGES[0]}:37:25: structure-link-target: the English links "Active users"'
         in built.stderr
     )
+
+
+def single_corruptions(clean: str, corrupt: str) -> list[str]:
+    """The clean text with one of the corrupted text's changes made, for each change (the
+    expectation comments left out)."""
+    before = clean.splitlines(keepends=True)
+    after = [line for line in corrupt.splitlines(keepends=True) if not line.startswith("<!-- ")]
+    while after and not after[-1].strip():
+        after.pop()
+    after[-1] = after[-1].rstrip("\n") + "\n"
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    return [
+        "".join(before[:i1] + after[j1:j2] + before[i2:])
+        for op, i1, i2, j1, j2 in matcher.get_opcodes()
+        if op != "equal"
+    ]
+
+
+@pytest.mark.parametrize("corrupt", ["nb/assign-admin-roles.md", "de/assign-licenses-powershell.md"])
+def test_the_skeleton_shortcut_misses_no_seeded_corruption(repo, corrupt):
+    """Where the outlines differ, so do the skeletons: each change of the corrupted page alone."""
+    site = load_site(repo)
+    clean = (repo / "docs" / corrupt).read_text(encoding="utf-8")
+    text = corrupted(repo, corrupt)
+    (repo / "docs" / corrupt).write_text(clean, encoding="utf-8")
+    variants = single_corruptions(clean, text)
+    assert len(variants) >= 6
+    config = translation_structure.settings(site)
+    in_body = 0
+    for variant in variants:
+        page = pages.load(variant.encode("utf-8"), corrupt, corrupt.split("/")[0], corrupt.split("/", 1)[1])
+        base = translation_structure.base_of(site, page)
+        found = list(translation_structure.outline_findings(page, base, site, config))
+        if found:
+            in_body += 1
+            assert translation_structure.skeleton(page.body) != base.english.skeleton, found
+        else:  # a change of the front matter only
+            assert page.body == pages.load(clean.encode("utf-8"), corrupt).body
+    assert in_body >= len(variants) - 2  # at most the two changes of the front matter
