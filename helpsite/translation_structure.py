@@ -289,6 +289,7 @@ RULES = (
 class Settings:
     locale_url_parts: re.Pattern  # a whole path segment that names a locale
     translatable_keys: frozenset[str]
+    quick: re.Pattern  # the canonical form's pattern (``quick_skeleton``), with these locale parts
 
 
 _SETTINGS: dict[int, tuple[Site, Settings]] = {}
@@ -322,7 +323,7 @@ def settings(site: Site) -> Settings:
         pattern = re.compile("/(?:" + "|".join(f"(?:{p})" for p in alternatives) + ")(?=/|$)", re.I)
     except re.error as error:
         raise ConfigError(f"{where}.locale_url_parts: not a regular expression: {error}")
-    found = Settings(pattern, frozenset(keys))
+    found = Settings(pattern, frozenset(keys), _quick_pattern(alternatives))
     _SETTINGS[id(site)] = (site, found)
     return found
 
@@ -447,9 +448,10 @@ def base_of(site: Site, page: Page) -> Base | None:
     shown = site.display_path(source)
     recorded = page.meta.get(l10n.HASH_KEY)
     recorded = recorded.strip().lower() if isinstance(recorded, str) and recorded.strip() else None
-    try:
-        now = source.read_bytes()
-    except FileNotFoundError:
+    now = _current(source)
+    if isinstance(now, OSError):
+        if not isinstance(now, FileNotFoundError):
+            return Base(shown, None, False, f"cannot read {shown}: {now.strerror or now}")
         if recorded is None:
             return None
         return Base(
@@ -459,11 +461,10 @@ def base_of(site: Site, page: Page) -> Base | None:
             f"there is no English page {shown} (deleted or renamed): "
             "the translation's structure cannot be checked; move or delete the translation",
         )
-    except OSError as error:
-        return Base(shown, None, False, f"cannot read {shown}: {error.strerror or error}")
+    data, hashes = now
     problem = None
-    if recorded is not None and l10n.source_hash(now, recorded) == recorded:
-        return _loaded(site, shown, now, exact=True)
+    if recorded is not None and hashes.get(len(recorded)) == recorded:
+        return _loaded(site, shown, data, exact=True, digest=hashes[40])
     if recorded is not None:
         if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", recorded):
             problem = f"{l10n.HASH_KEY} {recorded!r} is not a SHA-1 or SHA-256 hash"
@@ -474,12 +475,34 @@ def base_of(site: Site, page: Page) -> Base | None:
                 return _loaded(site, shown, found, exact=True)
             problem = versions.why_not(source, recorded)
         problem += f": compared with {shown} as it is now, so these findings are warnings"
-    base = _loaded(site, shown, now, exact=False)
+    base = _loaded(site, shown, data, exact=False, digest=hashes[40])
     return dataclasses.replace(base, problem=base.problem or problem)
 
 
-def _loaded(site: Site, shown: str, data: bytes, exact: bool) -> Base:
-    english = _english(site, shown, data)
+_CURRENT: dict[str, tuple[tuple, tuple[bytes, dict[int, str]]]] = {}
+
+
+def _current(source: Path) -> tuple[bytes, dict[int, str]] | OSError:
+    """The English file's bytes and their SHA-1 and SHA-256 (by length), read again only when
+    the file changes: each English page is the base of a translation in every locale."""
+    try:
+        state = os.stat(source)
+        key = (state.st_mtime_ns, state.st_size, state.st_ino)
+        cached = _CURRENT.get(str(source))
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        data = source.read_bytes()
+    except OSError as error:
+        return error
+    found = (data, {40: l10n.source_hash(data), 64: l10n.source_hash(data, "0" * 64)})
+    if len(_CURRENT) >= KEEP_ENGLISH:
+        _CURRENT.clear()
+    _CURRENT[str(source)] = (key, found)
+    return found
+
+
+def _loaded(site: Site, shown: str, data: bytes, exact: bool, digest: str | None = None) -> Base:
+    english = _english(site, shown, data, digest)
     if english.page is None:
         which = "the version it was made from" if exact else "it"
         return Base(
@@ -496,8 +519,19 @@ class _English:
         loaded = pages.load(data, shown, site.source_locale)
         self.page = loaded if loaded.readable and loaded.meta_ok else None
         self.problem = "; ".join(f.message for f in loaded.findings) or "it cannot be read"
-        self.skeleton = skeleton(loaded.body) if self.page is not None else None
+        self._skeleton: tuple[Settings, tuple | None] | None = None
+        self._quick: tuple[Settings, str | None] | None = None
         self._outline: markdown.Outline | None = None
+
+    def quick(self, config: Settings) -> str | None:
+        if self._quick is None or self._quick[0] is not config:
+            self._quick = (config, quick_skeleton(self.page.body, config))
+        return self._quick[1]
+
+    def skeleton(self, config: Settings) -> tuple | None:
+        if self._skeleton is None or self._skeleton[0] is not config:
+            self._skeleton = (config, skeleton(self.page.body, config))
+        return self._skeleton[1]
 
     def outline(self, site: Site) -> markdown.Outline:
         if self._outline is None:
@@ -509,8 +543,8 @@ _ENGLISH: dict[tuple[str, str], _English] = {}
 KEEP_ENGLISH = 10_000  # versions kept: every page of a large site, each a few kB
 
 
-def _english(site: Site, shown: str, data: bytes) -> _English:
-    key = (shown, l10n.source_hash(data))
+def _english(site: Site, shown: str, data: bytes, digest: str | None = None) -> _English:
+    key = (shown, digest or l10n.source_hash(data))
     found = _ENGLISH.get(key)
     if found is None:
         if len(_ENGLISH) >= KEEP_ENGLISH:
@@ -537,62 +571,187 @@ _SKELETON_PREFIX = re.compile(
 _FENCE_LINE = re.compile(r"[ \t>]*(?:[-*+]|\d+[.)])?[ \t]*(`{3,}|~{3,})")
 
 
-def skeleton(body: str) -> tuple | None:
+def quick_skeleton(body: str, config: Settings) -> str | None:
+    """The skeleton's first, cheaper form: the body with its prose deleted by regular
+    expressions alone (no Python per line), which is what makes the check cheap on a large site.
+
+    Fenced code is kept whole, and so is every line indented four columns or more after a blank
+    line (code, or a list's text: such a page goes on to ``skeleton``); of the other lines, the
+    prefix (marked non-blank), link targets without their locale part, code spans, tags as
+    written, attribute lists, alert markers, image marks and table pipes; a setext underline or
+    thematic break as its character. Blank lines, and the paragraphs of plain prose between
+    them, count as one blank line. None: a body this form cannot vouch
+    for (a code span over lines, a reference definition, a fence left open).
+    """
+    if "]:" in body and _REFERENCE_DEFINITION.search(body):
+        return None
+    pieces, position = [], 0
+    fenced = "```" in body or "~~~" in body
+    while fenced and (fence := _FENCE_OPEN.search(body, position)) is not None:
+        run = fence.group(1)
+        closing = re.compile(r"^[ \t>]*%s{%d,}[ \t]*$" % (re.escape(run[0]), len(run)), re.M).search(
+            body, fence.end()
+        )
+        if closing is None:
+            return None
+        pieces += [
+            _quick_text(body[position : fence.start()], config),
+            "\0",
+            body[fence.start() : closing.end()],
+            "\0",
+        ]
+        position = closing.end()
+    pieces.append(_quick_text(body[position:], config))
+    if None in pieces:
+        return None
+    return "".join(pieces)
+
+
+def _quick_text(text: str, config: Settings) -> str | None:
+    if "`" in text and any(line.count("`") % 2 for line in text.split("\n") if "`" in line):
+        return None  # a code span over lines (or one of two backticks: let the next form tell)
+    marked = _NON_BLANK.sub("\n\x01", "\n\n" + text)
+    # findall and join: a template substitution would expand each match in Python (3.11)
+    canonical = "".join(map("".join, config.quick.findall(marked)))
+    return _BLANK_RUN.sub("\n\n", canonical)
+
+
+_FENCE_OPEN = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?(`{3,}|~{3,})", re.M)
+_NON_BLANK = re.compile(r"\n(?=[ \t]*\S)")  # a line break before a line that is not blank
+# A blank line, with the blank lines and the paragraphs of plain prose that follow it (only a
+# whole paragraph: a plain line next to a table row or a list item may be part of it).
+_BLANK_RUN = re.compile(r"\n\n(?:\n|(?:\x01\n)+\n)*")
+
+
+def _quick_pattern(locales: list[str]) -> re.Pattern:
+    """``quick_skeleton``'s one pattern: each alternative keeps what its groups capture and
+    drops the rest of its match; prose matches no group and goes. Prose is tried first: most
+    matches are prose, and each alternative tried in vain costs as much as a run of prose."""
+    locale = "/(?:" + "|".join(f"(?:{p})" for p in locales) + ")(?=[/)#?])"
+    return re.compile(
+        "|".join(
+            (
+                # prose: dropped
+                r"[^\n\x01\]`<{!|]+",
+                # a line break; a line indented like code after a blank line, and the indented
+                # lines after it; a setext underline or thematic break; else a line's start:
+                # containers, list marker, heading, admonition and its type, HTML
+                r"(\n|(?<=\n\n)\x01(?:[ \t]{0,3}>[ \t]?)*(?: {4}|\t)[^\n]*"
+                r"(?:\n\x01(?:[ \t]{0,3}>[ \t]?)*(?: {4}|\t)[^\n]*)*"
+                r"|\x01[ \t>]*[-=*_](?:[ \t]*[-=*_])*[ \t]*$"
+                r"|\x01[ \t>]*(?:(?:[-*+]|\d+[.)])(?=[ \t]|$))?[ \t]*"
+                r"(?:#{1,6}(?=[ \t]|$)|(?:!!!|\?\?\?\+?)[ \t]*[\w-]*|<)?)",
+                # a tag less the one attribute a translator translates
+                r"""(<[^>\n]*?)\s(?:alt|title|aria-label)\s*=\s*(?:"[^"\n]*"|'[^'\n]*')([^>\n]*>)""",
+                # tokens written as they are
+                # (a "[" is prose: an alert marker is kept from its "!", an image from "![")
+                r"(``[^\n]*?``|`[^`\n]*`|<[^>\n]*>|\{[^}\n]*\}|!\[|![A-Za-z][\w-]*\]|\]\[[^\]\n]*\]|\|)",
+                # a link target without its locale part, else as it is
+                rf"(\]\()(?:([^)\n]*?){locale}([^)\n]*\)?)|([^)\n]*\)?))",
+                # marks that make nothing here: dropped
+                r"[\]`<{!]",
+            )
+        ),
+        re.M,
+    )
+
+
+def skeleton(body: str, config: Settings) -> tuple | None:
     """A body's structure as plain text, cheaply: where two bodies' skeletons are equal, their
     outlines hold the same blocks with the same links, code, ids, markers and images, so the
     comparison can stop there (``structure_findings``); where they differ, or a skeleton is
     None (a body this reading cannot vouch for), the outlines decide.
 
     Each line gives its prefix (indentation, quotes, list marker, heading level, admonition and
-    its type, fence) and its tokens; a line inside a fence, or indented like code after a blank
-    line, is kept whole, since code is compared byte for byte. A translation that wraps its
-    lines differently only costs the full comparison.
+    its type, fence, what its first character makes of it) and its tokens (link targets with
+    their locale parts taken out, code spans, tags, attribute lists, alert markers, table
+    pipes); a line inside a fence, or indented like code after a blank line, is kept whole,
+    since code is compared byte for byte. Blank lines, and paragraphs of plain words between
+    them, only separate blocks: a run of them counts once. A translation that wraps its lines
+    differently only costs the full comparison.
     """
-    if _REFERENCE_DEFINITION.search(body):
+    if "]:" in body and _REFERENCE_DEFINITION.search(body):
         return None  # [words] may then be a link, and its words are translated
     parts: list = []
+    append = parts.append
+    find_tokens, match_prefix = _SKELETON_TOKENS.findall, _SKELETON_PREFIX.match
     fence: str | None = None
     blank = True  # the line before was blank (or the body starts)
     code = False  # the line before was indented code
+    plain: list = []  # plain lines of a paragraph that may prove plain throughout
     for line in body.split("\n"):
         if fence is not None:
-            parts.append(line)
-            match = _FENCE_LINE.match(line)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence):
+            append(line)
+            closing = _FENCE_LINE.match(line)
+            if closing and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence):
                 fence = None
             continue
-        if not line.strip():
-            parts.append("")
+        if not line or line.isspace():
+            if plain:  # a paragraph of plain words only: part of the separator before it
+                plain.clear()
+            elif not blank:
+                append("")
             blank = True
             continue
-        inside = _QUOTES.sub("", line, count=1).expandtabs(4)
-        indent = len(inside) - len(inside.lstrip())
-        if indent >= 4 and (blank or code) and not _continues_container(parts, indent):
-            parts.append(line)  # indented code, perhaps: kept whole
-            code, blank = True, False
-            continue
-        code = blank = False
-        prefix = _SKELETON_PREFIX.match(line)
-        marker = prefix.group(3) or ""
-        first = prefix.group(4)
-        tokens = tuple(_SKELETON_TOKENS.findall(line))
-        if not marker.startswith(("`", "~")) and any(token.strip("`") == "" for token in tokens):
-            return None  # a code span that runs over lines: its text is not on this one
+        if line[0] in " \t>":
+            inside = _QUOTES.sub("", line, count=1).expandtabs(4) if ">" in line[:8] else line.expandtabs(4)
+            indent = len(inside) - len(inside.lstrip())
+            if indent >= 4 and (blank or code) and not _continues_container(parts, indent):
+                append(line)  # indented code, perhaps: kept whole
+                code, blank = True, False
+                continue
+        code = False
+        prefix = match_prefix(line)
+        indentation, item, marker, first = prefix.groups("")
+        tokens = find_tokens(line) if _TOKEN_START.search(line) else ()
+        if not tokens and not indentation and not item and not marker and first not in _BLOCK_CHARACTERS:
+            if blank or plain:
+                plain.append(line)  # kept aside until the paragraph proves to hold more
+                blank = False
+                continue
+        if plain:
+            parts.extend(("", None, "", "text", ()) for _ in plain)
+            plain.clear()
+        blank = False
+        if tokens:
+            if any(token.strip("`") == "" for token in tokens) and not marker.startswith(("`", "~")):
+                return None  # a code span that runs over lines: its text is not on this one
+            tokens = _without_locales(tokens, config)
         if marker in _ADMONITIONS:
             marker += " " + (line[prefix.end(3) :].split() or [""])[0]  # its type, not its title
         elif marker.startswith(("`", "~")):
             fence = marker
-        parts.append((prefix.group(1), prefix.group(2), marker, _line_kind(line, first), tokens))
+        append((indentation, item, marker, _line_kind(line, first), tokens))
+    if plain:
+        parts.extend(("", None, "", "text", ()) for _ in plain)
     return tuple(parts)
+
+
+# What can make a line other than text when it starts it (besides markers and tokens): an HTML
+# block, a setext underline, a thematic break; "" is the end of the line.
+_BLOCK_CHARACTERS = ("", "<", "=", "-", "_", "*")
+_TOKEN_START = re.compile(r"[`<{|\]]|\[!|!\[")
+
+
+def _without_locales(tokens: list[str], config: Settings) -> tuple[str, ...]:
+    """Link targets with their locale parts taken out, and tags without the attributes a
+    translator translates (one substitution each for the line)."""
+    joined = "\0".join(tokens)
+    if "](" in joined:
+        joined = config.locale_url_parts.sub("/", joined)
+    if "<" in joined:
+        joined = _TRANSLATED_ATTRIBUTES.sub("", joined)
+    return tuple(joined.split("\0"))
+
+
+_TRANSLATED_ATTRIBUTES = re.compile(r"""\s(?:alt|title|aria-label)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)""", re.I)
 
 
 def _line_kind(line: str, first: str) -> str:
     """What a line's first character after its markers can make of it: a thematic break, a
     setext underline, an HTML block, or text (whatever letter, digit or emphasis it starts with)."""
-    if _BREAK.fullmatch(line):
-        return "break"
-    if _UNDERLINE.fullmatch(line):
-        return "underline"
+    if first in "-*_=" and first and (_BREAK.fullmatch(line) or _UNDERLINE.fullmatch(line)):
+        return "underline" if _UNDERLINE.fullmatch(line) else "break"
     return "html" if first == "<" else "text"
 
 
@@ -647,9 +806,19 @@ CHECKS = (structure_findings,)
 
 def _compare(page: Page, base: Base, site: Site, config: Settings) -> Iterator[Finding]:
     yield from _front_matter(page, base, config)
-    if base.english.skeleton is not None and base.english.skeleton == skeleton(page.body):
-        return  # the same structure, told without the engine: nothing to report
+    if same_skeleton(page.body, base.english, config):
+        return  # the same structure, told without the Markdown engine: nothing to report
     yield from outline_findings(page, base, site, config)
+
+
+def same_skeleton(body: str, english: _English, config: Settings) -> bool:
+    """Whether a translation's body has its English's skeleton: by the quick form, else by the
+    line by line one (see ``quick_skeleton`` and ``skeleton``)."""
+    quick = english.quick(config)
+    if quick is not None and quick == quick_skeleton(body, config):
+        return True
+    theirs = english.skeleton(config)
+    return theirs is not None and theirs == skeleton(body, config)
 
 
 def outline_findings(page: Page, base: Base, site: Site, config: Settings) -> Iterator[Finding]:
