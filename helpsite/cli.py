@@ -12,7 +12,18 @@ import sys
 from pathlib import Path
 
 from helpsite import bench as bench_module
-from helpsite import checks, l10n, l10n_diff, linkcheck, links, report, rules, rules_doc, shards
+from helpsite import (
+    checks,
+    l10n,
+    l10n_diff,
+    linkcheck,
+    links,
+    report,
+    rules,
+    rules_doc,
+    shards,
+    translation_structure,
+)
 from helpsite.history import HistoryError
 from helpsite.site import ConfigError, load_site
 
@@ -111,8 +122,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     fix = commands.add_parser(
         "fix",
-        help="show, or with --write make, the safe repairs "
-        "(link text from the source locale, marked for review)",
+        help="show, or with --write make, the safe repairs (link text from the source locale; "
+        "link targets, code blocks and alert markers from the translation's base), marked for review",
     )
     fix.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     fix.add_argument("--write", action="store_true", help="change the files (default: show a diff)")
@@ -430,7 +441,7 @@ def run_fix(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     status = EXIT_CLEAN
     for path in checks.markdown_files(args.paths):
-        repair = links.repair_file(path, site, args.locale)
+        repair = translation_structure.repair(links.repair_file(path, site, args.locale), site, args.locale)
         for note in repair.notes:
             print(note, file=sys.stderr)
         if not repair.changed:

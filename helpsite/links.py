@@ -328,5 +328,9 @@ def _apply(data: bytes, text: str, edits: list[Edit]) -> bytes:
     return bom + raw.encode("utf-8")
 
 
+# The edits of a file's text made to its bytes: helpsite.translation_structure's repairs too.
+apply_edits = _apply
+
+
 def _decode_for_diff(data: bytes) -> list[str]:
     return data.decode("utf-8", "replace").splitlines(keepends=True)

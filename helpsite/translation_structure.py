@@ -30,11 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from helpsite import l10n, markdown, rules
+from helpsite import l10n, links, markdown, rules
 from helpsite import page as pages
 from helpsite.findings import Finding
 from helpsite.history import History, HistoryError
 from helpsite.page import Page
+from helpsite.positions import line_column, line_starts
 from helpsite.site import CONFIG_FILE, ConfigError, Site
 
 SETTINGS_KEY = "translation_structure"  # under mkdocs.yml's extra:
@@ -250,6 +251,23 @@ FRONT_MATTER = rules.define(
     tags=_TAGS,
     unsilenceable="the front matter comes before any comment of the page",
 )
+UNREVIEWED = rules.define(
+    "structure-unreviewed",
+    rules.WARNING,
+    "A link target, code block or alert marker that 'helpsite fix' restored from the English awaits "
+    "a translator's review.",
+    why="A repair made by a tool is right about the English, not always about the translation: the "
+    "link may have been pointed elsewhere on purpose, a comment in the code translated. A warning: "
+    "the restored structure serves readers better than the broken one meanwhile.",
+    fix="Check the repaired place against the English, then delete the review comment.",
+    bad=rules.Example(
+        "# Overføre lisenser\n\n> [!NOTE]<!-- helpsite: review alert marker (from en) -->\n"
+        "> Lisenser kan ikke flyttes.\n",
+        path=_NB,
+    ),
+    good=rules.Example("# Overføre lisenser\n\n> [!NOTE]\n> Lisenser kan ikke flyttes.\n", path=_NB),
+    tags=_TAGS,
+)
 BASE = rules.define(
     "structure-base",
     rules.WARNING,
@@ -276,6 +294,7 @@ RULES = (
     LIST,
     IMAGE,
     FRONT_MATTER,
+    UNREVIEWED,
     BASE,
 )
 
@@ -786,6 +805,8 @@ def _continues_container(parts: list, indent: int) -> bool:
 def structure_findings(page: Page, site: Site) -> Iterator[Finding]:
     if not page.readable:
         return
+    if REVIEW_PREFIX in page.body:
+        yield from _unreviewed(page)
     base = base_of(site, page)
     if base is None:
         return
@@ -880,6 +901,8 @@ class Comparison:
 
     def __init__(self, display: str, english: list, here: list, config: Settings):
         self.display, self.english, self.here, self.config = display, english, here, config
+        # what ``fix`` can restore from the English: (kind, English block or item, the translation's)
+        self.repairable: list[tuple[str, object, object]] = []
 
     def key(self, block, strict: bool) -> tuple:
         """What aligns blocks: first their kind and what they hold that no translation changes
@@ -1014,12 +1037,15 @@ class Comparison:
                 f'the English heading "{english.text}" has the id {english.anchor!r}; here it is {here.anchor!r}',
             )
         if kind in ("alert", "admonition", "tab") and english.detail != here.detail:
+            if kind in ("alert", "admonition"):
+                self.repairable.append((kind, english, here))
             yield ALERT.at(
                 *at,
                 f"the English has {_marker(english)}; here it is {_marker(here)}: markers are not translated",
                 suggestion=english.detail,
             )
         if kind == "code" and english.code != here.code:
+            self.repairable.append(("code", english, here))
             yield CODE.at(
                 *at,
                 f"the code block differs from the English ({_first_difference(english.code or '', here.code or '')}): "
@@ -1064,6 +1090,7 @@ class Comparison:
     def _item_changed(self, old, new) -> Iterator[Finding]:
         at = (self.display, new.line, new.column)
         if old.kind == "link":
+            self.repairable.append(("link", old, new))
             yield LINK_TARGET.at(
                 *at,
                 f'the English links "{old.text}" to {old.value}; here the link leads to {new.value}',
@@ -1133,3 +1160,144 @@ def _first_difference(old: str, new: str) -> str:
         if a != b:
             return f"line {number} of the code: the English has {_quote_code(a)}, here {_quote_code(b)}"
     return f"the English has {len(old_lines)} lines, here {len(new_lines)}"
+
+
+# ----------------------------------------------------------------------------
+# Repairs: what ``python -m helpsite fix`` restores from the English
+# ----------------------------------------------------------------------------
+
+REVIEW_PREFIX = "<!-- helpsite: review "
+REVIEW_MARK = "<!-- helpsite: review {what} (from {locale}) -->"
+REVIEW_MARK_RE = re.compile(
+    r"<!-- helpsite: review (link target|code block|alert marker|admonition type) \(from ([\w-]+)\) -->"
+)
+
+
+def _unreviewed(page: Page) -> Iterator[Finding]:
+    starts = None
+    for match in REVIEW_MARK_RE.finditer(page.body):
+        starts = starts or line_starts(page.body)
+        line, column = line_column(page.body, match.start(), page.body_line, line_starts=starts)
+        yield UNREVIEWED.at(
+            page.display,
+            line,
+            column,
+            f"the {match.group(1)} was restored from the {match.group(2)} page by 'helpsite fix': check "
+            "it, then delete this comment",
+        )
+
+
+def repair(repaired: links.Repair, site: Site, locale: str | None = None) -> links.Repair:
+    """``repaired`` (the link-text repairs of a file) with the structure restored from the
+    English base on top: link targets, code blocks, alert markers and admonition types, each
+    followed by a review mark. Nothing is changed without an exact base, or when the result does
+    not check out (the repaired kinds of finding must be gone and no other appear)."""
+    path, data = repaired.path, repaired.repaired if repaired.changed else repaired.original
+    display = site.display_path(path)
+    page = pages.load(data, display, locale or site.locale_of(path), site.page_path(path))
+    if not data or not page.readable or not page.meta_ok:
+        return repaired
+    base = base_of(site, page)
+    if base is None or base.page is None or not base.exact:
+        return repaired
+    config = settings(site)
+    if same_skeleton(page.body, base.english, config):
+        return repaired
+    comparison = _comparison(page, base, site, config)
+    if comparison is None:
+        return repaired
+    before = Counter(finding.rule for finding in comparison.findings())
+    body_start = len(page.text) - len(page.body)
+    edits, notes = [], list(repaired.notes)
+    for kind, english, here in comparison.repairable:
+        edit = _restore(page.body, kind, english, here, site.source_locale)
+        if edit is None:
+            notes.append(
+                f"{display}:{here.line}:{here.column}: {kind} left alone: it is not written as the check read it"
+            )
+            continue
+        edits.append(edit)
+        before[edit.rule] -= 1  # what the repairs leave: one finding fewer each
+    if not edits:
+        return links.Repair(path, repaired.original, repaired.repaired, tuple(notes))
+    result = links.apply_edits(
+        data, page.text, [links.Edit(e.start + body_start, e.end + body_start, e.text) for e in edits]
+    )
+    after = pages.load(result, display, page.locale, page.page_path)
+    check = _comparison(after, base, site, config) if after.readable else None
+    if check is None or Counter(finding.rule for finding in check.findings()) != +before:
+        note = f"{display}: structure left alone, the repair did not check out"
+        return links.Repair(path, repaired.original, repaired.repaired, (*notes, note))
+    return links.Repair(path, repaired.original, result, tuple(notes))
+
+
+def _comparison(page: Page, base: Base, site: Site, config: Settings) -> Comparison | None:
+    english = base.english.outline(site)
+    here = markdown.outline(page.body, page.body_line, site)
+    if (
+        english.document.refused
+        or english.document.too_deep
+        or here.document.refused
+        or here.document.too_deep
+    ):
+        return None
+    return Comparison(page.display, english.blocks, here.blocks, config)
+
+
+@dataclasses.dataclass(frozen=True)
+class _BodyEdit:
+    start: int
+    end: int
+    text: str
+    rule: str
+
+
+def _restore(body: str, kind: str, english, here, locale: str) -> _BodyEdit | None:
+    """The edit of the body that restores one thing from the English, with its review mark."""
+    if kind == "link":
+        opening = body.find("](", here.offset)
+        target = opening + 2
+        if opening < 0 or not body.startswith(here.value, target):
+            return None
+        mark = REVIEW_MARK.format(what="link target", locale=locale)
+        return _BodyEdit(opening, target + len(here.value), f"{mark}]({english.value}", LINK_TARGET.id)
+    if kind == "alert":
+        marker = f"[!{here.detail}]"
+        if not body.startswith(marker, here.offset):
+            return None
+        mark = REVIEW_MARK.format(what="alert marker", locale=locale)
+        return _BodyEdit(here.offset, here.offset + len(marker), f"[!{english.detail}]{mark}", ALERT.id)
+    if kind == "admonition":
+        line_end = body.find("\n", here.offset)
+        line = body[here.offset : line_end if line_end >= 0 else len(body)]
+        found = re.match(r"(!!!|\?\?\?\+?)([ \t]+)" + re.escape(here.detail) + r"(?![\w-])", line)
+        if found is None:
+            return None
+        # a comment after the marker's line would end it: the mark goes on a line of its own before
+        indent = body[body.rfind("\n", 0, here.offset) + 1 : here.offset]
+        mark = REVIEW_MARK.format(what="admonition type", locale=locale)
+        return _BodyEdit(
+            here.offset,
+            here.offset + found.end(),
+            f"{mark}\n\n{indent}{found.group(1)}{found.group(2)}{english.detail}",
+            ALERT.id,
+        )
+    # a code block: its lines between the fences, each with the fence's container prefix
+    fence = _FENCE_LINE.match(body, here.offset - (here.column - 1))
+    start_line = body.rfind("\n", 0, here.offset) + 1
+    opening_end = body.find("\n", here.offset)
+    if fence is None or opening_end < 0 or here.code is None:
+        return None
+    prefix = body[start_line : here.offset]
+    closing = re.compile(
+        r"^[ \t>]*%s{%d,}[ \t]*$" % (re.escape(fence.group(1)[0]), len(fence.group(1))), re.M
+    ).search(body, opening_end + 1)
+    if closing is None:
+        return None
+    code = english.code if english.code.endswith("\n") else english.code + "\n"
+    lines = "".join(prefix + line if line else line for line in code.splitlines(keepends=True))
+    mark = prefix + REVIEW_MARK.format(what="code block", locale=locale)
+    closing_end = closing.end()
+    return _BodyEdit(
+        opening_end + 1, closing_end, lines + body[closing.start() : closing_end] + "\n" + mark, CODE.id
+    )

@@ -198,8 +198,8 @@ def test_the_rules_command_prints_each_format():
     text = run_rules()
     assert text.returncode == 0 and text.stderr == ""
     lines = text.stdout.splitlines()
-    # 20 page and site rules, the 4 translation statuses, unused-suppression, 12 translation structure rules
-    assert len(lines) == 37
+    # 20 page and site rules, the 4 translation statuses, unused-suppression, 13 translation structure rules
+    assert len(lines) == 38
     assert lines[0].split()[:2] == ["broken-anchor", "error"]
     assert "link-text-unreviewed    warning  Link text that 'helpsite fix' copied" in text.stdout
     listed = json.loads(run_rules("--format", "json").stdout)

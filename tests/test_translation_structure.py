@@ -21,6 +21,7 @@ import hashlib
 import json
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -159,7 +160,7 @@ def test_the_two_corrupted_pages_hold_every_kind_of_finding():
         for path in (FIXTURES / "corrupt").rglob("*.md")
         for _, _, rule in expectations(path.read_text(encoding="utf-8"))
     }
-    assert kinds == STRUCTURE_RULES - {"structure-base"}
+    assert kinds == STRUCTURE_RULES - {"structure-base", "structure-unreviewed"}
 
 
 def test_messages_quote_the_english(repo):
@@ -382,3 +383,37 @@ def test_the_clean_translations_are_told_by_their_skeleton_alone(repo):
             page = checks.load_file(repo / "docs" / locale / page_path, load_site(repo))
             base = translation_structure.base_of(load_site(repo), page)
             assert translation_structure.quick_skeleton(page.body, config) == base.english.quick(config)
+
+
+def test_fix_restores_link_targets_code_blocks_and_markers_marked_for_review(repo, capsys, monkeypatch):
+    target = repo / "docs" / "nb" / PAGES[0]
+    clean = target.read_bytes()
+    monkeypatch.chdir(repo)
+    try:
+        corrupted(repo, f"nb/{PAGES[0]}")
+        before = Counter(f.rule for f in structure_findings(repo, f"nb/{PAGES[0]}"))
+        assert main(["fix", "--write", f"docs/nb/{PAGES[0]}"]) == 0
+        after = structure_findings(repo, f"nb/{PAGES[0]}")
+        repaired = target.read_text(encoding="utf-8")
+        assert main(["fix", f"docs/nb/{PAGES[0]}"]) == 0  # a second run changes nothing
+        again = capsys.readouterr().out
+    finally:
+        target.write_bytes(clean)
+    assert "> [!NOTE]<!-- helpsite: review alert marker (from en) -->\n" in repaired
+    assert (
+        "[Aktive brukere<!-- helpsite: review link target (from en) -->]"
+        "(https://admin.microsoft.com/Adminportal/Home#/users)" in repaired
+    )
+    assert "$role = Get-MgDirectoryRole -Filter \"displayName eq 'Global Reader'\"\n" in repaired
+    assert "```\n<!-- helpsite: review code block (from en) -->\n" in repaired
+    assert (
+        '<!-- helpsite: review admonition type (from en) -->\n\n!!! warning "Påloggingsrisiko"\n' in repaired
+    )
+    # what fix repaired is gone (an alert marker, an admonition type, a code block, a link target),
+    # each repair is marked; what it cannot repair is still reported
+    left = Counter(f.rule for f in after if f.rule != "structure-unreviewed")
+    assert before - left == Counter({"structure-alert": 2, "structure-code": 1, "structure-link-target": 1})
+    assert left["structure-link-lost"] == 1 and left["structure-table"] == 1
+    assert [f.rule for f in after].count("structure-unreviewed") == 4
+    assert {f.severity for f in after if f.rule == "structure-unreviewed"} == {WARNING}
+    assert again == ""
