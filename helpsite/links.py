@@ -110,10 +110,7 @@ def link_findings(page: Page, site: Site) -> Iterator:
             )
         elif not link.label:
             yield empty_link_finding(page, site, link)
-    marks = list(REVIEW_MARK_RE.finditer(page.body))
-    starts = line_starts(page.body) if marks else None
-    for match in marks:
-        line, column = line_column(page.body, match.start(), page.body_line, line_starts=starts)
+    for match, line, column in placed_matches(REVIEW_MARK_RE, page):
         yield LINK_TEXT_UNREVIEWED.at(
             page.display,
             line,
@@ -124,6 +121,14 @@ def link_findings(page: Page, site: Site) -> Iterator:
 
 
 CHECKS = (link_findings,)
+
+
+def placed_matches(pattern: re.Pattern, page: Page) -> Iterator[tuple[re.Match, int, int]]:
+    """Each match of ``pattern`` in the page's body, with its file line and column."""
+    starts = None
+    for match in pattern.finditer(page.body):
+        starts = starts or line_starts(page.body)
+        yield match, *line_column(page.body, match.start(), page.body_line, line_starts=starts)
 
 
 def empty_link_finding(page: Page, site: Site, link: markdown.Link):

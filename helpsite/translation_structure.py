@@ -35,7 +35,6 @@ from helpsite import page as pages
 from helpsite.findings import Finding
 from helpsite.history import History, HistoryError
 from helpsite.page import Page
-from helpsite.positions import line_column, line_starts
 from helpsite.site import CONFIG_FILE, ConfigError, Site
 
 SETTINGS_KEY = "translation_structure"  # under mkdocs.yml's extra:
@@ -1174,10 +1173,7 @@ REVIEW_MARK_RE = re.compile(
 
 
 def _unreviewed(page: Page) -> Iterator[Finding]:
-    starts = None
-    for match in REVIEW_MARK_RE.finditer(page.body):
-        starts = starts or line_starts(page.body)
-        line, column = line_column(page.body, match.start(), page.body_line, line_starts=starts)
+    for match, line, column in links.placed_matches(REVIEW_MARK_RE, page):
         yield UNREVIEWED.at(
             page.display,
             line,

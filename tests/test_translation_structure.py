@@ -113,6 +113,18 @@ def corrupted(root: Path, corrupt: str) -> str:
 
 
 @contextlib.contextmanager
+def corrupted_in(root: Path, corrupt: str):
+    """The corrupted fixture over its clean translation while the block runs."""
+    target = root / "docs" / corrupt
+    clean = target.read_bytes()
+    try:
+        corrupted(root, corrupt)
+        yield target
+    finally:
+        target.write_bytes(clean)
+
+
+@contextlib.contextmanager
 def edited(root: Path, path: str, old: bytes, new: bytes):
     """The translation at docs/<path> with ``old`` replaced by ``new`` while the block runs."""
     target = root / "docs" / path
@@ -141,13 +153,9 @@ def test_the_base_is_the_exact_english_from_the_history_or_the_current_file(repo
 
 @pytest.mark.parametrize("corrupt", ["nb/assign-admin-roles.md", "de/assign-licenses-powershell.md"])
 def test_each_seeded_corruption_is_found_at_its_line_and_column(repo, corrupt):
-    target = repo / "docs" / corrupt
-    clean = target.read_bytes()
-    try:
-        text = corrupted(repo, corrupt)
+    with corrupted_in(repo, corrupt) as target:
+        text = target.read_text(encoding="utf-8")
         found = structure_findings(repo, corrupt)
-    finally:
-        target.write_bytes(clean)
     assert [(f.line, f.column, f.rule) for f in found] == expectations(text)
     assert {f.severity for f in found} == {ERROR}  # the exact base: errors
     # every kind the issue names is seeded in one of the two
@@ -178,15 +186,12 @@ def test_messages_quote_the_english(repo):
 
 
 def test_without_its_base_a_translation_is_compared_with_the_english_now_in_warnings(repo):
-    target = repo / "docs" / "nb" / PAGES[0]
-    clean = target.read_bytes()
-    recorded = re.search(rb"ms.openlocfilehash: (\w+)", clean).group(1)
+    recorded = re.search(rb"ms.openlocfilehash: (\w+)", (repo / "docs" / "nb" / PAGES[0]).read_bytes()).group(
+        1
+    )
     outside = hashlib.sha1(b"a version this repository never had").hexdigest().encode()
-    try:
-        target.write_bytes(clean.replace(recorded, outside))
+    with edited(repo, f"nb/{PAGES[0]}", recorded, outside):
         found = structure_findings(repo, f"nb/{PAGES[0]}")
-    finally:
-        target.write_bytes(clean)
     # the English moved on (a new ms.date, a paragraph without links or code): its ms.date is
     # reported, as a warning, and the hash that matches no version, on its line
     assert [(f.rule, f.severity, f.line) for f in found] == [
@@ -290,17 +295,12 @@ def test_a_rule_can_be_silenced_inline(repo):
 
 
 def test_check_reports_them_for_github_and_code_scanning(repo, capsys, monkeypatch):
-    target = repo / "docs" / "nb" / PAGES[0]
-    clean = target.read_bytes()
     monkeypatch.chdir(repo)
-    try:
-        corrupted(repo, f"nb/{PAGES[0]}")
+    with corrupted_in(repo, f"nb/{PAGES[0]}"):
         assert main(["check", "--format", "github", f"docs/nb/{PAGES[0]}"]) == 1
         github = capsys.readouterr().out.splitlines()
         assert main(["check", "--format", "sarif", f"docs/nb/{PAGES[0]}"]) == 1
         sarif = json.loads(capsys.readouterr().out)
-    finally:
-        target.write_bytes(clean)
     assert (
         f"::error file=docs/nb/{PAGES[0]},line=37,col=25,title=structure-link-target::the English links "
         '"Active users" to https://admin.microsoft.com/Adminportal/Home#/users; here the link leads to '
@@ -386,19 +386,14 @@ def test_the_clean_translations_are_told_by_their_skeleton_alone(repo):
 
 
 def test_fix_restores_link_targets_code_blocks_and_markers_marked_for_review(repo, capsys, monkeypatch):
-    target = repo / "docs" / "nb" / PAGES[0]
-    clean = target.read_bytes()
     monkeypatch.chdir(repo)
-    try:
-        corrupted(repo, f"nb/{PAGES[0]}")
+    with corrupted_in(repo, f"nb/{PAGES[0]}") as target:
         before = Counter(f.rule for f in structure_findings(repo, f"nb/{PAGES[0]}"))
         assert main(["fix", "--write", f"docs/nb/{PAGES[0]}"]) == 0
         after = structure_findings(repo, f"nb/{PAGES[0]}")
         repaired = target.read_text(encoding="utf-8")
         assert main(["fix", f"docs/nb/{PAGES[0]}"]) == 0  # a second run changes nothing
         again = capsys.readouterr().out
-    finally:
-        target.write_bytes(clean)
     assert "> [!NOTE]<!-- helpsite: review alert marker (from en) -->\n" in repaired
     assert (
         "[Aktive brukere<!-- helpsite: review link target (from en) -->]"
