@@ -462,6 +462,8 @@ def base_of(site: Site, page: Page) -> Base | None:
     or names no English at all (no hash and no English page: nothing to say)."""
     if page.locale in (None, site.source_locale) or not page.page_path or not page.meta_ok:
         return None
+    if site.page_path(site.root / page.display) != page.page_path:
+        return None  # a file checked as a translation (--locale) from outside docs/<locale>/
     source = site.file_for(site.source_locale, page.page_path)
     shown = site.display_path(source)
     recorded = page.meta.get(l10n.HASH_KEY)
@@ -638,7 +640,7 @@ _FENCE_OPEN = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?(`{3,}|~{3,})", r
 _NON_BLANK = re.compile(r"\n(?=[ \t]*\S)")  # a line break before a line that is not blank
 # A blank line, with the blank lines and the paragraphs of plain prose that follow it (only a
 # whole paragraph: a plain line next to a table row or a list item may be part of it).
-_BLANK_RUN = re.compile(r"\n\n(?:\n|(?:\x01\n)+\n)*")
+_BLANK_RUN = re.compile(r"\n\n(?:\n|(?:\x01\n)+(?:\n|\Z))*")
 
 
 def _quick_pattern(locales: list[str]) -> re.Pattern:
