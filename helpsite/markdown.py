@@ -1232,3 +1232,12 @@ def _marker_after(body: str, offset: int, tag: str, classes: str) -> int:
         if found:
             return found.start(1)
     return _block_text_start(body, offset)
+
+
+def page_outline(page, site: Site | None) -> Outline:
+    """The outline of a loaded page; its document is the one ``page_document`` gives the link
+    and heading checks of the same page afterwards, so that a page is parsed once for all."""
+    found = outline(page.body, page.body_line, site)
+    _RECENT.clear()
+    _RECENT[id(page)] = (page, page.body, found.document)
+    return found

@@ -23,12 +23,13 @@ from helpsite.findings import ERROR, WARNING, Finding
 # rules) and may have ``CHECKS`` (functions ``check(page, site) -> Iterable[Finding]``).
 RULE_MODULES = (
     "helpsite.metadata",
+    # before the link and heading checks: a page it parses is not parsed again for them
+    "helpsite.translation_structure",
     "helpsite.links",
     "helpsite.structure",
     "helpsite.safety",
     "helpsite.linkcheck",
     "helpsite.l10n",
-    "helpsite.translation_structure",
     "helpsite.suppressions",
 )
 

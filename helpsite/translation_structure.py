@@ -855,7 +855,7 @@ def outline_findings(page: Page, base: Base, site: Site, config: Settings) -> It
             "limits for a page (too large or nested too deeply): its structure is not compared",
         )
         return
-    here = markdown.outline(page.body, page.body_line, site)
+    here = markdown.page_outline(page, site)  # the link and heading checks read its document
     if here.document.refused or here.document.too_deep:
         return  # safety.limits and structure report the page itself
     yield from Comparison(page.display, english.blocks, here.blocks, config).findings()

@@ -115,10 +115,10 @@ def test_every_rule_a_module_defines_is_in_its_list():
 def test_page_checks_run_in_the_order_of_the_module_list():
     assert [check.__module__ for check in rules.page_checks()] == [
         "helpsite.metadata",
+        "helpsite.translation_structure",
         "helpsite.links",
         "helpsite.structure",
         "helpsite.safety",
-        "helpsite.translation_structure",
     ]
 
 
