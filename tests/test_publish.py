@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, ROOT, build_env, copy_site
+from conftest import ARTICLE, ROOT, add_to_article, build_env, copy_site
 
 
 def dev(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -111,20 +111,13 @@ def test_failed_publish_leaves_the_previous_site_untouched(published, tmp_path, 
             encoding="utf-8",
         )
     elif breakage == "link":
-        # an absolute path: MkDocs leaves those to the link check; in the English page too, its
-        # hash recorded in the translation, which keeps the English structure (translation_structure)
-        english = project / "docs" / "en" / f"{ARTICLE}.md"
-        data = (
-            english.read_text(encoding="utf-8") + "\nSee also [a page that does not exist](/finnes-ikke/).\n"
-        ).encode()
-        english.write_bytes(data)
-        page = project / "docs" / "nb" / f"{ARTICLE}.md"
-        text = re.sub(
-            r"ms.openlocfilehash: \w+",
-            f"ms.openlocfilehash: {hashlib.sha1(data).hexdigest()}",
-            page.read_text(encoding="utf-8"),
+        # an absolute path: MkDocs leaves those to the link check (in the English page too: the
+        # translation keeps the English structure)
+        add_to_article(
+            project,
+            "\nSee also [a page that does not exist](/finnes-ikke/).\n",
+            "\nSe også [en side som ikke finnes](/finnes-ikke/).\n",
         )
-        page.write_text(text + "\nSe også [en side som ikke finnes](/finnes-ikke/).\n", encoding="utf-8")
     else:
         # a template error: MkDocs stops halfway, after writing part of the site
         (project / "overrides" / "main.html").write_text(

@@ -4,9 +4,7 @@ logs the checks' findings while it keeps serving, and previews one locale alone.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -16,7 +14,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, ROOT, build_env, copy_site, free_port, mkdocs_build
+from conftest import ARTICLE, ROOT, add_to_article, build_env, copy_site, free_port, mkdocs_build
 
 from helpsite import checks
 from helpsite.serving import fetch, stop, wait_for
@@ -172,27 +170,15 @@ def big_article(text: str) -> str:
 
 def big_pair(project: Path) -> Path:
     """The Norwegian article made big (``big_article``), and the English one with the same table
-    and link, its text and hash recorded in the translation: the translation keeps the structure
-    of the English it was made from (helpsite.translation_structure), so only its empty link is
-    a finding."""
-    english = project / "docs" / "en" / f"{ARTICLE}.md"
+    and link (``add_to_article``): only the translation's empty link is a finding."""
     rows = "".join(
         f"| Permission {number} | [Article {number}](https://learn.microsoft.com/m365/{number}) |\n"
         for number in range(BIG_ROWS)
     )
-    data = (
-        english.read_text(encoding="utf-8")
-        + f"\n| Permission | Article |\n|---|---|\n{rows}\nSee also [the example](https://example.com).\n"
-    ).encode("utf-8")
-    english.write_bytes(data)
-    source = project / "docs" / "nb" / f"{ARTICLE}.md"
-    text = re.sub(
-        r"ms.openlocfilehash: \w+",
-        f"ms.openlocfilehash: {hashlib.sha1(data).hexdigest()}",
-        source.read_text(encoding="utf-8"),
-    )
-    source.write_text(big_article(text), encoding="utf-8")
-    return source
+    english = f"\n| Permission | Article |\n|---|---|\n{rows}\nSee also [the example](https://example.com).\n"
+    page = project / "docs" / "nb" / f"{ARTICLE}.md"
+    norwegian = big_article(page.read_text(encoding="utf-8"))[len(page.read_text(encoding="utf-8")) :]
+    return add_to_article(project, english, norwegian)
 
 
 def descendants(pid: int) -> list[int]:
