@@ -1,6 +1,6 @@
 """The translation handoff at size: ``l10n export`` and ``l10n import`` of one locale.
 
-A synthetic help center (``helpsite.synthetic``, as the build benchmark makes it) of N English
+A synthetic help center (``benchmarks.synthetic``, as the build benchmark makes it) of N English
 articles and their nb translations; each step runs as the command line does, in a process of
 its own, timed by wall clock:
 

@@ -11,12 +11,33 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from helpsite import l10n, link_graph, linkcheck, links, metadata, rules, safety, structure, suppressions
+from helpsite import (
+    l10n,
+    link_graph,
+    linkcheck,
+    links,
+    metadata,
+    rules,
+    safety,
+    structure,
+    suppressions,
+    translation_structure,
+)
 from helpsite.rules import Rule
 
 # Each has ``RULES`` (its rules) and may have ``CHECKS`` (functions
 # ``check(page, site) -> Iterable[Finding]``), run in this order.
-RULE_MODULES = (metadata, links, link_graph, structure, safety, linkcheck, l10n, suppressions)
+RULE_MODULES = (
+    metadata,
+    translation_structure,  # before the link and heading checks: a page it parses is not parsed again
+    links,
+    link_graph,
+    structure,
+    safety,
+    linkcheck,
+    l10n,
+    suppressions,
+)
 
 
 def all_rules() -> Iterator[Rule]:

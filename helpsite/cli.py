@@ -21,6 +21,7 @@ from helpsite import (
     settings,
     shards,
     source_files,
+    structure_repair,
     theme_settings,
 )
 from helpsite.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, HelpsiteError, UsageError
@@ -134,8 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     fix = commands.add_parser(
         "fix",
-        help="show, or with --write make, the safe repairs "
-        "(link text from the source locale, marked for review)",
+        help="show, or with --write make, the safe repairs (link text from the source locale; "
+        "link targets, code blocks and alert markers from the translation's base), marked for review",
     )
     fix.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="files or folders")
     fix.add_argument("--write", action="store_true", help="change the files (default: show a diff)")
@@ -452,7 +453,7 @@ def run_fix(args: argparse.Namespace) -> int:
     _must_exist(args.paths)
     status = EXIT_CLEAN
     for path in checks.markdown_files(args.paths):
-        repair = links.repair_file(path, site, args.locale)
+        repair = structure_repair.repair(links.repair_file(path, site, args.locale), site, args.locale)
         for note in repair.notes:
             print(note, file=sys.stderr)
         if not repair.changed:

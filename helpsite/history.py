@@ -44,6 +44,18 @@ class Version:
         return iso_date(self.time)
 
 
+# The front-matter key under which a translation records the hash of the English version it
+# was made from (Microsoft Learn's), and that hash: what finds the version in the history.
+HASH_KEY = "ms.openlocfilehash"
+
+
+def source_hash(data: bytes, like: str | None = None) -> str:
+    """The hash of a source file's bytes, SHA-256 when ``like`` is a 64-digit value."""
+    if like is not None and len(like) == 64:
+        return hashlib.sha256(data).hexdigest()
+    return hashlib.sha1(data).hexdigest()
+
+
 def blob_id(data: bytes, like: str) -> str:
     """The id git gives a file of these bytes, in the form of ``like`` (SHA-1, or SHA-256 in a
     repository that uses it): equal to a version's ``blob`` when the file is that version."""

@@ -8,7 +8,6 @@ translation has caught up, editing only the lines of the keys it sets.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -25,12 +24,12 @@ from helpsite import page as pages
 from helpsite import rules
 from helpsite.errors import EXIT_FINDINGS, HelpsiteError
 from helpsite.findings import Finding
+from helpsite.history import HASH_KEY, source_hash
 from helpsite.site import Site
 
 CURRENT, STALE, UNTRACKED, MISSING = "current", "stale", "untracked", "missing"
 INVALID = "invalid"  # the translation's front matter cannot be read, so its hash is unknown
 STATUSES = (CURRENT, STALE, UNTRACKED, MISSING, INVALID)
-HASH_KEY = "ms.openlocfilehash"
 COMMIT_KEY = "ms.sourcegitcommit"
 HANDOFF_KEY = "ms.lasthandoff"
 TYPE_KEY = "ms.translationtype"
@@ -56,13 +55,6 @@ class TranslationStatus:
     def record(self) -> dict:
         """The machine-readable record: the keys the JSON output promises."""
         return {key: getattr(self, key) for key in RECORD_KEYS}
-
-
-def source_hash(data: bytes, like: str | None = None) -> str:
-    """The hash of a source file's bytes, SHA-256 when ``like`` is a 64-digit value."""
-    if like is not None and len(like) == 64:
-        return hashlib.sha256(data).hexdigest()
-    return hashlib.sha1(data).hexdigest()
 
 
 # (front matter or None, why it cannot be read) of a file

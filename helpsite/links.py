@@ -21,7 +21,6 @@ from urllib.parse import urlsplit, urlunsplit
 from helpsite import markdown, rules
 from helpsite import page as pages
 from helpsite.page import Page
-from helpsite.positions import line_column, line_starts
 from helpsite.site import Site
 
 EMPTY_LINK = rules.define(
@@ -110,10 +109,7 @@ def link_findings(page: Page, site: Site) -> Iterator:
             )
         elif not link.label:
             yield empty_link_finding(page, site, link)
-    marks = list(REVIEW_MARK_RE.finditer(page.body))
-    starts = line_starts(page.body) if marks else None
-    for match in marks:
-        line, column = line_column(page.body, match.start(), page.body_line, line_starts=starts)
+    for match, line, column in pages.placed_matches(REVIEW_MARK_RE, page):
         yield LINK_TEXT_UNREVIEWED.at(
             page.display,
             line,
@@ -326,6 +322,10 @@ def _apply(data: bytes, text: str, edits: list[Edit]) -> bytes:
     for edit in sorted(edits, key=lambda e: e.start, reverse=True):
         raw = raw[: raw_offset(edit.start)] + edit.text + raw[raw_offset(edit.end) :]
     return bom + raw.encode("utf-8")
+
+
+# The edits of a file's text made to its bytes: helpsite.translation_structure's repairs too.
+apply_edits = _apply
 
 
 def _decode_for_diff(data: bytes) -> list[str]:

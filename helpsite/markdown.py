@@ -996,3 +996,400 @@ def _block_kind(element: Element) -> str:
     if "admonition-title" in classes:
         return "admonition-title"
     return element.tag
+
+
+# Outlines: the blocks of a body, for comparing a translation with its source
+# ----------------------------------------------------------------------------
+
+BLOCK_MARK = "data-helpsite-block"
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_ALERT = re.compile(r"\s*\[!([^\]\s]+)\]")
+_TAB_HREF = "#tab/"
+_CODE_BLOCK_HTML = re.compile(r"\s*<(?:div|pre)\b[^>]*>\s*(?:<pre\b|<span></span><code|<code)", re.I)
+
+
+@dataclass(frozen=True)
+class Inline:
+    """A link, a code span or an image inside a block: what must survive translation unchanged."""
+
+    kind: str  # "link", "code" or "image"
+    value: str  # the link's href, the code's text, the image's src
+    text: str  # the link's label, the image's alt text ("" for code)
+    line: int
+    column: int
+    offset: int
+
+
+@dataclass
+class Block:
+    """One block of a body, in document order; containers come before what they hold."""
+
+    kind: str  # heading, paragraph, item, row, code, quote, alert, admonition, tab, html
+    detail: str  # a heading's level (h2), an alert's or admonition's type, a tab's id, an HTML tag
+    line: int
+    column: int
+    offset: int
+    text: str = ""  # its visible text, shortened: what a message quotes
+    anchor: str | None = None  # an explicit heading id ({#id} or <a name>)
+    code: str | None = None  # a code block's text
+    cells: int = 0  # a table row's cells
+    inlines: list[Inline] = field(default_factory=list)
+
+
+@dataclass
+class Outline:
+    blocks: list[Block] = field(default_factory=list)
+    document: Document = field(default_factory=Document)
+
+
+def outline(body: str, body_line: int = 1, site: Site | None = None) -> Outline:
+    """The blocks of a body with their links, code and images, each at its source position,
+    as the site's engine reads them. A body past the site's limits or nested too deep has no
+    blocks (its ``document`` says which)."""
+    limits = site.limits if site is not None else Limits()
+    if len(body) > limits.max_page_characters or nesting.too_deep(body, limits.max_nesting):
+        return Outline(document=Document(parsed=False, refused=True))
+    parser = _OutlineParser.for_site(site)
+    try:
+        document = parser.parse(body, body_line)
+    except RecursionError:
+        return Outline(document=Document(parsed=False, too_deep=True))
+    return Outline(parser.blocks(document, body_line), document)
+
+
+class _OutlineLocator(_SourceLocator):
+    """The source locator, also keeping where code texts and stashed blocks were found."""
+
+    def start(self, body: str) -> None:
+        super().start(body)
+        self.located_code: dict[int, str] = {}  # id of an AtomicString -> its located copy
+        self.stashed_from: dict[int, int] = {}  # stash index -> body offset where the search began
+
+    def locate(self, text: str) -> str:
+        located = super().locate(text)
+        if isinstance(text, util.AtomicString):
+            self.located_code[id(text)] = located
+        return located
+
+    def _pass_stashed(self, index: int) -> None:
+        # where the stashed block starts: its raw HTML, else the fence of its code
+        line, column = self.cursor
+        start = self.expanded_starts[min(line, len(self.lines) - 1)] + column
+        stash = self.md.htmlStash.rawHtmlBlocks
+        html = stash[index] if index < len(stash) and isinstance(stash[index], str) else None
+        found = self._block_start(html, start) if html is not None else -1
+        if found < 0:
+            fence = _FENCE_RUN.search(self.expanded, start)
+            found = fence.start(1) if fence else start
+        found_line = bisect.bisect_right(self.expanded_starts, found) - 1
+        self.stashed_from[index] = self.line_starts[found_line] + self._raw_column(
+            found_line, found - self.expanded_starts[found_line]
+        )
+        super()._pass_stashed(index)
+
+
+class _BlockOffsets(Treeprocessor):
+    """Before inline processing (the block texts still know their source): mark each block
+    element and note where it starts."""
+
+    def __init__(self, md, locator: _OutlineLocator):
+        super().__init__(md)
+        self.locator = locator
+        self.offsets: list[int | None] = []
+        self.stashed: dict[int, int] = {}  # block number -> stash index of its content
+
+    def run(self, root: Element) -> None:
+        self.offsets, self.stashed = [], {}
+        for element, parent in _with_parents(root):
+            if not _is_block(element, parent):
+                continue
+            number = len(self.offsets)
+            element.set(BLOCK_MARK, str(number))
+            self.offsets.append(self._offset(element))
+            text = (element.text or "").strip()
+            stashed = util.HTML_PLACEHOLDER_RE.fullmatch(text) if element.tag == "p" else None
+            if stashed:
+                self.stashed[number] = int(stashed.group(1))
+
+    def _offset(self, element: Element) -> int | None:
+        for node in element.iter():
+            text = node.text
+            if node.tag in _HEADINGS and isinstance(text, _Located):
+                return self.locator._heading_offset(node)
+            if isinstance(text, util.AtomicString):
+                text = self.locator.located_code.get(id(text), text)
+            if isinstance(text, _Located) and text.strip():
+                return self.locator.offset_in(text, len(text) - len(text.lstrip()))
+        return None
+
+
+def _with_parents(root: Element) -> Iterator[tuple[Element, Element]]:
+    stack = [(child, root) for child in reversed(root)]
+    while stack:
+        element, parent = stack.pop()
+        yield element, parent
+        stack.extend((child, element) for child in reversed(element))
+
+
+def _is_block(element: Element, parent: Element) -> bool:
+    tag, classes = element.tag, (element.get("class") or "").split()
+    if tag in _HEADINGS or tag in ("li", "tr", "pre", "blockquote", "details"):
+        return True
+    if tag == "div" and "admonition" in classes:
+        return True
+    # a list item's paragraphs are the item; an admonition's title is the admonition's
+    return tag == "p" and parent.tag != "li" and "admonition-title" not in classes
+
+
+class _BlockReader(Treeprocessor):
+    """After inline processing and the explicit ids, before toc gives every heading one:
+    what each marked block is (tag, class, id) and its own text."""
+
+    def __init__(self, md):
+        super().__init__(md)
+        self.found: list[tuple[Element, tuple[str, str, str | None, str]]] = []
+
+    def run(self, root: Element) -> None:
+        # the text now: toc adds permalinks to headings next
+        self.found = [
+            (element, (element.tag, element.get("class") or "", element.get("id"), _own_text(element)))
+            for element in root.iter()
+            if element.get(BLOCK_MARK) is not None
+        ]
+
+
+class _OutlineParser(_Parser):
+    _cache: dict[tuple, _OutlineParser] = {}
+
+    def __init__(self, extensions: list[str], configs: dict):
+        super().__init__(extensions, configs)
+        self.locator = _OutlineLocator(self.md)
+        self.inline.locator = self.locator
+        self.md.treeprocessors.register(self.locator, "helpsite_locate", 25)
+        self.offsets = _BlockOffsets(self.md, self.locator)
+        self.md.treeprocessors.register(self.offsets, "helpsite_blocks", 24)
+        self.reader = _BlockReader(self.md)
+        self.md.treeprocessors.register(self.reader, "helpsite_block_reader", 6)
+
+    def blocks(self, document: Document, body_line: int) -> list[Block]:
+        body, stash = self.locator.body, self.md.htmlStash.rawHtmlBlocks
+        blocks: list[Block] = []
+        previous = 0
+        for number, (element, (tag, classes, explicit_id, text)) in enumerate(self.reader.found):
+            offset = self.offsets.offsets[number]
+            html = None
+            if number in self.offsets.stashed:
+                index = self.offsets.stashed[number]
+                html = stash[index] if index < len(stash) and isinstance(stash[index], str) else ""
+                offset = self.locator.stashed_from.get(index, previous)
+            if tag in ("div", "details") or offset is None:
+                offset = _marker_after(body, previous, tag, classes)
+            offset = max(offset, previous)
+            previous = offset
+            block = Block(*_kind(element, tag, classes, html), *self.locator.place(offset, body_line), offset)
+            block.text = text
+            if block.kind == "heading":
+                block.anchor = explicit_id
+            elif block.kind == "code":
+                block.code = _code_text(element, html)
+            elif block.kind == "row":
+                block.cells = _row_cells(body, offset)
+            if html is not None and block.kind == "html":
+                block.text = _short(visible(html))
+            blocks.append(block)
+            self._inlines(block, element)
+        self._assign_links(blocks, document, body_line)
+        return blocks
+
+    def _inlines(self, block: Block, element: Element) -> None:
+        """The code spans and Markdown images of the block's own text (not its sub-blocks'),
+        placed by finding them in its source after the block's start."""
+        body, cursor = self.locator.body, block.offset
+        stack = list(reversed(element))
+        while stack:
+            node = stack.pop()
+            if block.kind == "code" or node.get(BLOCK_MARK) is not None or _is_nested_block(node):
+                continue
+            if node.tag == "code":
+                text = html_unescape(node.text or "")
+                found = body.find(text, cursor) if text else -1
+                at = found if found >= 0 else cursor
+                while found > 0 and body[at - 1] == "`":
+                    at -= 1
+                cursor = max(cursor, found + len(text)) if found >= 0 else cursor
+                block.inlines.append(Inline("code", text, "", *self.locator.place(at, 1), at))
+                continue
+            if node.tag == "img":
+                src = node.get("src") or ""
+                found = body.find(src, cursor) if src else -1
+                at = body.rfind("![", cursor, found) if found >= 0 else -1
+                at = at if at >= 0 else (found if found >= 0 else cursor)
+                cursor = max(cursor, found + len(src)) if found >= 0 else cursor
+                block.inlines.append(
+                    Inline("image", src, node.get("alt") or "", *self.locator.place(at, 1), at)
+                )
+            stack.extend(reversed(node))
+
+    def _assign_links(self, blocks: list[Block], document: Document, body_line: int) -> None:
+        """Links (Markdown and raw HTML) and raw <img> tags go to the block they start in."""
+        if not blocks:
+            return
+        starts = [block.offset for block in blocks]
+        items = [
+            (link.offset, Inline("link", link.href, link.label, link.line, link.column, link.offset))
+            for link in document.links
+        ]
+        for tag in document.tags:
+            if tag.name == "img":
+                offset = self.locator.line_starts[tag.line - body_line] + tag.column - 1
+                attrs = dict(tag.attrs)
+                items.append(
+                    (
+                        offset,
+                        Inline(
+                            "image",
+                            attrs.get("src") or "",
+                            attrs.get("alt") or "",
+                            tag.line,
+                            tag.column,
+                            offset,
+                        ),
+                    )
+                )
+        for offset, item in items:
+            index = max(bisect.bisect_right(starts, offset) - 1, 0)
+            blocks[index].inlines.append(item)
+        for block in blocks:
+            block.inlines.sort(key=lambda item: item.offset)
+        # code and Markdown images were placed from line 1: move them to the body's lines
+        if body_line != 1:
+            for block in blocks:
+                block.inlines = [
+                    Inline(i.kind, i.value, i.text, i.line + body_line - 1, i.column, i.offset)
+                    if i.kind == "code" or (i.kind == "image" and not _is_raw_img(document, i))
+                    else i
+                    for i in block.inlines
+                ]
+
+
+def _row_cells(body: str, offset: int) -> int:
+    """The cells a table row's source line writes: the engine pads a short row with empty cells,
+    so the rendered row cannot tell a lost cell."""
+    start = body.rfind("\n", 0, offset) + 1
+    end = body.find("\n", offset)
+    line = body[start : end if end >= 0 else len(body)].strip()
+    # a pipe inside a code span or escaped does not divide cells
+    line = re.sub(r"(`+).*?\1", "x", line.replace("\\|", "x"))
+    if line.startswith("|"):
+        line = line[1:]
+    if line.endswith("|"):
+        line = line[:-1]
+    return line.count("|") + 1
+
+
+def _own_text(element: Element) -> str:
+    """The visible text of a block, without the blocks inside it, shortened for a message."""
+    parts, stack = [], [(element, True)]
+    while stack:
+        node, own = stack.pop()
+        if node is not element and (node.get(BLOCK_MARK) is not None or _is_nested_block(node)):
+            continue
+        if own:
+            parts.append(node.text or "")
+            stack.append((node, False))
+            stack.extend((child, True) for child in reversed(node))
+        elif node is not element:
+            parts.append(node.tail or "")
+    text = re.sub(r"\x02[^\x03]*\x03", "", "".join(parts).replace(util.AMP_SUBSTITUTE, "&"))
+    return _short(visible(html_unescape(text)))
+
+
+def _is_raw_img(document: Document, item: Inline) -> bool:
+    return any(
+        tag.name == "img" and tag.line == item.line and tag.column == item.column for tag in document.tags
+    )
+
+
+def _is_nested_block(node: Element) -> bool:
+    return node.tag in ("ul", "ol", "table", "blockquote", "details") or (
+        node.tag == "div" and "admonition" in (node.get("class") or "")
+    )
+
+
+def _kind(element: Element, tag: str, classes: str, html: str | None) -> tuple[str, str]:
+    if tag in _HEADINGS:
+        tab = next(
+            (a.get("href") for a in element.iter("a") if (a.get("href") or "").startswith(_TAB_HREF)), None
+        )
+        return ("tab", tab[len(_TAB_HREF) :]) if tab else ("heading", tag)
+    if tag == "li":
+        return "item", ""
+    if tag == "tr":
+        return "row", ""
+    if tag == "pre":
+        return "code", ""
+    if tag == "blockquote":
+        first = next(iter(element), None)
+        alert = _ALERT.match(first.text or "") if first is not None and first.tag == "p" else None
+        return ("alert", alert.group(1)) if alert else ("quote", "")
+    if tag in ("div", "details"):
+        kinds = [c for c in classes.split() if c != "admonition"]
+        return "admonition", " ".join(kinds)
+    if html is not None:
+        if _CODE_BLOCK_HTML.match(html):
+            return "code", ""
+        name = re.match(r"\s*<([A-Za-z][\w-]*)", html)
+        return "html", name.group(1).lower() if name else ""
+    return "paragraph", ""
+
+
+class _TextOf(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def _code_text(element: Element, html: str | None) -> str:
+    if html is None:
+        return html_unescape("".join(element.itertext()))
+    reader = _TextOf()
+    reader.feed(html)
+    reader.close()
+    return "".join(reader.parts)
+
+
+def html_unescape(text: str) -> str:
+    import html as _html
+
+    return _html.unescape(text)
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _block_text_start(body: str, offset: int) -> int:
+    """The first character of a block at or after ``offset``, past white space and quote marks."""
+    match = re.compile(r"[ \t\n>]*").match(body, offset)
+    return min(match.end(), len(body))
+
+
+def _marker_after(body: str, offset: int, tag: str, classes: str) -> int:
+    """Where an admonition (``!!!``/``???``) starts after ``offset``, else the next text."""
+    if tag in ("div", "details"):
+        found = re.compile(r"^[ \t>]*(!!!|\?\?\?\+?)", re.M).search(body, offset)
+        if found:
+            return found.start(1)
+    return _block_text_start(body, offset)
+
+
+def page_outline(page, site: Site | None) -> Outline:
+    """The outline of a loaded page; its document is the one ``page_document`` gives the link
+    and heading checks of the same page afterwards, so that a page is parsed once for all."""
+    found = outline(page.body, page.body_line, site)
+    _RECENT.clear()
+    _RECENT[id(page)] = (page, page.body, found.document)
+    return found

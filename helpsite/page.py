@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpsite import frontmatter, rules
 from helpsite.findings import Finding
 from helpsite.frontmatter import FrontMatter
-from helpsite.positions import line_column
+from helpsite.positions import line_column, line_starts
 
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -45,6 +47,14 @@ class Page:
         if self.findings:
             return self.findings[0].as_text()
         return f"{self.display}: the front matter cannot be read"
+
+
+def placed_matches(pattern: re.Pattern, page: Page) -> Iterator[tuple[re.Match, int, int]]:
+    """Each match of ``pattern`` in the page's body, with its file line and column."""
+    starts = None
+    for match in pattern.finditer(page.body):
+        starts = starts or line_starts(page.body)
+        yield match, *line_column(page.body, match.start(), page.body_line, line_starts=starts)
 
 
 def decode(data: bytes, display: str) -> tuple[str | None, list[Finding]]:

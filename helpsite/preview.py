@@ -35,14 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from helpsite import metadata, reader, search, source_files
+from helpsite import metadata, reader, search, settings, source_files
 from helpsite.site import Site, is_below
 
 log = logging.getLogger("mkdocs.hooks.helpsite.preview")
 
 # "full": every save rebuilds everything (MkDocs' own preview, the benchmark's baseline);
 # "verify": the differential preview, each settled save compared with a fresh build (slow).
-MODE_VARIABLE = "HELPSITE_PREVIEW"
 # How long the background waits for saves to stop before it re-indexes (s).
 QUIET = 0.3
 
@@ -356,8 +355,8 @@ def _data_changed() -> str | None:
 
 
 def serve_differentially() -> bool:
-    return os.environ.get(MODE_VARIABLE, "").strip().lower() != "full"
+    return settings.read().preview != "full"
 
 
 def verifying() -> bool:
-    return os.environ.get(MODE_VARIABLE, "").strip().lower() == "verify"
+    return settings.read().preview == "verify"

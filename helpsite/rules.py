@@ -79,7 +79,9 @@ class Example:
     with ``whole_file`` the complete file, front matter included. ``path`` is inside ``docs/``
     (its first folder is the locale). ``saved_as`` is the file's encoding; ``file`` says what
     kind of file it is: a regular ``file``, a ``symlink-outside`` (a symbolic link to a file
-    outside ``docs/`` holding the text) or a ``named-pipe`` (no text at all).
+    outside ``docs/`` holding the text) or a ``named-pipe`` (no text at all). ``base`` is the
+    body of the English page a translation was made from, for the rules that compare the two:
+    placed at ``docs/en/`` with the same path, below the English ``EXAMPLE_FRONT_MATTER``.
     """
 
     text: str
@@ -87,6 +89,15 @@ class Example:
     whole_file: bool = False
     saved_as: str = "utf-8"
     file: str = "file"
+    base: str | None = None
+
+    @property
+    def base_path(self) -> str | None:
+        """Where the English base goes inside ``docs/``, when there is one."""
+        return None if self.base is None else "en/" + self.path.split("/", 1)[1]
+
+    def base_bytes(self) -> bytes:
+        return (EXAMPLE_FRONT_MATTER["en"] + (self.base or "")).encode("utf-8")
 
     @property
     def locale(self) -> str:
@@ -163,6 +174,7 @@ class Rule:
                     "text": example.page_text(),
                     "saved_as": example.saved_as,
                     "file": example.file,
+                    **({"base": example.base_bytes().decode("utf-8")} if example.base is not None else {}),
                 }
             )
         if self.no_example:

@@ -101,6 +101,13 @@ def _example(name: str, example: Example) -> list[str]:
     lines = [f"**{name}** ({', '.join(notes)}):", ""]
     if example.file != "named-pipe":
         lines += [*_fenced(example.text, "markdown"), ""]
+    if example.base is not None:  # the English page the translation is compared with
+        lines += [
+            f"made from the English `docs/{example.base_path}`:",
+            "",
+            *_fenced(example.base, "markdown"),
+            "",
+        ]
     return lines
 
 

@@ -33,6 +33,13 @@ def _switch(variable: str, value: str) -> bool:
     return value.strip() == "1"
 
 
+def _choice(variable: str, value: str, choices: tuple[str, ...]) -> str:
+    chosen = value.strip().lower()
+    if chosen not in choices:
+        raise ValueError(f"{variable}={value!r}: one of {', '.join(choices)}")
+    return chosen
+
+
 @dataclass(frozen=True)
 class Settings:
     """The values in force; None where the variable is unset (or empty)."""
@@ -43,6 +50,8 @@ class Settings:
     render_after_check: bool = False
     site_url: str | None = None
     source_date_epoch: str | None = None
+    preview: str = "differential"
+    force_polling: bool = False
 
 
 DECLARED: dict[str, Setting] = {
@@ -83,6 +92,22 @@ DECLARED: dict[str, Setting] = {
         "the last commit's time",
         "The build time stamped into the sitemap, in seconds since 1970 (reproducible-builds.org): "
         "two builds of one commit are byte-identical.",
+    ),
+    "preview": Setting(
+        "HELPSITE_PREVIEW",
+        "differential",
+        "How `mkdocs serve` and `dev.py serve` rebuild on a save: `differential` renders only the "
+        "pages a save changes (handbook/preview.md); `verify` also compares each settled save with a "
+        "fresh build and logs any file that differs; `full` is MkDocs' own preview (every page, "
+        "every save).",
+        lambda variable, value: _choice(variable, value, ("differential", "verify", "full")),
+    ),
+    "force_polling": Setting(
+        "WATCHFILES_FORCE_POLLING",
+        "unset: native file events",
+        "watchfiles' own: poll the files instead of native events (for file systems without inotify); "
+        "the preview says so in its log.",
+        lambda variable, value: value.strip().lower() not in ("0", "false"),
     ),
 }
 assert list(DECLARED) == [field.name for field in fields(Settings)]

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 
 import watchfiles
 
+from helpsite import settings
+
 log = logging.getLogger("mkdocs.hooks.helpsite.preview")
 
 # Quiet time that ends a burst of events (ms): an editor's save is a few events within a few ms.
@@ -49,7 +51,7 @@ class Watcher:
             self._paths.remove(path)
 
     def start(self) -> None:
-        forced = os.environ.get("WATCHFILES_FORCE_POLLING", "").strip().lower() not in ("", "0", "false")
+        forced = settings.read().force_polling
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(forced,), name="preview-watcher", daemon=True)
         self._thread.start()

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import gzip
+import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -61,6 +63,23 @@ def copy_site(target: Path) -> Path:
         elif source.exists():
             shutil.copy2(source, target / name)
     return target
+
+
+def add_to_article(project: Path, english: str, norwegian: str) -> Path:
+    """The article's English and Norwegian pages, each with text added at the end, the English
+    one's new hash recorded in the translation: it stays a current translation with the English
+    structure (helpsite.translation_structure). The Norwegian page's path."""
+    source = project / "docs" / "en" / f"{ARTICLE}.md"
+    data = (source.read_text(encoding="utf-8") + english).encode("utf-8")
+    source.write_bytes(data)
+    page = project / "docs" / "nb" / f"{ARTICLE}.md"
+    text = re.sub(
+        r"ms.openlocfilehash: \w+",
+        f"ms.openlocfilehash: {hashlib.sha1(data).hexdigest()}",
+        page.read_text(encoding="utf-8"),
+    )
+    page.write_text(text + norwegian, encoding="utf-8")
+    return page
 
 
 def mkdocs_build(

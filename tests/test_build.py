@@ -308,7 +308,9 @@ def test_a_preview_build_replaced_by_a_newer_one_delivers_none_of_its_findings(t
     come."""
     project = copy_site(tmp_path / "project")
     page = project / "docs" / "nb" / f"{ARTICLE}.md"
-    page.write_text(page.read_text(encoding="utf-8") + "\n[](https://example.com)\n", encoding="utf-8")
+    # a link of the English page loses its text (a new link would be structure-link-added too)
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("[avbryte abonnementet](", "[]("), encoding="utf-8")
     [finding] = checks.check_file(page, load_site(project))
     reported = {"first": [], "second": []}
     second_done = threading.Event()

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, ROOT, build_env, copy_site
+from conftest import ARTICLE, ROOT, add_to_article, build_env, copy_site
 
 
 def dev(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -111,11 +111,12 @@ def test_failed_publish_leaves_the_previous_site_untouched(published, tmp_path, 
             encoding="utf-8",
         )
     elif breakage == "link":
-        page = project / "docs" / "nb" / f"{ARTICLE}.md"
-        # an absolute path: MkDocs leaves those to the link check
-        page.write_text(
-            page.read_text(encoding="utf-8") + "\nSe også [en side som ikke finnes](/finnes-ikke/).\n",
-            encoding="utf-8",
+        # an absolute path: MkDocs leaves those to the link check (in the English page too: the
+        # translation keeps the English structure)
+        add_to_article(
+            project,
+            "\nSee also [a page that does not exist](/finnes-ikke/).\n",
+            "\nSe også [en side som ikke finnes](/finnes-ikke/).\n",
         )
     else:
         # a template error: MkDocs stops halfway, after writing part of the site

@@ -33,6 +33,10 @@ def place(example: rules.Example, project: Path, path: str | None = None) -> Pat
         target.symlink_to(outside)
     else:
         target.write_bytes(example.page_bytes())
+    if example.base is not None:  # the English page the translation was made from
+        base = project / "docs" / example.base_path
+        base.parent.mkdir(parents=True, exist_ok=True)
+        base.write_bytes(example.base_bytes())
     return target
 
 
@@ -77,6 +81,7 @@ def test_every_rule_is_documented_and_only_internal_error_has_no_example():
         "internal-error",
         "markup-too-deep",
         "page-too-large",
+        "structure-base",
         "translation-invalid",
         "translation-missing",
         "translation-stale",
@@ -124,6 +129,7 @@ def test_a_module_left_out_of_the_catalogue_is_found(monkeypatch):
 def test_page_checks_run_in_the_order_of_the_module_list():
     assert [check.__module__ for check in catalogue.page_checks()] == [
         "helpsite.metadata",
+        "helpsite.translation_structure",
         "helpsite.links",
         "helpsite.link_graph",
         "helpsite.structure",
@@ -207,7 +213,8 @@ def test_the_rules_command_prints_each_format():
     text = run_rules()
     assert text.returncode == 0 and text.stderr == ""
     lines = text.stdout.splitlines()
-    assert len(lines) == 27  # 22 page and site rules, the 4 translation statuses, unused-suppression
+    # 22 page and site rules, the 4 translation statuses, unused-suppression, 13 translation structure rules
+    assert len(lines) == 40
     assert lines[0].split()[:2] == ["broken-anchor", "error"]
     assert "link-text-unreviewed    warning  Link text that 'helpsite fix' copied" in text.stdout
     listed = json.loads(run_rules("--format", "json").stdout)
