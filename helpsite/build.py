@@ -27,10 +27,10 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, shards
         files: check_pages, safe_sources, i18n, l10n_status, localized_site
-        nav: i18n
+        nav: i18n, navigation
         page_read_source: check_pages
         page_markdown: i18n, l10n_status, localized_site
-        env: i18n, localized_site
+        env: i18n, localized_site, navigation
         template_context: i18n, localized_site
         post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site
@@ -40,10 +40,10 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, shards
         files: check_pages, safe_sources, i18n, l10n_status, localized_site
-        nav: i18n
+        nav: i18n, navigation
         page_read_source: check_pages
         page_markdown: i18n, l10n_status, localized_site
-        env: i18n, localized_site
+        env: i18n, localized_site, navigation
         template_context: i18n, localized_site
         post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site
@@ -69,7 +69,9 @@ they are ready, and its worker is kept for its next rebuild). ``build_error`` st
 ``files`` plans the worker's order before static-i18n (-100) drops the other locales' files
 (the reader's view of a page needs their front matter); the /l10n/ pages are added after it
 (-110), so that it is neither copied into the other locales nor listed among their versions,
-and the pages the locale's search indexes are noted then (its own and its fallbacks). A
+and the pages the locale's search indexes are noted then (its own and its fallbacks). ``nav`` at
+-110, after static-i18n, nests the locale's pages and its fallbacks as one navigation in the
+source locale's order (``hooks/navigation.py``, ``helpsite.navigation``). A
 ``--dirty`` preview's rebuild checks only the pages it rebuilds (``File.is_modified``).
 A handler of ``page_read_source`` is MkDocs' one reader of the page's text: the check's
 notice replaces a page that must not be rendered. It waits only for what says whether the page
@@ -123,6 +125,8 @@ class LocaleBuild:
     not_found: str | None = None  # this build's rendered 404 page
     dashboard: set[str] = field(default_factory=set)  # the /l10n/ pages it has (source locale only)
     views: dict[str, dict] = field(default_factory=dict)  # page URL -> what its template shows
+    # page URL -> the language of its file, for the pages shown from another locale's (fallbacks)
+    fallbacks: dict[str, str] = field(default_factory=dict)
 
 
 # What receives a page's findings, once a build: the findings, and how the log names the file
