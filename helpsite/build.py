@@ -5,8 +5,9 @@ by ``hooks/build_context.py``; the other hooks only turn MkDocs events into call
 ``current()``. It holds the site (``mkdocs.yml`` read once), the source files
 (``helpsite.source_files``: each checked and its front matter read once, in a worker beside the
 build), the reader's view of every page (``helpsite.reader``) and a ``LocaleBuild`` for each
-locale build under way. Data files the checks read (the metadata schema, ``reader.yaml``)
-are read again when a build starts if they changed: a preview keeps one process.
+locale build under way. Data files the checks read (the metadata schema, each locale's
+``strings/<locale>.yaml``) are read again when a build starts if they changed: a preview keeps
+one process.
 
 The order of events
 -------------------
@@ -14,7 +15,7 @@ The order of events
 mkdocs-static-i18n builds the source locale first, then, inside that build's ``post_build``
 (its handler has priority -100), every other locale, one nested build each with the same
 configuration object: every event, ``config`` too, comes once per locale. Our handlers' places
-follow from that. This is the order of a real build of the eight locales, recorded by
+follow from that. This is the order of a real build of the site's locales, recorded by
 ``tests/test_build.py`` (which fails when it changes): for each locale build, each event once,
 in the order it first comes (page events repeat for every page), with its handlers in the
 order they run; ``i18n`` is mkdocs-static-i18n, the others are our hooks (Material's plugins
@@ -36,7 +37,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         page_context: i18n, l10n_status, localized_site
         post_page: valid_markup, i18n
         post_build: search_bundle, shards, i18n
-    locale nb, da, sv, fi, de, ja, ar
+    locale each other locale
         config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, shards
         files: check_pages, safe_sources, i18n, l10n_status, localized_site
@@ -102,6 +103,7 @@ from helpsite import (
     search,
     settings,
     source_files,
+    strings,
 )
 from helpsite.findings import Finding
 from helpsite.site import load_site
@@ -147,9 +149,10 @@ class Build:
         serving: bool = False,
     ):
         metadata.refresh()
-        reader.refresh()
         self.settings = settings.read()  # once a build
         self.site = load_site(root)
+        strings.for_site(self.site).refresh()
+        self._strings_reported = False
         self.site_dir = site_dir
         self.source_files = source_files.SourceFiles(
             self.site, self.settings.workers if workers is None else workers, keep=serving
@@ -215,6 +218,21 @@ class Build:
         self.source_files.plan(
             sorted(((path, checked(path)) for path in ordered), key=lambda item: not item[1])
         )
+
+    def strings_findings(self, building: Iterable[str] | None) -> list[Finding]:
+        """What is wrong with the strings files of the locales being built (``building``; None:
+        all): a locale without its file, or strings it lacks. Once a build: the first locale
+        build that asks gets them."""
+        if self._strings_reported:
+            return []
+        self._strings_reported = True
+        shard = self.settings.shard
+        locales = (
+            [shard]
+            if shard
+            else (None if building is None else [x for x in self.site.locales if x in building])
+        )
+        return strings.for_site(self.site).findings(locales)
 
     def read_page(self, path: str, report: Report) -> str | None:
         """A page the build reads: the notice to render instead of it (None: render the page).

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from helpsite import l10n, linkcheck, links, metadata, rules, safety, structure, suppressions
+from helpsite import l10n, linkcheck, links, metadata, rules, safety, strings, structure, suppressions
 from helpsite.rules import Rule
 
 # Each has ``RULES`` (its rules) and may have ``CHECKS`` (functions
 # ``check(page, site) -> Iterable[Finding]``), run in this order.
-RULE_MODULES = (metadata, links, structure, safety, linkcheck, l10n, suppressions)
+RULE_MODULES = (metadata, links, structure, safety, linkcheck, l10n, strings, suppressions)
 
 
 def all_rules() -> Iterator[Rule]:

@@ -72,7 +72,8 @@ def on_env(env, config, files):
     locale.separator, locale.pipeline = _search_words(env, config)
     # The palette toggle's name (its tooltip and accessible name) in the locale's language.
     if "palette" in config.theme:
-        config.theme["palette"] = reader.palette(config.theme["palette"], locale.locale)
+        strings = build.current().localized.strings.table(locale.locale)
+        config.theme["palette"] = reader.palette(config.theme["palette"], strings)
     return env
 
 

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime
 import json
 import posixpath
+import shutil
 import subprocess
 
 import pytest
 import yaml
-from conftest import ARTICLE, LOCALES, ROOT, copy_site
+from conftest import ARTICLE, LOCALES, ROOT, copy_site, reader_strings
 from history_repo import build
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpsite import reader
+from helpsite import reader, strings
 from helpsite.site import load_site
 
 PAGE = ARTICLE + ".md"
@@ -27,16 +28,12 @@ def localized(tmp_path):
 
 
 def test_every_locale_of_the_site_has_every_reader_string():
-    table = yaml.safe_load(reader.STRINGS_FILE.read_text(encoding="utf-8"))
-    assert sorted(table) == sorted(load_site(ROOT).locales)
-    for locale in LOCALES:
-        assert sorted(table[locale]) == sorted(table["en"]), locale
-        assert all(isinstance(value, str) and value for value in table[locale].values()), locale
-        assert table[locale]["made_with"].count("{generator}") == 1, locale
-
-
-def test_a_locale_without_strings_reads_english():
-    assert reader.strings("fr")["read_source"] == "Read in English"
+    site = load_site(ROOT)
+    assert strings.for_site(site).findings() == []
+    for locale in site.locales:
+        table = yaml.safe_load((ROOT / "strings" / f"{locale}.yaml").read_text(encoding="utf-8"))
+        assert all(isinstance(value, str) and value for value in table.values()), locale
+        assert table["made_with"].count("{generator}") == 1, locale
 
 
 @pytest.mark.parametrize(
@@ -156,7 +153,7 @@ def test_a_page_without_a_source_has_no_x_default(localized):
 def test_fallback_page_notice_canonical_and_content_language(localized):
     (localized.site.docs_dir / "da" / PAGE).unlink()
     view = localized.page("da", PAGE, "en", "da/" + ARTICLE + "/", "da/")
-    assert view.notices == (reader.Notice("fallback", reader.strings("da")["fallback"]),)
+    assert view.notices == (reader.Notice("fallback", localized.strings.table("da")["fallback"]),)
     assert (view.content_locale, view.content_dir, view.content_is_foreign) == ("en", "ltr", True)
     assert view.canonical == "https://help.example.org/docs/" + ARTICLE + "/"
     assert view.robots == "noindex, nofollow"
@@ -167,7 +164,7 @@ def test_machine_translation_and_stale_notices(localized):
     source = localized.site.file_for("en", PAGE)
     source.write_bytes(source.read_bytes() + b"\nA new paragraph.\n")
     view = localized.page("ar", PAGE, "ar", "ar/" + ARTICLE + "/", "ar/")
-    text = reader.strings("ar")
+    text = localized.strings.table("ar")
     assert view.notices == (
         reader.Notice(
             "machine-translation",
@@ -225,11 +222,12 @@ def test_the_stale_notice_names_the_date_of_the_english_change_it_misses(tmp_pat
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True)
     texts = []
     for root in (repo.root, clone):
+        shutil.copytree(ROOT / "strings", root / "strings")  # the site's own texts, as the site has them
         view = reader.LocalizedSite(load_site(root)).page("nb", "guide.md", "nb", "nb/guide/", "nb/")
         texts += [notice.text for notice in view.notices if notice.kind == reader.STALE]
     # the guide's newest English commit is 10 February 2026; a shallow clone does not know it
     assert texts == [
         "Denne oversettelsen er utdatert: den engelske originalen ble endret 10. feb. 2026, "
         "etter at den ble oversatt.",
-        reader.strings("nb")["stale"],
+        reader_strings("nb")["stale"],
     ]
