@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 from conftest import ARTICLE, MKDOCS, ROOT, build_env, copy_site, mkdocs_build, parse_html
 
-from helpsite.serving import fetch, free_port, stop, wait_for
+from benchmarks.serving import fetch, free_port, stop, wait_for
 
 FIXTURE = ROOT / "tests" / "fixtures" / "new-locales"
 NEW = ("fr", "he")
