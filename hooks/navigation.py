@@ -51,7 +51,9 @@ def on_nav(nav, config, files):
 
 
 def on_env(env, config, files):
-    env.filters["fallback_language"] = _fallback_language
+    # A global, not a filter: a build without this hook (the benchmark's project_without_hooks)
+    # renders the templates with it undefined, and so with no marks.
+    env.globals["fallback_language"] = _fallback_language
     return env
 
 
