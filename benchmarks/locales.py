@@ -100,11 +100,10 @@ def _site_with_locales(root: Path, target: Path, locales: Sequence[str]) -> Path
     """A copy of the site's configuration with every locale of ``locales`` it lacks added as
     the recipe adds one: its mkdocs.yml entry and its strings file."""
     target.mkdir(parents=True)
-    for name in PROJECT_FILES:
-        if (root / name).is_dir():
-            shutil.copytree(root / name, target / name, ignore=shutil.ignore_patterns("__pycache__"))
-        elif (root / name).is_file():
-            shutil.copy2(root / name, target / name)
+    for name in PROJECT_FILES:  # prepare() copies them from here; only strings/ gets files added
+        if name != strings.FOLDER and (root / name).exists():
+            (target / name).symlink_to((root / name).resolve())
+    shutil.copytree(root / strings.FOLDER, target / strings.FOLDER)
     site = load_site(root)
     added = [locale for locale in locales if locale not in site.locales]
     entries = [
