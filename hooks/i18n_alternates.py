@@ -39,9 +39,11 @@ def on_config(config):
     def reconfigure_files(files, mkdocs_config):
         kept = []
         set_aside.clear()
+        # static-i18n works its all_languages out again at every use: once a locale build here
+        others = set(i18n.all_languages) - {i18n.current_language, i18n.default_language}
         for file in files:
             locale, _, page_path = file.src_uri.partition("/")
-            if page_path and locale in i18n.all_languages and locale not in _built(i18n):
+            if page_path and locale in others:
                 set_aside[page_path].append(file)  # static-i18n would only list it as a version
             else:
                 kept.append(file)
@@ -58,15 +60,11 @@ def on_config(config):
 # ----------------------------------------------------------------------------
 
 
-# The locales whose files a locale build keeps: its own, and the source locale's (fallbacks).
-def _built(i18n) -> tuple[str, str]:
-    return (i18n.current_language, i18n.default_language)
-
-
 # ExtendedPlugin.reconfigure_files_alternates, with each candidate's locale read from its folder
 # and each version's file made once a build.
 def _find_alternates(i18n, src_uris, alternate_src_uris, set_aside, mkdocs_config, create_i18n_file) -> None:
     default, languages = i18n.default_language, i18n.all_languages
+    known, build_languages = set(languages), sorted(i18n.build_languages)
     made = i18n._helpsite_made
 
     def make(file, build_lang):
@@ -77,13 +75,13 @@ def _find_alternates(i18n, src_uris, alternate_src_uris, set_aside, mkdocs_confi
 
     def locale_of(file) -> str:
         locale = file.src_uri.partition("/")[0]
-        return locale if locale in languages else default
+        return locale if locale in known else default
 
     for src_uri, i18n_file in src_uris.items():
         by_locale = {}
         for file in (*alternate_src_uris.get(src_uri, ()), *set_aside.get(src_uri, ())):
             by_locale.setdefault(locale_of(file), file)
-        for build_lang in sorted(i18n.build_languages):
+        for build_lang in build_languages:
             if build_lang in i18n_file.alternates:
                 continue
             found = by_locale.get(build_lang)
