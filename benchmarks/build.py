@@ -33,7 +33,7 @@ from helpsite.site import CONFIG_FILE, load_site
 
 
 @dataclass
-class Build:
+class TimedBuild:
     """One timed ``mkdocs build``."""
 
     config: str
@@ -116,7 +116,7 @@ def run(
                 "empty_links": corpus.empty_links,
                 "builds": {},
             }
-            runs: dict[str, list[Build]] = {name: [] for name in configs}
+            runs: dict[str, list[TimedBuild]] = {name: [] for name in configs}
             for turn in range(repeat):  # configurations take turns: drift hits all of them alike
                 for name in configs:
                     build = time_build(project, name, project / f"out-{name}")
@@ -157,7 +157,7 @@ def run(
     return report
 
 
-def time_build(project: Path, name: str, site_dir: Path) -> Build:
+def time_build(project: Path, name: str, site_dir: Path) -> TimedBuild:
     """Build once; wall time, the child's peak RSS and the output's size."""
     command = [
         sys.executable,
@@ -175,7 +175,7 @@ def time_build(project: Path, name: str, site_dir: Path) -> Build:
         sys.stderr.write(log[-4000:])
     pages = sum(1 for _ in site_dir.rglob("index.html")) if site_dir.is_dir() else 0
     size = sum(p.stat().st_size for p in site_dir.rglob("*") if p.is_file()) if site_dir.is_dir() else 0
-    return Build(
+    return TimedBuild(
         name,
         round(seconds, 3),
         round(cpu, 3),
@@ -288,7 +288,7 @@ def _size_ratios(builds: dict) -> dict:
     return ratios
 
 
-def _median_build(builds: list[Build]) -> dict:
+def _median_build(builds: list[TimedBuild]) -> dict:
     """The run with the median wall time (the lower middle one of an even number), its CPU time
     the median CPU time, and every run's seconds."""
     by_wall = sorted(builds, key=lambda build: build.seconds)

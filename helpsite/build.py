@@ -31,10 +31,11 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         nav: i18n, navigation
         page_read_source: check_pages
         page_markdown: i18n, l10n_status, localized_site
-        env: i18n, localized_site, navigation
+        page_content: escaped_text
+        env: escaped_text, i18n, content_policy, localized_site, navigation
         template_context: i18n, localized_site
         post_template: valid_markup, localized_site
-        page_context: i18n, l10n_status, localized_site
+        page_context: i18n, l10n_status, localized_site, escaped_text
         post_page: valid_markup, i18n
         post_build: search_bundle, shards, i18n
     locale each other locale
@@ -44,10 +45,11 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         nav: i18n, navigation
         page_read_source: check_pages
         page_markdown: i18n, l10n_status, localized_site
-        env: i18n, localized_site, navigation
+        page_content: escaped_text
+        env: escaped_text, i18n, content_policy, localized_site, navigation
         template_context: i18n, localized_site
         post_template: valid_markup, localized_site
-        page_context: i18n, l10n_status, localized_site
+        page_context: i18n, l10n_status, localized_site, escaped_text
         post_page: valid_markup, i18n
         post_build: search_bundle, shards, i18n, localized_site, build_context
     locale en
@@ -74,6 +76,9 @@ and the pages the locale's search indexes are noted then (its own and its fallba
 -110, after static-i18n, nests the locale's pages and its fallbacks as one navigation in the
 source locale's order (``hooks/navigation.py``, ``helpsite.navigation``). A
 ``--dirty`` preview's rebuild checks only the pages it rebuilds (``File.is_modified``).
+Every page's ``page_content`` comes before the first template is rendered: that is where
+``escaped_text`` marks the titles Python-Markdown made as HTML (helpsite.escaping), and its
+``env`` (first, at 100) turns autoescape on before any handler compiles a template.
 A handler of ``page_read_source`` is MkDocs' one reader of the page's text: the check's
 notice replaces a page that must not be rendered. It waits only for what says whether the page
 may be rendered (``read_page``); the findings are logged as they come: in ``mkdocs build`` in
@@ -89,7 +94,7 @@ import json
 import os
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -267,7 +272,12 @@ class Build:
             if self._stale or path in self._delivered:
                 return
             self._delivered.add(path)
-            report(findings, shown)
+            # a page below a linked folder: the link is named, once a build (safety.outside_docs)
+            linked = [f for f in findings if f.rule == safety.SYMLINK_OUTSIDE.id]
+            report(tuple(f for f in findings if f not in linked), shown)
+            link = safety.outside_link(path, self.site.docs_dir) if linked else None
+            if link is not None and self.first_time(("link", link)):
+                report(tuple(linked), self.site.docs_path(link))
 
     def _deliver_ready(self) -> None:
         """The findings of the pages read, in that order, as far as they are known."""
@@ -285,13 +295,20 @@ class Build:
         self.source_files.finish([path for path, _, _ in self._waiting])
         self._deliver_ready()
 
+    def first_time(self, key: Hashable) -> bool:
+        """True the first time the build asks about ``key`` (what is reported once a build)."""
+        first = key not in self._reported
+        self._reported.add(key)
+        return first
+
     def unpublishable(self, path: str, shown: str) -> tuple[Finding | None, bool]:
         """Why a file that is not a page must be left out of the site (None: publish it), and
         whether this is the first time the build asks (to report it once)."""
         if path not in self._unpublishable:
             self._unpublishable[path] = safety.unpublishable(Path(path), self.site.docs_dir, shown)
-        first = path not in self._reported
-        self._reported.add(path)
+        link = safety.outside_link(path, self.site.docs_dir) if self._unpublishable[path] else None
+        # every file below a linked folder: the link is reported once, as for a page below it
+        first = self.first_time(path) and (link is None or self.first_time(("link", link)))
         return self._unpublishable[path], first
 
     # -- what the reader is shown ------------------------------------------------

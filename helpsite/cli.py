@@ -23,10 +23,11 @@ from helpsite import (
     shards,
     source_files,
     strings,
+    theme_settings,
 )
 from helpsite.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, HelpsiteError, UsageError
 from helpsite.history import HistoryError
-from helpsite.site import is_below, load_site
+from helpsite.site import CONFIG_FILE, is_below, load_site
 
 FORMAT_HELP = (
     "text: PATH:LINE:COL: SEVERITY RULE: MESSAGE; json; github: workflow commands that "
@@ -56,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="*",
         type=Path,
         metavar="PATH",
-        help="files or folders (default: the site's docs folder)",
+        help="files or folders, or mkdocs.yml (default: the site's docs folder and mkdocs.yml)",
     )
     check.add_argument("--locale", help="the locale of the files, when not under docs/<locale>/")
     check.add_argument("--format", choices=report.FORMATS, default="text", help=FORMAT_HELP)
@@ -97,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _l10n_options(diff)
     diff.set_defaults(run=run_l10n_diff)
+    _handoff_commands(what_changed)
 
     stamp = commands.add_parser("stamp", help="record that translations are current with their source")
     stamp.add_argument(
@@ -104,6 +106,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     stamp.add_argument(
         "--commit", metavar="SHA", help="the source commit to record (default: the source file's last commit)"
+    )
+    stamp.add_argument(
+        "--uncommitted",
+        action="store_true",
+        help="stamp against a source page with changes that are not committed, as it is now "
+        "(its hash, and no commit); without it such a page is refused",
     )
     stamp.set_defaults(run=run_stamp)
 
@@ -178,8 +186,14 @@ def run_check(args: argparse.Namespace) -> int:
     _must_exist(paths)
     if args.locale:
         known_locale(site, args.locale)
-    outcome = checks.checked_paths(paths, site, args.locale)
+    config = site.root / CONFIG_FILE
+    named_config = [path for path in paths if Path(path).resolve() == config.resolve()]
+    pages = [path for path in paths if path not in named_config]
+    outcome = checks.checked_paths(pages, site, args.locale)
+    # mkdocs.yml's settings printed as HTML, checked with the whole site or when named
     findings = outcome.findings
+    if named_config or not args.paths:
+        findings = theme_settings.config_findings(site) + findings
     if _whole_site(paths, site):  # the site's strings files, with its pages
         findings = [*strings.for_site(site).findings([args.locale] if args.locale else None), *findings]
     print_findings(findings, args.format, outcome.suppressed if args.show_suppressed else ())
@@ -289,6 +303,96 @@ def run_l10n_diff(args: argparse.Namespace) -> int:
     return EXIT_FINDINGS if any(s.status in fail_on for s in [*statuses, *diffs]) else EXIT_CLEAN
 
 
+def _handoff_commands(what_changed) -> None:
+    """l10n export, import and words: the translation handoff (helpsite/handoff/)."""
+    from helpsite.handoff import FORMATS
+
+    export = what_changed.add_parser(
+        "export",
+        help="write the segments translators must work on, for each missing or stale page of a "
+        "locale, as XLIFF 2.1 or PO; print the word count",
+    )
+    export.add_argument("--locale", required=True, help="the translation locale")
+    export.add_argument("--format", choices=FORMATS, default="xliff")
+    export.add_argument("--all", action="store_true", help="every segment of every page")
+    export.add_argument(
+        "-o", "--out", type=Path, default=None, help="folder for the files (default: handoff/LOCALE)"
+    )
+    export.set_defaults(run=run_l10n_export)
+    words = what_changed.add_parser(
+        "words", help="the word count an export would have (new, changed, unchanged, repetitions)"
+    )
+    words.add_argument("--locale", required=True, help="the translation locale")
+    words.add_argument("--all", action="store_true", help="every segment of every page")
+    words.add_argument("--format", choices=("text", "json"), default="text")
+    words.set_defaults(run=run_l10n_words)
+    take_back = what_changed.add_parser(
+        "import", help="write translated pages back from XLIFF or PO files (all of a page or none)"
+    )
+    take_back.add_argument("files", nargs="+", type=Path, metavar="FILE", help=".xlf or .po files")
+    take_back.add_argument(
+        "--translation-type",
+        choices=("MT", "HT"),
+        default=None,
+        help="ms.translationtype to record (default: HT when every unit is reviewed or final, else MT)",
+    )
+    take_back.set_defaults(run=run_l10n_import)
+
+
+def _handoff_work(args: argparse.Namespace):
+    from helpsite.handoff import exchange
+
+    site = load_site(args.root)
+    known_locale(site, args.locale)
+    if args.locale == site.source_locale:
+        raise UsageError(f"--locale {args.locale}: the source locale has nothing to translate")
+    return site, exchange.export(site, args.locale, everything=args.all)
+
+
+def run_l10n_export(args: argparse.Namespace) -> int:
+    from helpsite.handoff import exchange
+
+    site, work = _handoff_work(args)
+    out = args.out or site.root / "handoff" / args.locale
+    for path in exchange.write_files(work, args.format, out, site):
+        print(f"wrote {path}", file=sys.stderr)
+    for item in work:
+        if item.reason:
+            print(f"{args.locale}/{item.file.page}: every segment: {item.reason}", file=sys.stderr)
+    sys.stdout.write(exchange.word_count_text(exchange.word_count(work, args.locale)))
+    return EXIT_CLEAN
+
+
+def run_l10n_words(args: argparse.Namespace) -> int:
+    from helpsite.handoff import exchange
+
+    _, work = _handoff_work(args)
+    report = exchange.word_count(work, args.locale)
+    if args.format == "json":
+        print(exchange.word_count_json(report))
+    else:
+        sys.stdout.write(exchange.word_count_text(report))
+    return EXIT_CLEAN
+
+
+def run_l10n_import(args: argparse.Namespace) -> int:
+    from helpsite.handoff import exchange
+
+    site = load_site(args.root)
+    files, problems = exchange.read_files(args.files, site)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    refused = bool(problems)
+    for done in exchange.take_back_all(site, files, args.translation_type):
+        if isinstance(done, list):
+            print("\n".join(done), file=sys.stderr)
+            refused = True
+            continue
+        state = "written" if done.changed else "unchanged"
+        print(f"{site.display_path(done.path)}: {state} ({done.units} units)")
+    return EXIT_FINDINGS if refused else EXIT_CLEAN
+
+
 # (locale, page) of the translations named: a translation file itself, or every translation
 # of a source page.
 def _translations_named(site, files) -> list[tuple[str, str]]:
@@ -307,14 +411,23 @@ def _translations_named(site, files) -> list[tuple[str, str]]:
 def run_stamp(args: argparse.Namespace) -> int:
     if args.commit is not None and not l10n.COMMIT_RE.fullmatch(args.commit):
         raise UsageError(f"--commit {args.commit}: not a full commit id (40 lowercase hex digits)")
+    if args.commit is not None and args.uncommitted:
+        raise UsageError("--commit and --uncommitted: give one (no commit holds an uncommitted version)")
     site = load_site(args.root)
+    files = list(checks.markdown_files(args.paths))
+    # Nothing is written while a source page has uncommitted changes, unless asked
+    refusals = [] if args.uncommitted else [r for path in files if (r := l10n.uncommitted(site, path))]
+    for refusal in refusals:
+        print(refusal, file=sys.stderr)
+    if refusals:
+        return EXIT_FINDINGS
     refused = 0
-    for path in checks.markdown_files(args.paths):
+    for path in files:
         try:
-            done = l10n.stamp(site, path, args.commit)
+            done = l10n.stamp(site, path, args.commit, allow_uncommitted=args.uncommitted)
         except l10n.StampError as error:
             print(error, file=sys.stderr)
-            refused += 1
+            refused = max(refused, error.exit_code)
             continue
         for note in done.notes:
             print(note, file=sys.stderr)
@@ -323,7 +436,7 @@ def run_stamp(args: argparse.Namespace) -> int:
             f"{site.display_path(path)}: {state}: "
             + ", ".join(f"{key} {value}" for key, value in done.values.items())
         )
-    return EXIT_USAGE if refused else EXIT_CLEAN
+    return refused or EXIT_CLEAN
 
 
 def run_schema_doc(args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ is a reason the caller can show.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import posixpath
 import subprocess
@@ -41,6 +42,13 @@ class Version:
     @property
     def date(self) -> str:
         return iso_date(self.time)
+
+
+def blob_id(data: bytes, like: str) -> str:
+    """The id git gives a file of these bytes, in the form of ``like`` (SHA-1, or SHA-256 in a
+    repository that uses it): equal to a version's ``blob`` when the file is that version."""
+    digest = hashlib.sha256 if len(like) == 64 else hashlib.sha1
+    return digest(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import yaml
 
 from helpsite import page as pages
 from helpsite import rules
-from helpsite.errors import HelpsiteError
+from helpsite.errors import EXIT_FINDINGS, HelpsiteError
 from helpsite.findings import Finding
 from helpsite.site import Site
 
@@ -371,6 +371,13 @@ class StampError(HelpsiteError):
     """A file ``stamp`` refuses; the message names the file."""
 
 
+class UncommittedSource(StampError):
+    """The source page has changes that are not committed: stamping against them records a
+    version no commit holds, so it is done only when asked (``allow_uncommitted=True``)."""
+
+    exit_code = EXIT_FINDINGS
+
+
 @dataclass(frozen=True)
 class Stamped:
     path: Path
@@ -379,8 +386,18 @@ class Stamped:
     notes: tuple[str, ...]  # things the translator should know, e.g. an uncommitted source
 
 
-def stamp(site: Site, path: Path, commit: str | None = None, today: date | None = None) -> Stamped:
-    """Record in a translation that it is current with its source page as it is now."""
+def stamp(
+    site: Site,
+    path: Path,
+    commit: str | None = None,
+    today: date | None = None,
+    allow_uncommitted: bool = False,
+) -> Stamped:
+    """Record in a translation that it is current with its source page as it is now.
+
+    A source page with changes that are not committed is refused (``UncommittedSource``), unless
+    ``allow_uncommitted``: then the hash of the file as it is is recorded, and no commit (none holds
+    that version; a commit recorded before is taken out)."""
     path = Path(path)
     display = site.display_path(path)
     locale = site.locale_of(path)
@@ -402,23 +419,28 @@ def stamp(site: Site, path: Path, commit: str | None = None, today: date | None 
     if not loaded.meta_ok:
         raise StampError(f"{loaded.problem} (not stamped)")
     values = {HASH_KEY: source_hash(source_bytes, _text(loaded.meta.get(HASH_KEY)) or None)}
-    notes = []
-    if commit is None:
+    notes, removed = [], ()
+    refusal = uncommitted(site, path)
+    if refusal is not None and not allow_uncommitted:
+        raise refusal
+    if refusal is not None:
+        removed = (COMMIT_KEY,) if COMMIT_KEY in loaded.meta else ()
+        notes.append(
+            f"{display}: stamped against {shown_source} as it is now, not committed: {HASH_KEY} is "
+            f"that file's hash, and {COMMIT_KEY} is {'taken out' if removed else 'not set'} (no commit holds it)"
+        )
+        commit = None
+    elif commit is None:
         commit = source_commit(source)
         if commit is None:
             notes.append(
                 f"{display}: {COMMIT_KEY} left as it was: {shown_source} has no git "
                 "commit here (give --commit SHA)"
             )
-        elif _git(source.parent, "status", "--porcelain", "--", source.name):
-            notes.append(
-                f"{shown_source} has changes that are not committed: {COMMIT_KEY} "
-                f"names its last commit, {commit[:12]}; commit first, then stamp"
-            )
     if commit is not None:
         values[COMMIT_KEY] = commit
     values[HANDOFF_KEY] = (today or date.today()).strftime(DATE_FORMAT)
-    new = set_front_matter(data, loaded, values)
+    new = set_front_matter(data, loaded, values, removed)
     if new != data:
         try:
             path.write_bytes(new)
@@ -427,19 +449,46 @@ def stamp(site: Site, path: Path, commit: str | None = None, today: date | None 
     return Stamped(path, values, new != data, tuple(notes))
 
 
+def uncommitted(site: Site, path: Path) -> UncommittedSource | None:
+    """Why a translation is not stamped while its source page has changes that are not
+    committed, saying what to commit (None: it has none, or it is no translation of a page)."""
+    path = Path(path)
+    if site.locale_of(path) not in site.translation_locales:
+        return None
+    source = site.source_file_for(path)
+    if source is None or not source.is_file() or not has_uncommitted_changes(source):
+        return None
+    shown_source = site.display_path(source)
+    return UncommittedSource(
+        f"{site.display_path(path)}: not stamped: its source {shown_source} has changes that are not "
+        f"committed. Commit them first (git commit {shown_source}), then stamp; or stamp against the "
+        "file as it is now with --uncommitted"
+    )
+
+
+def has_uncommitted_changes(source: Path) -> bool:
+    """Whether git sees changes of ``source`` that are not committed (staged or not, or the file
+    not committed at all); False outside a git checkout."""
+    return bool(_git(source.parent, "status", "--porcelain", "--", source.name))
+
+
 def source_commit(source: Path) -> str | None:
     """The last commit that changed ``source``, or None outside a git checkout."""
     sha = _git(source.parent, "log", "-1", "--format=%H", "--", source.name)
     return sha if sha and COMMIT_RE.fullmatch(sha) else None
 
 
-def set_front_matter(data: bytes, loaded: pages.Page, values: dict[str, str]) -> bytes:
-    """``data`` with these top-level keys set and every other byte kept.
+def set_front_matter(
+    data: bytes, loaded: pages.Page, values: dict[str, str], removed: Iterable[str] = ()
+) -> bytes:
+    """``data`` with these top-level keys set, the ``removed`` ones taken out (their lines), and
+    every other byte kept.
 
     A key's value is replaced in place on its line (its quoting kept); a key that is absent
     is added before the closing ``---``, with the file's line ending. ``loaded`` is ``data``
     as ``pages.load`` read it: its key and value positions say where to edit.
     """
+    removed = tuple(removed)
     bom = pages.UTF8_BOM if data.startswith(pages.UTF8_BOM) else b""
     lines = _LINE_RE.findall(data[len(bom) :].decode("utf-8"))
     eol = _ending(lines[0]) if lines and _ending(lines[0]) else "\n"
@@ -460,8 +509,11 @@ def set_front_matter(data: bytes, loaded: pages.Page, values: dict[str, str]) ->
             if (key,) in front.key_positions:
                 _replace_value(lines, loaded, key, value)
         lines[front.last_line - 1 : front.last_line - 1] = added
+        # from the last line up, so the lines above keep their numbers
+        for key in sorted(removed, key=lambda key: front.key_positions[(key,)][0], reverse=True):
+            _remove_key(lines, loaded, key)
     result = bom + "".join(lines).encode("utf-8")
-    _verify(result, loaded, values)
+    _verify(result, loaded, values, removed)
     return result
 
 
@@ -502,19 +554,33 @@ def _replace_value(lines: list[str], loaded: pages.Page, key: str, value: str) -
     lines[line - 1] = text[: start - 1] + new + text[end - 1 :]
 
 
+# libyaml's safe loader where PyYAML has it: an import sets a value for each of thousands of pages
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 # A value as a YAML scalar: plain when YAML reads it back as that same text, else quoted.
 def _scalar(value: str) -> str:
     try:
-        plain = yaml.safe_load(f"k: {value}") == {"k": value}
+        plain = yaml.load(f"k: {value}", Loader=_SAFE_LOADER) == {"k": value}
     except yaml.YAMLError:
         plain = False
     return value if plain else json.dumps(value)
 
 
 # The edit must leave every other key's value as it was: check by reading it back.
-def _verify(result: bytes, before: pages.Page, values: dict[str, str]) -> None:
+# Take out ``key``'s line (a one-line value: what stamp itself writes).
+def _remove_key(lines: list[str], loaded: pages.Page, key: str) -> None:
+    (key_line, _), (end_line, _) = loaded.front.key_positions[(key,)], loaded.front.value_ends[(key,)]
+    if end_line != key_line:
+        raise StampError(
+            f"{loaded.display}:{key_line}:1: '{key}' must be on one line to be taken out: do it by hand"
+        )
+    del lines[key_line - 1]
+
+
+def _verify(result: bytes, before: pages.Page, values: dict[str, str], removed: tuple[str, ...] = ()) -> None:
     after = pages.load(result, before.display)
-    expected = dict(before.meta, **values)
+    expected = {key: value for key, value in dict(before.meta, **values).items() if key not in removed}
     if not after.meta_ok or after.meta != expected or after.body != before.body:
         raise StampError(
             f"{before.display}: stamp could not set {', '.join(values)} without "

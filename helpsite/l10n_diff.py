@@ -284,3 +284,35 @@ def _page(history: History, path: str | None) -> str | None:
     if path is None or not path.startswith(prefix) or not path.endswith(".md"):
         return None
     return path[len(prefix) :]
+
+
+def base_texts(site: Site, statuses: Iterable[l10n.TranslationStatus]) -> dict[tuple[str, str], bytes | str]:
+    """For each stale translation among ``statuses``, (locale, page) -> the bytes of the source
+    version it was made from (its base), or why no base is known."""
+    stale = [s for s in statuses if s.status == l10n.STALE]
+    if not stale:
+        return {}
+    try:
+        history = History(site.docs_dir / site.source_locale)
+    except HistoryError as error:
+        return {(s.locale, s.page): str(error) for s in stale}
+    bases = _Bases(site, history, stale)
+    return {
+        key: bases.texts.get(found.blob) or "the base's bytes are not in this clone"
+        if isinstance(found, Version)
+        else found
+        for key, found in bases.found.items()
+    }
+
+
+def source_version(site: Site, page: str, sha1: str) -> bytes | None:
+    """The bytes of the version of a source page whose SHA-1 is ``sha1``, from its history."""
+    try:
+        history = History(site.docs_dir / site.source_locale)
+    except HistoryError:
+        return None
+    versions = history.versions(history.path_of(site.file_for(site.source_locale, page)))
+    for _, data in history.contents(dict.fromkeys(v.blob for v in versions)):
+        if data is not None and l10n.source_hash(data) == sha1:
+            return data
+    return None

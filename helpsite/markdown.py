@@ -843,3 +843,135 @@ class _HtmlReader(HTMLParser):
         if link is not None:
             href, text, alt, offset, raw = link
             self.links.append((href, visible("".join(text)), " ".join(alt), offset, raw))
+
+
+# ----------------------------------------------------------------------------
+# Block texts: what a translation handoff cuts into segments (helpsite.handoff)
+# ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BlockText:
+    """The text of one block element before inline processing, and where each of its lines
+    stands in the body: what the engine reads as that element's own words."""
+
+    kind: str  # the element: h1..h6, p, li, td, th, dt, dd, summary, admonition-title
+    lines: tuple[tuple[int, int], ...]  # (start, end) body offsets of each line of the text
+
+
+def block_texts(body: str, site: Site | None = None) -> list[BlockText]:
+    """Every located block text of a body, in document order. Code (fenced or indented) and
+    HTML blocks are not block texts: the engine keeps them as they are written."""
+    return _BlockTexts.for_site(site).read(body)
+
+
+class _BlockTexts(_Parser):
+    """The engine with the locator and a collector of block texts (cached per site as
+    ``_Parser``, in a cache of its own)."""
+
+    _cache: dict[tuple, _BlockTexts] = {}
+
+    def __init__(self, extensions: list[str], configs: dict):
+        self.md = markdown.Markdown(extensions=extensions, extension_configs=configs)
+        self.locator = _SourceLocator(self.md)
+        self.md.treeprocessors.register(self.locator, "helpsite_locate", 25)
+        self.collector = _BlockCollector(self.md, self.locator)
+        self.md.treeprocessors.register(self.collector, "helpsite_blocks", 24)
+        # the HTML blocks as written, before the locator marks their tags
+        self.md.treeprocessors.register(_KeepStash(self.md, self.collector), "helpsite_stash", 26)
+        # only the block texts are wanted: no inline processing, no later tree steps
+        for name in [item.name for item in self.md.treeprocessors._priority if item.priority < 24]:
+            self.md.treeprocessors.deregister(name)
+
+    def read(self, body: str) -> list[BlockText]:
+        self.md.reset()
+        self.locator.start(body)
+        self.collector.found = []
+        # the engine's steps up to the block texts (Markdown.convert's first half): no
+        # serialising, no postprocessors
+        lines = body.split("\n")
+        for preprocessor in self.md.preprocessors:
+            lines = preprocessor.run(lines)
+        root = self.md.parser.parseDocument(lines).getroot()
+        for treeprocessor in self.md.treeprocessors:
+            root = treeprocessor.run(root) or root
+        self.collector.html_blocks()
+        return sorted(self.collector.found, key=lambda block: block.lines[0][0])
+
+
+class _BlockCollector(Treeprocessor):
+    def __init__(self, md, locator: _SourceLocator):
+        super().__init__(md)
+        self.locator = locator
+        self.found: list[BlockText] = []
+
+    def run(self, root: Element) -> None:
+        self._walk(root)
+
+    def html_blocks(self) -> None:
+        """HTML blocks with words between their tags (not code, not a script or style), found
+        where the locator finds them: each line of the block as written."""
+        locator, position = self.locator, 0
+        for html in self.stash:
+            if not isinstance(html, str):
+                continue
+            found = locator._block_start(html, position)
+            if found < 0:
+                continue
+            position = found + len(html)
+            if _NOT_TEXT_HTML.search(html) or not re.search(r">[^<]*[^\W\d_]", "<x>" + html):
+                continue
+            first = bisect.bisect_right(locator.expanded_starts, found) - 1
+            column = found - locator.expanded_starts[first]
+            lines = []
+            for number, piece in enumerate(html.rstrip("\n").split("\n")):
+                line = first + number
+                start = column if number == 0 else 0
+                raw_start = locator._raw_column(line, start)
+                raw_end = locator._raw_column(line, start + len(piece))
+                lines.append((locator.line_starts[line] + raw_start, locator.line_starts[line] + raw_end))
+            self.found.append(BlockText("html", tuple(lines)))
+
+    def _walk(self, element: Element) -> None:
+        kind = _block_kind(element)
+        self._add(kind, element.text)
+        for child in element:
+            self._walk(child)
+            self._add(kind, child.tail)
+
+    def _add(self, kind: str, text) -> None:
+        if not isinstance(text, _Located):
+            return
+        locator, body = self.locator, self.locator.body
+        lines = []
+        for index, start in enumerate(text.line_offsets):
+            end = text.line_offsets[index + 1] - 1 if index + 1 < len(text.line_offsets) else len(text)
+            piece = text[start:end]
+            first = locator.offset_in(text, start)
+            if util.STX in piece:  # stashed inline HTML stands for more text: to the line's end
+                last = body.find("\n", first)
+                last = len(body) if last < 0 else last
+            else:
+                last = locator.offset_in(text, end) if piece else first
+            lines.append((first, last))
+        self.found.append(BlockText(kind, tuple(lines)))
+
+
+class _KeepStash(Treeprocessor):
+    def __init__(self, md, collector: _BlockCollector):
+        super().__init__(md)
+        self.collector = collector
+
+    def run(self, root: Element) -> None:
+        self.collector.stash = list(self.md.htmlStash.rawHtmlBlocks)
+
+
+# HTML whose text is not prose: code, scripts, styles
+_NOT_TEXT_HTML = re.compile(r"<(?:pre|code|script|style|textarea)\b", re.I)
+
+
+def _block_kind(element: Element) -> str:
+    classes = (element.get("class") or "").split()
+    if "admonition-title" in classes:
+        return "admonition-title"
+    return element.tag

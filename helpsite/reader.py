@@ -28,7 +28,7 @@ from babel.dates import format_date
 
 from helpsite import l10n, safety
 from helpsite import strings as site_strings
-from helpsite.history import History, HistoryError
+from helpsite.history import History, HistoryError, blob_id
 from helpsite.site import Site, with_slash
 
 MACHINE_TRANSLATION, FALLBACK, STALE = "machine-translation", "fallback", "stale"
@@ -197,13 +197,18 @@ class LocalizedSite:
         return tuple(notices)
 
     # The date of the source page's newest commit: the English change a stale translation misses.
-    # Unknown where a shallow clone's history stops (its first commit seems to add every file).
+    # Unknown where a shallow clone's history stops (its first commit seems to add every file),
+    # and while the page has changes that are not committed: the change may be one of them, and
+    # the history has no date for it (the newest commit may be the one the translation was made from).
     def _source_changed(self, page_path: str) -> datetime.date | None:
         history = self._history
         if history is None:
             return None
         versions = history.versions(history.path_of(self.site.file_for(self.site.source_locale, page_path)))
         if not versions or versions[0].commit in history.cut:
+            return None
+        source = self._source_bytes(page_path)
+        if source is None or blob_id(source, versions[0].blob) != versions[0].blob:
             return None
         return datetime.date.fromisoformat(versions[0].date)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -80,18 +81,40 @@ UNRENDERABLE = {
 
 
 def outside_docs(path: Path, docs_dir: Path, display: str) -> Finding | None:
-    """A finding when ``path`` lies in ``docs_dir`` but resolves to somewhere outside it."""
-    if not is_below(os.path.abspath(path), os.path.abspath(docs_dir)):
+    """A finding when ``path`` lies in ``docs_dir`` but resolves to somewhere outside it, at the
+    symbolic link that leads out (``outside_link``: a linked folder, for a file below it), named
+    as ``display`` names ``path``."""
+    link = outside_link(path, docs_dir)
+    if link is None:
         return None
-    target = os.path.realpath(path)  # unlike Path.resolve, never raises on a loop
-    if is_below(target, _real_folder(os.fspath(docs_dir))):
-        return None
+    below = os.path.relpath(os.path.abspath(path), link)
+    if below != os.curdir:  # the link's name: display less the parts below the link
+        display = display.replace(os.sep, "/").rsplit("/", len(below.split(os.sep)))[0]
     return SYMLINK_OUTSIDE.at(
         display,
         1,
         1,
-        f"it is a symbolic link to {target}, outside the docs folder: copy the content into docs/ instead",
+        f"it is a symbolic link to {os.path.realpath(link)}, outside the docs folder: copy the content "
+        "into docs/ instead",
     )
+
+
+def outside_link(path: Path, docs_dir: Path) -> str | None:
+    """The outermost symbolic link, from ``docs_dir`` down to ``path`` (``path`` itself, or a
+    folder above it), that leads out of ``docs_dir``; None when ``path`` resolves inside it
+    (or is not in it)."""
+    docs, path = os.path.abspath(docs_dir), os.path.abspath(path)
+    if not is_below(path, docs):
+        return None
+    real_docs = _real_folder(docs)
+    if is_below(os.path.realpath(path), real_docs):  # realpath, unlike Path.resolve, never raises on a loop
+        return None
+    current = docs
+    for part in os.path.relpath(path, docs).split(os.sep):
+        current = os.path.join(current, part)
+        if not is_below(os.path.realpath(current), real_docs):
+            return current
+    return path
 
 
 def load_file(path: Path, site: Site, locale: str | None = None, data: bytes | None = None) -> pages.Page:
@@ -161,4 +184,8 @@ def unrenderable(findings: Iterable[Finding]) -> list[Finding]:
 def notice(findings: Iterable[Finding]) -> str:
     """The Markdown the build renders in place of a page that must not or cannot be rendered."""
     lines = "\n".join(f.as_log() for f in findings)
-    return f"# Page not published\n\nThis page was not rendered because of:\n\n```text\n{lines}\n```\n"
+    # a fence longer than any run of backticks in the messages (they quote the page): none ends it
+    fence = "`" * max([3] + [len(run) + 1 for run in re.findall("`+", lines)])
+    return (
+        f"# Page not published\n\nThis page was not rendered because of:\n\n{fence}text\n{lines}\n{fence}\n"
+    )

@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from helpsite import lifetime
 from helpsite.errors import HelpsiteError
 
 BUNDLE = "pagefind/"  # under the locale's folder
@@ -119,7 +120,8 @@ def start_bundle(pages: Iterable[Page], locale: str, locale_dir: Path) -> Indexi
         from pagefind_bin_extended import get_executable
 
         with open(Path(work.name, "pagefind.log"), "wb") as log:  # a file: no pipe to fill up
-            process = subprocess.Popen([get_executable()], cwd=work.name, stdout=log, stderr=log)
+            # it dies with the build (helpsite.lifetime): killed or not, nothing is left indexing
+            process = lifetime.popen([get_executable()], cwd=work.name, stdout=log, stderr=log)
         if hasattr(os, "setpriority"):  # the build (one thread, the critical path) goes first
             with contextlib.suppress(ProcessLookupError):  # done already
                 os.setpriority(os.PRIO_PROCESS, process.pid, _NICENESS)

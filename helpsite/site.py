@@ -221,6 +221,53 @@ def load_site(root: Path | None = None) -> Site:
     )
 
 
+@dataclass(frozen=True)
+class Setting:
+    """A text setting of mkdocs.yml and where its value is written (1-based)."""
+
+    key: str  # "copyright", or "plugins.i18n.languages[da].copyright"
+    value: str
+    line: int
+    column: int
+
+
+# The settings a theme prints as HTML on purpose (Material's copyright line): site-wide and per locale.
+MARKUP_SETTINGS = ("copyright",)
+
+
+def markup_settings(root: Path) -> list[Setting]:
+    """The settings of ``root``'s mkdocs.yml that the theme prints as HTML, placed: read from the
+    YAML's nodes (composed, never constructed), so each is named by its own line."""
+    with open(Path(root) / CONFIG_FILE, encoding="utf-8") as handle:
+        document = yaml.compose(handle, Loader=_ConfigLoader)
+    top = _mapping(document)
+    found = [_setting(name, top[name]) for name in MARKUP_SETTINGS if name in top]
+    for plugin in _sequence(top.get("plugins")):
+        i18n = _mapping(plugin).get("i18n")
+        for language in _sequence(_mapping(i18n).get("languages")):
+            fields = _mapping(language)
+            locale = getattr(fields.get("locale"), "value", "?")
+            key = f"plugins.i18n.languages[{locale}]."
+            found += [_setting(key + name, fields[name]) for name in MARKUP_SETTINGS if name in fields]
+    return [setting for setting in found if setting is not None]
+
+
+def _mapping(node) -> dict:
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {key.value: value for key, value in node.value if isinstance(key, yaml.ScalarNode)}
+
+
+def _sequence(node) -> list:
+    return node.value if isinstance(node, yaml.SequenceNode) else []
+
+
+def _setting(key: str, node) -> Setting | None:
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    return Setting(key, node.value, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
 def _plugin_config(config: dict, name: str) -> dict:
     for plugin in config.get("plugins") or []:
         if isinstance(plugin, dict) and name in plugin:

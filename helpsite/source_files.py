@@ -24,7 +24,7 @@ from concurrent import futures
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
-from helpsite import checks, l10n, metadata, safety, settings, shards
+from helpsite import checks, l10n, lifetime, metadata, safety, settings, shards
 from helpsite.findings import Finding
 from helpsite.site import Site
 
@@ -90,7 +90,13 @@ class SourceFiles:
         global _kept
         if self.keep and _kept is not None:
             return _kept
-        pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=_context(), initializer=_start_worker)
+        context = _context()
+        # A forked worker dies with this process; a forkserver's with the forkserver (which ends
+        # with this process): a worker forked after a preview opened its port holds it too.
+        parent = os.getpid() if context.get_start_method() == "fork" else None
+        pool = ProcessPoolExecutor(
+            max_workers=self.workers, mp_context=context, initializer=_start_worker, initargs=(parent,)
+        )
         if self.keep:
             _kept = pool
         return pool
@@ -270,7 +276,8 @@ def stop_kept_worker(wait: bool = True) -> None:
         pool.shutdown(wait=wait, cancel_futures=True)
 
 
-def _start_worker() -> None:
+def _start_worker(parent: int | None) -> None:
+    lifetime.die_with_parent(parent)
     metadata.refresh()  # a worker forked from a long-lived server process has the schema it read
 
 

@@ -23,9 +23,11 @@ H1 = rules.define(
 UNSAFE_HTML = rules.define(
     "unsafe-html",
     rules.ERROR,
-    "Raw <script>, <iframe>, <object> or <embed>, or an inline event handler (onclick=...).",
+    "Raw <script>, <iframe>, <object> or <embed>, or an inline event handler (onclick=...); in a "
+    "setting of mkdocs.yml printed as HTML (copyright), also a javascript: URL.",
     why="Such HTML runs code or embeds another site in the help page; the site's "
-    "Content-Security-Policy would block it anyway, so readers would see a broken page.",
+    "Content-Security-Policy would block it anyway, so readers would see a broken page. A setting "
+    "that holds it is shown as text instead of markup.",
     fix="Remove the element or attribute; link to the other content instead.",
     bad='# Transfer licenses\n\n<iframe src="https://www.youtube.com/embed/x"></iframe>\n',
     good="# Transfer licenses\n\n[Watch the video](https://www.youtube.com/watch?v=x)\n",

@@ -11,7 +11,7 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from helpsite import build, search
+from helpsite import build, lifetime, search
 
 # ----------------------------------------------------------------------------
 # Events
@@ -21,6 +21,8 @@ from helpsite import build, search
 def on_startup(command, dirty):
     # A preview's rebuilds end without waiting for the findings of their pages.
     build.serve(command == "serve", dirty)
+    # `kill PID` stops a build or preview as Ctrl-C does, its clean-up included, within 2 s.
+    lifetime.stop_on_signals()
 
 
 def on_config(config):

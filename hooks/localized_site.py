@@ -70,8 +70,6 @@ def on_env(env, config, files):
     # template of the theme again (about 1.2 s a locale): the compiled code is kept for the
     # process, and used again while the template's text is the same (Jinja's checksum).
     env.bytecode_cache = _COMPILED
-    env.filters["with_search_base"] = reader.with_search_base
-    env.filters["with_search_name"] = search.named_dialog
     env.globals["search_worker"] = search.WORKER
     locale = build.current().locale
     locale.separator, locale.pipeline = _search_words(env, config)

@@ -35,8 +35,9 @@ def browser():
 
 @pytest.fixture
 def browser_page(browser):
-    """A fresh page (own cookies and storage) for one test."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    """A fresh page (own cookies and storage) for one test; the pages' own Content-Security-Policy
+    is bypassed, as it refuses the string predicates Playwright evaluates (tests/test_csp.py tests it)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     try:
         yield context.new_page()
     finally:

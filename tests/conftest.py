@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import json
 import os
@@ -15,12 +16,21 @@ import pytest
 from lxml import html as lxml_html
 
 from benchmarks.serving import free_port  # noqa: F401  (the tests' free port)
-from helpsite import strings
+from helpsite import lifetime, strings
 from helpsite.site import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
-SITE_FILES = ("mkdocs.yml", "docs", "strings", "overrides", "hooks", "linkcheckerrc", "linkcheck-allow.txt")
+SITE_FILES = (
+    "mkdocs.yml",
+    "docs",
+    "overrides",
+    "hooks",
+    "hosting",
+    "strings",
+    "linkcheckerrc",
+    "linkcheck-allow.txt",
+)
 # The site's locales as mkdocs.yml lists them, source first: a locale added there is tested everywhere.
 LOCALES = load_site(ROOT).locales
 ARTICLE = "licenses/transfer-licenses-between-tenants"
@@ -110,6 +120,60 @@ def searched_urls(locale_dir: Path) -> list[str]:
 
 def parse_html(path: Path):
     return lxml_html.fromstring(path.read_bytes())
+
+
+# ----------------------------------------------------------------------------
+# Nothing the suite starts outlives it (issue 28)
+# ----------------------------------------------------------------------------
+
+# Processes that end with this one by design: multiprocessing's helpers, which read a pipe it holds.
+_ENDS_WITH_THE_SUITE = ("multiprocessing.resource_tracker", "multiprocessing.forkserver")
+
+
+def pytest_configure(config):
+    # Orphans (a preview's worker whose preview was killed) come back to this process, so the
+    # check below sees them too, not only the processes still under a test's.
+    lifetime.adopt_orphans()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """The suite fails when a process it started is still alive as it ends (after 2 s, the time a
+    stopped preview has)."""
+    import psutil
+
+    def alive(process) -> bool:
+        try:
+            return process.status() != psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return False
+
+    def named(process) -> str:
+        try:
+            return " ".join(process.cmdline())
+        except psutil.Error:
+            return "?"
+
+    started = [
+        p
+        for p in psutil.Process().children(recursive=True)
+        if not any(helper in named(p) for helper in _ENDS_WITH_THE_SUITE)
+    ]
+    psutil.wait_procs(started, timeout=2)
+    left = [p for p in started if alive(p)]
+    for process in started:  # the orphans this process adopted: their exit status, read
+        if not alive(process):
+            with contextlib.suppress(ChildProcessError, OSError):
+                os.waitpid(process.pid, os.WNOHANG)
+    if left:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        lines = [f"{len(left)} process(es) the suite started are still running:"]
+        lines += [f"  {p.pid}: {named(p)[:200]}" for p in left]
+        if reporter is not None:
+            reporter.write_line("\n".join(lines), red=True)
+        for process in left:  # stopped now, so that they do not outlive this run as well
+            with contextlib.suppress(psutil.Error):
+                process.kill()
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

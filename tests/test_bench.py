@@ -185,7 +185,7 @@ def test_unknown_config_is_a_usage_error():
 
 def test_repeated_builds_report_the_median_run():
     runs = [
-        build_benchmark.Build("project", seconds, cpu, 10, 100 * seconds, 100 * cpu, 50.0, 1000, 100, 0)
+        build_benchmark.TimedBuild("project", seconds, cpu, 10, 100 * seconds, 100 * cpu, 50.0, 1000, 100, 0)
         for seconds, cpu in ((3.0, 2.0), (1.0, 4.0), (2.0, 3.0))
     ]
     median = build_benchmark._median_build(runs)

@@ -11,12 +11,15 @@ import base64
 import functools
 import hashlib
 import re
+import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import ARTICLE, ROOT, build_env, free_port, mkdocs_build, page_url, parse_html
+from conftest import ARTICLE, ROOT, build_env, copy_site, free_port, mkdocs_build, page_url, parse_html
+
+from benchmarks.serving import fetch, stop, wait_for
 
 HOSTING = ROOT / "hosting"
 MATERIAL_PARTIALS = Path(__import__("material").__file__).parent / "templates" / "partials" / "javascripts"
@@ -178,3 +181,102 @@ def test_a_violation_would_be_seen(browser, serve_with, hosted_site):
     base = serve_with(hosted_site[0], narrower)
     violations = visit(browser, base, lambda page: page.goto(base + page_url("en")))
     assert any("style-src" in v for v in violations), violations
+
+
+# ----------------------------------------------------------------------------
+# The policy travels with the pages: a <meta http-equiv> element (helpsite/csp.py)
+# ----------------------------------------------------------------------------
+
+# What a <meta> element can carry of the host's policy: all but frame-ancestors, which the HTML
+# standard ignores there (and Chromium reports in the console).
+META_POLICY = POLICY.replace(" frame-ancestors 'none';", "")
+INJECTED = "<script>window.injectedRan = true</script>"
+
+
+def test_every_page_carries_the_policy_before_any_script_or_style(built_site):
+    pages = sorted(built_site.rglob("*.html"))
+    for path in pages:
+        head = parse_html(path).xpath("/html/head/*")
+        assert [head[0].get("charset"), head[1].get("http-equiv"), head[1].get("content")] == [
+            "utf-8",
+            "Content-Security-Policy",
+            META_POLICY,
+        ], path
+
+
+def _injected(site: Path, target: Path, keep_meta: bool) -> Path:
+    """A copy of the built site whose English article has an inline script injected before
+    ``</body>`` (as an unescaped field would put it), with or without the page's policy."""
+    shutil.copytree(site, target)
+    page = target / page_url("en") / "index.html"
+    html = page.read_text(encoding="utf-8").replace("</body>", INJECTED + "</body>", 1)
+    if not keep_meta:
+        html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html, count=1)
+    page.write_text(html, encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("keep_meta", [True, False], ids=["meta-policy", "control-without-it"])
+def test_an_injected_inline_script_is_blocked_with_no_headers(
+    browser, serve_with, built_site, tmp_path, keep_meta
+):
+    base = serve_with(_injected(built_site, tmp_path / "site", keep_meta), {})
+    seen = {}
+
+    def actions(page):
+        response = page.goto(base + page_url("en"))
+        assert "content-security-policy" not in response.headers
+        seen["ran"] = page.evaluate("window.injectedRan === true")
+
+    violations = visit(browser, base, actions)
+    if keep_meta:
+        assert seen["ran"] is False
+        assert [v for v in violations if v.startswith("script-src")] == ["script-src-elem inline"]
+    else:  # the same page without the element: the script runs, so the test above can fail
+        assert seen["ran"] is True
+        assert violations == []
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_pages_and_search_load_under_the_meta_policy_alone(browser, serve_with, hosted_site, locale):
+    """A host that sends no headers (GitHub Pages): the pages' own policy, and nothing breaks."""
+    base = serve_with(hosted_site[0], {}, 0)
+    query = {"en": "licenses", "ar": "Microsoft"}[locale]
+
+    def actions(page):
+        response = page.goto(base + page_url(locale))
+        assert "content-security-policy" not in response.headers
+        search(page, base, locale, query)
+        assert page.locator(".md-search-result__item").count() >= 1
+
+    assert visit(browser, base, actions) == []
+
+
+def test_live_reload_runs_under_the_meta_policy_in_the_preview(browser, tmp_path):
+    """The preview's injected live-reload script is allowed by the preview's nonce: the open page
+    reloads when its source is saved, and nothing is refused."""
+    from test_lifetime import start_preview
+
+    project, port = copy_site(tmp_path / "project"), free_port()
+    base = f"http://127.0.0.1:{port}/"
+    source = project / "docs" / "nb" / f"{ARTICLE}.md"
+    messages: list[str] = []
+
+    def actions(page):
+        page.on("console", lambda message: messages.append(message.text))
+        page.goto(base + page_url("nb"))
+        policy = page.locator("meta[http-equiv=Content-Security-Policy]").get_attribute("content")
+        assert "'nonce-" in policy
+        with page.expect_event("load", timeout=60000):  # the reload the edit causes
+            edited = source.read_text(encoding="utf-8").replace("disse trinnene:", "disse nye trinnene:")
+            source.write_text(edited, encoding="utf-8")
+        assert "disse nye trinnene" in page.locator("article").inner_text()
+
+    with open(tmp_path / "serve.log", "w") as log:
+        preview = start_preview(project, port, log)
+        try:
+            assert wait_for(lambda: fetch(base), timeout=180), (tmp_path / "serve.log").read_text()
+            assert visit(browser, base, actions) == []
+            assert "Enabled live reload" in messages
+        finally:
+            stop(preview, timeout=15)

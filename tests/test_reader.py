@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime
 import json
 import posixpath
-import shutil
 import subprocess
 
 import pytest
 import yaml
 from conftest import ARTICLE, LOCALES, ROOT, copy_site, reader_strings
-from history_repo import build
+from history_repo import build, commit, sha1, translation, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -222,7 +221,6 @@ def test_the_stale_notice_names_the_date_of_the_english_change_it_misses(tmp_pat
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True)
     texts = []
     for root in (repo.root, clone):
-        shutil.copytree(ROOT / "strings", root / "strings")  # the site's own texts, as the site has them
         view = reader.LocalizedSite(load_site(root)).page("nb", "guide.md", "nb", "nb/guide/", "nb/")
         texts += [notice.text for notice in view.notices if notice.kind == reader.STALE]
     # the guide's newest English commit is 10 February 2026; a shallow clone does not know it
@@ -230,4 +228,24 @@ def test_the_stale_notice_names_the_date_of_the_english_change_it_misses(tmp_pat
         "Denne oversettelsen er utdatert: den engelske originalen ble endret 10. feb. 2026, "
         "etter at den ble oversatt.",
         reader_strings("nb")["stale"],
+    ]
+
+
+def test_the_stale_notice_gives_no_date_for_an_english_change_not_committed(tmp_path):
+    """nb's guide made from the newest commit, then the English edited and not committed: the
+    change has no date in the history (the newest commit's is the translation's own)."""
+    repo = build(tmp_path / "site")
+    english = repo.root / "docs" / "en" / "guide.md"
+    write(repo.root, "nb/guide.md", translation(sha1(english.read_bytes())))
+    commit(repo.root, "nb's guide caught up", "2026-05-01")
+    english.write_bytes(english.read_bytes() + b"\nA sentence not committed yet.\n")
+    view = reader.LocalizedSite(load_site(repo.root)).page("nb", "guide.md", "nb", "nb/guide/", "nb/")
+    assert [n.text for n in view.notices if n.kind == reader.STALE] == [reader_strings("nb")["stale"]]
+    subprocess.run(["git", "-C", str(repo.root), "checkout", "-q", "--", "docs/en/guide.md"], check=True)
+    english.write_bytes(english.read_bytes() + b"\nA sentence committed.\n")
+    commit(repo.root, "Guide: one more sentence", "2026-06-02")
+    view = reader.LocalizedSite(load_site(repo.root)).page("nb", "guide.md", "nb", "nb/guide/", "nb/")
+    assert [n.text for n in view.notices if n.kind == reader.STALE] == [
+        "Denne oversettelsen er utdatert: den engelske originalen ble endret 2. juni 2026, "
+        "etter at den ble oversatt."
     ]
