@@ -229,8 +229,9 @@ def _texts(page) -> dict:
         ("da/", {"copyright": DA_COPYRIGHT}),
         ("da/no-such-page/", {"copyright": DA_COPYRIGHT, "description": SITE_DESCRIPTION}),
         ("fi/", {"copyright": FI_COPYRIGHT}),
-        # the home page, then the Licenses section's link on each of its two pages (navigation.prune)
-        ("sv/", {"nav": ["Hjälp för Microsoft 365-administratörer", SV_NAV, SV_NAV]}),
+        # the home page, then the Licenses section's one link (navigation.prune): sv's own article
+        # and the English fallbacks are one section (helpsite/navigation.py)
+        ("sv/", {"nav": ["Hjälp för Microsoft 365-administratörer", SV_NAV]}),
         ("de/licenses/hostile-fields/", {"title": f"{TITLE} - Microsoft 365-Administratorhilfe"}),
         ("de/no-such-page/", {"h1": DE_STRINGS["not_found_title"]}),
     ],
