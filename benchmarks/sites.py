@@ -23,7 +23,8 @@ DEFAULT_CONFIGS = CONFIGS[:3]  # project_without_search comes with --search
 SEARCH_HOOK = "hooks/search_bundle.py"
 
 
-PROJECT_FILES = ("hooks", "overrides", "hosting", "linkcheckerrc", "linkcheck-allow.txt")
+# strings/: each locale's own texts (helpsite/strings.py); without it every page's notice would be missing.
+PROJECT_FILES = ("hooks", "overrides", "hosting", "strings", "linkcheckerrc", "linkcheck-allow.txt")
 
 
 # Hooks that wire the build rather than check pages: kept in project_without_hooks.

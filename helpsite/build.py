@@ -5,8 +5,9 @@ by ``hooks/build_context.py``; the other hooks only turn MkDocs events into call
 ``current()``. It holds the site (``mkdocs.yml`` read once), the source files
 (``helpsite.source_files``: each checked and its front matter read once, in a worker beside the
 build), the reader's view of every page (``helpsite.reader``) and a ``LocaleBuild`` for each
-locale build under way. Data files the checks read (the metadata schema, ``reader.yaml``)
-are read again when a build starts if they changed: a preview keeps one process.
+locale build under way. Data files the checks read (the metadata schema, each locale's
+``strings/<locale>.yaml``) are read again when a build starts if they changed: a preview keeps
+one process.
 
 The order of events
 -------------------
@@ -14,7 +15,7 @@ The order of events
 mkdocs-static-i18n builds the source locale first, then, inside that build's ``post_build``
 (its handler has priority -100), every other locale, one nested build each with the same
 configuration object: every event, ``config`` too, comes once per locale. Our handlers' places
-follow from that. This is the order of a real build of the eight locales, recorded by
+follow from that. This is the order of a real build of the site's locales, recorded by
 ``tests/test_build.py`` (which fails when it changes): for each locale build, each event once,
 in the order it first comes (page events repeat for every page), with its handlers in the
 order they run; ``i18n`` is mkdocs-static-i18n, the others are our hooks (Material's plugins
@@ -27,25 +28,25 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
         config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, shards
         files: check_pages, safe_sources, i18n, l10n_status, localized_site, preview
-        nav: i18n, preview
+        nav: i18n, navigation, preview
         page_read_source: check_pages
         page_markdown: i18n, l10n_status, localized_site
         page_content: escaped_text
-        env: escaped_text, i18n, content_policy, localized_site, preview
+        env: escaped_text, i18n, content_policy, localized_site, navigation, preview
         template_context: i18n, localized_site
         post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site, escaped_text
         post_page: valid_markup, i18n
         post_build: search_bundle, shards, preview, i18n
-    locale nb, da, sv, fi, de, ja, ar
+    locale each other locale
         config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, shards
         files: check_pages, safe_sources, i18n, l10n_status, localized_site, preview
-        nav: i18n, preview
+        nav: i18n, navigation, preview
         page_read_source: check_pages
         page_markdown: i18n, l10n_status, localized_site
         page_content: escaped_text
-        env: escaped_text, i18n, content_policy, localized_site, preview
+        env: escaped_text, i18n, content_policy, localized_site, navigation, preview
         template_context: i18n, localized_site
         post_template: valid_markup, localized_site
         page_context: i18n, l10n_status, localized_site, escaped_text
@@ -73,7 +74,9 @@ they are ready, and its worker is kept for its next rebuild). ``build_error`` st
 ``files`` plans the worker's order before static-i18n (-100) drops the other locales' files
 (the reader's view of a page needs their front matter); the /l10n/ pages are added after it
 (-110), so that it is neither copied into the other locales nor listed among their versions,
-and the pages the locale's search indexes are noted then (its own and its fallbacks). A
+and the pages the locale's search indexes are noted then (its own and its fallbacks). ``nav`` at
+-110, after static-i18n, nests the locale's pages and its fallbacks as one navigation in the
+source locale's order (``hooks/navigation.py``, ``helpsite.navigation``). A
 ``--dirty`` preview's rebuild checks only the pages it rebuilds (``File.is_modified``).
 Every page's ``page_content`` comes before the first template is rendered: that is where
 ``escaped_text`` marks the titles Python-Markdown made as HTML (helpsite.escaping), and its
@@ -108,6 +111,7 @@ from helpsite import (
     search,
     settings,
     source_files,
+    strings,
 )
 from helpsite.findings import Finding
 from helpsite.site import load_site
@@ -131,6 +135,8 @@ class LocaleBuild:
     not_found: str | None = None  # this build's rendered 404 page
     dashboard: set[str] = field(default_factory=set)  # the /l10n/ pages it has (source locale only)
     views: dict[str, dict] = field(default_factory=dict)  # page URL -> what its template shows
+    # page URL -> the language of its file, for the pages shown from another locale's (fallbacks)
+    fallbacks: dict[str, str] = field(default_factory=dict)
 
 
 # What receives a page's findings, once a build: the findings, and how the log names the file
@@ -151,9 +157,10 @@ class Build:
         serving: bool = False,
     ):
         metadata.refresh()
-        reader.refresh()
         self.settings = settings.read()  # once a build
         self.site = load_site(root)
+        strings.for_site(self.site).refresh()
+        self._strings_reported = False
         self.site_dir = site_dir
         self.source_files = source_files.SourceFiles(
             self.site, self.settings.workers if workers is None else workers, keep=serving
@@ -219,6 +226,21 @@ class Build:
         self.source_files.plan(
             sorted(((path, checked(path)) for path in ordered), key=lambda item: not item[1])
         )
+
+    def strings_findings(self, building: Iterable[str] | None) -> list[Finding]:
+        """What is wrong with the strings files of the locales being built (``building``; None:
+        all): a locale without its file, or strings it lacks. Once a build: the first locale
+        build that asks gets them."""
+        if self._strings_reported:
+            return []
+        self._strings_reported = True
+        shard = self.settings.shard
+        locales = (
+            [shard]
+            if shard
+            else (None if building is None else [x for x in self.site.locales if x in building])
+        )
+        return strings.for_site(self.site).findings(locales)
 
     def read_page(self, path: str, report: Report) -> str | None:
         """A page the build reads: the notice to render instead of it (None: render the page).

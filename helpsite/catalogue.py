@@ -19,6 +19,7 @@ from helpsite import (
     metadata,
     rules,
     safety,
+    strings,
     structure,
     suppressions,
     translation_structure,
@@ -36,6 +37,7 @@ RULE_MODULES = (
     safety,
     linkcheck,
     l10n,
+    strings,
     suppressions,
 )
 

@@ -6,6 +6,7 @@ Exit status, as Ruff and flake8: 0 clean, 1 findings with an error, 2 usage or I
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -21,12 +22,13 @@ from helpsite import (
     settings,
     shards,
     source_files,
+    strings,
     structure_repair,
     theme_settings,
 )
 from helpsite.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, HelpsiteError, UsageError
 from helpsite.history import HistoryError
-from helpsite.site import CONFIG_FILE, load_site
+from helpsite.site import CONFIG_FILE, is_below, load_site
 
 FORMAT_HELP = (
     "text: PATH:LINE:COL: SEVERITY RULE: MESSAGE; json; github: workflow commands that "
@@ -193,10 +195,18 @@ def run_check(args: argparse.Namespace) -> int:
     findings = outcome.findings
     if named_config or not args.paths:
         findings = theme_settings.config_findings(site) + findings
+    if _whole_site(paths, site):  # the site's strings files, with its pages
+        findings = [*strings.for_site(site).findings([args.locale] if args.locale else None), *findings]
     print_findings(findings, args.format, outcome.suppressed if args.show_suppressed else ())
     if any(f.rule == rules.IO_ERROR.id for f in findings):
         return EXIT_USAGE
     return EXIT_FINDINGS if any(f.is_error for f in findings) else EXIT_CLEAN
+
+
+def _whole_site(paths, site) -> bool:
+    """Whether the paths checked hold the whole docs/ folder."""
+    docs = os.path.abspath(site.docs_dir)
+    return any(is_below(docs, os.path.abspath(path)) for path in paths)
 
 
 def run_linkcheck(args: argparse.Namespace) -> int:

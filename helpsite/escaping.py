@@ -2,7 +2,7 @@
 
 MkDocs gives the theme's templates an environment without autoescape, and Material prints what
 it is handed as HTML: a page title from the front matter, a description, ``site_name``, a
-``nav_translations`` entry or a string of ``helpsite/reader.yaml`` that holds ``<script>`` ran in
+``nav_translations`` entry or a string of ``strings/<locale>.yaml`` that holds ``<script>`` ran in
 the reader's browser (issue 28). These values come from writers, translators and machine
 translation: they are text. So the templates are rendered with Jinja's autoescape on, and the
 few values that are HTML made by the site itself are marked as such (``Markup``): the page's

@@ -19,22 +19,19 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache, cached_property, lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-import yaml
-from babel.core import UnknownLocaleError
+from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
 
 from helpsite import l10n, safety
-from helpsite.datafile import DataFile
+from helpsite import strings as site_strings
 from helpsite.history import History, HistoryError, blob_id
 from helpsite.site import Site, with_slash
 
-STRINGS_FILE = Path(__file__).with_name("reader.yaml")
 MACHINE_TRANSLATION, FALLBACK, STALE = "machine-translation", "fallback", "stale"
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
 MS_DATE_FORMAT = "%m/%d/%Y"
 X_DEFAULT = "x-default"
 NOINDEX = frozenset({"noindex", "none"})  # robots directives that keep a page out of the index
@@ -68,12 +65,6 @@ class LastUpdated:
 
 
 @dataclass(frozen=True)
-class MadeWith:
-    before: str  # text around the generator link, in the reader's word order
-    after: str
-
-
-@dataclass(frozen=True)
 class ReaderPage:
     locale: str  # the site version the reader is on (its UI language)
     content_locale: str  # the language of the article text
@@ -84,7 +75,7 @@ class ReaderPage:
     notices: tuple[Notice, ...]
     last_updated: LastUpdated | None
     locale_home: str  # URL of the locale's home page, where its search is
-    made_with: MadeWith
+    made_with: site_strings.MadeWith
     strings: dict
 
     @property
@@ -112,6 +103,7 @@ class LocalizedSite:
     ):
         self.site = site
         self.site_url = with_slash(site_url or site.site_url)
+        self.strings = site_strings.for_site(site)  # the site's own texts, strings/<locale>.yaml
         # a file's front matter (None when unreadable): read here, or by helpsite.source_files
         self._meta_of = meta_of or (lambda path: _front_matter(site, path))
         self._front: dict[tuple[str, str], dict | None] = {}
@@ -141,8 +133,8 @@ class LocalizedSite:
             notices=self._notices(locale, page_path, fallback, source_url),
             last_updated=self._last_updated(locale, content_locale, page_path),
             locale_home=relative_url(url, locale_root),
-            made_with=made_with(locale),
-            strings=strings(locale),
+            made_with=self.strings.made_with(locale),
+            strings=self.strings.table(locale),
         )
 
     def generated(self, locale: str, meta: dict, url: str, locale_root: str) -> ReaderPage:
@@ -157,8 +149,8 @@ class LocalizedSite:
             notices=(),
             last_updated=None,
             locale_home=relative_url(url, locale_root),
-            made_with=made_with(locale),
-            strings=strings(locale),
+            made_with=self.strings.made_with(locale),
+            strings=self.strings.table(locale),
         )
 
     def not_found(self, locale: str, locale_root: str) -> ReaderPage:
@@ -173,14 +165,14 @@ class LocalizedSite:
             notices=(),
             last_updated=None,
             locale_home=posixpath.join(urlsplit(self.site_url).path or "/", locale_root),
-            made_with=made_with(locale),
-            strings=strings(locale),
+            made_with=self.strings.made_with(locale),
+            strings=self.strings.table(locale),
         )
 
     def _notices(self, locale: str, page_path: str, fallback: bool, source_url: str) -> tuple[Notice, ...]:
         if locale == self.site.source_locale:
             return ()
-        text = strings(locale)
+        text = self.strings.table(locale)
         if fallback:
             return (Notice(FALLBACK, text["fallback"]),)
         source, meta = self._source_bytes(page_path), self.front(locale, page_path)
@@ -231,7 +223,9 @@ class LocalizedSite:
         date = ms_date((self.front(content_locale, page_path) or {}).get("ms.date"))
         if date is None:
             return None
-        return LastUpdated(strings(locale)["last_updated"], local_date(date, locale), date.isoformat())
+        return LastUpdated(
+            self.strings.table(locale)["last_updated"], local_date(date, locale), date.isoformat()
+        )
 
     # -- language versions -------------------------------------------------------
 
@@ -360,43 +354,16 @@ _CONFIG_SCRIPT = re.compile(r'(<script id="__config" type="application/json">)(.
 # Helpers
 # ----------------------------------------------------------------------------
 
-_STRINGS = DataFile(STRINGS_FILE, yaml.safe_load)
-
-
-def refresh() -> bool:
-    """Read reader.yaml again if it changed since it was read; True if it did."""
-    if not _STRINGS.refresh():
-        return False
-    strings.cache_clear()
-    made_with.cache_clear()
-    return True
-
-
-@cache
-def strings(locale: str) -> dict:
-    """The reader-facing strings of a locale; English for a locale without them (shared: read,
-    never change)."""
-    table = _STRINGS.value
-    return {**table["en"], **table.get(locale, {})}
-
-
-@cache
-def made_with(locale: str) -> MadeWith:
-    before, _, after = strings(locale)["made_with"].partition("{generator}")
-    return MadeWith(before, after)
-
-
 # A palette toggle switches to the next palette; its name says to which (Material's schemes).
 _TO_SCHEME = {"slate": "to_dark", "default": "to_light"}
 
 
-def palette(options, locale: str):
-    """The theme's palette options with each toggle named in the locale's language, as
-    reader.yaml says it (a toggle to a scheme it has no name for keeps the name it has). A
+def palette(options, table: dict):
+    """The theme's palette options with each toggle named in the locale's language, as its
+    strings ``table`` says it (a toggle to a scheme it has no name for keeps the name it has). A
     copy: the options of mkdocs.yml are shared by every locale's build."""
     if not isinstance(options, list):
         return options
-    table = strings(locale)
     named = []
     for index, option in enumerate(options):
         following = options[(index + 1) % len(options)]
@@ -407,8 +374,15 @@ def palette(options, locale: str):
     return named
 
 
+@lru_cache(maxsize=256)
 def direction(locale: str) -> str:
-    return "rtl" if locale.split("-")[0].split("_")[0] in RTL_LANGUAGES else "ltr"
+    """The script direction of the locale's language, as CLDR (Babel) has it: "rtl" for he, ar,
+    fa, ur, ...; "ltr" for a locale CLDR does not know."""
+    try:
+        order = Locale.parse(locale.replace("-", "_")).character_order
+    except (UnknownLocaleError, ValueError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
 
 
 # The reader's medium date format ("13. aug. 2021"); ISO for a locale Babel does not know.

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from helpsite import navigation
 from helpsite.errors import HelpsiteError
 
 CONFIG_FILE = "mkdocs.yml"
@@ -99,9 +100,10 @@ class Site:
         return None
 
     def pages(self, locale: str) -> list[str]:
-        """Every page of a locale, as sorted paths inside its folder."""
+        """Every page of a locale, as paths inside its folder, in the order of its navigation."""
         root = self.docs_dir / locale
-        return sorted(p.relative_to(root).as_posix() for p in root.rglob("*.md") if p.is_file())
+        pages = (p.relative_to(root).as_posix() for p in root.rglob("*.md") if p.is_file())
+        return sorted(pages, key=navigation.order_key)
 
     def file_for(self, locale: str, page_path: str) -> Path:
         return self.docs_dir / locale / page_path

@@ -29,9 +29,14 @@ log = logging.getLogger("mkdocs.hooks.helpsite")
 def on_files(files, config):
     i18n = config.plugins.get("i18n")
     pages = [file for file in files.documentation_pages() if file.abs_src_path]
-    build.current().plan(
+    # A locale without its strings file (or strings): named once a build, never silent English.
+    context = build.current()
+    building = i18n.build_languages if i18n is not None else None
+    for finding in context.strings_findings(building):
+        _report((finding,), finding.path)
+    context.plan(
         [file.abs_src_path for file in pages],
-        i18n.build_languages if i18n is not None else None,
+        building,
         [file.abs_src_path for file in pages if file.is_modified()] if build.dirty() else None,
     )
     return files

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import jinja2
 from mkdocs.plugins import event_priority
 
 from helpsite import build, reader, search
@@ -65,12 +66,17 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_env(env, config, files):
+    # MkDocs makes a new template environment for every locale build, which would compile every
+    # template of the theme again (about 1.2 s a locale): the compiled code is kept for the
+    # process, and used again while the template's text is the same (Jinja's checksum).
+    env.bytecode_cache = _COMPILED
     env.globals["search_worker"] = search.WORKER
     locale = build.current().locale
     locale.separator, locale.pipeline = _search_words(env, config)
     # The palette toggle's name (its tooltip and accessible name) in the locale's language.
     if "palette" in config.theme:
-        config.theme["palette"] = reader.palette(config.theme["palette"], locale.locale)
+        strings = build.current().localized.strings.table(locale.locale)
+        config.theme["palette"] = reader.palette(config.theme["palette"], strings)
     return env
 
 
@@ -119,6 +125,23 @@ def on_post_build(config):
 # ----------------------------------------------------------------------------
 # Helpers
 # ----------------------------------------------------------------------------
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Jinja's bytecode cache, in memory."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
 
 
 def _search_plugin(config):

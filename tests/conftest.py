@@ -18,12 +18,23 @@ import pytest
 from lxml import html as lxml_html
 
 from benchmarks.serving import free_port  # noqa: F401  (the tests' free port)
-from helpsite import lifetime
+from helpsite import lifetime, strings
+from helpsite.site import load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
-SITE_FILES = ("mkdocs.yml", "docs", "overrides", "hooks", "hosting", "linkcheckerrc", "linkcheck-allow.txt")
-LOCALES = ("en", "nb", "da", "sv", "fi", "de", "ja", "ar")
+SITE_FILES = (
+    "mkdocs.yml",
+    "docs",
+    "overrides",
+    "hooks",
+    "hosting",
+    "strings",
+    "linkcheckerrc",
+    "linkcheck-allow.txt",
+)
+# The site's locales as mkdocs.yml lists them, source first: a locale added there is tested everywhere.
+LOCALES = load_site(ROOT).locales
 ARTICLE = "licenses/transfer-licenses-between-tenants"
 # The project's seed as Microsoft published it (tests/fixtures/l10n/README.md says where from).
 SEED = ROOT / "tests" / "fixtures" / "l10n" / "seed-nb.md"
@@ -33,6 +44,11 @@ SHARED = next(
     (folder / "shared" for folder in ROOT.parents if (folder / "shared").is_dir()), ROOT.parent / "shared"
 )
 CORPUS = SHARED / "corpus" / "sv-SE" / "AlchemyInsights"
+
+
+def reader_strings(locale: str) -> dict:
+    """The site's own texts in a locale's language, as the repository's strings/ has them."""
+    return strings.for_site(load_site(ROOT)).table(locale)
 
 
 def build_env(**extra: str) -> dict:

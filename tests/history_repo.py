@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HISTORY = Path(__file__).parent / "fixtures" / "l10n" / "history"
+STRINGS = Path(__file__).resolve().parent.parent / "strings"  # the site's own texts, as the repository's
 OUTSIDE_HASH = hashlib.sha1(b"a version this repository never had").hexdigest()
 DATES = ("2026-01-05", "2026-02-10", "2026-03-15", "2026-04-20")
 
@@ -85,6 +86,7 @@ def write(root: Path, path: str, data: bytes | str) -> None:
 def build(root: Path) -> Repo:
     root.mkdir(parents=True)
     shutil.copy(HISTORY / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(STRINGS, root / "strings")
     git(root, "init", "-q")
     guide, notes, old = version("guide.v1.md"), version("notes.v1.md"), version("old.v1.md")
     for path, data in [

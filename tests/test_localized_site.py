@@ -20,6 +20,7 @@ from conftest import (
     page_file,
     page_url,
     parse_html,
+    reader_strings,
     searched_urls,
 )
 from lxml import etree
@@ -112,7 +113,7 @@ def test_norwegian_article_says_it_is_machine_translated(built_site):
 
 @pytest.mark.parametrize("locale", TRANSLATIONS)
 def test_machine_translation_notice_is_in_the_page_language(built_site, locale):
-    text = reader.strings(locale)
+    text = reader_strings(locale)
     assert front(locale)["ms.translationtype"] == "MT"
     for path in (ARTICLE, ""):
         tree = parse_html(page_file(built_site, locale, path))
@@ -175,14 +176,14 @@ def palette_names(tree) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_the_palette_toggle_is_named_in_the_page_language(built_site, locale):
-    to_dark, to_light = reader.strings(locale)["to_dark"], reader.strings(locale)["to_light"]
+    to_dark, to_light = reader_strings(locale)["to_dark"], reader_strings(locale)["to_light"]
     # The light palette's toggle leads to the dark one (its label is for the dark option) and back.
     assert palette_names(parse_html(page_file(built_site, locale))) == [
         (to_dark, to_light),
         (to_light, to_dark),
     ]
     if locale != "en":
-        assert to_dark != reader.strings("en")["to_dark"]
+        assert to_dark != reader_strings("en")["to_dark"]
     assert palette_names(parse_html(built_site / page_url(locale, "") / "404.html")) == [
         (to_dark, to_light),
         (to_light, to_dark),
@@ -195,13 +196,13 @@ def test_a_palette_without_names_for_its_schemes_keeps_them():
         {"scheme": "sepia", "toggle": {"icon": "j", "name": "Sepia"}},
         {"scheme": "slate"},
     ]
-    assert reader.palette(options, "nb") == [
+    assert reader.palette(options, reader_strings("nb")) == [
         {"scheme": "default", "toggle": {"icon": "i", "name": "Dark"}},
         {"scheme": "sepia", "toggle": {"icon": "j", "name": "Bytt til mørk modus"}},
         {"scheme": "slate"},
     ]
     assert options[1]["toggle"]["name"] == "Sepia"  # mkdocs.yml's options are not changed
-    assert reader.palette({"scheme": "slate"}, "nb") == {"scheme": "slate"}
+    assert reader.palette({"scheme": "slate"}, reader_strings("nb")) == {"scheme": "slate"}
 
 
 # ----------------------------------------------------------------------------
@@ -239,7 +240,7 @@ def test_each_locale_has_its_own_404_page(built_site, locale):
     root = page_url(locale, "")
     tree = parse_html(built_site / root / "404.html")
     assert tree.get("lang") == locale
-    assert tree.xpath("string(//article//h1)") == reader.strings(locale)["not_found_title"]
+    assert tree.xpath("string(//article//h1)") == reader_strings(locale)["not_found_title"]
     assert tree.xpath("//article//a/@href") == ["/" + root]
     assert search_config(tree)["base"] == "/" + root
     assert tree.xpath("//a[contains(@class, 'md-select__link')]/@href") == [
@@ -274,7 +275,7 @@ def changed_site(tmp_path_factory):
 def test_missing_translation_shows_english_with_a_localized_notice(changed_site):
     tree = parse_html(page_file(changed_site, "da", ""))
     assert tree.get("lang") == "da"
-    assert notices(tree) == [("fallback", reader.strings("da")["fallback"])]
+    assert notices(tree) == [("fallback", reader_strings("da")["fallback"])]
     assert notices(tree) == [
         ("fallback", "Denne side er endnu ikke oversat til dansk, så den vises på engelsk.")
     ]

@@ -9,12 +9,12 @@ import subprocess
 
 import pytest
 import yaml
-from conftest import ARTICLE, LOCALES, ROOT, copy_site
+from conftest import ARTICLE, LOCALES, ROOT, copy_site, reader_strings
 from history_repo import build, commit, sha1, translation, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpsite import reader
+from helpsite import reader, strings
 from helpsite.site import load_site
 
 PAGE = ARTICLE + ".md"
@@ -27,16 +27,12 @@ def localized(tmp_path):
 
 
 def test_every_locale_of_the_site_has_every_reader_string():
-    table = yaml.safe_load(reader.STRINGS_FILE.read_text(encoding="utf-8"))
-    assert sorted(table) == sorted(load_site(ROOT).locales)
-    for locale in LOCALES:
-        assert sorted(table[locale]) == sorted(table["en"]), locale
-        assert all(isinstance(value, str) and value for value in table[locale].values()), locale
-        assert table[locale]["made_with"].count("{generator}") == 1, locale
-
-
-def test_a_locale_without_strings_reads_english():
-    assert reader.strings("fr")["read_source"] == "Read in English"
+    site = load_site(ROOT)
+    assert strings.for_site(site).findings() == []
+    for locale in site.locales:
+        table = yaml.safe_load((ROOT / "strings" / f"{locale}.yaml").read_text(encoding="utf-8"))
+        assert all(isinstance(value, str) and value for value in table.values()), locale
+        assert table["made_with"].count("{generator}") == 1, locale
 
 
 @pytest.mark.parametrize(
@@ -156,7 +152,7 @@ def test_a_page_without_a_source_has_no_x_default(localized):
 def test_fallback_page_notice_canonical_and_content_language(localized):
     (localized.site.docs_dir / "da" / PAGE).unlink()
     view = localized.page("da", PAGE, "en", "da/" + ARTICLE + "/", "da/")
-    assert view.notices == (reader.Notice("fallback", reader.strings("da")["fallback"]),)
+    assert view.notices == (reader.Notice("fallback", localized.strings.table("da")["fallback"]),)
     assert (view.content_locale, view.content_dir, view.content_is_foreign) == ("en", "ltr", True)
     assert view.canonical == "https://help.example.org/docs/" + ARTICLE + "/"
     assert view.robots == "noindex, nofollow"
@@ -167,7 +163,7 @@ def test_machine_translation_and_stale_notices(localized):
     source = localized.site.file_for("en", PAGE)
     source.write_bytes(source.read_bytes() + b"\nA new paragraph.\n")
     view = localized.page("ar", PAGE, "ar", "ar/" + ARTICLE + "/", "ar/")
-    text = reader.strings("ar")
+    text = localized.strings.table("ar")
     assert view.notices == (
         reader.Notice(
             "machine-translation",
@@ -231,7 +227,7 @@ def test_the_stale_notice_names_the_date_of_the_english_change_it_misses(tmp_pat
     assert texts == [
         "Denne oversettelsen er utdatert: den engelske originalen ble endret 10. feb. 2026, "
         "etter at den ble oversatt.",
-        reader.strings("nb")["stale"],
+        reader_strings("nb")["stale"],
     ]
 
 
@@ -244,7 +240,7 @@ def test_the_stale_notice_gives_no_date_for_an_english_change_not_committed(tmp_
     commit(repo.root, "nb's guide caught up", "2026-05-01")
     english.write_bytes(english.read_bytes() + b"\nA sentence not committed yet.\n")
     view = reader.LocalizedSite(load_site(repo.root)).page("nb", "guide.md", "nb", "nb/guide/", "nb/")
-    assert [n.text for n in view.notices if n.kind == reader.STALE] == [reader.strings("nb")["stale"]]
+    assert [n.text for n in view.notices if n.kind == reader.STALE] == [reader_strings("nb")["stale"]]
     subprocess.run(["git", "-C", str(repo.root), "checkout", "-q", "--", "docs/en/guide.md"], check=True)
     english.write_bytes(english.read_bytes() + b"\nA sentence committed.\n")
     commit(repo.root, "Guide: one more sentence", "2026-06-02")
