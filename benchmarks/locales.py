@@ -40,8 +40,9 @@ from helpsite import strings
 from helpsite.site import CONFIG_FILE, find_root, load_site
 
 DEFAULT_OUT = Path("bench-results") / "locales-37.json"
-# The line of mkdocs.yml after which the added locales' entries go: the end of the language list.
-AFTER_LANGUAGES = "\n\n# MkDocs resolves every relative link"
+# The added locales' entries go after the last entry of mkdocs.yml's language list, which ends at
+# the first blank line after it.
+LAST_ENTRY = "\n        - locale: "
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -114,7 +115,8 @@ def _site_with_locales(root: Path, target: Path, locales: Sequence[str]) -> Path
     listed = yaml.safe_dump(entries, allow_unicode=True, sort_keys=False, indent=2)
     indented = "\n".join("        " + line if line else line for line in listed.splitlines())
     if entries:
-        text = text.replace(AFTER_LANGUAGES, "\n" + indented + AFTER_LANGUAGES, 1)
+        end = text.index("\n\n", text.rindex(LAST_ENTRY))
+        text = text[:end] + "\n" + indented + text[end:]
     (target / CONFIG_FILE).write_text(text, encoding="utf-8")
     source_strings = root / strings.FOLDER / f"{site.source_locale}.yaml"
     for locale in added:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from helpsite import metadata, reader, search, settings, source_files
+from helpsite import metadata, search, settings, source_files, strings
 from helpsite.site import Site, is_below
 
 log = logging.getLogger("mkdocs.hooks.helpsite.preview")
@@ -158,7 +158,7 @@ class Preview:
         if not engine.ready:
             return [], "the last build did not finish"
         outputs = engine.outputs()
-        reason = _data_changed() or full_rebuild_reason(
+        reason = _data_changed(engine.site) or full_rebuild_reason(
             engine.site, changed, engine, {o.source for o in outputs}, engine.files()
         )
         if reason is not None:
@@ -344,11 +344,14 @@ def _move_into_place(new: Path, target: Path, old: Path) -> None:
         os.rename(new, target)
 
 
-def _data_changed() -> str | None:
+def _data_changed(site) -> str | None:
     """The data files every page reads, read again if they changed (each is asked: each reloads)."""
     changed = [
         name
-        for name, refresh in (("the metadata schema", metadata.refresh), ("reader.yaml", reader.refresh))
+        for name, refresh in (
+            ("the metadata schema", metadata.refresh),
+            ("the strings files (strings/)", strings.for_site(site).refresh),
+        )
         if refresh()
     ]
     return f"{' and '.join(changed)} changed" if changed else None

@@ -19,8 +19,9 @@ from benchmarks.serving import fetch, free_port, stop, wait_for
 
 FIXTURE = ROOT / "tests" / "fixtures" / "new-locales"
 NEW = ("fr", "he")
-# Where mkdocs.yml's language list ends: the recipe adds the entries after its last locale.
-AFTER_LANGUAGES = "\n\n# MkDocs resolves every relative link"
+# The recipe adds the entries after the last locale of mkdocs.yml's language list, which ends at
+# the first blank line after its last entry.
+LAST_ENTRY = "\n        - locale: "
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +31,8 @@ def project(tmp_path_factory):
     config = project / "mkdocs.yml"
     text = config.read_text(encoding="utf-8")
     entries = (FIXTURE / "languages.yml").read_text(encoding="utf-8").rstrip("\n")
-    config.write_text(text.replace(AFTER_LANGUAGES, "\n" + entries + AFTER_LANGUAGES, 1), encoding="utf-8")
+    end = text.index("\n\n", text.rindex(LAST_ENTRY))
+    config.write_text(text[:end] + "\n" + entries + text[end:], encoding="utf-8")
     return project
 
 
@@ -57,7 +59,11 @@ def test_the_recipe_builds_checks_and_serves_french_and_hebrew(project, tmp_path
 
     # Step 5: check, the strict build and the preview.
     check = _check(project)
-    assert (check.returncode, check.stdout, check.stderr) == (0, "", "")
+    # the fixture's pages are shorter than the English article, so the structure check warns (it
+    # has no exact English base for them: a warning, not an error); nothing else is found
+    found = check.stdout.splitlines()
+    assert (check.returncode, check.stderr) == (0, "")
+    assert found and all(" warning structure-" in line for line in found), check.stdout
     site = tmp_path / "site"
     strict = mkdocs_build(project, site)
     assert strict.returncode == 0, strict.stderr

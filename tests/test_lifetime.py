@@ -102,8 +102,15 @@ def stop_time(
             elapsed = time.monotonic() - sent
             left = [p.pid for p in everything if not gone(p)]
             return elapsed, described, left
-        finally:  # whatever is left (a failed run) is not left to the next test
-            for leftover in psutil.Process().children(recursive=True) + locals().get("everything", []):
+        finally:  # what this preview left (a failed run) is not left to the next test; only its own:
+            # the session's browser is the suite's child too
+            leftovers = list(locals().get("everything", []))
+            with contextlib.suppress(psutil.NoSuchProcess):
+                leftovers += [
+                    psutil.Process(process.pid),
+                    *psutil.Process(process.pid).children(recursive=True),
+                ]
+            for leftover in leftovers:
                 with contextlib.suppress(psutil.NoSuchProcess):
                     leftover.kill()
             process.wait()

@@ -123,8 +123,8 @@ def test_add_a_rule(tmp_path):
     # 2. listed in the catalogue
     catalogue = project / "helpsite" / "catalogue.py"
     text = catalogue.read_text(encoding="utf-8")
-    text = text.replace("from helpsite import ", f"from helpsite import {module}, ", 1)
-    text = re.sub(r"^RULE_MODULES = \((.*)\)$", rf"RULE_MODULES = (\1, {module})", text, count=1, flags=re.M)
+    text = text.replace("from helpsite import (\n", f"from helpsite import (\n    {module},\n", 1)
+    text = re.sub(r"^(RULE_MODULES = \(.*?)\n\)", rf"\1\n    {module},\n)", text, count=1, flags=re.M | re.S)
     catalogue.write_text(text, encoding="utf-8")
 
     line = front.count("\n") + 3

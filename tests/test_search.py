@@ -13,7 +13,7 @@ from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_url, searched_
 from test_browser import search
 from test_serve import serving
 
-from benchmarks.serving import SiteServer
+from benchmarks.serving import SiteServer, wait_for
 from helpsite import search as site_search
 
 HOME = ""
@@ -112,8 +112,8 @@ def test_keyboard_opens_search_and_reaches_results_in_a_named_dialog(browser_pag
 
 
 def test_the_preview_finds_a_word_saved_into_a_page(browser_page, tmp_path):
-    """`python3 dev.py serve` (the README's preview) rebuilds the locale's bundle on a save: a
-    word new to the site is found through the search box once the rebuild is served."""
+    """`python3 dev.py serve` (the README's preview) rebuilds the locale's bundle after a save's
+    reload: a word new to the site is found through the search box once the new bundle is in."""
     project = copy_site(tmp_path / "project")
     log_path = tmp_path / "serve.log"
     with serving(project, log_path) as (_, base):
@@ -127,6 +127,11 @@ def test_the_preview_finds_a_word_saved_into_a_page(browser_page, tmp_path):
                 text.replace("Ellers følger du disse trinnene:", "Ellers følger du snøskuterløype-trinnene:"),
                 encoding="utf-8",
             )
+        # The differential preview re-indexes after the reload (the old bundle answers meanwhile)
+        # and says when the new one is in place; a page opened after that searches it.
+        updated = "preview: search for nb updated"
+        assert wait_for(lambda: updated in log_path.read_text(), timeout=120), log_path.read_text()
+        browser_page.reload()
         found = result_paths(base, search(browser_page, "snøskuterløype"))
         assert found == [page_url("nb", ARTICLE)], log_path.read_text()
 
