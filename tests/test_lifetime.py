@@ -68,6 +68,16 @@ def start_preview(project: Path, port: int, log) -> subprocess.Popen:
     )
 
 
+def running(name: str, parent: psutil.Process) -> list[tuple[int, str]]:
+    """(pid, name) of the processes below ``parent`` whose name holds ``name``, now."""
+    found = []
+    for child in parent.children(recursive=True):
+        with contextlib.suppress(psutil.NoSuchProcess):
+            if name in child.name():
+                found.append((child.pid, child.name()))
+    return found
+
+
 def stop_time(
     project: Path, number: int, log_path: Path, while_rebuilding: bool = False
 ) -> tuple[float, list, list]:
@@ -82,16 +92,17 @@ def stop_time(
             preview = psutil.Process(process.pid)
             assert wait_for(lambda: fetch(f"http://127.0.0.1:{port}/"), timeout=180), log_path.read_text()
             assert wait_for(lambda: preview.children(recursive=True), timeout=60), "no worker"
+            indexing: list = []  # (pid, name) of the Pagefind seen running, when rebuilding
             if while_rebuilding:
                 source = project / "docs" / "nb" / f"{ARTICLE}.md"
                 source.write_text(source.read_text(encoding="utf-8") + "\nEndret.\n", encoding="utf-8")
-                assert wait_for(
-                    lambda: any("pagefind" in p.name() for p in preview.children(recursive=True)),
-                    timeout=60,
-                    step=0.02,
-                ), log_path.read_text()
+                indexing = wait_for(lambda: running("pagefind", preview), timeout=60, step=0.02)
+                assert indexing, log_path.read_text()
             started = preview.children(recursive=True)
-            described = [(p.pid, " ".join(p.cmdline()[:4])) for p in started]
+            described = list(indexing)
+            for child in started:  # one may end meanwhile (Pagefind, on a small site, in a moment)
+                with contextlib.suppress(psutil.NoSuchProcess):
+                    described.append((child.pid, " ".join(child.cmdline()[:4])))
             sent = time.monotonic()
             preview.send_signal(number)
             everything = [preview, *started]
