@@ -19,9 +19,9 @@ REFERENCE_PAGES = 500
 def time_linkcheck(project: Path, site_dir: Path, pages: int, reference_pages: int = REFERENCE_PAGES) -> dict:
     """The site's link check, lychee and (up to ``reference_pages`` pages) LinkChecker, one after
     the other on the same built folder: each one's time, memory and what it found."""
-    timed = {"helpsite": _linkcheck_command(project, site_dir), "lychee": _lychee_command(site_dir)}
+    timed = {"helpsite": linkcheck_command(project, site_dir), "lychee": _lychee_command(site_dir)}
     if pages <= reference_pages:
-        timed["linkchecker"] = _linkcheck_command(project, site_dir, "--reference")
+        timed["linkchecker"] = linkcheck_command(project, site_dir, "--reference")
     report: dict = {"pages": pages}
     for name, command in timed.items():
         seconds, cpu, rss_kb, code, log = timed(command, project)
@@ -42,7 +42,7 @@ def time_linkcheck(project: Path, site_dir: Path, pages: int, reference_pages: i
     return report
 
 
-def _linkcheck_command(project: Path, site_dir: Path, *extra: str) -> list:
+def linkcheck_command(project: Path, site_dir: Path, *extra: str) -> list:
     return [
         sys.executable,
         "-m",

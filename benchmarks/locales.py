@@ -21,8 +21,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import shlex
 import shutil
+import subprocess
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -35,8 +37,11 @@ from babel.core import get_global
 from benchmarks.build import time_build
 from benchmarks.common import report_head
 from benchmarks.l10n import MORE_LOCALES
+from benchmarks.linkcheck import linkcheck_command
 from benchmarks.sites import PROJECT_FILES, prepare
-from helpsite import strings
+from helpsite import shards, strings
+from helpsite.build import LOCALE_PAGES
+from helpsite.preview import differences
 from helpsite.site import CONFIG_FILE, find_root, load_site
 
 DEFAULT_OUT = Path("bench-results") / "locales-37.json"
@@ -57,6 +62,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=8)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--work", type=Path, default=None, help="folder for the generated sites")
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="also, for each site: every locale as a shard, merged and compared byte for byte with "
+        "the single build; the one-pass link check; each locale's search in Chromium; the /l10n/ "
+        "dashboard's locales (slow: one shard build per locale)",
+    )
     args = parser.parse_args(argv)
     root = args.root or find_root() or Path.cwd()
     site = load_site(root)
@@ -74,6 +86,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _tag_pages(project / "docs", [locale for locale in locales if locale not in site.locales])
             build = time_build(project, "project", project / "out")
             entry = {"locales": count, "source_files": corpus.files, **dataclasses.asdict(build)}
+            if args.verify and not build.returncode:
+                entry["verified"] = verify(project, project / "out", locales)
+                print(f"  verified: {json.dumps(entry['verified'], ensure_ascii=False)}", flush=True)
             report["builds"].append(entry)
             print(
                 f"{args.articles} x {count:2d} locales: {build.pages:6d} pages {build.seconds:8.1f} s "
@@ -89,7 +104,46 @@ def main(argv: Sequence[str] | None = None) -> int:
         entry["peak_rss_ratio"] = round(entry["peak_rss_mb"] / base["peak_rss_mb"], 3)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    return 1 if any(entry["returncode"] for entry in report["builds"]) else 0
+    failed = [
+        entry
+        for entry in report["builds"]
+        if entry["returncode"] or not entry.get("verified", {}).get("ok", True)
+    ]
+    return 1 if failed else 0
+
+
+def verify(project: Path, site_dir: Path, locales: Sequence[str]) -> dict:
+    """What issue 26 asks of every feature at this locale count, on the built site ``site_dir``:
+    the shards merged equal to it byte for byte, no broken link or anchor, each locale's search
+    answering its own title words, and the dashboard listing every locale. ``ok`` is all of them."""
+    from benchmarks.search import time_search  # Chromium: a test dependency, only for --verify
+
+    shard_dirs = shards.build_parallel(project, locales, project / "out-shards", jobs=os.cpu_count() or 1)
+    merged = project / "out-shards" / "site"
+    shards.merge([shard_dirs[locale] for locale in locales], merged, load_site(project))
+    differing = differences(site_dir, merged)
+    shutil.rmtree(project / "out-shards", ignore_errors=True)
+    checked = subprocess.run(
+        linkcheck_command(project, site_dir), cwd=project, capture_output=True, text=True
+    )
+    found = json.loads(checked.stdout) if checked.stdout.lstrip().startswith(("[", "{")) else None
+    broken = found if isinstance(found, list) else None
+    searched = time_search(site_dir, locales, queries=1, throttling=1)["locales"]
+    unanswered = [locale for locale, session in searched.items() if not session["first_result_seconds"]]
+    dashboard = (site_dir / LOCALE_PAGES.split("/")[0] / "index.html").read_text(encoding="utf-8")
+    undashboarded = [locale for locale in locales[1:] if f'href="{locale}/"' not in dashboard]
+    result = {
+        "shards_merged_differing_files": differing[:20],
+        "linkcheck_exit": checked.returncode,
+        "linkcheck_broken": len(broken) if broken is not None else checked.stderr[-2000:],
+        "search_locales_answered": len(searched) - len(unanswered),
+        "search_locales_unanswered": unanswered,
+        "dashboard_locales_missing": undashboarded,
+    }
+    result["ok"] = (
+        not differing and checked.returncode == 0 and broken == [] and not unanswered and not undashboarded
+    )
+    return result
 
 
 # ----------------------------------------------------------------------------

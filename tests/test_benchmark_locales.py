@@ -1,5 +1,7 @@
 """benchmarks/locales.py runs end to end at a tiny size (so it cannot rot), with a locale the site
-does not have added as the recipe adds one."""
+does not have added as the recipe adds one, and verifies that every feature takes its locales
+from the configuration: the shards merged equal the single build, the link check, each locale's
+search in Chromium and the /l10n/ dashboard."""
 
 from __future__ import annotations
 
@@ -12,12 +14,12 @@ from conftest import LOCALES, ROOT, build_env
 from benchmarks.l10n import MORE_LOCALES
 
 
-def test_the_locales_benchmark_builds_both_sizes_and_reports_the_ratios(tmp_path):
+def test_the_locales_benchmark_builds_both_sizes_verifies_them_and_reports_the_ratios(tmp_path):
     out = tmp_path / "locales.json"
     count = len(LOCALES) + 1  # the site's locales and the first of MORE_LOCALES
     result = subprocess.run(
         [sys.executable, "-m", "benchmarks.locales", "--root", str(ROOT), "--articles", "1"]
-        + ["--locales", "1", str(count), "--out", str(out), "--work", str(tmp_path)],
+        + ["--locales", "1", str(count), "--verify", "--out", str(out), "--work", str(tmp_path)],
         capture_output=True,
         text=True,
         env=build_env(),
@@ -34,3 +36,13 @@ def test_the_locales_benchmark_builds_both_sizes_and_reports_the_ratios(tmp_path
     assert large["per_page_ratio"] == round(large["ms_per_page"] / small["ms_per_page"], 3)
     assert {"cpu_per_page_ratio", "peak_rss_ratio"} <= set(large)
     assert report["command"].startswith("python -m benchmarks.locales --root")
+    for build, locales in ((small, 1), (large, count)):
+        assert build["verified"] == {
+            "shards_merged_differing_files": [],
+            "linkcheck_exit": 0,
+            "linkcheck_broken": 0,
+            "search_locales_answered": locales,
+            "search_locales_unanswered": [],
+            "dashboard_locales_missing": [],
+            "ok": True,
+        }
