@@ -13,7 +13,7 @@ import urllib.error
 import urllib.request
 
 import pytest
-from conftest import ARTICLE, MKDOCS, ROOT, build_env, copy_site, mkdocs_build, parse_html
+from conftest import ARTICLE, LOCALES, MKDOCS, ROOT, build_env, copy_site, mkdocs_build, parse_html
 
 from benchmarks.serving import fetch, free_port, stop, wait_for
 
@@ -22,6 +22,11 @@ NEW = ("fr", "he")
 # The recipe adds the entries after the last locale of mkdocs.yml's language list, which ends at
 # the first blank line after its last entry.
 LAST_ENTRY = "\n        - locale: "
+# A site that has added one of them already (as handbook/add-a-locale.md's reader may have, with
+# these very files) has no recipe left to follow here.
+pytestmark = pytest.mark.skipif(
+    bool(set(NEW) & set(LOCALES)), reason=f"{' or '.join(NEW)} is already a locale of this site"
+)
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +64,8 @@ def test_the_recipe_builds_checks_and_serves_french_and_hebrew(project, tmp_path
 
     # Step 5: check, the strict build and the preview.
     check = _check(project)
-    # the fixture's pages are shorter than the English article, so the structure check warns (it
-    # has no exact English base for them: a warning, not an error); nothing else is found
-    found = check.stdout.splitlines()
-    assert (check.returncode, check.stderr) == (0, "")
-    assert found and all(" warning structure-" in line for line in found), check.stdout
+    # the pages are whole translations of the English (its links, lists and headings): no finding
+    assert (check.returncode, check.stdout, check.stderr) == (0, "", "")
     site = tmp_path / "site"
     strict = mkdocs_build(project, site)
     assert strict.returncode == 0, strict.stderr
