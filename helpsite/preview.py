@@ -35,7 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from helpsite import metadata, search, settings, source_files, strings
+from helpsite import csp, findings_banner, metadata, search, settings, source_files, strings
+from helpsite.findings import Finding
+from helpsite.link_graph import LinkGraph
 from helpsite.site import Site, is_below
 
 log = logging.getLogger("mkdocs.hooks.helpsite.preview")
@@ -44,6 +46,9 @@ log = logging.getLogger("mkdocs.hooks.helpsite.preview")
 # "verify": the differential preview, each settled save compared with a fresh build (slow).
 # How long the background waits for saves to stop before it re-indexes (s).
 QUIET = 0.3
+# How long a save waits for the findings of the pages it checks again, so that the reload shows
+# them in the page (s); later ones are in the log, and in the page at its next load.
+FINDINGS_WAIT = 2.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,11 @@ class Engine(Protocol):
     def files(self) -> set[str]: ...
     def known_front(self, path: str) -> tuple[bool, dict | None]: ...
     def forget(self, path: str) -> None: ...
+    def check_again(
+        self, paths: Iterable[str]
+    ) -> None: ...  # their text is the same, their links' targets not
+    def wait_for_findings(self, paths: Iterable[str], timeout: float) -> bool: ...
+    def findings_of(self, served: str) -> tuple[str, tuple[Finding, ...]] | None: ...  # a served file's page
     def render(self, outputs: list[Output]) -> list[Output]: ...  # returns those whose title changed
     def title_readers(self, retitled: list[Output]) -> list[Output] | None: ...  # None: every page
     def render_dashboard(self) -> int: ...
@@ -125,6 +135,7 @@ class Preview:
         self.lock = threading.RLock()  # one render at a time: they share the build's state
         self.background = Background(self)
         self.generation = 0  # a full rebuild's number: the background's work for an older one is dropped
+        self.links = Links(engine.site)
 
     def saved(self, changed: set[str]) -> None:
         """Bring the preview up to date with the saved ``changed`` paths, the pages the browser
@@ -133,6 +144,7 @@ class Preview:
             return
         started = time.monotonic()
         with self.lock:
+            linkers = self.links.update(changed)
             try:
                 affected, reason = self._render_again(changed)
             except Exception as error:  # a preview that stops answering is worse than a slow save
@@ -142,15 +154,45 @@ class Preview:
                 log.info(f"preview: full rebuild: {reason}")
                 self.generation += 1
                 self.engine.rebuild()
+                if any(not is_below(path, os.path.abspath(self.engine.site.docs_dir)) for path in changed):
+                    self.links = Links(self.engine.site)  # the locales or the Markdown settings may differ
                 return
-        if not affected:
-            return  # files that came and went
+            if not affected:
+                return  # files that came and went
+            rendered = time.monotonic() - started
+            checked = self._check_again(changed, linkers)
         pages = ", ".join(sorted({f"{o.locale}/{o.page_path}" for o in affected}))
-        log.info(
-            f"preview: {len(affected)} pages rendered again in {time.monotonic() - started:.3f} s: {pages}"
-        )
+        log.info(f"preview: {len(affected)} pages rendered again in {rendered:.3f} s: {pages}")
+        if checked:
+            shown = ", ".join(sorted(self.engine.site.docs_path(path) for path in checked))
+            log.info(f"preview: {len(checked)} pages checked again, their links' targets changed: {shown}")
         searched = {o.locale for o in affected if o.source in changed}
         self.background.want(searched, self.generation)
+
+    def _check_again(self, changed: set[str], linkers: set[str]) -> set[str]:
+        """Check again the pages whose findings the save may have changed without changing their
+        text (the pages linking to a saved page, a saved English page's translations), and wait
+        a moment for these and the saved pages' findings: the reload shows them in the pages."""
+        engine = self.engine
+        outputs = engine.outputs()
+        built = {o.source for o in outputs}
+        # a translation's structure findings read its English base
+        bases = {o.source for path in changed for o in body_edit_outputs(engine.site, path, outputs)}
+        others = (bases | linkers) & built - changed
+        engine.check_again(sorted(others))
+        saved = {path for path in changed if path in built and os.path.isfile(path)}
+        engine.wait_for_findings(saved | others, FINDINGS_WAIT)
+        return {path for path in others if path in linkers}
+
+    def served(self, relative: str, html: bytes) -> bytes:
+        """A page as the preview serves it (``relative`` inside the site folder): with its
+        source file's findings in a banner, when it has any."""
+        found = self.engine.findings_of(relative)
+        if not found or not found[1]:
+            return html
+        shown, findings = found
+        nonce = csp.PREVIEW_NONCE
+        return findings_banner.with_banner(html, findings_banner.banner(shown, findings, nonce), nonce)
 
     def _render_again(self, changed: set[str]) -> tuple[list[Output], str | None]:
         """The pages rendered again, or why it takes a full rebuild."""
@@ -183,6 +225,41 @@ class Preview:
 
     def stop(self) -> None:
         self.background.stop()
+
+
+class Links:
+    """The link graph of the site's pages (``helpsite.link_graph``), made in a thread of its own
+    once the preview is up, then told of every save: it answers which other pages' link findings
+    a save may have changed."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self._graph: LinkGraph | None = None
+        self._made = threading.Event()
+        threading.Thread(target=self._make, name="preview-link-graph", daemon=True).start()
+
+    def _make(self) -> None:
+        started = time.monotonic()
+        try:
+            self._graph = LinkGraph(self.site)
+            log.info(f"preview: link graph made in {time.monotonic() - started:.1f} s")
+        except Exception:  # the saves still render; other pages' link findings wait for a full build
+            log.exception("preview: the link graph could not be made")
+        finally:
+            self._made.set()
+
+    def update(self, changed: Iterable[str]) -> set[str]:
+        """The graph told of the changed paths: the pages whose link findings may have changed
+        (absolute paths; the changed pages among them)."""
+        self._made.wait()
+        if self._graph is None:
+            return set()
+        docs = os.path.abspath(self.site.docs_dir)
+        found: set[str] = set()
+        for path in sorted(changed):
+            if is_below(path, docs):
+                found |= {str(page) for page in self._graph.update(Path(path))}
+        return found
 
 
 class Background:

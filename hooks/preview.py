@@ -21,7 +21,9 @@ import contextlib
 import copy
 import logging
 import os
+import posixpath
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +48,9 @@ PRIVATE_FUNCTIONS = {
         "(page: 'Page', config: 'MkDocsConfig', doc_files: 'Sequence[File]', nav: 'Navigation', "
         "env: 'jinja2.Environment', dirty: 'bool' = False, excluded: 'bool' = False) -> 'None'"
     ),
+    # what the server serves (the path asked for), and the HTML it adds the live-reload script to
+    "mkdocs.livereload.LiveReloadServer._serve_request": "(self, environ, start_response) -> 'Iterable[bytes] | None'",
+    "mkdocs.livereload.LiveReloadServer._inject_js_into_html": "(self, content, epoch)",
 }
 PRIVATE_ATTRIBUTES = {
     # the rebuild MkDocs' server calls, how long it waits for more events, its watcher, and how
@@ -57,6 +62,7 @@ PRIVATE_ATTRIBUTES = {
         "_watched_paths",
         "_rebuild_cond",
         "_want_rebuild",
+        "mount_path",
     ),
     # the locale being built, and the language links it keeps for that locale's pages
     "mkdocs_static_i18n.reconfigure.ExtendedPlugin": ("current_language", "extra_alternate"),
@@ -107,6 +113,7 @@ def on_serve(server, *, config, builder):
     server.observer = _Observer(watcher, preview)
     server.builder = lambda config=None: preview.saved(watcher.take())
     server.build_delay = 0.01  # watchfiles has already waited for the burst of events to end
+    _serve_findings(server, preview)
     return server
 
 
@@ -131,6 +138,7 @@ class _LocaleState:
     alternate: object
     i18n_alternate: object
     pages: dict[Output, object] = field(default_factory=dict)
+    served: dict[str, Output] = field(default_factory=dict)  # by the file written, inside the site folder
     sources: set[str] = field(default_factory=set)  # every file it read from docs/
     outputs: dict[int, Output] = field(default_factory=dict)  # by the id of its page
 
@@ -185,6 +193,8 @@ class Kept:
                 if page_path is not None:
                     state.pages[Output(state.locale, page_path, source)] = file.page
         state.outputs = {id(page): output for output, page in state.pages.items()}
+        root = state.locale_build.root
+        state.served = {root + page.file.dest_uri: output for output, page in state.pages.items()}
         state.sources = {os.path.abspath(file.abs_src_path) for file in state.files if file.abs_src_path}
         self.locales[state.locale] = state
         self._noted = {}
@@ -212,6 +222,21 @@ class Kept:
 
     def forget(self, path: str) -> None:
         self.context.forget(path)
+
+    def check_again(self, paths) -> None:
+        for path in paths:
+            self.context.check_again(path)
+
+    def wait_for_findings(self, paths, timeout: float) -> bool:
+        return self.context.wait_for_findings(paths, timeout)
+
+    def findings_of(self, served: str):
+        context = self.context
+        for state in self.locales.values():
+            output = state.served.get(served)
+            if output is not None:
+                return context.site.docs_path(output.source), context.findings.get(output.source, ())
+        return None
 
     def render(self, outputs: list[Output]) -> list[Output]:
         retitled = []
@@ -346,6 +371,27 @@ class _Observer:
 
     def join(self, timeout: float | None = None) -> None:
         self.watcher.join(timeout)
+
+
+def _serve_findings(server, preview: Preview) -> None:
+    """Each page the server serves carries its source file's findings (``Preview.served``), added
+    where MkDocs adds its live-reload script: in what is served, never in the written file."""
+    asked = threading.local()  # the server answers each request in a thread of its own
+    serve_request, inject = server._serve_request, server._inject_js_into_html
+
+    def serve_request_noting_path(environ, start_response):
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")  # as MkDocs reads it
+        relative = path[len(server.mount_path) :] if (path + "/").startswith(server.mount_path) else ""
+        if path.endswith("/"):
+            relative += "index.html"
+        asked.file = posixpath.normpath("/" + relative).lstrip("/")
+        return serve_request(environ, start_response)
+
+    def inject_with_findings(content, epoch):
+        return preview.served(getattr(asked, "file", ""), inject(content, epoch))
+
+    server._serve_request = serve_request_noting_path
+    server._inject_js_into_html = inject_with_findings
 
 
 def _want_rebuild(server) -> None:

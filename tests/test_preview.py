@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from checkers import WCAG_21_AA, axe
 from conftest import MKDOCS, ROOT, build_env
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -118,14 +119,17 @@ class Preview:
 
 
 def without_live_reload(page: bytes) -> bytes:
-    """A served page as built: MkDocs' server puts one <script> before the last </body>, and the
-    preview allows it by a nonce in that script and in the page's policy (helpsite.csp)."""
+    """A served page as built: MkDocs' server puts one <script> before the last </body>, the
+    preview a findings banner first in <body> when the page has findings, and it allows them by
+    a nonce in the script, the banner's <style> and the page's policy (helpsite.csp)."""
     end = page.rindex(b"</body>")
     start = page.rindex(b"<script nonce=", 0, end)
     assert b"livereload(" in page[start:end]
-    nonce = re.search(rb" &#39;nonce-[A-Za-z0-9_-]+&#39;", page)
-    assert nonce is not None and nonce.start() < start
-    return page[: nonce.start()] + page[nonce.end() : start] + page[end:]
+    page = page[:start] + page[end:]
+    page = re.sub(rb'(<body[^>]*>)<style nonce="[^"]+">.*?</aside>', rb"\1", page, count=1, flags=re.S)
+    page, nonces = re.subn(rb" &#39;nonce-[A-Za-z0-9_-]+&#39;", b"", page)
+    assert nonces in (1, 2)
+    return page
 
 
 def differences(preview: Preview, fresh: Path) -> list[str]:
@@ -245,6 +249,65 @@ def test_a_title_edit_renders_exactly_the_pages_whose_bytes_it_changes(preview, 
     assert rendered_again(log) == changed
     assert "full rebuild" not in log
     assert settled(preview, after) == []
+
+
+# ----------------------------------------------------------------------------
+# The saved page's findings in the page served, never in the page written
+# ----------------------------------------------------------------------------
+
+
+def test_a_saved_pages_findings_are_in_the_page_served_and_gone_once_fixed(
+    preview, project, tmp_path, browser
+):
+    page_path = "licenses/add-subscriptions-00001.md"
+    page = project / "docs" / "en" / page_path
+    good = page.read_bytes()
+    bad = good + b"\nSee [](https://learn.microsoft.com/) for the details.\n"
+    line = bad.count(b"\n")  # the link's line is the file's last, the link after "See "
+    where = f"en/{page_path}:{line}:5"
+    log = preview.save(page, bad)
+    assert f"{where}: empty-link: " in log
+    url = preview.base + "licenses/add-subscriptions-00001/"
+
+    # the site's own policy in force: nothing the banner adds is blocked
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        tab = context.new_page()
+        console: list[str] = []
+        tab.on("console", lambda message: console.append(message.text))
+        tab.goto(url)
+        banner = tab.get_by_role("complementary", name=f"Preview: 1 finding in en/{page_path}")
+        message = log.split(f"{where}: empty-link: ", 1)[1].splitlines()[0]
+        assert banner.locator("li").all_inner_texts() == [f"error {where} empty-link: {message}"]
+        assert (
+            banner.locator("summary").evaluate("e => getComputedStyle(e.closest('aside')).position")
+            == "fixed"
+        )
+        assert not [m for m in console if "Content Security Policy" in m], console
+        # folded from the keyboard
+        banner.locator("summary").focus()
+        tab.keyboard.press("Enter")
+        assert banner.locator("details").evaluate("e => e.open") is False
+        assert not banner.locator("li").is_visible()
+    finally:
+        context.close()
+    axe_context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    try:
+        tab = axe_context.new_page()
+        tab.goto(url)
+        assert [v for v in axe(tab, WCAG_21_AA + ["best-practice"]) if "helpsite-findings" in v.target] == []
+    finally:
+        axe_context.close()
+
+    # fixed: the banner is gone; written, served and fresh pages are the same
+    log = preview.save(
+        page, good + b"\nSee [the admin center](https://learn.microsoft.com/) for the details.\n"
+    )
+    assert "empty-link" not in log
+    assert b"helpsite-findings" not in preview.served("licenses/add-subscriptions-00001/")
+    fresh = preview.fresh_build(tmp_path / "fresh")
+    assert not [path for path in fresh.rglob("*.html") if b"helpsite-findings" in path.read_bytes()]
+    assert settled(preview, fresh) == []
 
 
 # ----------------------------------------------------------------------------
