@@ -360,6 +360,12 @@ class Build:
 
     # -- what the reader is shown ------------------------------------------------
 
+    def sitemap_again(self) -> None:
+        """A page's date changed in a preview: the sitemap is worked out again for the next build
+        of the template that asks."""
+        self._sitemap_given = False
+        self.localized.forget_sitemap()
+
     def sitemap(self) -> list | None:
         """The sitemap of every locale, to the first build that asks (the others would write
         it again over it); None to the others."""

@@ -46,6 +46,16 @@ log = logging.getLogger("mkdocs.hooks.helpsite.preview")
 # "verify": the differential preview, each settled save compared with a fresh build (slow).
 # How long the background waits for saves to stop before it re-indexes (s).
 QUIET = 0.3
+# Front-matter keys whose change reaches pages beyond the page's own outputs, and what reads
+# them there: a change to one of them rebuilds everything. A change to any other key renders
+# again the page's own outputs (the page, its fallback copies, its translations' notices, which
+# hash the English bytes), and the pages whose navigation or footer shows it when its title or
+# what the navigation shows of it changed (hooks/preview.py: NAVIGATION_META).
+FULL_REBUILD_KEYS = {
+    "ROBOTS": "every language version's hreflang alternates, the sitemap and the search read it",
+}
+# Keys the sitemap shows (helpsite.reader.sitemap): it is written again after the reload.
+SITEMAP_KEYS = ("ms.date",)
 # How long a save waits for the findings of the pages it checks again, so that the reload shows
 # them in the page (s); later ones are in the log, and in the page at its next load.
 FINDINGS_WAIT = 2.0
@@ -77,9 +87,11 @@ class Engine(Protocol):
     ) -> None: ...  # their text is the same, their links' targets not
     def wait_for_findings(self, paths: Iterable[str], timeout: float) -> bool: ...
     def findings_of(self, served: str) -> tuple[str, tuple[Finding, ...]] | None: ...  # a served file's page
-    def render(self, outputs: list[Output]) -> list[Output]: ...  # returns those whose title changed
+    # returns those whose title, or what the navigation shows of them, changed
+    def render(self, outputs: list[Output]) -> list[Output]: ...
     def title_readers(self, retitled: list[Output]) -> list[Output] | None: ...  # None: every page
     def render_dashboard(self) -> int: ...
+    def render_sitemap(self) -> None: ...
     def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None: ...
     def rebuild(self) -> None: ...
     def fresh_build(self, target: Path) -> tuple[list[str], dict]: ...  # the command and environment
@@ -120,11 +132,18 @@ def full_rebuild_reason(
             return f"{shown}: its front matter was not read by the build"
         if now.meta is None:
             return f"{shown}: its front matter cannot be read ({now.problem})"
-        if before is None or {key for key in {*before, *now.meta} if before.get(key) != now.meta.get(key)} - {
-            "title"
-        }:
-            return f"{shown}: its front matter changed"
+        if before is None:
+            return f"{shown}: its front matter changed (it could not be read before)"
+        wide = sorted(changed_keys(before, now.meta) & FULL_REBUILD_KEYS.keys())
+        if wide:
+            return f"{shown}: its front matter's {wide[0]} changed ({FULL_REBUILD_KEYS[wide[0]]})"
     return None
+
+
+def changed_keys(before: dict | None, now: dict | None) -> set[str]:
+    """The front-matter keys whose value differs (a key added or removed too)."""
+    before, now = before or {}, now or {}
+    return {key for key in {*before, *now} if before.get(key) != now.get(key)}
 
 
 class Preview:
@@ -136,6 +155,7 @@ class Preview:
         self.background = Background(self)
         self.generation = 0  # a full rebuild's number: the background's work for an older one is dropped
         self.links = Links(engine.site)
+        self._sitemap = False  # a save changed what the sitemap shows: written again after the reload
 
     def saved(self, changed: set[str]) -> None:
         """Bring the preview up to date with the saved ``changed`` paths, the pages the browser
@@ -167,7 +187,8 @@ class Preview:
             shown = ", ".join(sorted(self.engine.site.docs_path(path) for path in checked))
             log.info(f"preview: {len(checked)} pages checked again, their links' targets changed: {shown}")
         searched = {o.locale for o in affected if o.source in changed}
-        self.background.want(searched, self.generation)
+        sitemap, self._sitemap = self._sitemap, False
+        self.background.want(searched, self.generation, sitemap)
 
     def _check_again(self, changed: set[str], linkers: set[str]) -> set[str]:
         """Check again the pages whose findings the save may have changed without changing their
@@ -206,6 +227,7 @@ class Preview:
         if reason is not None:
             return [], reason
         affected: list[Output] = []
+        before = {path: engine.known_front(path)[1] for path in changed if path.endswith(".md")}
         for path in sorted(changed):
             engine.forget(path)
             affected += [o for o in body_edit_outputs(engine.site, path, outputs) if o not in affected]
@@ -215,12 +237,16 @@ class Preview:
                 readers = engine.title_readers(retitled)
                 if readers is None:
                     shown = os.path.relpath(retitled[0].source, engine.site.root)
-                    return affected, f"the title of {shown} changed, and every page's navigation names it"
+                    return affected, f"the title of {shown} changed, and every page's navigation shows it"
                 more = [o for o in readers if o not in affected]
                 engine.render(more)
                 affected += more
         except Exception as error:  # the full build reports it as it would on its own
             return affected, f"rendering pages again failed ({type(error).__name__}: {error})"
+        self._sitemap = self._sitemap or any(
+            changed_keys(front, engine.known_front(path)[1]) & set(SITEMAP_KEYS)
+            for path, front in before.items()
+        )
         return affected, None
 
     def stop(self) -> None:
@@ -271,6 +297,7 @@ class Background:
         self.preview = preview
         self._wanted: set[str] = set()
         self._dashboard = False
+        self._sitemap = False
         self._generation = 0
         self._cond = threading.Condition()
         self._stopped = False
@@ -280,10 +307,11 @@ class Background:
         self.idle = threading.Event()
         self.idle.set()
 
-    def want(self, locales: set[str], generation: int) -> None:
+    def want(self, locales: set[str], generation: int, sitemap: bool = False) -> None:
         with self._cond:
             self._wanted |= locales
             self._dashboard = True
+            self._sitemap = self._sitemap or sitemap
             self._generation = generation
             self.idle.clear()
             self._cond.notify_all()
@@ -315,9 +343,10 @@ class Background:
                     pass
                 wanted, self._wanted = self._wanted, set()
                 dashboard, self._dashboard = self._dashboard, False
+                sitemap, self._sitemap = self._sitemap, False
                 generation = self._generation
             try:
-                self._bring_up_to_date(wanted, dashboard, generation)
+                self._bring_up_to_date(wanted, dashboard, sitemap, generation)
                 if verifying():
                     self._verify(generation)
             except Exception:
@@ -326,7 +355,7 @@ class Background:
                 if not (self._wanted or self._dashboard):
                     self.idle.set()
 
-    def _bring_up_to_date(self, wanted: set[str], dashboard: bool, generation: int) -> None:
+    def _bring_up_to_date(self, wanted: set[str], dashboard: bool, sitemap: bool, generation: int) -> None:
         preview, engine = self.preview, self.preview.engine
         if dashboard:
             with preview.lock:
@@ -334,6 +363,11 @@ class Background:
                     rendered = engine.render_dashboard()
                     if rendered:
                         log.info(f"preview: localization dashboard updated ({rendered} pages)")
+        if sitemap:
+            with preview.lock:
+                if generation == preview.generation:
+                    engine.render_sitemap()
+                    log.info("preview: sitemap updated")
         for locale in sorted(wanted):
             started = time.monotonic()
             with preview.lock:

@@ -48,6 +48,10 @@ PRIVATE_FUNCTIONS = {
         "(page: 'Page', config: 'MkDocsConfig', doc_files: 'Sequence[File]', nav: 'Navigation', "
         "env: 'jinja2.Environment', dirty: 'bool' = False, excluded: 'bool' = False) -> 'None'"
     ),
+    "mkdocs.commands.build._build_theme_template": (
+        "(template_name: 'str', env: 'jinja2.Environment', files: 'Files', config: 'MkDocsConfig', "
+        "nav: 'Navigation') -> 'None'"
+    ),
     # what the server serves (the path asked for), and the HTML it adds the live-reload script to
     "mkdocs.livereload.LiveReloadServer._serve_request": "(self, environ, start_response) -> 'Iterable[bytes] | None'",
     "mkdocs.livereload.LiveReloadServer._inject_js_into_html": "(self, content, epoch)",
@@ -69,6 +73,9 @@ PRIVATE_ATTRIBUTES = {
 }
 
 _MISSING = object()
+# What Material's navigation shows of a page besides its title (partials/nav-item.html, ours and
+# Material's): a change to one of these, as to the title, renders the pages that list it again.
+NAVIGATION_META = ("icon", "subtitle", "status")
 
 
 # ----------------------------------------------------------------------------
@@ -248,9 +255,9 @@ class Kept:
                 doc_files = state.doc_files()
                 for output in mine:
                     page = state.pages[output]
-                    title = page.title
+                    shown = _shown_in_navigation(page)
                     self._render_page(state, page, doc_files)
-                    if page.title != title:
+                    if _shown_in_navigation(page) != shown:
                         retitled.append(output)
         return retitled
 
@@ -278,6 +285,13 @@ class Kept:
             for page in pages:
                 self._render_page(state, page, doc_files)
         return len(pages)
+
+    def render_sitemap(self) -> None:
+        """The sitemap written again, by the build that writes it (the outermost)."""
+        state = next(state for state in self.locales.values() if state.top)
+        self.context.sitemap_again()
+        with self._as(state):
+            mkdocs_build._build_theme_template("sitemap.xml", state.env, state.files, self.config, state.nav)
 
     def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None:
         state = self.locales.get(locale)
@@ -337,6 +351,10 @@ class Kept:
 
 
 _kept = Kept()
+
+
+def _shown_in_navigation(page) -> tuple:
+    return (page.title, *((page.meta or {}).get(key) for key in NAVIGATION_META))
 
 
 # What a build leaves in the configuration, copied: the next locale's build changes it in place.

@@ -209,12 +209,33 @@ def test_a_translation_body_edit_renders_that_page_alone(preview, project, tmp_p
     assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
 
 
-def test_a_front_matter_edit_rebuilds_everything_and_says_why(preview, project, tmp_path):
-    page = project / "docs" / "en" / "licenses" / "add-subscriptions-00001.md"
-    text = page.read_text(encoding="utf-8").replace("ms.date: ", "ms.date: 01/02/2024\nold.date: ", 1)
-    log = preview.save(page, text.encode())
+def front_matter_edited(data: bytes, key: str, value: str) -> bytes:
+    """A page's bytes with ``key: value`` in its front matter, in place of the key's line or last."""
+    text = data.decode("utf-8")
+    head, sep, body = text[4:].partition("\n---\n")
+    lines = [line for line in head.splitlines() if not line.startswith(f"{key}:")]
+    return ("---\n" + "\n".join([*lines, f"{key}: {value}"]) + sep + body).encode()
+
+
+def test_a_front_matter_edit_renders_the_pages_own_outputs_and_the_sitemap(preview, project, tmp_path):
+    page_path = "licenses/add-subscriptions-00001.md"
+    page = project / "docs" / "en" / page_path
+    data = front_matter_edited(page.read_bytes(), "ms.date", "01/02/2024")
+    log = preview.save(page, front_matter_edited(data, "description", "How to add <subscriptions> & more."))
+    # en's page and nb's and ja's translations (their "out of date" notice hashes the English bytes)
+    assert rendered_again(log) == {f"{locale}/{page_path}" for locale in LOCALES}
+    assert "full rebuild" not in log
+    fresh = preview.fresh_build(tmp_path / "fresh")
+    assert b"<lastmod>2024-01-02</lastmod>" in (fresh / "sitemap.xml").read_bytes()
+    assert settled(preview, fresh) == []
+
+
+def test_a_front_matter_edit_other_pages_read_rebuilds_everything_and_says_why(preview, project, tmp_path):
+    page = project / "docs" / "nb" / "licenses" / "add-subscriptions-00001.md"
+    log = preview.save(page, front_matter_edited(page.read_bytes(), "ROBOTS", "NOINDEX"))
     assert (
-        "preview: full rebuild: docs/en/licenses/add-subscriptions-00001.md: its front matter changed" in log
+        "preview: full rebuild: docs/nb/licenses/add-subscriptions-00001.md: its front matter's ROBOTS changed"
+        " (every language version's hreflang alternates, the sitemap and the search read it)" in log
     )
     assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
 
@@ -308,6 +329,46 @@ def test_a_saved_pages_findings_are_in_the_page_served_and_gone_once_fixed(
     fresh = preview.fresh_build(tmp_path / "fresh")
     assert not [path for path in fresh.rglob("*.html") if b"helpsite-findings" in path.read_bytes()]
     assert settled(preview, fresh) == []
+
+
+def test_a_renamed_heading_reports_the_pages_whose_links_to_it_now_miss(preview, project):
+    docs = project / "docs"
+    target = docs / "en" / "licenses" / "add-subscriptions-00002.md"
+    good = target.read_bytes()
+    link = "../licenses/add-subscriptions-00002.md#report-policies-7"
+    # the oracle: the English pages with a link to the anchor (every other locale has the page)
+    written = re.compile(r"\[[^\]]*\]\(" + re.escape(link))
+    linking = {
+        f"en/{path.relative_to(docs / 'en').as_posix()}:{number}:{found.start() + 1}"
+        for path in sorted((docs / "en").rglob("*.md"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for found in written.finditer(line)
+    }
+    assert len(linking) == 2
+    log = preview.save(
+        target, good.replace(b'name="report-policies-7"', b'name="report-policies-renamed"', 1)
+    )
+    found = {
+        line.split(": link-to-missing-anchor: ")[0].split(" -  ")[-1]
+        for line in log.splitlines()
+        if ": link-to-missing-anchor: " in line
+    }
+    assert found == linking
+    assert (
+        "preview: 1 pages checked again, their links' targets changed: en/billing/cancel-payments-00003.md"
+        in log
+    )
+    served = preview.served("billing/cancel-payments-00003/").decode()
+    banner = served[served.index('<aside class="helpsite-findings"') : served.index("</aside>")]
+    assert banner.count("link-to-missing-anchor") == 2
+    # named back: the findings are gone from the log's new report and from the page
+    log = preview.save(target, good)
+    assert "link-to-missing-anchor" not in log
+    assert (
+        "preview: 1 pages checked again, their links' targets changed: en/billing/cancel-payments-00003.md"
+        in log
+    )
+    assert b"link-to-missing-anchor" not in preview.served("billing/cancel-payments-00003/")
 
 
 # ----------------------------------------------------------------------------
@@ -449,13 +510,26 @@ def test_the_watcher_hands_on_the_paths_a_save_changed(tmp_path, caplog):
 def test_the_mkdocs_internals_the_adapter_uses_are_still_there():
     adapter = _load_hook("preview")
     for dotted, signature in adapter.PRIVATE_FUNCTIONS.items():
-        module, name = dotted.rsplit(".", 1)
-        assert str(inspect.signature(getattr(importlib.import_module(module), name))) == signature, dotted
+        assert str(inspect.signature(_named(dotted))) == signature, dotted
     for dotted, attributes in adapter.PRIVATE_ATTRIBUTES.items():
         module, name = dotted.rsplit(".", 1)
         source = "".join(_source(cls) for cls in getattr(importlib.import_module(module), name).__mro__)
         for attribute in attributes:
             assert re.search(rf"self\.{attribute}\b(: [^=\n]+)? = ", source), f"{dotted}.{attribute}"
+
+
+def _named(dotted: str):
+    """A module's function, or a class's method (``module.Class.method``)."""
+    parts = dotted.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        try:
+            found = importlib.import_module(".".join(parts[:end]))
+        except ImportError:
+            continue
+        for name in parts[end:]:
+            found = getattr(found, name)
+        return found
+    raise ImportError(dotted)
 
 
 def _source(cls) -> str:
