@@ -341,6 +341,15 @@ class Build:
         shown, report = self.site.docs_path(path), self._report
         self.source_files.when_checked(path, lambda findings: self._deliver(path, shown, findings, report))
 
+    def show_findings(self, path: str, findings: tuple[Finding, ...]) -> None:
+        """Findings of a saved page that a preview keeps showing in its last good version (it
+        cannot be rendered): reported, and shown in the page."""
+        path = os.path.abspath(path)
+        with self._lock:
+            self.findings[path] = findings
+        if self._report is not None:
+            self._report(findings, self.site.docs_path(path))
+
     def wait_for_findings(self, paths: Iterable[str], timeout: float) -> bool:
         """Wait until these pages' findings (asked for again after a save) are delivered; False
         when ``timeout`` passed first (they come later, from another thread)."""

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from helpsite import csp, findings_banner, metadata, search, settings, source_files, strings
+from helpsite import checks, csp, findings_banner, metadata, safety, search, settings, source_files, strings
 from helpsite.findings import Finding
 from helpsite.link_graph import LinkGraph
 from helpsite.site import Site, is_below
@@ -82,11 +82,12 @@ class Engine(Protocol):
     def files(self) -> set[str]: ...
     def known_front(self, path: str) -> tuple[bool, dict | None]: ...
     def forget(self, path: str) -> None: ...
-    def check_again(
-        self, paths: Iterable[str]
-    ) -> None: ...  # their text is the same, their links' targets not
+    def hold(self, path: str, findings: tuple[Finding, ...]) -> None: ...  # its last good page stays
+    # their text is the same, the targets of their links not
+    def check_again(self, paths: Iterable[str]) -> None: ...
     def wait_for_findings(self, paths: Iterable[str], timeout: float) -> bool: ...
-    def findings_of(self, served: str) -> tuple[str, tuple[Finding, ...]] | None: ...  # a served file's page
+    # the source file's findings of a page served (inside the site folder), as the log names it
+    def findings_of(self, served: str) -> tuple[str, tuple[Finding, ...]] | None: ...
     # returns those whose title, or what the navigation shows of them, changed
     def render(self, outputs: list[Output]) -> list[Output]: ...
     def title_readers(self, retitled: list[Output]) -> list[Output] | None: ...  # None: every page
@@ -205,6 +206,24 @@ class Preview:
         engine.wait_for_findings(saved | others, FINDINGS_WAIT)
         return {path for path in others if path in linkers}
 
+    def _held(self, changed: set[str], built: set[str]) -> set[str]:
+        """The saved pages that cannot be rendered (front matter that is no YAML, text that is not
+        UTF-8, ...): each keeps its last good page, with the problem in its banner and the log,
+        until a save it can render. A fresh build would publish the checks' notice in its place."""
+        held = set()
+        for path in sorted(changed & built):
+            if not os.path.isfile(path):
+                continue
+            found = checks.unrenderable_before_check(
+                safety.load_file(path, self.engine.site), self.engine.site
+            )
+            if found:
+                self.engine.hold(path, tuple(found))
+                shown = self.engine.site.docs_path(path)
+                log.warning(f"preview: {shown} cannot be rendered; the preview serves its last good version")
+                held.add(path)
+        return held
+
     def served(self, relative: str, html: bytes) -> bytes:
         """A page as the preview serves it (``relative`` inside the site folder): with its
         source file's findings in a banner, when it has any."""
@@ -221,6 +240,9 @@ class Preview:
         if not engine.ready:
             return [], "the last build did not finish"
         outputs = engine.outputs()
+        changed = changed - self._held(changed, {o.source for o in outputs})
+        if not changed:
+            return [], None
         reason = _data_changed(engine.site) or full_rebuild_reason(
             engine.site, changed, engine, {o.source for o in outputs}, engine.files()
         )

@@ -200,8 +200,7 @@ class Kept:
                 if page_path is not None:
                     state.pages[Output(state.locale, page_path, source)] = file.page
         state.outputs = {id(page): output for output, page in state.pages.items()}
-        root = state.locale_build.root
-        state.served = {root + page.file.dest_uri: output for output, page in state.pages.items()}
+        state.served = {page.file.dest_uri: output for output, page in state.pages.items()}
         state.sources = {os.path.abspath(file.abs_src_path) for file in state.files if file.abs_src_path}
         self.locales[state.locale] = state
         self._noted = {}
@@ -229,6 +228,9 @@ class Kept:
 
     def forget(self, path: str) -> None:
         self.context.forget(path)
+
+    def hold(self, path: str, findings) -> None:
+        self.context.show_findings(path, findings)
 
     def check_again(self, paths) -> None:
         for path in paths:
