@@ -241,7 +241,7 @@ class Kept:
 
     def findings_of(self, served: str):
         context = self.context
-        for state in self.locales.values():
+        for state in list(self.locales.values()):  # a full rebuild may be making them anew
             output = state.served.get(served)
             if output is not None:
                 return context.site.docs_path(output.source), context.findings.get(output.source, ())
