@@ -193,8 +193,9 @@ class Preview:
 
     def _check_again(self, changed: set[str], linkers: set[str]) -> set[str]:
         """Check again the pages whose findings the save may have changed without changing their
-        text (the pages linking to a saved page, a saved English page's translations), and wait
-        a moment for these and the saved pages' findings: the reload shows them in the pages."""
+        text (the pages linking to a saved page, a saved English page's translations), and wait a
+        moment for the saved pages' and the linking pages' findings: the reload shows them in the
+        pages. The translations' come a moment later (one worker checks them all in turn)."""
         engine = self.engine
         outputs = engine.outputs()
         built = {o.source for o in outputs}
@@ -203,7 +204,7 @@ class Preview:
         others = (bases | linkers) & built - changed
         engine.check_again(sorted(others))
         saved = {path for path in changed if path in built and os.path.isfile(path)}
-        engine.wait_for_findings(saved | others, FINDINGS_WAIT)
+        engine.wait_for_findings(saved | (others & linkers), FINDINGS_WAIT)
         return {path for path in others if path in linkers}
 
     def _held(self, changed: set[str], built: set[str]) -> set[str]:
