@@ -9,7 +9,12 @@ edited page is first served, then ``--edits`` body edits of one article (a parag
 word appended), each timed from the write until a fetch of the page shows the word (polled every
 20 ms), then until its locale's search bundle was brought up to date (the differential
 preview's log), and the memory of the preview's processes (RSS, the server and its children)
-after the edits. The ratios are stock / differential of the medians. Absolute times drift on a
+after the edits. The differential preview then times, ``--edits`` times each, what else a save
+shows: an empty link saved until the page is served with the findings banner naming
+``empty-link`` (and the fix until the banner is gone), a front-matter edit (the description)
+until the page is served with it (every page the edit affects is rendered before the reload),
+and a heading's anchor renamed until a page that links to it is served with
+``link-to-missing-anchor`` in its banner (the link graph). The ratios are stock / differential of the medians. Absolute times drift on a
 shared machine; the ratios, measured in the same run, are the figures to compare.
 """
 
@@ -18,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -86,7 +92,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def time_edits(project: Path, page: Path, url_path: str, env: dict, edits: int, timeout: float) -> dict:
-    """One preview of ``project``: its start-up, then ``edits`` body edits of ``page``."""
+    """One preview of ``project``: its start-up, then ``edits`` body edits of ``page`` (and, for
+    the differential preview, ``edits`` of each other kind)."""
     port = serving.free_port()
     log_path = project / "serve.log"
     log = open(log_path, "w+")
@@ -135,12 +142,75 @@ def time_edits(project: Path, page: Path, url_path: str, env: dict, edits: int, 
                 run["search_seconds"].append(round(indexed - saved, 2) if indexed else None)
             else:  # MkDocs' own preview serves the page once the whole build, search included, is done
                 run["search_seconds"].append(run["served_seconds"][-1])
-        run["memory_mb"] = round(_tree_rss(process.pid) / 1e6)
         run["served_median"] = statistics.median(run["served_seconds"])
+        if not env.get("HELPSITE_PREVIEW"):
+            run.update(_other_saves(project, page, url, edits, timeout))
+        run["memory_mb"] = round(_tree_rss(process.pid) / 1e6)
     finally:
         serving.stop(process, timeout=20, group=True)
         log.close()
     return run
+
+
+def _other_saves(project: Path, page: Path, url: str, edits: int, timeout: float) -> dict:
+    """The seconds from each save until the page served shows what it should: the findings
+    banner of an empty link and the page without it once fixed, a front-matter edit, and a
+    linking page's banner once the anchor it links to is renamed."""
+
+    def timed(path: Path, data: bytes, fetched: str, shows) -> float:
+        path.write_bytes(data)
+        saved = time.perf_counter()
+        done = serving.wait_for(
+            lambda: shows(serving.fetch(fetched, timeout=timeout)) and time.perf_counter(), timeout, step=0.02
+        )
+        if not done:
+            raise RuntimeError(f"the save of {path} was never served as expected ({fetched})")
+        return round(done - saved, 3)
+
+    times: dict[str, list[float]] = {
+        "banner_seconds": [],
+        "banner_gone_seconds": [],
+        "front_matter_seconds": [],
+    }
+    times["linking_banner_seconds"] = []
+    for number in range(edits):
+        good = page.read_bytes()
+        broken = good + f"\nSee [](https://learn.microsoft.com/{number}) here.\n".encode()
+        times["banner_seconds"].append(
+            timed(page, broken, url, lambda html: "helpsite-findings" in html and "empty-link" in html)
+        )
+        times["banner_gone_seconds"].append(
+            timed(page, good, url, lambda html: "<h1" in html and "empty-link" not in html)
+        )
+        marker = f"Described {time.time_ns()}"
+        text = re.sub(
+            r"(?m)^description: .*$", f"description: {marker}", page.read_text(encoding="utf-8"), count=1
+        )
+        times["front_matter_seconds"].append(
+            timed(page, text.encode(), url, lambda html, marker=marker: marker in html)
+        )
+    # a heading's anchor that a page of the same locale links to, renamed and named back
+    docs = page.parent.parent
+    for linking in sorted(docs.glob("*/*.md")):
+        found = re.search(
+            r"\]\(((?:\.\./[\w-]+/)?[\w-]+\.md)#([\w-]+)\)", linking.read_text(encoding="utf-8")
+        )
+        target = (linking.parent / found[1]).resolve() if found else None
+        if target is not None and target != linking.resolve() and target.is_file():
+            break
+    anchor = found[2]
+    linking_url = url.rsplit("/", 3)[0] + "/" + linking.relative_to(docs).with_suffix("").as_posix() + "/"
+    for number in range(edits):
+        good = target.read_bytes()
+        renamed = good.replace(f'name="{anchor}"'.encode(), f'name="{anchor}-{number}"'.encode(), 1)
+        times["linking_banner_seconds"].append(
+            timed(target, renamed, linking_url, lambda html: "link-to-missing-anchor" in html)
+        )
+        timed(target, good, linking_url, lambda html: "<h1" in html and "link-to-missing-anchor" not in html)
+    return {
+        **times,
+        **{name.replace("_seconds", "_median"): statistics.median(values) for name, values in times.items()},
+    }
 
 
 def _ratios(report: dict, scope: str) -> None:

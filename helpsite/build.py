@@ -180,6 +180,10 @@ class Build:
         self._waiting: deque[tuple[str, str, Report]] = deque()  # pages read, findings to come
         self._delivered: set[str] = set()
         self._lock = threading.Lock()
+        self._checked = threading.Condition(self._lock)  # a page's findings delivered
+        self._report: Report | None = None
+        # each page's findings as last delivered (absolute path): the preview shows them in the page
+        self.findings: dict[str, tuple[Finding, ...]] = {}
         self._stale = False
         self._indexing: list[search.Indexing] = []  # the locales' search bundles being written
 
@@ -254,6 +258,7 @@ class Build:
         another thread as soon as the worker has them, even after the build is over."""
         if path in self._notices:
             return self._notices[path]
+        self._report = report
         shown = self.site.docs_path(path)
         blocking = None if self.render_after_check else self.source_files.blocking(path)
         if blocking is None:
@@ -275,6 +280,8 @@ class Build:
             if self._stale or path in self._delivered:
                 return
             self._delivered.add(path)
+            self.findings[path] = findings
+            self._checked.notify_all()
             # a page below a linked folder: the link is named, once a build (safety.outside_docs)
             linked = [f for f in findings if f.rule == safety.SYMLINK_OUTSIDE.id]
             report(tuple(f for f in findings if f not in linked), shown)
@@ -321,6 +328,35 @@ class Build:
             self.localized.forget(locale, page_path)
         self.source_files.plan([(path, True)])
 
+    def check_again(self, path: str) -> None:
+        """A page whose text is the same but whose findings may not be (a page it links to was
+        saved, or its English base): checked again, its findings reported again (a preview's)."""
+        path = os.path.abspath(path)
+        if self._report is None:
+            return
+        with self._lock:
+            self._delivered.discard(path)
+        self.source_files.forget(path)
+        self.source_files.plan([(path, True)])
+        shown, report = self.site.docs_path(path), self._report
+        self.source_files.when_checked(path, lambda findings: self._deliver(path, shown, findings, report))
+
+    def show_findings(self, path: str, findings: tuple[Finding, ...]) -> None:
+        """Findings of a saved page that a preview keeps showing in its last good version (it
+        cannot be rendered): reported, and shown in the page."""
+        path = os.path.abspath(path)
+        with self._lock:
+            self.findings[path] = findings
+        if self._report is not None:
+            self._report(findings, self.site.docs_path(path))
+
+    def wait_for_findings(self, paths: Iterable[str], timeout: float) -> bool:
+        """Wait until these pages' findings (asked for again after a save) are delivered; False
+        when ``timeout`` passed first (they come later, from another thread)."""
+        wanted = {os.path.abspath(path) for path in paths}
+        with self._checked:
+            return self._checked.wait_for(lambda: wanted <= self._delivered or self._stale, timeout)
+
     def unpublishable(self, path: str, shown: str) -> tuple[Finding | None, bool]:
         """Why a file that is not a page must be left out of the site (None: publish it), and
         whether this is the first time the build asks (to report it once)."""
@@ -332,6 +368,12 @@ class Build:
         return self._unpublishable[path], first
 
     # -- what the reader is shown ------------------------------------------------
+
+    def sitemap_again(self) -> None:
+        """A page's date changed in a preview: the sitemap is worked out again for the next build
+        of the template that asks."""
+        self._sitemap_given = False
+        self.localized.forget_sitemap()
 
     def sitemap(self) -> list | None:
         """The sitemap of every locale, to the first build that asks (the others would write

@@ -61,11 +61,16 @@ def with_nonce(html: bytes, nonce: str) -> bytes:
     if at < 0:
         return html
     html = html[:at] + b'<script nonce="' + nonce.encode() + b'">' + html[at + len(b"<script>") :]
+    return allowing_nonce(html, "script-src", nonce)
+
+
+def allowing_nonce(html: bytes, directive: str, nonce: str) -> bytes:
+    """The page with ``nonce`` allowed by ``directive`` of its policy's <meta> (unchanged without one)."""
     start = html.find(_META)
     if start < 0:
         return html
     start += len(_META)
     end = html.find(b'"', start)
     directives = [part.strip() for part in unescape(html[start:end].decode("utf-8")).split(";")]
-    allowed = [f"{d} 'nonce-{nonce}'" if d.split(" ", 1)[0] == "script-src" else d for d in directives]
+    allowed = [f"{d} 'nonce-{nonce}'" if d.split(" ", 1)[0] == directive else d for d in directives]
     return html[:start] + str(escape("; ".join(allowed))).encode("utf-8") + html[end:]

@@ -35,7 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from helpsite import metadata, search, settings, source_files, strings
+from helpsite import checks, csp, findings_banner, metadata, safety, search, settings, source_files, strings
+from helpsite.findings import Finding
+from helpsite.link_graph import LinkGraph
 from helpsite.site import Site, is_below
 
 log = logging.getLogger("mkdocs.hooks.helpsite.preview")
@@ -44,6 +46,19 @@ log = logging.getLogger("mkdocs.hooks.helpsite.preview")
 # "verify": the differential preview, each settled save compared with a fresh build (slow).
 # How long the background waits for saves to stop before it re-indexes (s).
 QUIET = 0.3
+# Front-matter keys whose change reaches pages beyond the page's own outputs, and what reads
+# them there: a change to one of them rebuilds everything. A change to any other key renders
+# again the page's own outputs (the page, its fallback copies, its translations' notices, which
+# hash the English bytes), and the pages whose navigation or footer shows it when its title or
+# what the navigation shows of it changed (hooks/preview.py: NAVIGATION_META).
+FULL_REBUILD_KEYS = {
+    "ROBOTS": "every language version's hreflang alternates, the sitemap and the search read it",
+}
+# Keys the sitemap shows (helpsite.reader.sitemap): it is written again after the reload.
+SITEMAP_KEYS = ("ms.date",)
+# How long a save waits for the findings of the pages it checks again, so that the reload shows
+# them in the page (s); later ones are in the log, and in the page at its next load.
+FINDINGS_WAIT = 2.0
 
 
 @dataclass(frozen=True)
@@ -67,9 +82,17 @@ class Engine(Protocol):
     def files(self) -> set[str]: ...
     def known_front(self, path: str) -> tuple[bool, dict | None]: ...
     def forget(self, path: str) -> None: ...
-    def render(self, outputs: list[Output]) -> list[Output]: ...  # returns those whose title changed
+    def hold(self, path: str, findings: tuple[Finding, ...]) -> None: ...  # its last good page stays
+    # their text is the same, the targets of their links not
+    def check_again(self, paths: Iterable[str]) -> None: ...
+    def wait_for_findings(self, paths: Iterable[str], timeout: float) -> bool: ...
+    # the source file's findings of a page served (inside the site folder), as the log names it
+    def findings_of(self, served: str) -> tuple[str, tuple[Finding, ...]] | None: ...
+    # returns those whose title, or what the navigation shows of them, changed
+    def render(self, outputs: list[Output]) -> list[Output]: ...
     def title_readers(self, retitled: list[Output]) -> list[Output] | None: ...  # None: every page
     def render_dashboard(self) -> int: ...
+    def render_sitemap(self) -> None: ...
     def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None: ...
     def rebuild(self) -> None: ...
     def fresh_build(self, target: Path) -> tuple[list[str], dict]: ...  # the command and environment
@@ -110,11 +133,18 @@ def full_rebuild_reason(
             return f"{shown}: its front matter was not read by the build"
         if now.meta is None:
             return f"{shown}: its front matter cannot be read ({now.problem})"
-        if before is None or {key for key in {*before, *now.meta} if before.get(key) != now.meta.get(key)} - {
-            "title"
-        }:
-            return f"{shown}: its front matter changed"
+        if before is None:
+            return f"{shown}: its front matter changed (it could not be read before)"
+        wide = sorted(changed_keys(before, now.meta) & FULL_REBUILD_KEYS.keys())
+        if wide:
+            return f"{shown}: its front matter's {wide[0]} changed ({FULL_REBUILD_KEYS[wide[0]]})"
     return None
+
+
+def changed_keys(before: dict | None, now: dict | None) -> set[str]:
+    """The front-matter keys whose value differs (a key added or removed too)."""
+    before, now = before or {}, now or {}
+    return {key for key in {*before, *now} if before.get(key) != now.get(key)}
 
 
 class Preview:
@@ -125,6 +155,8 @@ class Preview:
         self.lock = threading.RLock()  # one render at a time: they share the build's state
         self.background = Background(self)
         self.generation = 0  # a full rebuild's number: the background's work for an older one is dropped
+        self.links = Links(engine.site)
+        self._sitemap = False  # a save changed what the sitemap shows: written again after the reload
 
     def saved(self, changed: set[str]) -> None:
         """Bring the preview up to date with the saved ``changed`` paths, the pages the browser
@@ -133,6 +165,7 @@ class Preview:
             return
         started = time.monotonic()
         with self.lock:
+            linkers = self.links.update(changed)
             try:
                 affected, reason = self._render_again(changed)
             except Exception as error:  # a preview that stops answering is worse than a slow save
@@ -142,15 +175,65 @@ class Preview:
                 log.info(f"preview: full rebuild: {reason}")
                 self.generation += 1
                 self.engine.rebuild()
+                if any(not is_below(path, os.path.abspath(self.engine.site.docs_dir)) for path in changed):
+                    self.links = Links(self.engine.site)  # the locales or the Markdown settings may differ
                 return
-        if not affected:
-            return  # files that came and went
+            if not affected:
+                return  # files that came and went
+            rendered = time.monotonic() - started
+            checked = self._check_again(changed, linkers)
         pages = ", ".join(sorted({f"{o.locale}/{o.page_path}" for o in affected}))
-        log.info(
-            f"preview: {len(affected)} pages rendered again in {time.monotonic() - started:.3f} s: {pages}"
-        )
+        log.info(f"preview: {len(affected)} pages rendered again in {rendered:.3f} s: {pages}")
+        if checked:
+            shown = ", ".join(sorted(self.engine.site.docs_path(path) for path in checked))
+            log.info(f"preview: {len(checked)} pages checked again, their links' targets changed: {shown}")
         searched = {o.locale for o in affected if o.source in changed}
-        self.background.want(searched, self.generation)
+        sitemap, self._sitemap = self._sitemap, False
+        self.background.want(searched, self.generation, sitemap)
+
+    def _check_again(self, changed: set[str], linkers: set[str]) -> set[str]:
+        """Check again the pages whose findings the save may have changed without changing their
+        text (the pages linking to a saved page, a saved English page's translations), and wait a
+        moment for the saved pages' and the linking pages' findings: the reload shows them in the
+        pages. The translations' come a moment later (one worker checks them all in turn)."""
+        engine = self.engine
+        outputs = engine.outputs()
+        built = {o.source for o in outputs}
+        # a translation's structure findings read its English base
+        bases = {o.source for path in changed for o in body_edit_outputs(engine.site, path, outputs)}
+        others = (bases | linkers) & built - changed
+        engine.check_again(sorted(others))
+        saved = {path for path in changed if path in built and os.path.isfile(path)}
+        engine.wait_for_findings(saved | (others & linkers), FINDINGS_WAIT)
+        return {path for path in others if path in linkers}
+
+    def _held(self, changed: set[str], built: set[str]) -> set[str]:
+        """The saved pages that cannot be rendered (front matter that is no YAML, text that is not
+        UTF-8, ...): each keeps its last good page, with the problem in its banner and the log,
+        until a save it can render. A fresh build would publish the checks' notice in its place."""
+        held = set()
+        for path in sorted(changed & built):
+            if not os.path.isfile(path):
+                continue
+            found = checks.unrenderable_before_check(
+                safety.load_file(path, self.engine.site), self.engine.site
+            )
+            if found:
+                self.engine.hold(path, tuple(found))
+                shown = self.engine.site.docs_path(path)
+                log.warning(f"preview: {shown} cannot be rendered; the preview serves its last good version")
+                held.add(path)
+        return held
+
+    def served(self, relative: str, html: bytes) -> bytes:
+        """A page as the preview serves it (``relative`` inside the site folder): with its
+        source file's findings in a banner, when it has any."""
+        found = self.engine.findings_of(relative)
+        if not found or not found[1]:
+            return html
+        shown, findings = found
+        nonce = csp.PREVIEW_NONCE
+        return findings_banner.with_banner(html, findings_banner.banner(shown, findings, nonce), nonce)
 
     def _render_again(self, changed: set[str]) -> tuple[list[Output], str | None]:
         """The pages rendered again, or why it takes a full rebuild."""
@@ -158,12 +241,16 @@ class Preview:
         if not engine.ready:
             return [], "the last build did not finish"
         outputs = engine.outputs()
+        changed = changed - self._held(changed, {o.source for o in outputs})
+        if not changed:
+            return [], None
         reason = _data_changed(engine.site) or full_rebuild_reason(
             engine.site, changed, engine, {o.source for o in outputs}, engine.files()
         )
         if reason is not None:
             return [], reason
         affected: list[Output] = []
+        before = {path: engine.known_front(path)[1] for path in changed if path.endswith(".md")}
         for path in sorted(changed):
             engine.forget(path)
             affected += [o for o in body_edit_outputs(engine.site, path, outputs) if o not in affected]
@@ -173,16 +260,55 @@ class Preview:
                 readers = engine.title_readers(retitled)
                 if readers is None:
                     shown = os.path.relpath(retitled[0].source, engine.site.root)
-                    return affected, f"the title of {shown} changed, and every page's navigation names it"
+                    return affected, f"the title of {shown} changed, and every page's navigation shows it"
                 more = [o for o in readers if o not in affected]
                 engine.render(more)
                 affected += more
         except Exception as error:  # the full build reports it as it would on its own
             return affected, f"rendering pages again failed ({type(error).__name__}: {error})"
+        self._sitemap = self._sitemap or any(
+            changed_keys(front, engine.known_front(path)[1]) & set(SITEMAP_KEYS)
+            for path, front in before.items()
+        )
         return affected, None
 
     def stop(self) -> None:
         self.background.stop()
+
+
+class Links:
+    """The link graph of the site's pages (``helpsite.link_graph``), made in a thread of its own
+    once the preview is up, then told of every save: it answers which other pages' link findings
+    a save may have changed."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self._graph: LinkGraph | None = None
+        self._made = threading.Event()
+        threading.Thread(target=self._make, name="preview-link-graph", daemon=True).start()
+
+    def _make(self) -> None:
+        started = time.monotonic()
+        try:
+            self._graph = LinkGraph(self.site)
+            log.info(f"preview: link graph made in {time.monotonic() - started:.1f} s")
+        except Exception:  # the saves still render; other pages' link findings wait for a full build
+            log.exception("preview: the link graph could not be made")
+        finally:
+            self._made.set()
+
+    def update(self, changed: Iterable[str]) -> set[str]:
+        """The graph told of the changed paths: the pages whose link findings may have changed
+        (absolute paths; the changed pages among them)."""
+        self._made.wait()
+        if self._graph is None:
+            return set()
+        docs = os.path.abspath(self.site.docs_dir)
+        found: set[str] = set()
+        for path in sorted(changed):
+            if is_below(path, docs):
+                found |= {str(page) for page in self._graph.update(Path(path))}
+        return found
 
 
 class Background:
@@ -194,6 +320,7 @@ class Background:
         self.preview = preview
         self._wanted: set[str] = set()
         self._dashboard = False
+        self._sitemap = False
         self._generation = 0
         self._cond = threading.Condition()
         self._stopped = False
@@ -203,10 +330,11 @@ class Background:
         self.idle = threading.Event()
         self.idle.set()
 
-    def want(self, locales: set[str], generation: int) -> None:
+    def want(self, locales: set[str], generation: int, sitemap: bool = False) -> None:
         with self._cond:
             self._wanted |= locales
             self._dashboard = True
+            self._sitemap = self._sitemap or sitemap
             self._generation = generation
             self.idle.clear()
             self._cond.notify_all()
@@ -238,9 +366,10 @@ class Background:
                     pass
                 wanted, self._wanted = self._wanted, set()
                 dashboard, self._dashboard = self._dashboard, False
+                sitemap, self._sitemap = self._sitemap, False
                 generation = self._generation
             try:
-                self._bring_up_to_date(wanted, dashboard, generation)
+                self._bring_up_to_date(wanted, dashboard, sitemap, generation)
                 if verifying():
                     self._verify(generation)
             except Exception:
@@ -249,7 +378,7 @@ class Background:
                 if not (self._wanted or self._dashboard):
                     self.idle.set()
 
-    def _bring_up_to_date(self, wanted: set[str], dashboard: bool, generation: int) -> None:
+    def _bring_up_to_date(self, wanted: set[str], dashboard: bool, sitemap: bool, generation: int) -> None:
         preview, engine = self.preview, self.preview.engine
         if dashboard:
             with preview.lock:
@@ -257,6 +386,11 @@ class Background:
                     rendered = engine.render_dashboard()
                     if rendered:
                         log.info(f"preview: localization dashboard updated ({rendered} pages)")
+        if sitemap:
+            with preview.lock:
+                if generation == preview.generation:
+                    engine.render_sitemap()
+                    log.info("preview: sitemap updated")
         for locale in sorted(wanted):
             started = time.monotonic()
             with preview.lock:

@@ -257,6 +257,10 @@ class LocalizedSite:
                 entries.append(SitemapEntry(alternate.href, date.isoformat() if date else None, alternates))
         return entries
 
+    def forget_sitemap(self) -> None:
+        """A page's date changed (a preview's save): the sitemap is made again when next asked for."""
+        self.__dict__.pop("sitemap", None)
+
     def page_paths(self) -> list[str]:
         """Every page of any locale, as paths inside the locale folder."""
         return sorted({page for locale in self.site.locales for page in self.site.pages(locale)})

@@ -21,7 +21,9 @@ import contextlib
 import copy
 import logging
 import os
+import posixpath
 import sys
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -46,6 +48,13 @@ PRIVATE_FUNCTIONS = {
         "(page: 'Page', config: 'MkDocsConfig', doc_files: 'Sequence[File]', nav: 'Navigation', "
         "env: 'jinja2.Environment', dirty: 'bool' = False, excluded: 'bool' = False) -> 'None'"
     ),
+    "mkdocs.commands.build._build_theme_template": (
+        "(template_name: 'str', env: 'jinja2.Environment', files: 'Files', config: 'MkDocsConfig', "
+        "nav: 'Navigation') -> 'None'"
+    ),
+    # what the server serves (the path asked for), and the HTML it adds the live-reload script to
+    "mkdocs.livereload.LiveReloadServer._serve_request": "(self, environ, start_response) -> 'Iterable[bytes] | None'",
+    "mkdocs.livereload.LiveReloadServer._inject_js_into_html": "(self, content, epoch)",
 }
 PRIVATE_ATTRIBUTES = {
     # the rebuild MkDocs' server calls, how long it waits for more events, its watcher, and how
@@ -57,12 +66,16 @@ PRIVATE_ATTRIBUTES = {
         "_watched_paths",
         "_rebuild_cond",
         "_want_rebuild",
+        "mount_path",
     ),
     # the locale being built, and the language links it keeps for that locale's pages
     "mkdocs_static_i18n.reconfigure.ExtendedPlugin": ("current_language", "extra_alternate"),
 }
 
 _MISSING = object()
+# What Material's navigation shows of a page besides its title (partials/nav-item.html, ours and
+# Material's): a change to one of these, as to the title, renders the pages that list it again.
+NAVIGATION_META = ("icon", "subtitle", "status")
 
 
 # ----------------------------------------------------------------------------
@@ -107,6 +120,7 @@ def on_serve(server, *, config, builder):
     server.observer = _Observer(watcher, preview)
     server.builder = lambda config=None: preview.saved(watcher.take())
     server.build_delay = 0.01  # watchfiles has already waited for the burst of events to end
+    _serve_findings(server, preview)
     return server
 
 
@@ -131,6 +145,7 @@ class _LocaleState:
     alternate: object
     i18n_alternate: object
     pages: dict[Output, object] = field(default_factory=dict)
+    served: dict[str, Output] = field(default_factory=dict)  # by the file written, inside the site folder
     sources: set[str] = field(default_factory=set)  # every file it read from docs/
     outputs: dict[int, Output] = field(default_factory=dict)  # by the id of its page
 
@@ -185,6 +200,7 @@ class Kept:
                 if page_path is not None:
                     state.pages[Output(state.locale, page_path, source)] = file.page
         state.outputs = {id(page): output for output, page in state.pages.items()}
+        state.served = {page.file.dest_uri: output for output, page in state.pages.items()}
         state.sources = {os.path.abspath(file.abs_src_path) for file in state.files if file.abs_src_path}
         self.locales[state.locale] = state
         self._noted = {}
@@ -213,6 +229,24 @@ class Kept:
     def forget(self, path: str) -> None:
         self.context.forget(path)
 
+    def hold(self, path: str, findings) -> None:
+        self.context.show_findings(path, findings)
+
+    def check_again(self, paths) -> None:
+        for path in paths:
+            self.context.check_again(path)
+
+    def wait_for_findings(self, paths, timeout: float) -> bool:
+        return self.context.wait_for_findings(paths, timeout)
+
+    def findings_of(self, served: str):
+        context = self.context
+        for state in list(self.locales.values()):  # a full rebuild may be making them anew
+            output = state.served.get(served)
+            if output is not None:
+                return context.site.docs_path(output.source), context.findings.get(output.source, ())
+        return None
+
     def render(self, outputs: list[Output]) -> list[Output]:
         retitled = []
         for state in self.locales.values():
@@ -223,9 +257,9 @@ class Kept:
                 doc_files = state.doc_files()
                 for output in mine:
                     page = state.pages[output]
-                    title = page.title
+                    shown = _shown_in_navigation(page)
                     self._render_page(state, page, doc_files)
-                    if page.title != title:
+                    if _shown_in_navigation(page) != shown:
                         retitled.append(output)
         return retitled
 
@@ -253,6 +287,13 @@ class Kept:
             for page in pages:
                 self._render_page(state, page, doc_files)
         return len(pages)
+
+    def render_sitemap(self) -> None:
+        """The sitemap written again, by the build that writes it (the outermost)."""
+        state = next(state for state in self.locales.values() if state.top)
+        self.context.sitemap_again()
+        with self._as(state):
+            mkdocs_build._build_theme_template("sitemap.xml", state.env, state.files, self.config, state.nav)
 
     def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None:
         state = self.locales.get(locale)
@@ -314,6 +355,10 @@ class Kept:
 _kept = Kept()
 
 
+def _shown_in_navigation(page) -> tuple:
+    return (page.title, *((page.meta or {}).get(key) for key in NAVIGATION_META))
+
+
 # What a build leaves in the configuration, copied: the next locale's build changes it in place.
 def _copy(value):
     return value if value is _MISSING else copy.deepcopy(value)
@@ -346,6 +391,27 @@ class _Observer:
 
     def join(self, timeout: float | None = None) -> None:
         self.watcher.join(timeout)
+
+
+def _serve_findings(server, preview: Preview) -> None:
+    """Each page the server serves carries its source file's findings (``Preview.served``), added
+    where MkDocs adds its live-reload script: in what is served, never in the written file."""
+    asked = threading.local()  # the server answers each request in a thread of its own
+    serve_request, inject = server._serve_request, server._inject_js_into_html
+
+    def serve_request_noting_path(environ, start_response):
+        path = environ["PATH_INFO"].encode("latin-1").decode("utf-8", "ignore")  # as MkDocs reads it
+        relative = path[len(server.mount_path) :] if (path + "/").startswith(server.mount_path) else ""
+        if path.endswith("/"):
+            relative += "index.html"
+        asked.file = posixpath.normpath("/" + relative).lstrip("/")
+        return serve_request(environ, start_response)
+
+    def inject_with_findings(content, epoch):
+        return preview.served(getattr(asked, "file", ""), inject(content, epoch))
+
+    server._serve_request = serve_request_noting_path
+    server._inject_js_into_html = inject_with_findings
 
 
 def _want_rebuild(server) -> None:

@@ -94,12 +94,14 @@ def stop_time(
             assert wait_for(lambda: preview.children(recursive=True), timeout=60), "no worker"
             indexing: list = []  # (pid, name) of the Pagefind seen running, when rebuilding
             if while_rebuilding:
-                # a front-matter edit: the preview rebuilds every locale, and their Pagefind runs
-                # are there to be caught (a body edit re-indexes one small locale in a moment)
+                # a ROBOTS edit (every language version reads it): the preview rebuilds every
+                # locale, and their Pagefind runs are there to be caught (a body or other
+                # front-matter edit re-indexes one small locale in a moment)
                 source = project / "docs" / "nb" / f"{ARTICLE}.md"
                 text = source.read_text(encoding="utf-8")
                 source.write_text(
-                    text.replace("ms.date: 08/13/2021", "ms.date: 08/14/2021", 1), encoding="utf-8"
+                    text.replace("ROBOTS: NOINDEX, NOFOLLOW", "ROBOTS: NOINDEX", 1),
+                    encoding="utf-8",
                 )
                 indexing = wait_for(lambda: running("pagefind", preview), timeout=60, step=0.02)
                 assert indexing, log_path.read_text()

@@ -18,6 +18,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from checkers import WCAG_21_AA, axe
 from conftest import MKDOCS, ROOT, build_env
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -37,6 +38,16 @@ PER_SECTION = 3
 UNTRANSLATED = ("billing/block-devices-00004.md", "billing/verify-domains-00005.md")
 EPOCH = "1700000000"  # one build time for the preview and the fresh builds (sitemap)
 WORDS = ("licence", "tenant", "mailbox", "domain", "payment", "renew", "policy")
+# Front-matter edits of the state machine: the reader's date (and the sitemap's), a description,
+# what Material's navigation shows besides the title, a key no template reads, and ROBOTS (every
+# language version's alternates read it: a full rebuild).
+FRONT_MATTER_EDITS = (
+    ("ms.date", "03/{day:02d}/2023"),
+    ("description", "All about {word} & <more>."),
+    ("subtitle", "On {word}"),
+    ("ms.topic", "{word}"),
+    ("ROBOTS", "NOINDEX"),
+)
 # static-i18n names the site folder when it starts its first locale (the root's)
 _SITE_DIR = re.compile(r"Building '[\w-]+' documentation to directory: (\S+)")
 
@@ -118,14 +129,17 @@ class Preview:
 
 
 def without_live_reload(page: bytes) -> bytes:
-    """A served page as built: MkDocs' server puts one <script> before the last </body>, and the
-    preview allows it by a nonce in that script and in the page's policy (helpsite.csp)."""
+    """A served page as built: MkDocs' server puts one <script> before the last </body>, the
+    preview a findings banner first in <body> when the page has findings, and it allows them by
+    a nonce in the script, the banner's <style> and the page's policy (helpsite.csp)."""
     end = page.rindex(b"</body>")
     start = page.rindex(b"<script nonce=", 0, end)
     assert b"livereload(" in page[start:end]
-    nonce = re.search(rb" &#39;nonce-[A-Za-z0-9_-]+&#39;", page)
-    assert nonce is not None and nonce.start() < start
-    return page[: nonce.start()] + page[nonce.end() : start] + page[end:]
+    page = page[:start] + page[end:]
+    page = re.sub(rb'(<body[^>]*>)<style nonce="[^"]+">.*?</aside>', rb"\1", page, count=1, flags=re.S)
+    page, nonces = re.subn(rb" &#39;nonce-[A-Za-z0-9_-]+&#39;", b"", page)
+    assert nonces in (1, 2)
+    return page
 
 
 def differences(preview: Preview, fresh: Path) -> list[str]:
@@ -205,12 +219,33 @@ def test_a_translation_body_edit_renders_that_page_alone(preview, project, tmp_p
     assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
 
 
-def test_a_front_matter_edit_rebuilds_everything_and_says_why(preview, project, tmp_path):
-    page = project / "docs" / "en" / "licenses" / "add-subscriptions-00001.md"
-    text = page.read_text(encoding="utf-8").replace("ms.date: ", "ms.date: 01/02/2024\nold.date: ", 1)
-    log = preview.save(page, text.encode())
+def front_matter_edited(data: bytes, key: str, value: str) -> bytes:
+    """A page's bytes with ``key: value`` in its front matter, in place of the key's line or last."""
+    text = data.decode("utf-8")
+    head, sep, body = text[4:].partition("\n---\n")
+    lines = [line for line in head.splitlines() if not line.startswith(f"{key}:")]
+    return ("---\n" + "\n".join([*lines, f"{key}: {value}"]) + sep + body).encode()
+
+
+def test_a_front_matter_edit_renders_the_pages_own_outputs_and_the_sitemap(preview, project, tmp_path):
+    page_path = "licenses/add-subscriptions-00001.md"
+    page = project / "docs" / "en" / page_path
+    data = front_matter_edited(page.read_bytes(), "ms.date", "01/02/2024")
+    log = preview.save(page, front_matter_edited(data, "description", "How to add <subscriptions> & more."))
+    # en's page and nb's and ja's translations (their "out of date" notice hashes the English bytes)
+    assert rendered_again(log) == {f"{locale}/{page_path}" for locale in LOCALES}
+    assert "full rebuild" not in log
+    fresh = preview.fresh_build(tmp_path / "fresh")
+    assert b"<lastmod>2024-01-02</lastmod>" in (fresh / "sitemap.xml").read_bytes()
+    assert settled(preview, fresh) == []
+
+
+def test_a_front_matter_edit_other_pages_read_rebuilds_everything_and_says_why(preview, project, tmp_path):
+    page = project / "docs" / "nb" / "licenses" / "add-subscriptions-00001.md"
+    log = preview.save(page, front_matter_edited(page.read_bytes(), "ROBOTS", "NOINDEX"))
     assert (
-        "preview: full rebuild: docs/en/licenses/add-subscriptions-00001.md: its front matter changed" in log
+        "preview: full rebuild: docs/nb/licenses/add-subscriptions-00001.md: its front matter's ROBOTS changed"
+        " (every language version's hreflang alternates, the sitemap and the search read it)" in log
     )
     assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
 
@@ -248,27 +283,144 @@ def test_a_title_edit_renders_exactly_the_pages_whose_bytes_it_changes(preview, 
 
 
 # ----------------------------------------------------------------------------
+# The saved page's findings in the page served, never in the page written
+# ----------------------------------------------------------------------------
+
+
+def test_a_saved_pages_findings_are_in_the_page_served_and_gone_once_fixed(
+    preview, project, tmp_path, browser
+):
+    page_path = UNTRANSLATED[0]  # ja shows the English page: its fallback copy has the banner too
+    page = project / "docs" / "en" / page_path
+    good = page.read_bytes()
+    bad = good + b"\nSee [](https://learn.microsoft.com/) for the details.\n"
+    line = bad.count(b"\n")  # the link's line is the file's last, the link after "See "
+    where = f"en/{page_path}:{line}:5"
+    log = preview.save(page, bad)
+    assert f"{where}: empty-link: " in log
+    assert f"<code>{where}</code> <strong>empty-link</strong>".encode() in preview.served(
+        "ja/" + page_path.removesuffix(".md") + "/"
+    )
+    url = preview.base + page_path.removesuffix(".md") + "/"
+
+    # the site's own policy in force: nothing the banner adds is blocked
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        tab = context.new_page()
+        console: list[str] = []
+        tab.on("console", lambda message: console.append(message.text))
+        tab.goto(url)
+        banner = tab.get_by_role("complementary", name=f"Preview: 1 finding in en/{page_path}")
+        message = log.split(f"{where}: empty-link: ", 1)[1].splitlines()[0]
+        assert banner.locator("li").all_inner_texts() == [f"error {where} empty-link: {message}"]
+        assert (
+            banner.locator("summary").evaluate("e => getComputedStyle(e.closest('aside')).position")
+            == "fixed"
+        )
+        assert not [m for m in console if "Content Security Policy" in m], console
+        # folded from the keyboard
+        banner.locator("summary").focus()
+        tab.keyboard.press("Enter")
+        assert banner.locator("details").evaluate("e => e.open") is False
+        assert not banner.locator("li").is_visible()
+    finally:
+        context.close()
+    axe_context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
+    try:
+        tab = axe_context.new_page()
+        tab.goto(url)
+        assert [v for v in axe(tab, WCAG_21_AA + ["best-practice"]) if "helpsite-findings" in v.target] == []
+    finally:
+        axe_context.close()
+
+    # fixed: the banner is gone; written, served and fresh pages are the same
+    log = preview.save(
+        page, good + b"\nSee [the admin center](https://learn.microsoft.com/) for the details.\n"
+    )
+    assert "empty-link" not in log
+    assert b"helpsite-findings" not in preview.served(page_path.removesuffix(".md") + "/")
+    fresh = preview.fresh_build(tmp_path / "fresh")
+    assert not [path for path in fresh.rglob("*.html") if b"helpsite-findings" in path.read_bytes()]
+    assert settled(preview, fresh) == []
+
+
+def test_a_renamed_heading_reports_the_pages_whose_links_to_it_now_miss(preview, project):
+    docs = project / "docs"
+    target = docs / "en" / "licenses" / "add-subscriptions-00002.md"
+    good = target.read_bytes()
+    link = "../licenses/add-subscriptions-00002.md#report-policies-7"
+    # the oracle: the English pages with a link to the anchor (every other locale has the page)
+    written = re.compile(r"\[[^\]]*\]\(" + re.escape(link))
+    linking = {
+        f"en/{path.relative_to(docs / 'en').as_posix()}:{number}:{found.start() + 1}"
+        for path in sorted((docs / "en").rglob("*.md"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        for found in written.finditer(line)
+    }
+    assert len(linking) == 2
+    log = preview.save(
+        target, good.replace(b'name="report-policies-7"', b'name="report-policies-renamed"', 1)
+    )
+    found = {
+        line.split(": link-to-missing-anchor: ")[0].split(" -  ")[-1]
+        for line in log.splitlines()
+        if ": link-to-missing-anchor: " in line
+    }
+    assert found == linking
+    assert (
+        "preview: 1 pages checked again, their links' targets changed: en/billing/cancel-payments-00003.md"
+        in log
+    )
+    served = preview.served("billing/cancel-payments-00003/").decode()
+    banner = served[served.index('<aside class="helpsite-findings"') : served.index("</aside>")]
+    assert banner.count("link-to-missing-anchor") == 2
+    # named back: the findings are gone from the log's new report and from the page
+    log = preview.save(target, good)
+    assert "link-to-missing-anchor" not in log
+    assert (
+        "preview: 1 pages checked again, their links' targets changed: en/billing/cancel-payments-00003.md"
+        in log
+    )
+    assert b"link-to-missing-anchor" not in preview.served("billing/cancel-payments-00003/")
+
+
+# ----------------------------------------------------------------------------
 # Bad input on save
 # ----------------------------------------------------------------------------
 
 
 def test_bad_input_keeps_the_preview_serving_and_the_next_good_save_recovers(preview, project, tmp_path):
-    page = project / "docs" / "nb" / "licenses" / "reset-groups-00000.md"
+    page_path = "licenses/reset-groups-00000"
+    page = project / "docs" / "nb" / f"{page_path}.md"
     good = page.read_bytes()
-    home = "nb/"
-    bad = {
-        "broken YAML": good.replace(b"ms.author: cmcatee", b"ms.author: [cmcatee", 1),
-        "not UTF-8": good + b"\n\xff\xfe caf\xe9\n",
-        "half-written": good[: len(good) // 3],
+    last_good = without_live_reload(preview.served(f"nb/{page_path}/"))
+    last_line = good.count(b"\n") + 2  # of a line added after the page's last
+    # what cannot be rendered: the last good page stays, the banner names the problem at its line
+    held = {
+        "broken YAML": (
+            good.replace(b"ms.author: cmcatee", b"ms.author: [cmcatee", 1),
+            "5:7",
+            "yaml-invalid",
+        ),
+        "not UTF-8": (good + b"\n\xff\xfe caf\xe9\n", f"{last_line}:1", "encoding"),
     }
-    for what, data in bad.items():
-        preview.save(page, data)
-        assert preview.process.poll() is None, what
-        assert b"<html" in preview.served(home), what
-        assert preview.fresh_build(tmp_path / "fresh") and settled(preview, tmp_path / "fresh") == [], what
+    for what, (data, where, rule_id) in held.items():
+        log = preview.save(page, data)
+        assert (
+            f"preview: nb/{page_path}.md cannot be rendered; the preview serves its last good version" in log
+        )
+        assert f"nb/{page_path}.md:{where}: {rule_id}: " in log, what
+        served = preview.served(f"nb/{page_path}/")
+        assert f"<code>nb/{page_path}.md:{where}</code> <strong>{rule_id}</strong>".encode() in served, what
+        assert without_live_reload(served) == last_good, what
+        assert b"<html" in preview.served("nb/"), what
+    # what can: rendered, the same as a fresh build
+    preview.save(page, good[: len(good) // 3])
+    assert preview.process.poll() is None
+    assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
     # a whole folder deleted, then the page saved again
     shutil.rmtree(project / "docs" / "ja" / "licenses")
-    assert wait_for(lambda: "ja/licenses" in preview.log() or preview.log().count("full rebuild") >= 3, 60)
+    assert wait_for(lambda: "full rebuild" in preview.log(), 60)
     preview.save(page, good + b"\nRecovered.\n")
     assert preview.process.poll() is None
     assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
@@ -312,6 +464,21 @@ class Saves(RuleBasedStateMachine):
         )
         log = self.preview.save(page, text.encode())
         assert "full rebuild" not in log, log
+
+    @rule(
+        locale=st.sampled_from(LOCALES),
+        index=st.integers(0, ARTICLES - 1),
+        edit=st.sampled_from(FRONT_MATTER_EDITS),
+        word=st.sampled_from(WORDS),
+        day=st.integers(1, 28),
+    )
+    def front_matter_edit(self, locale, index, edit, word, day):
+        page = self._page(locale, index)
+        if page.is_file():
+            key, value = edit
+            edited_page = front_matter_edited(page.read_bytes(), key, value.format(word=word, day=day))
+            log = self.preview.save(page, edited_page)
+            assert ("full rebuild" in log) == (key == "ROBOTS"), log
 
     @rule(locale=st.sampled_from(LOCALES[1:]), index=st.integers(0, ARTICLES - 1))
     def translation_comes_or_goes(self, locale, index):
@@ -386,13 +553,26 @@ def test_the_watcher_hands_on_the_paths_a_save_changed(tmp_path, caplog):
 def test_the_mkdocs_internals_the_adapter_uses_are_still_there():
     adapter = _load_hook("preview")
     for dotted, signature in adapter.PRIVATE_FUNCTIONS.items():
-        module, name = dotted.rsplit(".", 1)
-        assert str(inspect.signature(getattr(importlib.import_module(module), name))) == signature, dotted
+        assert str(inspect.signature(_named(dotted))) == signature, dotted
     for dotted, attributes in adapter.PRIVATE_ATTRIBUTES.items():
         module, name = dotted.rsplit(".", 1)
         source = "".join(_source(cls) for cls in getattr(importlib.import_module(module), name).__mro__)
         for attribute in attributes:
             assert re.search(rf"self\.{attribute}\b(: [^=\n]+)? = ", source), f"{dotted}.{attribute}"
+
+
+def _named(dotted: str):
+    """A module's function, or a class's method (``module.Class.method``)."""
+    parts = dotted.split(".")
+    for end in range(len(parts) - 1, 0, -1):
+        try:
+            found = importlib.import_module(".".join(parts[:end]))
+        except ImportError:
+            continue
+        for name in parts[end:]:
+            found = getattr(found, name)
+        return found
+    raise ImportError(dotted)
 
 
 def _source(cls) -> str:
