@@ -394,15 +394,20 @@ class _Versions:
             for version in self.history.versions(path)
             if path.startswith(self.history.prefix + "/")
         }
-        for blob, data in self.history.contents(versions):
-            if data is not None:
-                path = versions[blob]
-                self.by_hash[(path, source_hash(data))] = data
-                self.by_hash[(path, source_hash(data, "0" * 64))] = data
+        self._read = [
+            (versions[blob], data) for blob, data in self.history.contents(versions) if data is not None
+        ]
+        for path, data in self._read:
+            self.by_hash[(path, source_hash(data))] = data
+        self._sha256 = False
 
     def find(self, file: Path, recorded: str) -> bytes | None:
         if self.history is None:
             return None
+        if len(recorded) == 64 and not self._sha256:  # rare: hashed that way only when asked
+            self._sha256 = True
+            for path, data in self._read:
+                self.by_hash[(path, source_hash(data, recorded))] = data
         path = self.history.path_of(file)
         for name in self.history.names(path):
             found = self.by_hash.get((name, recorded))
@@ -462,10 +467,12 @@ def base_of(site: Site, page: Page) -> Base | None:
     or names no English at all (no hash and no English page: nothing to say)."""
     if page.locale in (None, site.source_locale) or not page.page_path or not page.meta_ok:
         return None
-    if site.page_path(site.root / page.display) != page.page_path:
+    if page.display != _in_docs(site, page.locale, page.page_path) and (
+        site.page_path(site.root / page.display) != page.page_path
+    ):
         return None  # a file checked as a translation (--locale) from outside docs/<locale>/
     source = site.file_for(site.source_locale, page.page_path)
-    shown = site.display_path(source)
+    shown = _in_docs(site, site.source_locale, page.page_path)
     recorded = page.meta.get(HASH_KEY)
     recorded = recorded.strip().lower() if isinstance(recorded, str) and recorded.strip() else None
     now = _current(source)
@@ -499,6 +506,16 @@ def base_of(site: Site, page: Page) -> Base | None:
     return dataclasses.replace(base, problem=base.problem or problem)
 
 
+def _in_docs(site: Site, locale: str, page_path: str) -> str:
+    """How findings name docs/<locale>/<page_path>: ``site.display_path`` of it, told with
+    string operations (its path arithmetic cost more than the rest of ``base_of``)."""
+    cached = _DOCS_SHOWN.get(id(site))
+    if cached is None or cached[0] is not site:
+        cached = _DOCS_SHOWN[id(site)] = (site, site.display_path(site.docs_dir))
+    return f"{cached[1]}/{locale}/{page_path}" if cached[1] else f"{locale}/{page_path}"
+
+
+_DOCS_SHOWN: dict[int, tuple[Site, str]] = {}
 _CURRENT: dict[str, tuple[tuple, tuple[bytes, dict[int, str]]]] = {}
 
 
