@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from helpsite import l10n
+from helpsite import l10n, stale_sections
 from helpsite.history import History, HistoryError, Version, iso_date
 from helpsite.site import Site
 
@@ -35,6 +35,8 @@ class TranslationDiff:
     reason: str | None  # why there is no base or no diff
     base_date: str | None = None  # the base commit's date, ISO
     last_change: str | None = None  # the date of the newest commit of the source file, ISO
+    # the source page's sections that changed since the base (helpsite.stale_sections)
+    sections: tuple[stale_sections.SectionChange, ...] = ()
 
     def record(self) -> dict:
         return {key: getattr(self, key) for key in RECORD_KEYS}
@@ -187,9 +189,9 @@ class _Bases:
         versions = self.versions[status.page]
         base = self.found[(status.locale, status.page)]
         if isinstance(base, str):
-            diff, reason, base = None, base, None
+            diff, reason, base, sections = None, base, None, ()
         else:
-            diff, reason = self._diff(self.paths[status.page], base)
+            diff, reason, sections = self._diff(self.paths[status.page], base)
         return TranslationDiff(
             status.page,
             status.locale,
@@ -199,6 +201,7 @@ class _Bases:
             reason,
             base and base.date,
             versions[0].date if versions else None,
+            sections,
         )
 
     def orphan(self, locale: str, page: str) -> TranslationDiff:
@@ -250,23 +253,28 @@ class _Bases:
             "outside this repository, or a rename git did not detect"
         )
 
-    def _diff(self, path: str, base: Version) -> tuple[str | None, str | None]:
+    def _diff(
+        self, path: str, base: Version
+    ) -> tuple[str | None, str | None, tuple[stale_sections.SectionChange, ...]]:
         key = (path, base.blob)
         if key not in self._diffs:
             self._diffs[key] = self._make_diff(path, base)
         return self._diffs[key]
 
-    def _make_diff(self, path: str, base: Version) -> tuple[str | None, str | None]:
+    def _make_diff(
+        self, path: str, base: Version
+    ) -> tuple[str | None, str | None, tuple[stale_sections.SectionChange, ...]]:
         shown = self.site.display_path(self.history.file_of(path))
         try:
             now = self.history.file_of(path).read_bytes()
         except OSError as error:
-            return None, f"cannot read {shown}: {error.strerror or error}"
+            return None, f"cannot read {shown}: {error.strerror or error}", ()
         try:
             old, new = self.texts[base.blob].decode("utf-8"), now.decode("utf-8")
         except UnicodeDecodeError:
-            return None, f"{shown} is not UTF-8 text (a binary file?), so there is no line diff"
-        return unified_diff(old, new, f"a/{base.path}", f"b/{path}"), None
+            return None, f"{shown} is not UTF-8 text (a binary file?), so there is no line diff", ()
+        sections = stale_sections.changed_sections(self.site, shown, self.texts[base.blob], now) or ()
+        return unified_diff(old, new, f"a/{base.path}", f"b/{path}"), None, sections
 
 
 def unified_diff(old: str, new: str, old_name: str, new_name: str) -> str:

@@ -388,26 +388,30 @@ class _Versions:
         except HistoryError as error:
             self.error = str(error)
             return
-        versions = {
-            version.blob: path
-            for path in self.history._changes
-            for version in self.history.versions(path)
-            if path.startswith(self.history.prefix + "/")
-        }
+        # a blob may be a version of several files (a page copied): each of them has it
+        paths_of: dict[str, set[str]] = {}
+        for path in self.history._changes:
+            if path.startswith(self.history.prefix + "/"):
+                for version in self.history.versions(path):
+                    paths_of.setdefault(version.blob, set()).add(path)
         self._read = [
-            (versions[blob], data) for blob, data in self.history.contents(versions) if data is not None
+            (paths_of[blob], data) for blob, data in self.history.contents(paths_of) if data is not None
         ]
-        for path, data in self._read:
-            self.by_hash[(path, source_hash(data))] = data
+        self._index(source_hash)
         self._sha256 = False
+
+    def _index(self, digest) -> None:
+        for paths, data in self._read:
+            hashed = digest(data)
+            for path in paths:
+                self.by_hash[(path, hashed)] = data
 
     def find(self, file: Path, recorded: str) -> bytes | None:
         if self.history is None:
             return None
         if len(recorded) == 64 and not self._sha256:  # rare: hashed that way only when asked
             self._sha256 = True
-            for path, data in self._read:
-                self.by_hash[(path, source_hash(data, recorded))] = data
+            self._index(lambda data: source_hash(data, recorded))
         path = self.history.path_of(file)
         for name in self.history.names(path):
             found = self.by_hash.get((name, recorded))
@@ -538,8 +542,22 @@ def _current(source: Path) -> tuple[bytes, dict[int, str]] | OSError:
     return found
 
 
+def base_bytes(site: Site, page_path: str, recorded: str) -> bytes | None:
+    """The bytes of the English version of ``page_path`` whose hash is ``recorded`` (a
+    translation's ``ms.openlocfilehash``): the file as it is now, else a version in its history
+    (the versions read in one batch, once per process); None when no version has that hash."""
+    recorded = recorded.strip().lower()
+    source = site.file_for(site.source_locale, page_path)
+    now = _current(source)
+    if not isinstance(now, OSError) and now[1].get(len(recorded)) == recorded:
+        return now[0]
+    if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", recorded):
+        return None
+    return _versions(site).find(source, recorded)
+
+
 def _loaded(site: Site, shown: str, data: bytes, exact: bool, digest: str | None = None) -> Base:
-    english = _english(site, shown, data, digest)
+    english = english_version(site, shown, data, digest)
     if english.page is None:
         which = "the version it was made from" if exact else "it"
         return Base(
@@ -580,7 +598,9 @@ _ENGLISH: dict[tuple[str, str], _English] = {}
 KEEP_ENGLISH = 10_000  # versions kept: every page of a large site, each a few kB
 
 
-def _english(site: Site, shown: str, data: bytes, digest: str | None = None) -> _English:
+def english_version(site: Site, shown: str, data: bytes, digest: str | None = None) -> _English:
+    """One version of the English page ``shown`` (its bytes), read once per process: the
+    structure rules and the stale translations' changed sections (``stale_sections``) share it."""
     key = (shown, digest or source_hash(data))
     found = _ENGLISH.get(key)
     if found is None:
