@@ -9,10 +9,11 @@ request check: the translations that the source changes since a revision make st
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from helpsite import l10n, stale_sections
 from helpsite.history import History, HistoryError, Version, iso_date
@@ -35,11 +36,18 @@ class TranslationDiff:
     reason: str | None  # why there is no base or no diff
     base_date: str | None = None  # the base commit's date, ISO
     last_change: str | None = None  # the date of the newest commit of the source file, ISO
-    # the source page's sections that changed since the base (helpsite.stale_sections)
-    sections: tuple[stale_sections.SectionChange, ...] = ()
+    # the source page's sections changed since the base, worked out when asked for (the
+    # dashboard shows them; ``l10n diff`` does not, and need not parse every version)
+    changed_sections: Callable[[], tuple[stale_sections.SectionChange, ...]] = field(
+        default=tuple, compare=False, repr=False
+    )
 
     def record(self) -> dict:
         return {key: getattr(self, key) for key in RECORD_KEYS}
+
+    @property
+    def sections(self) -> tuple[stale_sections.SectionChange, ...]:
+        return self.changed_sections()
 
 
 @dataclass(frozen=True)
@@ -184,14 +192,16 @@ class _Bases:
         bases = {found.blob for found in self.found.values() if isinstance(found, Version)}
         self.texts = dict(history.contents(bases))
         self._diffs: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        self._changed: dict[tuple[str, str], tuple[stale_sections.SectionChange, ...]] = {}
 
     def diff(self, status: l10n.TranslationStatus) -> TranslationDiff:
         versions = self.versions[status.page]
         base = self.found[(status.locale, status.page)]
         if isinstance(base, str):
-            diff, reason, base, sections = None, base, None, ()
+            diff, reason, base, sections = None, base, None, tuple
         else:
-            diff, reason, sections = self._diff(self.paths[status.page], base)
+            diff, reason = self._diff(self.paths[status.page], base)
+            sections = functools.partial(self._sections, self.paths[status.page], base)
         return TranslationDiff(
             status.page,
             status.locale,
@@ -253,28 +263,36 @@ class _Bases:
             "outside this repository, or a rename git did not detect"
         )
 
-    def _diff(
-        self, path: str, base: Version
-    ) -> tuple[str | None, str | None, tuple[stale_sections.SectionChange, ...]]:
+    def _diff(self, path: str, base: Version) -> tuple[str | None, str | None]:
         key = (path, base.blob)
         if key not in self._diffs:
             self._diffs[key] = self._make_diff(path, base)
         return self._diffs[key]
 
-    def _make_diff(
-        self, path: str, base: Version
-    ) -> tuple[str | None, str | None, tuple[stale_sections.SectionChange, ...]]:
+    def _sections(self, path: str, base: Version) -> tuple[stale_sections.SectionChange, ...]:
+        key = (path, base.blob)
+        if key not in self._changed:
+            try:
+                now = self.history.file_of(path).read_bytes()
+            except OSError:
+                now = None
+            old = self.texts.get(base.blob)
+            shown = self.site.display_path(self.history.file_of(path))
+            found = stale_sections.changed_sections(self.site, shown, old, now) if old and now else None
+            self._changed[key] = found or ()
+        return self._changed[key]
+
+    def _make_diff(self, path: str, base: Version) -> tuple[str | None, str | None]:
         shown = self.site.display_path(self.history.file_of(path))
         try:
             now = self.history.file_of(path).read_bytes()
         except OSError as error:
-            return None, f"cannot read {shown}: {error.strerror or error}", ()
+            return None, f"cannot read {shown}: {error.strerror or error}"
         try:
             old, new = self.texts[base.blob].decode("utf-8"), now.decode("utf-8")
         except UnicodeDecodeError:
-            return None, f"{shown} is not UTF-8 text (a binary file?), so there is no line diff", ()
-        sections = stale_sections.changed_sections(self.site, shown, self.texts[base.blob], now) or ()
-        return unified_diff(old, new, f"a/{base.path}", f"b/{path}"), None, sections
+            return None, f"{shown} is not UTF-8 text (a binary file?), so there is no line diff"
+        return unified_diff(old, new, f"a/{base.path}", f"b/{path}"), None
 
 
 def unified_diff(old: str, new: str, old_name: str, new_name: str) -> str:
