@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from helpsite import l10n
 from helpsite.l10n_diff import TranslationDiff
 from helpsite.site import Site
+from helpsite.stale_sections import SectionChange
 
 NEEDS_WORK = (l10n.STALE, l10n.INVALID, l10n.UNTRACKED, l10n.MISSING)  # in the order listed
 # Words, runs of white space, and runs of other characters: the units a changed line is compared in.
@@ -74,6 +75,7 @@ class WorkItem:
     base_date: str | None = None
     reason: str | None = None  # why there is no base or diff
     diff: tuple[DiffLine, ...] = ()
+    sections: tuple[SectionChange, ...] = ()  # of the source page, changed since the base
 
 
 @dataclass(frozen=True)
@@ -144,6 +146,7 @@ def locale_work(
                 d and d.base_date,
                 d and d.reason,
                 diff_lines(d.diff) if d and d.diff else (),
+                d.sections if d else (),
             )
         )
     return LocaleWork(summary, tuple((status, tuple(items)) for status, items in groups.items() if items))

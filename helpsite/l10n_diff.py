@@ -9,12 +9,13 @@ request check: the translations that the source changes since a revision make st
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from helpsite import l10n
+from helpsite import l10n, stale_sections
 from helpsite.history import History, HistoryError, Version, iso_date
 from helpsite.site import Site
 
@@ -35,9 +36,18 @@ class TranslationDiff:
     reason: str | None  # why there is no base or no diff
     base_date: str | None = None  # the base commit's date, ISO
     last_change: str | None = None  # the date of the newest commit of the source file, ISO
+    # the source page's sections changed since the base, worked out when asked for (the
+    # dashboard shows them; ``l10n diff`` does not, and need not parse every version)
+    changed_sections: Callable[[], tuple[stale_sections.SectionChange, ...]] = field(
+        default=tuple, compare=False, repr=False
+    )
 
     def record(self) -> dict:
         return {key: getattr(self, key) for key in RECORD_KEYS}
+
+    @property
+    def sections(self) -> tuple[stale_sections.SectionChange, ...]:
+        return self.changed_sections()
 
 
 @dataclass(frozen=True)
@@ -182,14 +192,16 @@ class _Bases:
         bases = {found.blob for found in self.found.values() if isinstance(found, Version)}
         self.texts = dict(history.contents(bases))
         self._diffs: dict[tuple[str, str], tuple[str | None, str | None]] = {}
+        self._changed: dict[tuple[str, str], tuple[stale_sections.SectionChange, ...]] = {}
 
     def diff(self, status: l10n.TranslationStatus) -> TranslationDiff:
         versions = self.versions[status.page]
         base = self.found[(status.locale, status.page)]
         if isinstance(base, str):
-            diff, reason, base = None, base, None
+            diff, reason, base, sections = None, base, None, tuple
         else:
             diff, reason = self._diff(self.paths[status.page], base)
+            sections = functools.partial(self._sections, self.paths[status.page], base)
         return TranslationDiff(
             status.page,
             status.locale,
@@ -199,6 +211,7 @@ class _Bases:
             reason,
             base and base.date,
             versions[0].date if versions else None,
+            sections,
         )
 
     def orphan(self, locale: str, page: str) -> TranslationDiff:
@@ -255,6 +268,19 @@ class _Bases:
         if key not in self._diffs:
             self._diffs[key] = self._make_diff(path, base)
         return self._diffs[key]
+
+    def _sections(self, path: str, base: Version) -> tuple[stale_sections.SectionChange, ...]:
+        key = (path, base.blob)
+        if key not in self._changed:
+            try:
+                now = self.history.file_of(path).read_bytes()
+            except OSError:
+                now = None
+            old = self.texts.get(base.blob)
+            shown = self.site.display_path(self.history.file_of(path))
+            found = stale_sections.changed_sections(self.site, shown, old, now) if old and now else None
+            self._changed[key] = found or ()
+        return self._changed[key]
 
     def _make_diff(self, path: str, base: Version) -> tuple[str | None, str | None]:
         shown = self.site.display_path(self.history.file_of(path))

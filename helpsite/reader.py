@@ -26,7 +26,7 @@ from urllib.parse import urljoin, urlsplit
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
 
-from helpsite import l10n, safety
+from helpsite import l10n, safety, stale_sections, translation_structure
 from helpsite import strings as site_strings
 from helpsite.history import History, HistoryError, blob_id
 from helpsite.site import Site, with_slash
@@ -44,12 +44,23 @@ class Alternate:
 
 
 @dataclass(frozen=True)
+class SectionLink:
+    """A section of the source page that changed since a stale translation was made."""
+
+    title: str  # the heading's words (text: the template escapes it), or the introduction's name
+    url: str | None  # the source page's heading, from the host's root; None for a removed section
+    note: str | None = None  # "new section", "removed": in the reader's language
+
+
+@dataclass(frozen=True)
 class Notice:
     kind: str  # machine-translation, fallback or stale
     text: str
     link_text: str | None = None
     link_url: str | None = None  # path of the source-language page from the host's root
     link_locale: str | None = None
+    sections_text: str | None = None  # what leads the list of sections (stale only)
+    sections: tuple[SectionLink, ...] = ()
 
     @property
     def style(self) -> str:
@@ -193,8 +204,44 @@ class LocalizedSite:
         if status.status == l10n.STALE:
             changed = self._source_changed(page_path)
             stale = text["stale_since"].format(date=local_date(changed, locale)) if changed else text["stale"]
-            notices.append(Notice(STALE, stale, text["read_source"], source_url, self.site.source_locale))
+            sections = self._changed_sections(locale, page_path, status.recorded_hash, source_url)
+            notices.append(
+                Notice(
+                    STALE,
+                    stale,
+                    text["read_source"],
+                    source_url,
+                    self.site.source_locale,
+                    text["stale_sections"] if sections else None,
+                    sections,
+                )
+            )
         return tuple(notices)
+
+    def _changed_sections(
+        self, locale: str, page_path: str, recorded: str, source_url: str
+    ) -> tuple[SectionLink, ...]:
+        """The sections of the source page that changed since the translation's base, each
+        linked to its heading there; none when the base is not known (the notice then says
+        that the page changed, as a whole)."""
+        source = self._source_bytes(page_path)
+        base = translation_structure.base_bytes(self.site, page_path, recorded)
+        if source is None or base is None:
+            return ()
+        shown = self.site.display_path(self.site.file_for(self.site.source_locale, page_path))
+        changes = stale_sections.changed_sections(self.site, shown, base, source) or ()
+        text = self.strings.table(locale)
+        notes = {stale_sections.ADDED: text["section_added"], stale_sections.REMOVED: text["section_removed"]}
+        return tuple(
+            SectionLink(
+                change.title if change.title is not None else text["section_introduction"],
+                None
+                if change.change == stale_sections.REMOVED
+                else source_url + (f"#{change.anchor}" if change.anchor else ""),
+                notes.get(change.change),
+            )
+            for change in changes
+        )
 
     # The date of the source page's newest commit: the English change a stale translation misses.
     # Unknown where a shallow clone's history stops (its first commit seems to add every file),

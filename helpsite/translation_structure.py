@@ -388,21 +388,30 @@ class _Versions:
         except HistoryError as error:
             self.error = str(error)
             return
-        versions = {
-            version.blob: path
-            for path in self.history._changes
-            for version in self.history.versions(path)
-            if path.startswith(self.history.prefix + "/")
-        }
-        for blob, data in self.history.contents(versions):
-            if data is not None:
-                path = versions[blob]
-                self.by_hash[(path, source_hash(data))] = data
-                self.by_hash[(path, source_hash(data, "0" * 64))] = data
+        # a blob may be a version of several files (a page copied): each of them has it
+        paths_of: dict[str, set[str]] = {}
+        for path in self.history._changes:
+            if path.startswith(self.history.prefix + "/"):
+                for version in self.history.versions(path):
+                    paths_of.setdefault(version.blob, set()).add(path)
+        self._read = [
+            (paths_of[blob], data) for blob, data in self.history.contents(paths_of) if data is not None
+        ]
+        self._index(source_hash)
+        self._sha256 = False
 
-    def find(self, file: Path, recorded: str) -> bytes | None:
+    def _index(self, digest) -> None:
+        for paths, data in self._read:
+            hashed = digest(data)
+            for path in paths:
+                self.by_hash[(path, hashed)] = data
+
+    def find(self, file: str, recorded: str) -> bytes | None:
         if self.history is None:
             return None
+        if len(recorded) == 64 and not self._sha256:  # rare: hashed that way only when asked
+            self._sha256 = True
+            self._index(lambda data: source_hash(data, recorded))
         path = self.history.path_of(file)
         for name in self.history.names(path):
             found = self.by_hash.get((name, recorded))
@@ -410,7 +419,7 @@ class _Versions:
                 return found
         return None
 
-    def why_not(self, file: Path, recorded: str) -> str:
+    def why_not(self, file: str, recorded: str) -> str:
         shown = self.site.display_path(file)
         if self.history is None:
             return f"the git history cannot be read ({self.error})"
@@ -426,7 +435,7 @@ _VERSIONS: dict[str, tuple[tuple, _Versions]] = {}
 
 
 def _versions(site: Site) -> _Versions:
-    folder = os.path.realpath(site.docs_dir / site.source_locale)
+    folder = _places(site).source_real
     state = _history_state(folder)
     cached = _VERSIONS.get(folder)
     if cached is None or cached[0] != state:
@@ -437,19 +446,11 @@ def _versions(site: Site) -> _Versions:
 
 def _history_state(folder: str) -> tuple:
     """What changes when a commit, checkout or fetch changes the history: the reflog of HEAD
-    of the nearest repository (a worktree's .git file points to its own)."""
-    here = Path(folder)
-    for parent in (here, *here.parents):
-        git = parent / ".git"
-        if git.is_dir():
-            head = git / "logs" / "HEAD"
-            break
-        if git.is_file():
-            text = git.read_text(encoding="utf-8", errors="replace").strip()
-            head = (parent / text.removeprefix("gitdir:").strip()) / "logs" / "HEAD"
-            break
-    else:
+    of the nearest repository (a worktree's .git file points to its own), found once."""
+    head = _HEADS.get(folder) or _head_log(folder)
+    if head is None:
         return ()
+    _HEADS[folder] = head
     try:
         stat = head.stat()
     except OSError:
@@ -457,15 +458,32 @@ def _history_state(folder: str) -> tuple:
     return (str(head), stat.st_mtime_ns, stat.st_size)
 
 
+_HEADS: dict[str, Path] = {}
+
+
+def _head_log(folder: str) -> Path | None:
+    here = Path(folder)
+    for parent in (here, *here.parents):
+        git = parent / ".git"
+        if git.is_dir():
+            return git / "logs" / "HEAD"
+        if git.is_file():
+            text = git.read_text(encoding="utf-8", errors="replace").strip()
+            return (parent / text.removeprefix("gitdir:").strip()) / "logs" / "HEAD"
+    return None
+
+
 def base_of(site: Site, page: Page) -> Base | None:
     """The English ``page`` (a translation) is compared with; None when it is not a translation
     or names no English at all (no hash and no English page: nothing to say)."""
     if page.locale in (None, site.source_locale) or not page.page_path or not page.meta_ok:
         return None
-    if site.page_path(site.root / page.display) != page.page_path:
+    if page.display != _in_docs(site, page.locale, page.page_path) and (
+        site.page_path(site.root / page.display) != page.page_path
+    ):
         return None  # a file checked as a translation (--locale) from outside docs/<locale>/
-    source = site.file_for(site.source_locale, page.page_path)
-    shown = site.display_path(source)
+    source = _source_file(site, page.page_path)
+    shown = _in_docs(site, site.source_locale, page.page_path)
     recorded = page.meta.get(HASH_KEY)
     recorded = recorded.strip().lower() if isinstance(recorded, str) and recorded.strip() else None
     now = _current(source)
@@ -499,30 +517,78 @@ def base_of(site: Site, page: Page) -> Base | None:
     return dataclasses.replace(base, problem=base.problem or problem)
 
 
+@dataclass(frozen=True)
+class _Places:
+    """Where a site's files are, as strings: a translation's base is found with string
+    operations (path arithmetic cost more than the rest of ``base_of``)."""
+
+    shown_docs: str  # how findings name docs/ (``site.display_path``)
+    docs: str  # docs/, absolute
+    source_real: str  # the source locale's folder, real path (the history's key)
+
+
+def _places(site: Site) -> _Places:
+    cached = _PLACES.get(id(site))
+    if cached is None or cached[0] is not site:
+        docs = os.path.abspath(site.docs_dir)
+        found = _Places(
+            site.display_path(site.docs_dir), docs, os.path.realpath(os.path.join(docs, site.source_locale))
+        )
+        cached = _PLACES[id(site)] = (site, found)
+    return cached[1]
+
+
+def _in_docs(site: Site, locale: str, page_path: str) -> str:
+    """How findings name docs/<locale>/<page_path>: ``site.display_path`` of it."""
+    shown = _places(site).shown_docs
+    return f"{shown}/{locale}/{page_path}" if shown else f"{locale}/{page_path}"
+
+
+def _source_file(site: Site, page_path: str) -> str:
+    """The source-locale file of a page (``site.file_for``), as a string."""
+    return os.path.join(_places(site).docs, site.source_locale, page_path)
+
+
+_PLACES: dict[int, tuple[Site, _Places]] = {}
 _CURRENT: dict[str, tuple[tuple, tuple[bytes, dict[int, str]]]] = {}
 
 
-def _current(source: Path) -> tuple[bytes, dict[int, str]] | OSError:
+def _current(source: str) -> tuple[bytes, dict[int, str]] | OSError:
     """The English file's bytes and their SHA-1 and SHA-256 (by length), read again only when
     the file changes: each English page is the base of a translation in every locale."""
     try:
         state = os.stat(source)
         key = (state.st_mtime_ns, state.st_size, state.st_ino)
-        cached = _CURRENT.get(str(source))
+        cached = _CURRENT.get(source)
         if cached is not None and cached[0] == key:
             return cached[1]
-        data = source.read_bytes()
+        with open(source, "rb") as file:
+            data = file.read()
     except OSError as error:
         return error
     found = (data, {40: source_hash(data), 64: source_hash(data, "0" * 64)})
     if len(_CURRENT) >= KEEP_ENGLISH:
         _CURRENT.clear()
-    _CURRENT[str(source)] = (key, found)
+    _CURRENT[source] = (key, found)
     return found
 
 
+def base_bytes(site: Site, page_path: str, recorded: str) -> bytes | None:
+    """The bytes of the English version of ``page_path`` whose hash is ``recorded`` (a
+    translation's ``ms.openlocfilehash``): the file as it is now, else a version in its history
+    (the versions read in one batch, once per process); None when no version has that hash."""
+    recorded = recorded.strip().lower()
+    source = _source_file(site, page_path)
+    now = _current(source)
+    if not isinstance(now, OSError) and now[1].get(len(recorded)) == recorded:
+        return now[0]
+    if not re.fullmatch(r"[0-9a-f]{40}|[0-9a-f]{64}", recorded):
+        return None
+    return _versions(site).find(source, recorded)
+
+
 def _loaded(site: Site, shown: str, data: bytes, exact: bool, digest: str | None = None) -> Base:
-    english = _english(site, shown, data, digest)
+    english = english_version(site, shown, data, digest)
     if english.page is None:
         which = "the version it was made from" if exact else "it"
         return Base(
@@ -563,7 +629,9 @@ _ENGLISH: dict[tuple[str, str], _English] = {}
 KEEP_ENGLISH = 10_000  # versions kept: every page of a large site, each a few kB
 
 
-def _english(site: Site, shown: str, data: bytes, digest: str | None = None) -> _English:
+def english_version(site: Site, shown: str, data: bytes, digest: str | None = None) -> _English:
+    """One version of the English page ``shown`` (its bytes), read once per process: the
+    structure rules and the stale translations' changed sections (``stale_sections``) share it."""
     key = (shown, digest or source_hash(data))
     found = _ENGLISH.get(key)
     if found is None:

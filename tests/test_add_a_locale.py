@@ -50,8 +50,8 @@ def test_the_recipe_builds_checks_and_serves_french_and_hebrew(project, tmp_path
         f"WARNING -  strings/{locale}.yaml:1:1: locale-strings: strings/{locale}.yaml is missing: "
         f"{name} ({locale}) pages show the site's own texts in the source language. Create it with "
         "the strings of strings/en.yaml, translated: machine_translation, read_source, fallback, "
-        "stale, stale_since, last_updated, not_found_title, not_found_text, not_found_home, "
-        "made_with, to_dark, to_light"
+        "stale, stale_since, stale_sections, section_introduction, section_added, section_removed, "
+        "last_updated, not_found_title, not_found_text, not_found_home, made_with, to_dark, to_light"
         for locale, name in (("fr", "Français"), ("he", "עברית"))
     ]
     assert mkdocs_build(project, tmp_path / "strict-before").returncode == 1

@@ -41,7 +41,8 @@ def test_a_locale_without_its_file_is_named_with_the_strings_to_translate(projec
             "error",
             "strings/fr.yaml is missing: Français (fr) pages show the site's own texts in the source "
             "language. Create it with the strings of strings/en.yaml, translated: machine_translation, "
-            "read_source, fallback, stale, stale_since, last_updated, not_found_title, not_found_text, "
+            "read_source, fallback, stale, stale_since, stale_sections, section_introduction, "
+            "section_added, section_removed, last_updated, not_found_title, not_found_text, "
             "not_found_home, made_with, to_dark, to_light",
         )
     ]
@@ -57,8 +58,8 @@ def test_strings_a_file_lacks_are_listed_and_shown_from_the_source(project):
     (finding,) = site_strings.findings(["fr"])
     assert finding.as_text() == (
         "strings/fr.yaml:1:1: error locale-strings: strings/fr.yaml lacks machine_translation, fallback, "
-        "stale, stale_since, not_found_title, not_found_text, not_found_home, made_with, to_dark, "
-        "to_light: Français (fr) pages show them in the source language. Add them, translated from "
+        "stale, stale_since, stale_sections, section_introduction, section_added, section_removed, "
+        "not_found_title, not_found_text, not_found_home, made_with, to_dark, to_light: Français (fr) pages show them in the source language. Add them, translated from "
         "strings/en.yaml"
     )
     table = site_strings.table("fr")

@@ -158,6 +158,19 @@ def test_the_base_is_the_exact_english_from_the_history_or_the_current_file(repo
         assert current.exact and current.problem is None
 
 
+def test_a_version_two_english_pages_had_is_the_base_of_the_translations_of_both(tmp_path):
+    root = build_repo(tmp_path / "site")
+    v1 = (FIXTURES / "en" / "assign-admin-roles.v1.md").read_bytes()
+    write(root, "en/copied.md", v1)  # the same blob as admin roles' first version
+    commit(root, "A copy of the first version", "2026-04-21")
+    write(root, "en/copied.md", v1 + b"\nOne more line.\n")
+    commit(root, "The copy changed", "2026-04-22")
+    site = load_site(root)
+    recorded = hashlib.sha1(v1).hexdigest()
+    for page in (PAGES[0], "copied.md"):
+        assert translation_structure.base_bytes(site, page, recorded) == v1, page
+
+
 @pytest.mark.parametrize("corrupt", ["nb/assign-admin-roles.md", "de/assign-licenses-powershell.md"])
 def test_each_seeded_corruption_is_found_at_its_line_and_column(repo, corrupt):
     with corrupted_in(repo, corrupt) as target:
