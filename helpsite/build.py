@@ -101,7 +101,17 @@ from collections.abc import Callable, Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helpsite import l10n_dashboard, metadata, reader, safety, search, settings, source_files, strings
+from helpsite import (
+    l10n_dashboard,
+    lasting,
+    metadata,
+    reader,
+    safety,
+    search,
+    settings,
+    source_files,
+    strings,
+)
 from helpsite.findings import Finding
 from helpsite.site import load_site
 
@@ -136,6 +146,7 @@ class Build:
         workers: int | None = None,
         serving: bool = False,
     ):
+        lasting.new_build()  # what a new build must read again (helpsite.lasting)
         metadata.refresh()
         self.settings = settings.read()  # once a build
         self.site = load_site(root)

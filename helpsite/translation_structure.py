@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from helpsite import markdown, rules
+from helpsite import lasting, markdown, rules
 from helpsite import page as pages
 from helpsite.findings import Finding
 from helpsite.history import HASH_KEY, History, HistoryError, source_hash
@@ -262,7 +262,7 @@ class Settings:
     quick: re.Pattern  # the canonical form's pattern (``quick_skeleton``), with these locale parts
 
 
-_SETTINGS: dict[int, tuple[Site, Settings]] = {}
+_SETTINGS = lasting.cache("translation_structure.settings", 64)
 
 
 def settings(site: Site) -> Settings:
@@ -374,7 +374,9 @@ class _Versions:
         return f"no version of {shown} in its history hashes to {recorded}"
 
 
-_VERSIONS: dict[str, tuple[tuple, _Versions]] = {}
+_VERSIONS = lasting.cache(
+    "translation_structure.versions", 64, kept="each entry checked against the history's state"
+)
 
 
 def _versions(site: Site) -> _Versions:
@@ -451,7 +453,9 @@ def base_of(site: Site, page: Page) -> Base | None:
     return dataclasses.replace(base, problem=base.problem or problem)
 
 
-_CURRENT: dict[str, tuple[tuple, tuple[bytes, dict[int, str]]]] = {}
+_CURRENT = lasting.cache(
+    "translation_structure.current", 10_000, kept="each entry checked against its file's state"
+)
 
 
 def _current(source: Path) -> tuple[bytes, dict[int, str]] | OSError:
@@ -511,7 +515,7 @@ class _English:
         return self._outline
 
 
-_ENGLISH: dict[tuple[str, str], _English] = {}
+_ENGLISH = lasting.cache("translation_structure.english", 10_000)  # each made with the build's site
 KEEP_ENGLISH = 10_000  # versions kept: every page of a large site, each a few kB
 
 

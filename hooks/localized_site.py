@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.plugins import event_priority
 
-from helpsite import build, reader, search
+from helpsite import build, lasting, reader, search
 
 # ----------------------------------------------------------------------------
 # Events
@@ -138,7 +138,11 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     """Jinja's bytecode cache, in memory."""
 
     def __init__(self):
-        self._code: dict[str, bytes] = {}
+        self._code = lasting.cache(
+            "templates.bytecode",
+            1_000,
+            kept="one entry a template; Jinja checks it against the template's text",
+        )
 
     def load_bytecode(self, bucket):
         if bucket.key in self._code:

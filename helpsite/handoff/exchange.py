@@ -23,7 +23,7 @@ from pathlib import Path
 
 import babel.core
 
-from helpsite import checks, l10n, l10n_diff
+from helpsite import checks, l10n, l10n_diff, lasting
 from helpsite import page as pages
 from helpsite.errors import HelpsiteError
 from helpsite.handoff import formats, record
@@ -124,7 +124,7 @@ def _page_work(site, status, base, day: str) -> PageWork | str:
     return work
 
 
-_SEGMENTED: dict[tuple, list[Segment]] = {}
+_SEGMENTED = lasting.cache("handoff.segmented", 1, kept="the page's text is the key")
 
 
 def _segments(page: pages.Page, site: Site) -> list[Segment]:
