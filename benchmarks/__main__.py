@@ -27,102 +27,102 @@ from helpsite.site import load_site
 EXIT_CLEAN, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 
+def _switch(help: str) -> dict:
+    return {"action": "store_true", "help": help}
+
+
+def _number(metavar: str, help: str, **more) -> dict:
+    return {"type": int, "metavar": metavar, "help": help, **more}
+
+
+# The options, one line or two each: a switch, a number (``nargs`` for several), or argparse's own.
+OPTIONS = (
+    (
+        "--root",
+        {"type": Path, "help": "the site's folder (the one with mkdocs.yml); default: found from here"},
+    ),
+    (
+        "--articles",
+        _number(
+            "N", "articles per locale; several sizes give the scaling ratio (default: 200 2000)", nargs="+"
+        ),
+    ),
+    ("--locales", _number("L", "the first L of the site's languages (default: 1)")),
+    (
+        "--configs",
+        {
+            "default": ",".join(DEFAULT_CONFIGS),
+            "help": "comma-separated: " + ", ".join(CONFIGS) + " (default: the first three)",
+        },
+    ),
+    ("--out", {"type": Path, "help": "write the JSON report here"}),
+    ("--quick", _switch("a small run in seconds: 30 and 60 articles, 2 locales")),
+    (
+        "--preview",
+        _switch(
+            "also time an edit in `mkdocs serve --dirty`; with --pages, an edit of a large page "
+            "in `mkdocs serve`, rendered at once and after its check"
+        ),
+    ),
+    ("--shards", _switch("also time parallel per-locale shards + merge")),
+    (
+        "--search",
+        _switch(
+            "also time each locale's search in Chromium (4x CPU throttling), and the build "
+            "without search bundles (project_without_search) beside project's"
+        ),
+    ),
+    ("--no-check", _switch("skip timing `python -m helpsite check`")),
+    (
+        "--linkcheck",
+        _switch(
+            "also time the link check of the project build, lychee's on the same "
+            "folder and, on small builds, LinkChecker's"
+        ),
+    ),
+    (
+        "--reference-pages",
+        _number(
+            "N",
+            "with --linkcheck: LinkChecker runs on builds of at most N pages "
+            f"(default {REFERENCE_PAGES}: it reads a few pages a second)",
+        ),
+    ),
+    (
+        "--l10n",
+        _switch(
+            "instead of builds, time `l10n diff` on a generated git history and measure "
+            "the dashboard's pages (default: 3000 articles, every locale)"
+        ),
+    ),
+    (
+        "--dashboard-locales",
+        _number(
+            "L", "with --l10n: the locales of the generated site whose dashboard is measured", default=37
+        ),
+    ),
+    (
+        "--repeat",
+        _number("N", "build each configuration N times, in turn, and report the median run", default=1),
+    ),
+    ("--pages", _switch("instead of builds, time the check of one large page against converting it")),
+    (
+        "--page-links",
+        _number(
+            "N",
+            "links on each large page, for --pages (default: " + " ".join(map(str, PAGE_LINKS)) + ")",
+            nargs="+",
+        ),
+    ),
+    ("--seed", {"type": int, "default": 8}),
+    ("--work", {"type": Path, "help": "folder for the temporary sites"}),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--root",
-        type=Path,
-        default=None,
-        help="the site's folder (the one with mkdocs.yml); default: found from here",
-    )
-    parser.add_argument(
-        "--articles",
-        type=int,
-        nargs="+",
-        metavar="N",
-        default=None,
-        help="articles per locale; several sizes give the scaling ratio (default: 200 2000)",
-    )
-    parser.add_argument(
-        "--locales",
-        type=int,
-        default=None,
-        metavar="L",
-        help="the first L of the site's languages (default: 1)",
-    )
-    parser.add_argument(
-        "--configs",
-        default=",".join(DEFAULT_CONFIGS),
-        help="comma-separated: " + ", ".join(CONFIGS) + " (default: the first three)",
-    )
-    parser.add_argument("--out", type=Path, default=None, help="write the JSON report here")
-    parser.add_argument(
-        "--quick", action="store_true", help="a small run in seconds: 30 and 60 articles, 2 locales"
-    )
-    parser.add_argument(
-        "--preview",
-        action="store_true",
-        help="also time an edit in `mkdocs serve --dirty`; with --pages, an edit of a large page "
-        "in `mkdocs serve`, rendered at once and after its check",
-    )
-    parser.add_argument("--shards", action="store_true", help="also time parallel per-locale shards + merge")
-    parser.add_argument(
-        "--search",
-        action="store_true",
-        help="also time each locale's search in Chromium (4x CPU throttling), and the build "
-        "without search bundles (project_without_search) beside project's",
-    )
-    parser.add_argument("--no-check", action="store_true", help="skip timing `python -m helpsite check`")
-    parser.add_argument(
-        "--linkcheck",
-        action="store_true",
-        help="also time the link check of the project build, lychee's on the same "
-        "folder and, on small builds, LinkChecker's",
-    )
-    parser.add_argument(
-        "--reference-pages",
-        type=int,
-        default=None,
-        metavar="N",
-        help="with --linkcheck: LinkChecker runs on builds of at most N pages "
-        f"(default {REFERENCE_PAGES}: it reads a few pages a second)",
-    )
-    parser.add_argument(
-        "--l10n",
-        action="store_true",
-        help="instead of builds, time `l10n diff` on a generated git history and measure "
-        "the dashboard's pages (default: 3000 articles, every locale)",
-    )
-    parser.add_argument(
-        "--dashboard-locales",
-        type=int,
-        default=37,
-        metavar="L",
-        help="with --l10n: the locales of the generated site whose dashboard is measured",
-    )
-    parser.add_argument(
-        "--repeat",
-        type=int,
-        default=1,
-        metavar="N",
-        help="build each configuration N times, in turn, and report the median run",
-    )
-    parser.add_argument(
-        "--pages",
-        action="store_true",
-        help="instead of builds, time the check of one large page against converting it",
-    )
-    parser.add_argument(
-        "--page-links",
-        type=int,
-        nargs="+",
-        metavar="N",
-        default=None,
-        help="links on each large page, for --pages (default: " + " ".join(map(str, PAGE_LINKS)) + ")",
-    )
-    parser.add_argument("--seed", type=int, default=8)
-    parser.add_argument("--work", type=Path, default=None, help="folder for the temporary sites")
-
+    for flag, options in OPTIONS:
+        parser.add_argument(flag, **options)
     return parser
 
 

@@ -159,18 +159,9 @@ def run(
 
 def time_build(project: Path, name: str, site_dir: Path) -> TimedBuild:
     """Build once; wall time, the child's peak RSS and the output's size."""
-    command = [
-        sys.executable,
-        "-m",
-        "mkdocs",
-        "build",
-        "-q",
-        "-f",
-        str(config_file(project, name)),
-        "-d",
-        str(site_dir),
-    ]
-    seconds, cpu, rss_kb, code, log = timed(command, project)
+    seconds, cpu, rss_kb, code, log = timed(
+        shards.build_command(config_file(project, name), site_dir), project
+    )
     if code:
         sys.stderr.write(log[-4000:])
     pages = sum(1 for _ in site_dir.rglob("index.html")) if site_dir.is_dir() else 0

@@ -18,7 +18,7 @@ from pathlib import Path
 from benchmarks import synthetic
 from benchmarks.common import commit, git, git_version, report_head, timed
 from benchmarks.sites import prepare
-from helpsite import l10n, l10n_dashboard, l10n_diff
+from helpsite import l10n, l10n_dashboard, l10n_diff, shards
 from helpsite.site import CONFIG_FILE, Language, Site, load_site
 
 L10N_EDITS = 3  # commits after the translations, each changing a line of every English page
@@ -213,17 +213,7 @@ def _render(template: str, site_root: Path, **context) -> str:
 # (built once in a temporary folder) less its dashboard part.
 def _chrome_bytes(site_root: Path) -> int:
     with tempfile.TemporaryDirectory(prefix="helpsite-bench-chrome-") as out:
-        command = [
-            sys.executable,
-            "-m",
-            "mkdocs",
-            "build",
-            "-q",
-            "-f",
-            str(site_root / CONFIG_FILE),
-            "-d",
-            out,
-        ]
+        command = shards.build_command(site_root / CONFIG_FILE, Path(out))
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", HELPSITE_LOCALE="en")
         subprocess.run(command, cwd=site_root, env=env, capture_output=True, check=True, timeout=600)
         page = (Path(out) / "l10n" / "index.html").stat().st_size

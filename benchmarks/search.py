@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from benchmarks import serving
-from helpsite.build import LOCALE_PAGES
+from helpsite.l10n_dashboard import LOCALE_PAGES
 
 
 def time_search(

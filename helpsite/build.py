@@ -62,10 +62,11 @@ preview's (``serve``: they end without waiting for their pages' findings); ``con
 the build (``start``) the first time; the nested builds' ``config``
 finds it (the same configuration object), and a rebuild of ``mkdocs serve``, with a new one,
 starts a new build. ``pre_build`` starts a ``LocaleBuild`` (``start_locale``); ``post_build`` at
--90 starts indexing that locale's pages (``index_locale``: its Pagefind bundle, ``helpsite.search``,
-in a process of its own), before static-i18n's, so that the source locale's pages are indexed
-while the other locales build; at -110 it writes that locale's search settings and 404 page
-(``write_locale_files``, after static-i18n's nested builds have written theirs at the site root),
+-90 starts indexing that locale's pages (``search.start``: its Pagefind bundle, in a process of
+its own), before static-i18n's, so that the source locale's pages are indexed while the other
+locales build; at -110 it writes that locale's search settings and 404 page
+(``search.write_settings``, ``write_not_found``: after static-i18n's nested builds have written
+theirs at the site root),
 at -95 a preview keeps the locale build as it is then (``hooks/preview.py``: its configuration
 state, files, navigation and environment, noted at -200 in ``files``, ``nav`` and ``env``), to
 render pages of it again on a save (``reopened``), and at -200 ends it (``end_locale``); when the last one ends, the build ends (``end``): it waits
@@ -93,7 +94,6 @@ its pages again).
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import threading
 from collections import deque
@@ -102,9 +102,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from helpsite import (
-    l10n,
     l10n_dashboard,
-    l10n_diff,
+    lasting,
     metadata,
     reader,
     safety,
@@ -116,25 +115,15 @@ from helpsite import (
 from helpsite.findings import Finding
 from helpsite.site import load_site
 
-# "1": every page is rendered only once its whole check is done (its findings logged first), as
-# before the build learned to tell a renderable page without it; for the benchmark's comparison.
-# The localization dashboard's pages, generated in the source locale's build.
-STATUS_PAGE = "l10n.md"
-LOCALE_PAGES = "l10n/{locale}.md"
-
 
 @dataclass
 class LocaleBuild:
-    """One locale's build under way: what the end of that build writes."""
+    """One locale's build under way: which locale, where, and what its end writes (its search is
+    ``Build.search``'s)."""
 
     locale: str
     root: str  # the locale's folder in the site: "" or "nb/"
-    pages: dict[str, str] = field(default_factory=dict)  # destination -> URL, of the pages searched
-    separator: str = ""  # how this locale's search splits words (from the theme)
-    pipeline: list[str] = field(default_factory=list)
     not_found: str | None = None  # this build's rendered 404 page
-    dashboard: set[str] = field(default_factory=set)  # the /l10n/ pages it has (source locale only)
-    views: dict[str, dict] = field(default_factory=dict)  # page URL -> what its template shows
     # page URL -> the language of its file, for the pages shown from another locale's (fallbacks)
     fallbacks: dict[str, str] = field(default_factory=dict)
 
@@ -145,7 +134,8 @@ Report = Callable[[tuple[Finding, ...], str], None]
 
 
 class Build:
-    """One build: the site, its source files, the reader's view, the locale builds under way."""
+    """One build: the site, its source files, the reader's view, the locale builds under way;
+    the features' own per-build objects hang on it (``search``, ``dashboard``)."""
 
     def __init__(
         self,
@@ -156,6 +146,7 @@ class Build:
         workers: int | None = None,
         serving: bool = False,
     ):
+        lasting.new_build()  # what a new build must read again (helpsite.lasting)
         metadata.refresh()
         self.settings = settings.read()  # once a build
         self.site = load_site(root)
@@ -172,7 +163,6 @@ class Build:
         self._unpublishable: dict[str, Finding | None] = {}
         self._reported: set[str] = set()
         self._sitemap_given = False
-        self._translations: tuple[list, list] | None = None  # statuses and diffs, once a build
         # A preview's build ends before the checks of its pages do: their findings are delivered
         # as they come (from another thread), unless a newer build has started (stale).
         self.serving = serving
@@ -185,7 +175,8 @@ class Build:
         # each page's findings as last delivered (absolute path): the preview shows them in the page
         self.findings: dict[str, tuple[Finding, ...]] = {}
         self._stale = False
-        self._indexing: list[search.Indexing] = []  # the locales' search bundles being written
+        self.search = search.SiteSearch(site_dir)  # each locale's pages and bundle
+        self.dashboard = l10n_dashboard.Dashboard(self.site, self.source_files.front)
 
     # -- locale builds -----------------------------------------------------------
 
@@ -321,7 +312,7 @@ class Build:
         with self._lock:
             self._notices.pop(path, None)
             self._delivered.discard(path)
-        self._translations = None
+        self.dashboard.forget()
         self.source_files.forget(path)
         locale, page_path = self.site.locale_of(Path(path)), self.site.page_path(Path(path))
         if page_path is not None:
@@ -381,83 +372,15 @@ class Build:
         given, self._sitemap_given = self._sitemap_given, True
         return None if given else self.localized.sitemap
 
-    def dashboard_pages(self) -> dict[str, str]:
-        """The localization dashboard's pages (path -> Markdown): /l10n/ and one per translation
-        locale, with their titles and robots; their tables come when the build reads them."""
-        return {
-            path: (
-                l10n.status_page(self.site, []) if locale is None else l10n.locale_page(self.site, locale, [])
-            )
-            for path, locale in self._dashboard_locales().items()
-        }
-
-    def dashboard_page(self, path: str, url: str, href: Callable[[str, str], str]) -> str:
-        """A dashboard page's Markdown, with every translation's status as it is now; what its
-        template shows (``l10n_summary`` or ``l10n_work``) is kept in the locale build's views."""
-        if self._translations is None:  # the first dashboard page read: the worker is done
-            statuses = l10n.site_status(self.site, front=self.source_files.front)
-            self._translations = statuses, l10n_diff.translation_diffs(self.site, statuses)
-        statuses, diffs = self._translations
-        locale = self._dashboard_locales()[path]
-
-        def locale_url(other: str) -> str:
-            return href(self.site.source_locale, LOCALE_PAGES.format(locale=other))
-
-        summary = l10n_dashboard.summary(self.site, statuses, locale_url)
-        if locale is None:
-            text, view = l10n.status_page(self.site, statuses), {"l10n_summary": summary}
-        else:
-            mine = next(s for s in summary.locales if s.locale == locale)
-            text = l10n.locale_page(self.site, locale, statuses)
-            view = {
-                "l10n_work": l10n_dashboard.locale_work(mine, statuses, diffs, self.site.source_locale, href)
-            }
-        self.locale.views[url] = view
-        return text
-
-    def _dashboard_locales(self) -> dict[str, str | None]:
-        return {STATUS_PAGE: None} | {
-            LOCALE_PAGES.format(locale=locale): locale for locale in self.site.translation_locales
-        }
-
-    def index_locale(self) -> None:
-        """Start the locale build's search bundle (Pagefind, ``helpsite.search``) from its pages
-        as written, in a process of its own: it runs while the next locale builds, and the
-        build waits for every locale's at its end (``close``)."""
+    def write_not_found(self) -> None:
+        """The locale build's 404 page under its folder: each nested build wrote its own at the
+        site root."""
         build = self.locale
-        self._indexing.append(
-            search.start_bundle(self.search_pages(build), build.locale, Path(self.site_dir) / build.root)
-        )
-
-    def search_pages(self, build: LocaleBuild) -> list[search.Page]:
-        """The pages a locale build's search bundle indexes, as written."""
-        site = Path(self.site_dir)
-        return [
-            search.Page(url.removeprefix(build.root), path=site / dest)
-            for dest, url in build.pages.items()
-            if (site / dest).is_file()
-        ]
-
-    def write_locale_files(self, fields: dict) -> None:
-        """The settings the locale build's search reads (Material's, and where its bundle is)
-        and its 404 page, under its folder: each nested build wrote its own at the site root."""
-        build = self.locale
-        settings = search.settings(build.root, build.separator, build.pipeline, fields)
-        self._write(build.root + search.SETTINGS, json.dumps(settings, separators=(",", ":")))
         if build.not_found is not None:
-            self._write(build.root + "404.html", build.not_found)
-
-    def _write(self, relative: str, text: str) -> None:
-        path = os.path.join(self.site_dir, relative)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.write(text)
-
-    def finish_indexing(self) -> None:
-        """Wait for the locales' search bundles (every build, a preview's too: the site it serves
-        searches them). Raises ``search.SearchError`` when a bundle could not be made."""
-        indexing, self._indexing = self._indexing, []
-        search.wait_all(indexing)
+            path = os.path.join(self.site_dir, build.root, "404.html")
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(build.not_found)
 
     def close(self, failed: bool = False) -> None:
         """The build is over: its search bundles made, every finding delivered, and the worker
@@ -466,13 +389,11 @@ class Build:
         if failed:
             with self._lock:
                 self._stale = True
-            indexing, self._indexing = self._indexing, []
-            for bundle in indexing:
-                bundle.stop()
+            self.search.stop()
             self.source_files.close(wait=False)
             return
         try:
-            self.finish_indexing()
+            self.search.wait()
         finally:
             self._deliver_all()
             self.source_files.close(wait=True)
@@ -554,7 +475,7 @@ def end(failed: bool = False) -> None:
         ended, _current = _current[1], None
         if not failed:
             try:
-                ended.finish_indexing()
+                ended.search.wait()
             except BaseException:
                 ended.close(failed=True)
                 raise

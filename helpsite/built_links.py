@@ -21,9 +21,9 @@ import os
 import re
 import urllib.parse
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 
+from helpsite import lasting
 from helpsite.site import with_slash
 
 # A page larger than this is not parsed: a finding, not minutes of parsing (libxml2 also
@@ -274,7 +274,7 @@ class _Parsing:
     sitemap_urls: object
 
 
-@cache
+@lasting.memo(1)  # made once a process
 def _parsing() -> _Parsing:
     # lxml is imported when a site is scanned: the page checks (the pre-commit hook's
     # environment has only their dependencies) never need it.

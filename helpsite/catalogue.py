@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 
 from helpsite import (
     l10n,
+    lasting,
     link_graph,
     linkcheck,
     links,
@@ -70,7 +71,7 @@ def _registry() -> tuple[dict[str, Rule], tuple[Callable, ...]]:
     return _made["registry"]
 
 
-_made: dict = {}
+_made = lasting.cache("catalogue.made", 2, kept="made again when the metadata schema's rules change")
 
 
 def _collect() -> tuple[dict[str, Rule], tuple[Callable, ...]]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 import yaml
 
+from helpsite import lasting
 from helpsite.positions import line_column
 
 try:
@@ -139,7 +140,7 @@ def parse(yaml_text: str, first_line: int = 1) -> FrontMatter:
 MEMO_SIZE = 50_000
 
 
-@lru_cache(maxsize=MEMO_SIZE)
+@lasting.memo(MEMO_SIZE)  # a pure function of the text
 def _parse(yaml_text: str, first_line: int) -> FrontMatter | tuple[str, int, int]:
     try:
         return _load(yaml_text, first_line)

@@ -4,6 +4,9 @@ The summary has one bar and one row of totals per locale, so its size grows with
 locales, not of pages; each locale has a page of its own that lists only the translations that
 need work, each stale one with the source diff since its base, words highlighted within a
 changed line. The markup is the templates' (overrides/l10n.html and its partials).
+
+``Dashboard`` is one build's: the pages it adds to the source locale's build, the statuses they
+show (worked out when the first of them is read), and what each page's template is handed.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from helpsite import l10n
+from helpsite import l10n, l10n_diff
 from helpsite.l10n_diff import TranslationDiff
 from helpsite.site import Site
 from helpsite.stale_sections import SectionChange
@@ -24,6 +27,9 @@ NEEDS_WORK = (l10n.STALE, l10n.INVALID, l10n.UNTRACKED, l10n.MISSING)  # in the 
 TOKEN_RE = re.compile(r"\w+|\s+|[^\w\s]+")
 
 Href = Callable[[str, str], str]  # (locale, page path) -> link to that page
+# The dashboard's pages, generated in the source locale's build.
+STATUS_PAGE = "l10n.md"
+LOCALE_PAGES = "l10n/{locale}.md"
 
 
 @dataclass(frozen=True)
@@ -88,6 +94,66 @@ class LocaleWork:
 class Summary:
     statuses: tuple[str, ...]  # the columns, in order
     locales: tuple[LocaleSummary, ...]
+
+
+class Dashboard:
+    """One build's localization dashboard: /l10n/ and a page for each translation locale."""
+
+    def __init__(self, site: Site, front: Callable):
+        self.site = site
+        self._front = front  # a source file's front matter, as the build read it
+        self.paths: set[str] = set()  # the dashboard pages the build has (in the source locale's)
+        self._views: dict[str, dict] = {}  # page URL -> what its template shows
+        self._translations: tuple[list, list] | None = None  # statuses and diffs, once a build
+
+    def pages(self) -> dict[str, str]:
+        """The pages (path -> Markdown), with their titles and robots; their tables come when the
+        build reads them (``page``)."""
+        return {
+            path: (
+                l10n.status_page(self.site, []) if locale is None else l10n.locale_page(self.site, locale, [])
+            )
+            for path, locale in self._locales().items()
+        }
+
+    def added(self, paths: Iterable[str]) -> None:
+        """The build has these pages (the source locale's build, once they are added)."""
+        self.paths = set(paths)
+
+    def page(self, path: str, url: str, href: Href) -> str:
+        """A page's Markdown, with every translation's status as it is now; what its template
+        shows (``l10n_summary`` or ``l10n_work``) is kept for ``view``."""
+        if self._translations is None:  # the first dashboard page read: the worker is done
+            statuses = l10n.site_status(self.site, front=self._front)
+            self._translations = statuses, l10n_diff.translation_diffs(self.site, statuses)
+        statuses, diffs = self._translations
+        locale = self._locales()[path]
+
+        def locale_url(other: str) -> str:
+            return href(self.site.source_locale, LOCALE_PAGES.format(locale=other))
+
+        found = summary(self.site, statuses, locale_url)
+        if locale is None:
+            text, view = l10n.status_page(self.site, statuses), {"l10n_summary": found}
+        else:
+            mine = next(s for s in found.locales if s.locale == locale)
+            text = l10n.locale_page(self.site, locale, statuses)
+            view = {"l10n_work": locale_work(mine, statuses, diffs, self.site.source_locale, href)}
+        self._views[url] = view
+        return text
+
+    def view(self, url: str) -> dict:
+        """What the template of the page at ``url`` shows (nothing for a page not the dashboard's)."""
+        return self._views.get(url, {})
+
+    def forget(self) -> None:
+        """A source file changed: the statuses are worked out again when a page is read next."""
+        self._translations = None
+
+    def _locales(self) -> dict[str, str | None]:
+        return {STATUS_PAGE: None} | {
+            LOCALE_PAGES.format(locale=locale): locale for locale in self.site.translation_locales
+        }
 
 
 def summary(

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from helpsite import l10n, stale_sections
-from helpsite.history import History, HistoryError, Version, iso_date
+from helpsite.history import HASH_KEY, History, HistoryError, Version, iso_date, source_hash
 from helpsite.site import Site
 
 ORPHANED = "orphaned"  # a translation whose source page is gone (deleted or renamed)
@@ -109,7 +109,7 @@ def made_stale_since(site: Site, revision: str) -> list[MadeStale]:
         for locale in site.translation_locales:
             if new_page is not None and old_bytes is not None:
                 status = l10n.translation_status(site, locale, new_page)
-                current_then = l10n.source_hash(old_bytes, status.recorded_hash) == status.recorded_hash
+                current_then = source_hash(old_bytes, status.recorded_hash) == status.recorded_hash
                 if status.status == l10n.STALE and current_then:
                     found.append(MadeStale(new_page, locale, l10n.STALE, word))
             if (
@@ -183,7 +183,7 @@ class _Bases:
                 for version in self.versions[s.page]:
                     lengths.setdefault(version.blob, set()).add(len(s.recorded_hash))
         self.hashes = {
-            (blob, digits): l10n.source_hash(data, "0" * digits)
+            (blob, digits): source_hash(data, "0" * digits)
             for blob, data in history.contents(lengths)
             if data is not None
             for digits in lengths[blob]
@@ -235,7 +235,7 @@ class _Bases:
         recorded = status.recorded_hash or ""
         if not HASH_RE.fullmatch(recorded):
             return (
-                f"{l10n.HASH_KEY} {recorded!r} is neither a SHA-1 (40 hex digits) "
+                f"{HASH_KEY} {recorded!r} is neither a SHA-1 (40 hex digits) "
                 "nor a SHA-256 (64), so no version can match it"
             )
         digits = len(recorded)
@@ -339,6 +339,6 @@ def source_version(site: Site, page: str, sha1: str) -> bytes | None:
         return None
     versions = history.versions(history.path_of(site.file_for(site.source_locale, page)))
     for _, data in history.contents(dict.fromkeys(v.blob for v in versions)):
-        if data is not None and l10n.source_hash(data) == sha1:
+        if data is not None and source_hash(data) == sha1:
             return data
     return None

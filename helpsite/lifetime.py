@@ -14,14 +14,19 @@ command that starts processes (the preview, the build's checks worker and Pagefi
   it can tell that something it started is still running.
 - ``stop_on_signals``: SIGTERM and SIGHUP end the process as Ctrl-C (SIGINT) does, through
   ``KeyboardInterrupt``, so that its own clean-up runs (the preview closes its server and removes
-  its temporary site); if that takes longer than ``GRACE`` seconds, the process exits anyway
-  and its children die with it.
+  its temporary site), with one line in the log that says which signal; if that takes longer than
+  ``GRACE`` seconds, the process exits anyway and its children die with it.
+- ``leave_signals_to_parent``: a worker process (the checks worker) ignores those signals. A
+  signal sent to the whole process group (Ctrl-C in a terminal, a process manager's SIGTERM)
+  reaches the workers too; each would raise ``KeyboardInterrupt`` where it waits for work and
+  print its traceback. The parent stops its workers as it ends, and they die with it.
 """
 
 from __future__ import annotations
 
 import ctypes
 import functools
+import logging
 import os
 import signal
 import subprocess
@@ -59,20 +64,31 @@ def adopt_orphans() -> bool:
     return _prctl is not None and _prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
 
 
-def stop_on_signals() -> None:
+def stop_on_signals(log: logging.Logger | None = None) -> None:
     """SIGTERM, SIGHUP and SIGINT end this process through ``KeyboardInterrupt``, within ``GRACE``
-    seconds; a signal handled otherwise already (by the program) is left to it. Main thread only."""
+    seconds, saying so in ``log`` (one line); a signal handled otherwise already (by the program)
+    is left to it. Main thread only."""
     if threading.current_thread() is not threading.main_thread():
         return
+    _stop.log = log
     for number in STOP_SIGNALS:
         if signal.getsignal(number) in (signal.SIG_DFL, signal.default_int_handler):
             signal.signal(number, _stop)
+
+
+def leave_signals_to_parent() -> None:
+    """In a worker process: SIGTERM, SIGHUP and SIGINT are ignored; the parent that started the
+    worker stops it (and it dies with the parent: ``die_with_parent``)."""
+    for number in STOP_SIGNALS:
+        signal.signal(number, signal.SIG_IGN)
 
 
 def _stop(number, frame):
     # A second signal while stopping: the clean-up is under way, its deadline set.
     if not getattr(_stop, "stopping", False):
         _stop.stopping = True
+        if getattr(_stop, "log", None) is not None:
+            _stop.log.info(f"stopping: {signal.Signals(number).name} received")
         deadline = threading.Timer(GRACE, os._exit, (128 + number,))
         deadline.daemon = True  # the process ends as soon as its clean-up does, not at the deadline
         deadline.start()

@@ -21,7 +21,6 @@ findings may have changed (``LinkGraph.update``).
 from __future__ import annotations
 
 import difflib
-import functools
 import os
 import posixpath
 import re
@@ -34,7 +33,7 @@ from urllib.parse import unquote
 
 from markdown.extensions import toc
 
-from helpsite import frontmatter, markdown, nesting, rules
+from helpsite import frontmatter, lasting, markdown, nesting, rules
 from helpsite import page as pages
 from helpsite.page import Page
 from helpsite.site import Limits, Site
@@ -119,7 +118,7 @@ def _target_of(href: str, folder: str | None) -> tuple[str | None, str | None] |
     return None if target is None else (target, fragment or None)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@lasting.memo(1 << 16)  # a pure function of its arguments
 def _page_path(folder: str, path: str) -> str | None:
     # many pages of a folder link to the same page: its path is worked out once
     path = unquote(path)
@@ -235,22 +234,26 @@ def _heading_start(text: str, position: int) -> int:
     return position - 1 if position > 0 else -1
 
 
-_SLUG: list = [None, None]  # the site's extensions as written, and what _heading_slug made of them
+# The site's extensions as written -> what _heading_slug made of them
+_SLUG = lasting.cache("link_graph.slug", 1, kept="the extensions' list itself is compared")
 
 
 def _heading_slug(site: Site | None):
     """The toc's slugify and separator, None when an extension may make ids otherwise."""
     written = site.markdown_extensions if site is not None else ()
-    if _SLUG[0] is not written:
+    cached = _SLUG.get(id(written))
+    if cached is None or cached[0] is not written:
         names, configs = markdown.site_extensions(site)
         toc_config = configs.get("toc", {})
         known = set(names) <= _KNOWN_EXTENSIONS
         made = (toc_config.get("slugify", toc.slugify), toc_config.get("separator", "-")) if known else None
-        _SLUG[:] = [written, made]
-    return _SLUG[1]
+        cached = _SLUG[id(written)] = (written, made)
+    return cached[1]
 
 
-_ANCHORS: dict[str, tuple[tuple[int, int], frozenset[str] | None]] = {}
+_ANCHORS = lasting.cache(
+    "link_graph.anchors", 200_000, kept="each entry checked against its file's modification time and size"
+)
 
 
 def anchors_of_file(path, site: Site | None, stamp: tuple[int, int] | None = None) -> frozenset[str] | None:
@@ -545,7 +548,7 @@ def _missing_page(link: InternalLink, page: Page, site: Site):
     return MISSING_PAGE, message, suggestion
 
 
-_PAGES: dict[tuple[str, str], list[str]] = {}
+_PAGES = lasting.cache("link_graph.pages", 1_000)  # a new file is listed at the next build
 
 
 def _pages(site: Site, locale: str) -> list[str]:

@@ -28,12 +28,11 @@ import urllib.parse
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path, PurePosixPath
 
-from helpsite import built_links, rules
+from helpsite import built_links, lasting, rules
 from helpsite.built_links import Broken, Link, Unreadable
 from helpsite.errors import HelpsiteError
 from helpsite.findings import ERROR, Finding
@@ -523,7 +522,7 @@ def links_in_source(source: Source, page_url: str, link: Link) -> list[tuple[int
     ]
 
 
-@lru_cache(maxsize=256)
+@lasting.memo(256, cleared=True)  # a file's links, read again at the next build
 def _destinations(path: Path) -> tuple[str, list[tuple[int, str]]]:
     # Read once however many of its links are broken (every locale's fallback of a page).
     try:
@@ -599,7 +598,7 @@ def theme_setting(root: Path, needles: list[str]) -> tuple[Path, int, int] | Non
     return None
 
 
-@lru_cache(maxsize=4)
+@lasting.memo(4, cleared=True)
 def _theme_files(root: Path) -> tuple[tuple[Path, str], ...]:
     files = [root / MKDOCS_FILE] + sorted(p for p in (root / THEME_FOLDER).rglob("*") if p.is_file())
     texts = []

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from helpsite import markdown, rules
+from helpsite import lasting, markdown, rules
 from helpsite import page as pages
 from helpsite.page import Page
 from helpsite.site import Site
@@ -158,7 +158,7 @@ def normalise_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, parts.query, parts.fragment))
 
 
-_SOURCE_TEXTS: dict[tuple, dict[str, str]] = {}
+_SOURCE_TEXTS = lasting.cache("links.source_texts", 10_000)
 
 
 def source_texts(site: Site, page: Page) -> dict[str, str]:

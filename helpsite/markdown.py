@@ -31,7 +31,7 @@ import markdown
 from markdown import util
 from markdown.treeprocessors import InlineProcessor, Treeprocessor
 
-from helpsite import nesting
+from helpsite import lasting, nesting
 from helpsite.positions import line_column, line_starts
 from helpsite.site import Limits, PythonCall, Site
 
@@ -249,7 +249,7 @@ def parse(body: str, body_line: int = 1, site: Site | None = None, full: bool = 
         return Document(parsed=False, too_deep=True)
 
 
-_RECENT: dict[int, tuple] = {}
+_RECENT = lasting.cache("markdown.recent", 1, kept="the page object itself is the key")
 
 
 def page_document(page, site: Site | None) -> Document:

@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import copy
 import difflib
-import functools
 import json
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 
-from helpsite import rules
+from helpsite import lasting, rules
 from helpsite.datafile import DataFile
 from helpsite.findings import Finding
 from helpsite.page import Page
@@ -53,7 +53,7 @@ def metadata_document(page: Page, site: Site) -> tuple[dict, set]:
         key if isinstance(key, str) else json.dumps(key, default=str): value
         for key, value in page.meta.items()
     }
-    empty = {key for key, value in meta.items() if key in KNOWN_KEYS and _is_empty(value)}
+    empty = {key for key, value in meta.items() if key in in_use().known_keys and _is_empty(value)}
     document = {
         "locale": page.locale,
         "translation": page.locale is not None and page.locale != site.source_locale,
@@ -71,25 +71,26 @@ def schema_errors(document: dict) -> Iterator[tuple[tuple, ValidationError]]:
     names) against the schema with every value accepted. Remembered errors are forgotten each
     day: x-max-days-ahead counts from today.
     """
-    if _remembered["day"] != date.today():
+    if _remembered.get("day") != date.today():
         _remembered.update(day=date.today(), values={}, shapes={})
+    schema = in_use()
     metadata = document["metadata"]
     for key, value in metadata.items():
-        if key in VALUE_VALIDATORS:
+        if key in schema.value_validators:
             value_key = (
                 (key, list, tuple((type(item), item) for item in value))
                 if isinstance(value, list)
                 else (key, type(value), value)
             )
-            for error in _remember("values", value_key, VALUE_VALIDATORS[key], value):
+            for error in _remember("values", value_key, schema.value_validators[key], value):
                 yield (key, *error.absolute_path), error
     shape_key = (
         frozenset(metadata),
         document["translation"],
         document["locale"],
-        tuple(metadata.get(key) for key in VALUES_IN_SHAPE),
+        tuple(metadata.get(key) for key in schema.values_in_shape),
     )
-    for error in _remember("shapes", shape_key, SHAPE_VALIDATOR, document):
+    for error in _remember("shapes", shape_key, schema.shape_validator, document):
         yield tuple(error.absolute_path)[1:], error
 
 
@@ -102,9 +103,11 @@ def _finding(page: Page, path: tuple, error: ValidationError, document: dict, em
     template = annotation(schema, "x-message", kind) or _default("message", kind)
     hint = ""
     if suggestion is not None:
-        hint = (annotation(schema, "x-hint", keyword) or DEFAULTS["hint"]).format(suggestion=suggestion)
+        hint = (annotation(schema, "x-hint", keyword) or in_use().defaults["hint"]).format(
+            suggestion=suggestion
+        )
     message = template.format_map(_fields(error, document, key, value, hint))
-    rule = RULE_BY_ID[annotation(schema, "x-rule", keyword) or _default("rule", keyword)]
+    rule = in_use().rule_by_id[annotation(schema, "x-rule", keyword) or _default("rule", keyword)]
     line, column = page.front.position(path)
     return rule.at(
         page.display,
@@ -236,41 +239,78 @@ def _values_read_by(shape: dict) -> tuple[str, ...]:
     return tuple(sorted(keys))
 
 
-def _use(schema: dict) -> None:
-    """Make ``schema`` the one the checks run, with all that is compiled from it."""
-    global SCHEMA, METADATA, KNOWN_KEYS, DEFAULTS, RULES, RULE_BY_ID, LOCALE_MISMATCH
-    global VALIDATOR, VALUE_VALIDATORS, SHAPE_VALIDATOR, VALUES_IN_SHAPE, LOCALE_KEYS
-    SCHEMA = schema
-    METADATA = SCHEMA["$defs"]["metadata"]
-    KNOWN_KEYS = tuple(METADATA["properties"])
-    DEFAULTS = SCHEMA["x-defaults"]
-    # The metadata rules and their documentation are data in the schema, as the keys are.
-    RULES = tuple(rules.define(id, **spec) for id, spec in SCHEMA["x-rules"].items())
-    RULE_BY_ID = {rule.id: rule for rule in RULES}  # every rule the schema names is one of its own
-    LOCALE_MISMATCH = RULE_BY_ID["locale-mismatch"]
-    VALIDATOR = Validator(SCHEMA, format_checker=FORMATS)
-    VALUE_VALIDATORS = {
-        key: VALIDATOR.evolve(schema=subschema) for key, subschema in METADATA["properties"].items()
-    }
-    SHAPE_VALIDATOR = Validator(_shape_schema(SCHEMA), format_checker=FORMATS)
-    VALUES_IN_SHAPE = _values_read_by(SHAPE_VALIDATOR.schema)
-    # The keys that must name the page's locale.
-    LOCALE_KEYS = tuple(_keyword_values(SCHEMA, "x-locale-of-page"))
-    _remembered["day"] = None  # errors found with the schema before
+@dataclass(frozen=True)
+class Schema:
+    """The metadata schema the checks run, with all that is compiled from it; made again when
+    its file changes (``refresh``). The module's ``SCHEMA``, ``RULES``, ... are its fields."""
+
+    schema: dict
+    metadata: dict  # the schema's $defs/metadata: the page's keys
+    known_keys: tuple[str, ...]
+    defaults: dict  # x-defaults
+    rules: tuple[rules.Rule, ...]  # the metadata rules: data in the schema, as the keys are
+    rule_by_id: dict  # every rule the schema names is one of its own
+    locale_mismatch: rules.Rule
+    validator: Draft202012Validator
+    value_validators: dict  # key -> its subschema's validator
+    shape_validator: Draft202012Validator
+    values_in_shape: tuple[str, ...]
+    locale_keys: tuple[str, ...]  # the keys that must name the page's locale
+
+
+def _compile(schema: dict) -> Schema:
+    fields = schema["$defs"]["metadata"]
+    defined = tuple(rules.define(id, **spec) for id, spec in schema["x-rules"].items())
+    by_id = {rule.id: rule for rule in defined}
+    validator = Validator(schema, format_checker=FORMATS)
+    shape_validator = Validator(_shape_schema(schema), format_checker=FORMATS)
+    return Schema(
+        schema=schema,
+        metadata=fields,
+        known_keys=tuple(fields["properties"]),
+        defaults=schema["x-defaults"],
+        rules=defined,
+        rule_by_id=by_id,
+        locale_mismatch=by_id["locale-mismatch"],
+        validator=validator,
+        value_validators={key: validator.evolve(schema=sub) for key, sub in fields["properties"].items()},
+        shape_validator=shape_validator,
+        values_in_shape=_values_read_by(shape_validator.schema),
+        locale_keys=tuple(_keyword_values(schema, "x-locale-of-page")),
+    )
 
 
 def refresh() -> bool:
     """Read the schema again if its file changed since it was read; True if it did."""
     if not _SCHEMA_DATA.refresh():
         return False
-    _use(_SCHEMA_DATA.value)
+    _in_use["schema"] = _compile(_SCHEMA_DATA.value)
+    _remembered.clear()  # errors found with the schema before
     return True
 
 
+def in_use() -> Schema:
+    """The schema the checks run now."""
+    return _in_use["schema"]
+
+
+# The module's names for the schema in use: metadata.SCHEMA, metadata.RULES, ...
+_FIELDS = {name.upper(): name for name in Schema.__dataclass_fields__}
+
+
+def __getattr__(name: str):
+    if name in _FIELDS:
+        return getattr(in_use(), _FIELDS[name])
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 REMEMBERED_MAX = 50_000
-_remembered: dict = {"day": None}
+_remembered = lasting.cache(
+    "metadata.remembered", 3, kept="forgotten each day and when the schema changes (refresh)"
+)
 _SCHEMA_DATA = DataFile(SCHEMA_FILE, json.loads)
-_use(_SCHEMA_DATA.value)
+_in_use = lasting.cache("metadata.schema", 1, kept="compiled again when its file changes (refresh)")
+_in_use["schema"] = _compile(_SCHEMA_DATA.value)
 
 
 def _remember(kind: str, key, validator, instance) -> list[ValidationError]:
@@ -299,13 +339,13 @@ def annotation(schema: dict, name: str, keyword: str):
 
 # A schema-wide default from x-defaults, by keyword, else its "*" entry.
 def _default(kind: str, keyword: str) -> str:
-    table = DEFAULTS[kind]
+    table = in_use().defaults[kind]
     return table.get(keyword) or table["*"]
 
 
 # The values a message template may name.
 def _fields(error: ValidationError, document: dict, key, value, hint: str) -> dict:
-    spec = METADATA["properties"].get(key, {})
+    spec = in_use().metadata["properties"].get(key, {})
     limit = error.validator_value
     types = limit if error.validator == "type" else ()
     missing = []
@@ -317,7 +357,7 @@ def _fields(error: ValidationError, document: dict, key, value, hint: str) -> di
         "example": (spec.get("examples") or [""])[0],
         "allowed": ", ".join(_allowed(limit)),
         "expected": " or ".join(
-            DEFAULTS["types"].get(t, t) for t in ([types] if isinstance(types, str) else types)
+            in_use().defaults["types"].get(t, t) for t in ([types] if isinstance(types, str) else types)
         ),
         "limit": limit,
         "length": len(value) if isinstance(value, str) else 0,
@@ -329,7 +369,7 @@ def _fields(error: ValidationError, document: dict, key, value, hint: str) -> di
 
 def _suggestion(keyword: str, schema: dict, limit, key, value) -> str | None:
     if schema.get("x-suggest") == "nearest-key":
-        return _closest(str(key), KNOWN_KEYS)
+        return _closest(str(key), in_use().known_keys)
     if not isinstance(value, str):
         return None
     for fix in schema.get("x-fix", ()):
@@ -351,7 +391,7 @@ def _allowed(limit) -> list[str]:
 
 
 # The nearest of ``choices``: a case-only difference first, then difflib's best match.
-@functools.lru_cache(maxsize=4096)
+@lasting.memo(4096)  # a pure function of its arguments
 def _closest(text: str, choices: tuple[str, ...]) -> str | None:
     by_lower = {choice.lower(): choice for choice in choices}
     if text.lower() in by_lower:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 
@@ -78,7 +77,6 @@ class FallbackLanguage:
     name: str  # the language's name in the reader's language: engelsk
 
 
-@lru_cache(maxsize=1024)
 def fallback_language(content_locale: str, reader_locale: str) -> FallbackLanguage:
     """``content_locale`` named in ``reader_locale``'s language (Babel, CLDR's names); its code
     for a locale CLDR does not know."""

@@ -4,9 +4,10 @@ and for the finding that names the line (``helpsite.safety``)."""
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterable, Iterator
+
+from helpsite import lasting
 
 _QUOTE_RE = re.compile(r"[ ]{0,3}>")
 _FENCE_RE = re.compile(r"[ \t>]*(`{3,}|~{3,})")
@@ -26,7 +27,7 @@ def too_deep(body: str, max_nesting: int) -> tuple[int, int] | None:
 # Each leading space, tab or '>' adds at most one level: a line nested deeper than the limit
 # starts with more of them (a cheap test before the real count; led by the line break, which
 # the engine finds fast, and the first line tested alone).
-@functools.lru_cache(maxsize=8)
+@lasting.memo(8)  # a pure function of its arguments
 def _deep_enough(max_nesting: int) -> tuple[re.Pattern, re.Pattern]:
     return re.compile(r"[ \t>]{%d}" % (max_nesting + 1)), re.compile(r"\n[ \t>]{%d}" % (max_nesting + 1))
 

@@ -19,14 +19,14 @@ import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from babel.core import Locale, UnknownLocaleError
 from babel.dates import format_date
 
-from helpsite import l10n, safety, stale_sections, translation_structure
+from helpsite import l10n, lasting, safety, stale_sections, translation_structure
 from helpsite import strings as site_strings
 from helpsite.history import History, HistoryError, blob_id
 from helpsite.site import Site, with_slash
@@ -383,7 +383,7 @@ class LocalizedSite:
 # ----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=256)  # one markup per page depth and locale: the same for most pages
+@lasting.memo(256)  # one markup per page depth and locale: the same for most pages
 def with_search_base(markup: str, base: str, worker: str) -> str:
     """Material's ``#__config`` script with ``base`` (where it fetches search/search_index.json
     and resolves result links) set to the locale's root instead of the site root, and its
@@ -425,7 +425,7 @@ def palette(options, table: dict):
     return named
 
 
-@lru_cache(maxsize=256)
+@lasting.memo(256)  # CLDR's, for the process
 def direction(locale: str) -> str:
     """The script direction of the locale's language, as CLDR (Babel) has it: "rtl" for he, ar,
     fa, ur, ...; "ltr" for a locale CLDR does not know."""
@@ -437,7 +437,7 @@ def direction(locale: str) -> str:
 
 
 # The reader's medium date format ("13. aug. 2021"); ISO for a locale Babel does not know.
-@lru_cache(maxsize=4096)
+@lasting.memo(4096)  # a pure function of its arguments
 def local_date(date: datetime.date, locale: str) -> str:
     try:
         return format_date(date, "medium", locale=locale.replace("-", "_"))
@@ -456,7 +456,7 @@ def ms_date(value) -> datetime.date | None:
     return None
 
 
-@lru_cache(maxsize=4096)  # pages share their dates
+@lasting.memo(4096)  # pages share their dates
 def _parse_ms_date(text: str) -> datetime.date | None:
     try:
         return datetime.datetime.strptime(text, MS_DATE_FORMAT).date()

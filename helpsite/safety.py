@@ -13,13 +13,12 @@ load an alias bomb that anything serialising the metadata later expands.
 
 from __future__ import annotations
 
-import functools
 import os
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from helpsite import nesting, rules
+from helpsite import lasting, nesting, rules
 from helpsite import page as pages
 from helpsite.findings import ERROR, Finding
 from helpsite.site import LIMITS_KEY, Limits, Site, is_below
@@ -143,7 +142,7 @@ def unpublishable(path: Path, docs_dir: Path, shown: str) -> Finding | None:
 
 
 # The docs folder's own real path: the same for every page of a run.
-@functools.lru_cache(maxsize=64)
+@lasting.memo(64, cleared=True)  # a folder may be linked elsewhere at the next build
 def _real_folder(folder: str) -> str:
     return os.path.realpath(folder)
 

@@ -8,7 +8,8 @@ query fetches the index chunks of its words and the fragments of the results sho
 is run on a folder of the pages' articles: Pagefind's Python API waits 0.1 s for each page's
 answer, five minutes for 3,000 pages. It runs in a process of its own, at a lower priority,
 while the build goes on with the next locale (``start_bundle``); the build waits for every
-locale's at its end. Material's search box, keyboard handling and result list stay;
+locale's at its end. ``SiteSearch`` is one build's: each locale build's pages and word settings,
+noted by the hooks as the build goes, and the bundles being made. Material's search box, keyboard handling and result list stay;
 ``overrides/assets/javascripts/helpsite/search-worker.js`` speaks Material's worker protocol and
 asks Pagefind; ``search-preload.js`` beside it has the worker load the bundle when the reader
 opens search.
@@ -23,9 +24,10 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Protocol
 
 from helpsite import lifetime
 from helpsite.errors import HelpsiteError
@@ -65,6 +67,74 @@ class Page:
 
     def text(self) -> str:
         return self.path.read_text(encoding="utf-8") if self.path is not None else (self.html or "")
+
+
+class Where(Protocol):
+    """A locale build (``helpsite.build.LocaleBuild``): its locale and its folder in the site."""
+
+    locale: str
+    root: str
+
+
+@dataclass
+class LocaleSearch:
+    """What one locale build's search is made from, noted as the build goes."""
+
+    root: str  # the locale's folder in the site: "" or "nb/"
+    pages: dict[str, str] = field(default_factory=dict)  # destination -> URL, of the pages searched
+    separator: str = ""  # how this locale's search splits words (from the theme)
+    pipeline: list[str] = field(default_factory=list)
+
+
+class SiteSearch:
+    """One build's search: a ``LocaleSearch`` for each locale built, and its bundle, started when
+    the locale's pages are written and waited for when the build ends."""
+
+    def __init__(self, site_dir: str | Path):
+        self.site_dir = Path(site_dir)
+        self.locales: dict[str, LocaleSearch] = {}
+        self._indexing: list[Indexing] = []
+
+    def of(self, where: Where) -> LocaleSearch:
+        """The search of the locale build ``where`` (its locale, served under its root)."""
+        return self.locales.setdefault(where.locale, LocaleSearch(where.root))
+
+    def pages(self, locale: str) -> list[Page]:
+        """The pages ``locale``'s bundle indexes, as written."""
+        noted = self.locales[locale]
+        return [
+            Page(url.removeprefix(noted.root), path=self.site_dir / dest)
+            for dest, url in noted.pages.items()
+            if (self.site_dir / dest).is_file()
+        ]
+
+    def start(self, where: Where) -> None:
+        """Start the bundle of the locale build ``where`` from its pages as written, in a process
+        of its own: it runs while the next locale builds (``wait`` waits for it)."""
+        root = self.of(where).root
+        self._indexing.append(start_bundle(self.pages(where.locale), where.locale, self.site_dir / root))
+
+    def write_settings(self, where: Where, fields: dict) -> None:
+        """The settings the search of the locale build ``where`` reads (Material's, and where its
+        bundle is), under its folder: each nested build wrote its own at the site root."""
+        noted = self.of(where)
+        path = self.site_dir / noted.root / SETTINGS
+        path.parent.mkdir(parents=True, exist_ok=True)
+        text = json.dumps(
+            settings(noted.root, noted.separator, noted.pipeline, fields), separators=(",", ":")
+        )
+        path.write_text(text, encoding="utf-8")
+
+    def wait(self) -> None:
+        """Wait for every bundle started. Raises ``SearchError`` when one could not be made."""
+        indexing, self._indexing = self._indexing, []
+        wait_all(indexing)
+
+    def stop(self) -> None:
+        """Stop the bundles still being made (the build failed, or a newer one replaces it)."""
+        indexing, self._indexing = self._indexing, []
+        for bundle in indexing:
+            bundle.stop()
 
 
 def settings(locale_root: str, separator: str, pipeline: list[str], fields: dict) -> dict:

@@ -83,6 +83,22 @@ def merge(shard_dirs: Sequence[Path], out: Path, site: Site) -> list[str]:
     return order
 
 
+def build_command(config: Path, site_dir: Path, *extra_args: str) -> list[str]:
+    """The quiet ``mkdocs build`` of ``config`` into ``site_dir``, in this interpreter."""
+    return [
+        sys.executable,
+        "-m",
+        "mkdocs",
+        "build",
+        "-q",
+        "-f",
+        str(config),
+        "-d",
+        str(site_dir),
+        *extra_args,
+    ]
+
+
 def build_parallel(
     project: Path, locales: Sequence[str], out: Path, jobs: int, extra_args: Sequence[str] = ()
 ) -> dict[str, Path]:
@@ -92,18 +108,7 @@ def build_parallel(
     def build(locale: str) -> tuple[str, Path]:
         env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **{SHARD_VARIABLE: locale})
         result = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "mkdocs",
-                "build",
-                "-q",
-                "-f",
-                str(project / CONFIG_FILE),
-                "-d",
-                str(out / locale),
-                *extra_args,
-            ],
+            build_command(project / CONFIG_FILE, out / locale, *extra_args),
             cwd=project,
             env=env,
             capture_output=True,

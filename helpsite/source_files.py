@@ -284,6 +284,7 @@ def stop_kept_worker(wait: bool = True) -> None:
 
 def _start_worker(parent: int | None) -> None:
     lifetime.die_with_parent(parent)
+    lifetime.leave_signals_to_parent()
     metadata.refresh()  # a worker forked from a long-lived server process has the schema it read
 
 

@@ -20,7 +20,7 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from helpsite import markdown
+from helpsite import lasting, markdown
 from helpsite import translation_structure as structure
 from helpsite.site import Site
 
@@ -152,7 +152,7 @@ def _keys(blocks: list, body: str) -> list[tuple]:
 _HEADING = re.compile(r"<h[1-6]\b[^>]*?\sid=\"([^\"]*)\"[^>]*>(.*?)</h[1-6]>", re.S)
 _PERMALINK = re.compile(r"<a class=\"headerlink\".*?</a>", re.S)
 _TAG = re.compile(r"<[^>]*>")
-_HEADINGS: dict[int, tuple[object, dict[int, tuple[str, str]]]] = {}
+_HEADINGS = lasting.cache("stale_sections.headings", 1_000)  # by the English version's object
 
 
 def _headings(site: Site, english) -> dict[int, tuple[str, str]]:

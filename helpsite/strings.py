@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from helpsite import rules
+from helpsite import lasting, rules
 from helpsite.datafile import DataFile
 from helpsite.findings import ERROR, Finding
 from helpsite.site import Site
@@ -152,7 +152,7 @@ class SiteStrings:
         return f"{language.name} ({locale})" if language else locale
 
 
-_sites: dict[tuple, SiteStrings] = {}
+_sites = lasting.cache("strings.sites", 16, kept="each reads its files again when they change (refresh)")
 
 
 def for_site(site: Site) -> SiteStrings:

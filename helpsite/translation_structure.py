@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from helpsite import markdown, rules
+from helpsite import lasting, markdown, rules
 from helpsite import page as pages
 from helpsite.findings import Finding
 from helpsite.history import HASH_KEY, History, HistoryError, source_hash
@@ -50,14 +50,11 @@ def _example(body: str, base: str) -> rules.Example:
     return rules.Example(body, path=_NB, base=base)
 
 
-_BASE_TEXT = (
-    "# Transfer licenses\n\nIf you buy through Volume Licensing, contact the "
-    "[Volume Licensing Service Center](https://www.microsoft.com/licensing/servicecenter/).\n"
-)
-_TRANSLATION = (
-    "# Overføre lisenser\n\nHvis du kjøper gjennom volumlisensiering, kontakter du "
-    "[Volume Licensing Service Center](https://www.microsoft.com/licensing/servicecenter/).\n"
-)
+_NB_TITLE = "# Overføre lisenser\n\n"
+_EN_TITLE = "# Transfer licenses\n\n"
+_VLSC = "[Volume Licensing Service Center](https://www.microsoft.com/licensing/servicecenter/).\n"
+_EN_VLSC = "If you buy through Volume Licensing, contact the " + _VLSC
+_NB_VLSC = "Hvis du kjøper gjennom volumlisensiering, kontakter du " + _VLSC
 _TAGS = ["localization", "translation-structure"]
 _BASE_WHY = (
     " The translation is compared with the exact English it was made from (its "
@@ -65,171 +62,126 @@ _BASE_WHY = (
     "and the finding is then a warning."
 )
 
-LINK_LOST = rules.define(
+
+def _compared(id: str, summary: str, *, why: str, fix: str, english: str, bad: str, good: str) -> rules.Rule:
+    """A rule that compares a translation with its English base: an error, whose examples are
+    the Norwegian page ``bad`` and ``good`` (each after its title) made from ``english``."""
+    base = _EN_TITLE + english
+    return rules.define(
+        id,
+        rules.ERROR,
+        summary,
+        why=why + _BASE_WHY,
+        fix=fix,
+        bad=_example(_NB_TITLE + bad, base),
+        good=_example(_NB_TITLE + good, base),
+        tags=_TAGS,
+    )
+
+
+# The rules that compare a translation with its base, one spec each: what it finds, why, how to
+# fix it, and its example (the English body, then the translation's wrong and right bodies).
+LINK_LOST = _compared(
     "structure-link-lost",
-    rules.ERROR,
     "A link of the English the translation was made from is missing from the translation.",
     why="Machine translation drops links and keeps their words: readers of the translation lose "
-    "the way to the page the English points to." + _BASE_WHY,
+    "the way to the page the English points to.",
     fix="Put the link back around the translated words; the finding quotes the English link.",
-    bad=_example(
-        "# Overføre lisenser\n\nHvis du kjøper gjennom volumlisensiering, kontakter du "
-        "Volume Licensing Service Center.\n",
-        _BASE_TEXT,
-    ),
-    good=_example(_TRANSLATION, _BASE_TEXT),
-    tags=_TAGS,
+    english=_EN_VLSC,
+    bad="Hvis du kjøper gjennom volumlisensiering, kontakter du Volume Licensing Service Center.\n",
+    good=_NB_VLSC,
 )
-LINK_ADDED = rules.define(
+LINK_ADDED = _compared(
     "structure-link-added",
-    rules.ERROR,
     "The translation has a link its English base does not have.",
     why="A link the English never had was added by hand or by a tool: it may lead readers of one "
-    "language somewhere the writers never chose." + _BASE_WHY,
+    "language somewhere the writers never chose.",
     fix="Remove the link, or add it to the English first and translate again.",
-    bad=_example(
-        _TRANSLATION + "\nSe også [Microsoft 365](https://www.microsoft.com/microsoft-365/).\n",
-        _BASE_TEXT + "\nSee also Microsoft 365.\n",
-    ),
-    good=_example(_TRANSLATION + "\nSe også Microsoft 365.\n", _BASE_TEXT + "\nSee also Microsoft 365.\n"),
-    tags=_TAGS,
+    english=_EN_VLSC + "\nSee also Microsoft 365.\n",
+    bad=_NB_VLSC + "\nSe også [Microsoft 365](https://www.microsoft.com/microsoft-365/).\n",
+    good=_NB_VLSC + "\nSe også Microsoft 365.\n",
 )
-LINK_TARGET = rules.define(
+LINK_TARGET = _compared(
     "structure-link-target",
-    rules.ERROR,
     "A link of the translation leads somewhere other than the English link in its place.",
     why="Translators and machine translation sometimes translate a URL or pick another one; the "
     "locale part of a URL (/en-us/ against /nb-no/) and a link to the translated page of the "
-    "English link's page are the same target, and not reported." + _BASE_WHY,
+    "English link's page are the same target, and not reported.",
     fix="Use the English link's target (`python -m helpsite fix --write` restores it, marked for review).",
-    bad=_example(
-        "# Overføre lisenser\n\nHvis du kjøper gjennom volumlisensiering, kontakter du "
-        "[Volume Licensing Service Center](https://www.microsoft.com/lisensiering/servicesenter/).\n",
-        _BASE_TEXT,
-    ),
-    good=_example(_TRANSLATION, _BASE_TEXT),
-    tags=_TAGS,
+    english=_EN_VLSC,
+    bad=_NB_VLSC.replace("licensing/servicecenter", "lisensiering/servicesenter"),
+    good=_NB_VLSC,
 )
-CODE = rules.define(
+CODE = _compared(
     "structure-code",
-    rules.ERROR,
     "Inline code or a code block differs from the English base, or is missing or added.",
     why="Code is what readers type: a translated command, parameter or path does not work. Code "
-    "is compared byte for byte." + _BASE_WHY,
+    "is compared byte for byte.",
     fix="Copy the code from the English unchanged (`python -m helpsite fix --write` restores a "
     "code block, marked for review); translate only the prose and comments around it.",
-    bad=_example(
-        "# Overføre lisenser\n\nKjør `Hent-MsolKonto` i PowerShell.\n",
-        "# Transfer licenses\n\nRun `Get-MsolAccountSku` in PowerShell.\n",
-    ),
-    good=_example(
-        "# Overføre lisenser\n\nKjør `Get-MsolAccountSku` i PowerShell.\n",
-        "# Transfer licenses\n\nRun `Get-MsolAccountSku` in PowerShell.\n",
-    ),
-    tags=_TAGS,
+    english="Run `Get-MsolAccountSku` in PowerShell.\n",
+    bad="Kjør `Hent-MsolKonto` i PowerShell.\n",
+    good="Kjør `Get-MsolAccountSku` i PowerShell.\n",
 )
-HEADING = rules.define(
+HEADING = _compared(
     "structure-heading",
-    rules.ERROR,
     "A heading of the English base is missing from the translation, at another level, or added.",
     why="Headings are the page's outline: the table of contents, screen readers' navigation and "
-    "links to sections all follow them, in every language alike." + _BASE_WHY,
+    "links to sections all follow them, in every language alike.",
     fix="Give the translation the English page's headings, at the same levels.",
-    bad=_example(
-        "# Overføre lisenser\n\n### Før du begynner\n\nDu trenger en administratorrolle.\n",
-        "# Transfer licenses\n\n## Before you begin\n\nYou need an admin role.\n",
-    ),
-    good=_example(
-        "# Overføre lisenser\n\n## Før du begynner\n\nDu trenger en administratorrolle.\n",
-        "# Transfer licenses\n\n## Before you begin\n\nYou need an admin role.\n",
-    ),
-    tags=_TAGS,
+    english="## Before you begin\n\nYou need an admin role.\n",
+    bad="### Før du begynner\n\nDu trenger en administratorrolle.\n",
+    good="## Før du begynner\n\nDu trenger en administratorrolle.\n",
 )
-ANCHOR = rules.define(
+ANCHOR = _compared(
     "structure-anchor",
-    rules.ERROR,
     "A heading's explicit id ({#id} or <a name>) differs from the English base's.",
     why="Explicit ids keep deep links working in every locale; a translated id breaks every link "
-    "to the section." + _BASE_WHY,
+    "to the section.",
     fix="Write the English heading's id unchanged; translate only the heading's words.",
-    bad=_example(
-        "# Overføre lisenser\n\n## Før du begynner {#for-du-begynner}\n",
-        "# Transfer licenses\n\n## Before you begin {#before-you-begin}\n",
-    ),
-    good=_example(
-        "# Overføre lisenser\n\n## Før du begynner {#before-you-begin}\n",
-        "# Transfer licenses\n\n## Before you begin {#before-you-begin}\n",
-    ),
-    tags=_TAGS,
+    english="## Before you begin {#before-you-begin}\n",
+    bad="## Før du begynner {#for-du-begynner}\n",
+    good="## Før du begynner {#before-you-begin}\n",
 )
-ALERT = rules.define(
+ALERT = _compared(
     "structure-alert",
-    rules.ERROR,
     "An alert (> [!NOTE]), admonition (!!! note) or content tab (#tab/id) marker or type differs "
     "from the English base, or is missing.",
     why="The marker is syntax, not prose: a translated one (> [!MERKNAD]) shows readers the raw "
-    "marker in a plain quote instead of a note." + _BASE_WHY,
+    "marker in a plain quote instead of a note.",
     fix="Write the English marker unchanged and translate the text after it (`python -m helpsite "
     "fix --write` restores a marker, marked for review).",
-    bad=_example(
-        "# Overføre lisenser\n\n> [!MERKNAD]\n> Lisenser kan ikke flyttes.\n",
-        "# Transfer licenses\n\n> [!NOTE]\n> Licenses cannot be moved.\n",
-    ),
-    good=_example(
-        "# Overføre lisenser\n\n> [!NOTE]\n> Lisenser kan ikke flyttes.\n",
-        "# Transfer licenses\n\n> [!NOTE]\n> Licenses cannot be moved.\n",
-    ),
-    tags=_TAGS,
+    english="> [!NOTE]\n> Licenses cannot be moved.\n",
+    bad="> [!MERKNAD]\n> Lisenser kan ikke flyttes.\n",
+    good="> [!NOTE]\n> Lisenser kan ikke flyttes.\n",
 )
-TABLE = rules.define(
+TABLE = _compared(
     "structure-table",
-    rules.ERROR,
     "A table row or cell of the English base is missing from the translation, or added.",
-    why="A lost cell shifts every value after it into the wrong column; a lost row drops a fact." + _BASE_WHY,
+    why="A lost cell shifts every value after it into the wrong column; a lost row drops a fact.",
     fix="Give each row of the translation the English row's cells.",
-    bad=_example(
-        "# Overføre lisenser\n\n| Plan | Lisenser |\n|---|---|\n| E3 |\n",
-        "# Transfer licenses\n\n| Plan | Licenses |\n|---|---|\n| E3 | 25 |\n",
-    ),
-    good=_example(
-        "# Overføre lisenser\n\n| Plan | Lisenser |\n|---|---|\n| E3 | 25 |\n",
-        "# Transfer licenses\n\n| Plan | Licenses |\n|---|---|\n| E3 | 25 |\n",
-    ),
-    tags=_TAGS,
+    english="| Plan | Licenses |\n|---|---|\n| E3 | 25 |\n",
+    bad="| Plan | Lisenser |\n|---|---|\n| E3 |\n",
+    good="| Plan | Lisenser |\n|---|---|\n| E3 | 25 |\n",
 )
-LIST = rules.define(
+LIST = _compared(
     "structure-list",
-    rules.ERROR,
     "A list item of the English base is missing from the translation, merged with another, or split in two.",
-    why="Steps are list items: a merged or lost step is a step readers skip." + _BASE_WHY,
+    why="Steps are list items: a merged or lost step is a step readers skip.",
     fix="Give the translation one item for each item of the English list.",
-    bad=_example(
-        "# Overføre lisenser\n\n1. Avbryt abonnementet. Kjøp lisenser i den andre tenanten.\n",
-        "# Transfer licenses\n\n1. Cancel the subscription.\n2. Buy licenses in the other tenant.\n",
-    ),
-    good=_example(
-        "# Overføre lisenser\n\n1. Avbryt abonnementet.\n2. Kjøp lisenser i den andre tenanten.\n",
-        "# Transfer licenses\n\n1. Cancel the subscription.\n2. Buy licenses in the other tenant.\n",
-    ),
-    tags=_TAGS,
+    english="1. Cancel the subscription.\n2. Buy licenses in the other tenant.\n",
+    bad="1. Avbryt abonnementet. Kjøp lisenser i den andre tenanten.\n",
+    good="1. Avbryt abonnementet.\n2. Kjøp lisenser i den andre tenanten.\n",
 )
-IMAGE = rules.define(
+IMAGE = _compared(
     "structure-image",
-    rules.ERROR,
     "An image of the English base is missing from the translation, or shows another file.",
-    why="Screenshots show readers where to click; a lost one leaves a step unexplained." + _BASE_WHY,
+    why="Screenshots show readers where to click; a lost one leaves a step unexplained.",
     fix="Put the image back with the English source (a localized screenshot keeps the English "
     "file name in a locale folder); translate its alt text.",
-    bad=_example(
-        "# Overføre lisenser\n\nÅpne administrasjonssenteret.\n",
-        "# Transfer licenses\n\nOpen the admin center.\n\n![The admin center](media/admin-center.png)\n",
-    ),
-    good=_example(
-        "# Overføre lisenser\n\nÅpne administrasjonssenteret.\n\n"
-        "![Administrasjonssenteret](media/admin-center.png)\n",
-        "# Transfer licenses\n\nOpen the admin center.\n\n![The admin center](media/admin-center.png)\n",
-    ),
-    tags=_TAGS,
+    english="Open the admin center.\n\n![The admin center](media/admin-center.png)\n",
+    bad="Åpne administrasjonssenteret.\n",
+    good="Åpne administrasjonssenteret.\n\n![Administrasjonssenteret](media/admin-center.png)\n",
 )
 FRONT_MATTER = rules.define(
     "structure-front-matter",
@@ -310,7 +262,7 @@ class Settings:
     quick: re.Pattern  # the canonical form's pattern (``quick_skeleton``), with these locale parts
 
 
-_SETTINGS: dict[int, tuple[Site, Settings]] = {}
+_SETTINGS = lasting.cache("translation_structure.settings", 64)
 
 
 def settings(site: Site) -> Settings:
@@ -431,7 +383,9 @@ class _Versions:
         return f"no version of {shown} in its history hashes to {recorded}"
 
 
-_VERSIONS: dict[str, tuple[tuple, _Versions]] = {}
+_VERSIONS = lasting.cache(
+    "translation_structure.versions", 64, kept="each entry checked against the history's state"
+)
 
 
 def _versions(site: Site) -> _Versions:
@@ -458,7 +412,7 @@ def _history_state(folder: str) -> tuple:
     return (str(head), stat.st_mtime_ns, stat.st_size)
 
 
-_HEADS: dict[str, Path] = {}
+_HEADS = lasting.cache("translation_structure.heads", 64)  # a folder's repository: found once a build
 
 
 def _head_log(folder: str) -> Path | None:
@@ -549,8 +503,10 @@ def _source_file(site: Site, page_path: str) -> str:
     return os.path.join(_places(site).docs, site.source_locale, page_path)
 
 
-_PLACES: dict[int, tuple[Site, _Places]] = {}
-_CURRENT: dict[str, tuple[tuple, tuple[bytes, dict[int, str]]]] = {}
+_PLACES = lasting.cache("translation_structure.places", 16)  # a site's folders: made again each build
+_CURRENT = lasting.cache(
+    "translation_structure.current", 10_000, kept="each entry checked against its file's state"
+)
 
 
 def _current(source: str) -> tuple[bytes, dict[int, str]] | OSError:
@@ -625,7 +581,7 @@ class _English:
         return self._outline
 
 
-_ENGLISH: dict[tuple[str, str], _English] = {}
+_ENGLISH = lasting.cache("translation_structure.english", 10_000)  # each made with the build's site
 KEEP_ENGLISH = 10_000  # versions kept: every page of a large site, each a few kB
 
 

@@ -6,12 +6,15 @@ context before any of them asks for it. The order of every event is written down
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from helpsite import build, lifetime, search
+
+log = logging.getLogger("mkdocs.hooks.helpsite")
 
 # ----------------------------------------------------------------------------
 # Events
@@ -22,7 +25,7 @@ def on_startup(command, dirty):
     # A preview's rebuilds end without waiting for the findings of their pages.
     build.serve(command == "serve", dirty)
     # `kill PID` stops a build or preview as Ctrl-C does, its clean-up included, within 2 s.
-    lifetime.stop_on_signals()
+    lifetime.stop_on_signals(log)
 
 
 def on_config(config):

@@ -7,7 +7,8 @@ fallback copies and sitemap alternates. They are left out of the navigation.
 
 Their data is made when the build reads the first of them, the last pages of their locale: by
 then helpsite.source_files has read every translation's front matter beside the build. The data
-goes to overrides/l10n.html as `l10n_summary` or `l10n_work` (helpsite.build.Build.dashboard_page).
+goes to overrides/l10n.html as `l10n_summary` or `l10n_work` (helpsite.l10n_dashboard.Dashboard,
+the build's `dashboard`).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def on_files(files, config):
     context = build.current()
     if not _is_source_locale_build(config, context.site.source_locale):
         return files
-    wanted = context.dashboard_pages()
+    wanted = context.dashboard.pages()
     taken = [path for path in wanted if files.get_file_from_path(path) is not None]
     for path in taken:
         log.warning(
@@ -45,15 +46,15 @@ def on_files(files, config):
     # Their titles and robots now (the navigation and the i18n plugin read them); the rest later.
     for path, content in wanted.items():
         files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
-    context.locale.dashboard = set(wanted)
+    context.dashboard.added(wanted)
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
     context = build.current()
-    if page.file.src_uri not in context.locale.dashboard or page.file.abs_src_path is not None:
+    if page.file.src_uri not in context.dashboard.paths or page.file.abs_src_path is not None:
         return markdown
-    text = context.dashboard_page(
+    text = context.dashboard.page(
         page.file.src_uri, page.url, _href(config, context.site.source_locale, page.url)
     )
     body, page_meta = meta.get_data(text)
@@ -62,7 +63,7 @@ def on_page_markdown(markdown, page, config, files):
 
 
 def on_page_context(context, page, config, nav):
-    context.update(build.current().locale.views.get(page.url, {}))
+    context.update(build.current().dashboard.view(page.url))
     return context
 
 

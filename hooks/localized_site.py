@@ -17,7 +17,7 @@ from pathlib import Path
 import jinja2
 from mkdocs.plugins import event_priority
 
-from helpsite import build, reader, search
+from helpsite import build, lasting, reader, search
 
 # ----------------------------------------------------------------------------
 # Events
@@ -51,14 +51,18 @@ def on_serve(server, *, config, builder):
 def on_files(files, config):
     # Every page, also those a dirty rebuild (the preview's --dirty) does not render again: the
     # bundle is written from the built files.
-    build.current().locale.pages = {page.dest_uri: page.url for page in files.documentation_pages()}
+    current = build.current()
+    current.search.of(current.locale).pages = {
+        page.dest_uri: page.url for page in files.documentation_pages()
+    }
     return files
 
 
 def on_page_markdown(markdown, page, config, files):
     searched = page.meta.get("search") or {}
     if searched.get("exclude"):  # kept out of search by its front matter (the /l10n/ page)
-        build.current().locale.pages.pop(page.file.dest_uri, None)
+        current = build.current()
+        current.search.of(current.locale).pages.pop(page.file.dest_uri, None)
     # Material's own index is not used (search/search_index.json holds only its settings), so
     # its plugin is spared reading every page: Material's per-page switch.
     page.meta["search"] = {**searched, "exclude": True}
@@ -71,11 +75,12 @@ def on_env(env, config, files):
     # process, and used again while the template's text is the same (Jinja's checksum).
     env.bytecode_cache = _COMPILED
     env.globals["search_worker"] = search.WORKER
-    locale = build.current().locale
-    locale.separator, locale.pipeline = _search_words(env, config)
+    current = build.current()
+    searched = current.search.of(current.locale)
+    searched.separator, searched.pipeline = _search_words(env, config)
     # The palette toggle's name (its tooltip and accessible name) in the locale's language.
     if "palette" in config.theme:
-        strings = build.current().localized.strings.table(locale.locale)
+        strings = current.localized.strings.table(current.locale.locale)
         config.theme["palette"] = reader.palette(config.theme["palette"], strings)
     return env
 
@@ -119,7 +124,9 @@ def on_post_template(output, template_name, config):
 
 @event_priority(-110)
 def on_post_build(config):
-    build.current().write_locale_files(_search_plugin(config).config.fields)
+    current = build.current()
+    current.search.write_settings(current.locale, _search_plugin(config).config.fields)
+    current.write_not_found()
 
 
 # ----------------------------------------------------------------------------
@@ -131,7 +138,11 @@ class _CompiledTemplates(jinja2.BytecodeCache):
     """Jinja's bytecode cache, in memory."""
 
     def __init__(self):
-        self._code: dict[str, bytes] = {}
+        self._code = lasting.cache(
+            "templates.bytecode",
+            1_000,
+            kept="one entry a template; Jinja checks it against the template's text",
+        )
 
     def load_bytecode(self, bucket):
         if bucket.key in self._code:

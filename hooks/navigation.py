@@ -15,7 +15,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.nav import Section
 from mkdocs.utils import dirname_to_title
 
-from helpsite import build, navigation
+from helpsite import build, lasting, navigation
 
 # ----------------------------------------------------------------------------
 # Events
@@ -87,4 +87,8 @@ def _engine_items(tree, by_path: dict, parent) -> list:
 def _fallback_language(nav_item) -> navigation.FallbackLanguage | None:
     locale = build.current().locale
     content_locale = locale.fallbacks.get(getattr(nav_item, "url", None))
-    return navigation.fallback_language(content_locale, locale.locale) if content_locale else None
+    return _language_named(content_locale, locale.locale) if content_locale else None
+
+
+# Asked for every fallback in every page's navigation: a pure function of the two locales.
+_language_named = lasting.memo(1024)(navigation.fallback_language)

@@ -279,9 +279,10 @@ class Kept:
 
     def render_dashboard(self) -> int:
         state = self.locales.get(self.site.source_locale)
-        if state is None or not state.locale_build.dashboard:
+        dashboard = self.context.dashboard.paths
+        if state is None or not dashboard:
             return 0
-        pages = [file.page for file in state.doc_files() if file.src_uri in state.locale_build.dashboard]
+        pages = [file.page for file in state.doc_files() if file.src_uri in dashboard]
         with self._as(state):
             doc_files = state.doc_files()
             for page in pages:
@@ -302,7 +303,7 @@ class Kept:
         locale_dir = self.site_dir / state.locale_build.root
         if not (locale_dir / search.BUNDLE).is_dir():  # built without search (or no pages)
             return None
-        return self.context.search_pages(state.locale_build), locale_dir
+        return self.context.search.pages(locale), locale_dir
 
     def fresh_build(self, target: Path) -> tuple[list[str], dict]:
         """``mkdocs build`` of the same tree into ``target``, as the preview builds it (its site

@@ -16,4 +16,5 @@ from helpsite import build
 
 @event_priority(-90)  # before static-i18n's (-100): see the order of events in helpsite/build.py
 def on_post_build(config):
-    build.current().index_locale()
+    current = build.current()
+    current.search.start(current.locale)

@@ -19,20 +19,34 @@ PRODUCT = ("helpsite", "hooks")
 
 
 def import_graph(root: Path) -> dict[str, set[str]]:
+    """Module -> the modules it imports, for every module of the product. A sub-package is a
+    module too (its ``__init__``): ``from helpsite.core import site`` imports both."""
     modules = {}
     for folder in PRODUCT:
         for path in sorted((root / folder).rglob("*.py")):
-            name = ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
-            modules[name] = path
-    return {name: (imports_of(path) & modules.keys()) - {name} for name, path in modules.items()}
+            modules[module_name(path, root)] = path
+    return {name: (imports_of(path, name) & modules.keys()) - {name} for name, path in modules.items()}
 
 
-def imports_of(path: Path) -> set[str]:
-    """Every module a file imports, and each name it imports from one (which may be a module)."""
+def module_name(path: Path, root: Path) -> str:
+    return ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+
+
+def imports_of(path: Path, name: str = "") -> set[str]:
+    """Every module a file imports, and each name it imports from one (which may be a module);
+    a relative import (``from . import x``, ``from ..core import site``) is resolved against the
+    package of the module ``name``."""
     found = set()
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            found |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = ".".join(
+                    package[: len(package) - node.level + 1] + ([node.module] if node.module else [])
+                )
+            else:
+                base = node.module or ""
+            found |= {base} | {f"{base}.{alias.name}" for alias in node.names}
         elif isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
     return found
@@ -74,6 +88,30 @@ def test_a_cycle_and_a_long_chain_are_found(tmp_path):
     chain, cycles = longest_chain(import_graph(tmp_path))
     assert ["helpsite.m9", "helpsite.m10", "helpsite.m9"] in cycles
     assert chain[:3] == ["helpsite.m0", "helpsite.m1", "helpsite.m2"] and len(chain) == 11
+
+
+def test_sub_packages_and_relative_imports_are_followed(tmp_path):
+    for folder in ("helpsite/core", "helpsite/linting", "hooks"):
+        (tmp_path / folder).mkdir(parents=True)
+    files = {
+        "helpsite/__init__.py": "",
+        "helpsite/core/__init__.py": "",
+        "helpsite/core/site.py": "from . import errors\n",
+        "helpsite/core/errors.py": "from ..linting import rules\n",
+        "helpsite/linting/__init__.py": "",
+        "helpsite/linting/rules.py": "from helpsite.core import site\n",
+        "hooks/check.py": "import helpsite.linting.rules\n",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    graph = import_graph(tmp_path)
+    assert graph["helpsite.core.site"] == {"helpsite.core", "helpsite.core.errors"}
+    assert graph["helpsite.core.errors"] == {"helpsite.linting", "helpsite.linting.rules"}
+    assert graph["hooks.check"] == {"helpsite.linting.rules"}
+    _, cycles = longest_chain(graph)
+    assert cycles == [
+        ["helpsite.core.errors", "helpsite.linting.rules", "helpsite.core.site", "helpsite.core.errors"]
+    ]
 
 
 def test_the_benchmark_is_not_in_the_product():

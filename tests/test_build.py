@@ -276,9 +276,10 @@ def test_each_locale_writes_its_own_search_and_404_page_under_its_folder(tmp_pat
         "<h1>Lisenser</h1><p>Overføre lisenser</p></article></body></html>",
         encoding="utf-8",
     )
-    context.locale.pages = {"nb/lisenser/index.html": "nb/lisenser/"}
-    context.index_locale()
-    context.write_locale_files({"title": {"boost": 1000.0}})
+    context.search.of(context.locale).pages = {"nb/lisenser/index.html": "nb/lisenser/"}
+    context.search.start(context.locale)
+    context.search.write_settings(context.locale, {"title": {"boost": 1000.0}})
+    context.write_not_found()
     context.close()  # waits for the bundle
     settings = json.loads((tmp_path / "nb" / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert settings == {

@@ -11,6 +11,7 @@ repeats the SIGTERM case N times and prints each time (the README's 20 of 20).
 from __future__ import annotations
 
 import contextlib
+import os
 import re
 import signal
 import socket
@@ -79,12 +80,13 @@ def running(name: str, parent: psutil.Process) -> list[tuple[int, str]]:
 
 
 def stop_time(
-    project: Path, number: int, log_path: Path, while_rebuilding: bool = False
+    project: Path, number: int, log_path: Path, while_rebuilding: bool = False, group: bool = False
 ) -> tuple[float, list, list]:
     """Start the preview, send it ``number`` once it serves (and its worker runs; with
-    ``while_rebuilding``, once an edit's rebuild has started Pagefind), and return the seconds
-    until it and every process it started are gone and its port is free (10 at most), the
-    processes it had started, and those still alive then."""
+    ``while_rebuilding``, once an edit's rebuild has started Pagefind; with ``group``, to every
+    process of its group, as Ctrl-C in a terminal or a process manager sends it), and return the
+    seconds until it and every process it started are gone and its port is free (10 at most),
+    the processes it had started, and those still alive then."""
     port = free_port()
     with open(log_path, "w") as log:
         process = start_preview(project, port, log)
@@ -111,7 +113,10 @@ def stop_time(
                 with contextlib.suppress(psutil.NoSuchProcess):
                     described.append((child.pid, " ".join(child.cmdline()[:4])))
             sent = time.monotonic()
-            preview.send_signal(number)
+            if group:
+                os.killpg(preview.pid, number)  # its own session: the group is the preview's
+            else:
+                preview.send_signal(number)
             everything = [preview, *started]
             while not (all(gone(p) for p in everything) and bindable(port)):
                 if time.monotonic() - sent > 10:
@@ -152,6 +157,30 @@ def test_the_preview_and_all_it_started_stop_within_2_s(project, tmp_path, numbe
         (tmp_path / "serve.log").read_text()[-3000:],
     )
     assert started  # the checks worker (and the forkserver it is forked from) were among them
+    if number != signal.SIGKILL:
+        assert stopped_quietly(tmp_path / "serve.log", number)
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_to_the_whole_group_stops_it_with_one_line(project, tmp_path, number):
+    """The signal reaches the checks worker too (a process manager's SIGTERM, Ctrl-C in a
+    terminal): it is the preview's to act on, and no worker prints a traceback."""
+    elapsed, started, left = stop_time(project, number, tmp_path / "serve.log", group=True)
+    assert (elapsed < LIMIT, left) == (True, []), (
+        elapsed,
+        started,
+        (tmp_path / "serve.log").read_text()[-3000:],
+    )
+    assert stopped_quietly(tmp_path / "serve.log", number)
+
+
+def stopped_quietly(log_path: Path, number: int) -> bool:
+    """The log's lines from the signal on are its one line and MkDocs' own shutdown line."""
+    lines = log_path.read_text().splitlines()
+    said = f"INFO    -  stopping: {signal.Signals(number).name} received"
+    assert said in lines, lines[-20:]
+    assert lines[lines.index(said) + 1 :] == ["INFO    -  Shutting down..."], lines[-20:]
+    return True
 
 
 def test_a_rebuild_under_way_stops_with_pagefind_running(project, tmp_path):

@@ -23,11 +23,12 @@ from pathlib import Path
 
 import babel.core
 
-from helpsite import checks, l10n, l10n_diff
+from helpsite import checks, l10n, l10n_diff, lasting
 from helpsite import page as pages
 from helpsite.errors import HelpsiteError
 from helpsite.handoff import formats, record
 from helpsite.handoff.segments import CLOSE, OPEN, STANDALONE, Code, Part, Segment, join, segments
+from helpsite.history import HASH_KEY, source_hash
 from helpsite.site import Site
 
 NEW, CHANGED, UNCHANGED, REPEATED = "new", "changed", "unchanged", "repetitions"
@@ -91,7 +92,7 @@ def _page_work(site, status, base, day: str) -> PageWork | str:
     if isinstance(english, str):
         return english
     current = _segments(english, site)
-    file = formats.PageFile(status.page, site.source_locale, status.locale, l10n.source_hash(data), day)
+    file = formats.PageFile(status.page, site.source_locale, status.locale, source_hash(data), day)
     work = PageWork(file, segments=current)
     aligned: dict[int, tuple[Part, ...]] = {}  # index in current -> its current translation
     if status.status == l10n.CURRENT:
@@ -106,7 +107,7 @@ def _page_work(site, status, base, day: str) -> PageWork | str:
     else:
         work.reason = base or {
             l10n.MISSING: "no translation yet",
-            l10n.UNTRACKED: f"the translation has no {l10n.HASH_KEY}",
+            l10n.UNTRACKED: f"the translation has no {HASH_KEY}",
         }.get(status.status, f"the translation is {status.status}")
     with_base = not work.reason
     for index, segment in enumerate(current):
@@ -123,7 +124,7 @@ def _page_work(site, status, base, day: str) -> PageWork | str:
     return work
 
 
-_SEGMENTED: dict[tuple, list[Segment]] = {}
+_SEGMENTED = lasting.cache("handoff.segmented", 1, kept="the page's text is the key")
 
 
 def _segments(page: pages.Page, site: Site) -> list[Segment]:
@@ -311,7 +312,7 @@ def take_back(
             ]
         )
     data = english_path.read_bytes()
-    if l10n.source_hash(data) != file.source_hash:
+    if source_hash(data) != file.source_hash:
         data = l10n_diff.source_version(site, file.page, file.source_hash)
         if data is None:
             raise HandoffError(
@@ -429,7 +430,7 @@ def _write(site, file, english, data, current, targets, kind, today) -> TakenBac
     translation = _loaded(site, path, old, file.locale, file.page) if old is not None else None
     head = translation if isinstance(translation, pages.Page) else english
     head_data = old if head is translation else data
-    recorded = head.meta.get(l10n.HASH_KEY) if head is translation else None
+    recorded = head.meta.get(HASH_KEY) if head is translation else None
     bom = pages.UTF8_BOM if head_data.startswith(pages.UTF8_BOM) else b""
     combined = head.text[: len(head.text) - len(head.body)] + body
     if b"\r\n" in head_data:
@@ -437,7 +438,7 @@ def _write(site, file, english, data, current, targets, kind, today) -> TakenBac
     new = bom + combined.encode("utf-8")
     handoff_day = _date(file.date, today)
     values = dict(front_values)
-    values[l10n.HASH_KEY] = l10n.source_hash(data, recorded if isinstance(recorded, str) else None)
+    values[HASH_KEY] = source_hash(data, recorded if isinstance(recorded, str) else None)
     values[l10n.TYPE_KEY] = kind
     values[l10n.HANDOFF_KEY] = handoff_day
     if head is english or CONTENT_LOCALE_KEY not in head.meta:  # as Microsoft's pipeline writes it

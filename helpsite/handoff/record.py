@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import cache
 from pathlib import Path
 
-from helpsite import markdown
+from helpsite import lasting, markdown
 from helpsite import page as pages
 from helpsite.handoff import segments as segmenting
 from helpsite.handoff.segments import Code, Segment
@@ -34,7 +33,7 @@ def fingerprint(site: Site | None) -> str:
     ).hexdigest()
 
 
-@cache
+@lasting.memo(1)  # the code this process runs
 def _code_digest() -> str:
     return "".join(
         hashlib.sha1(Path(module.__file__).read_bytes()).hexdigest() for module in (markdown, segmenting)
