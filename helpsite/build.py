@@ -137,6 +137,10 @@ class LocaleBuild:
     views: dict[str, dict] = field(default_factory=dict)  # page URL -> what its template shows
     # page URL -> the language of its file, for the pages shown from another locale's (fallbacks)
     fallbacks: dict[str, str] = field(default_factory=dict)
+    # A preview that renders its pages after the build (hooks/preview.py) sets ``pages_deferred``;
+    # its search bundle is then made once they are (``index_later``), not at the build's end.
+    pages_deferred: bool = False
+    index_later: bool = False
 
 
 # What receives a page's findings, once a build: the findings, and how the log names the file
@@ -381,8 +385,12 @@ class Build:
     def index_locale(self) -> None:
         """Start the locale build's search bundle (Pagefind, ``helpsite.search``) from its pages
         as written, in a process of its own: it runs while the next locale builds, and the
-        build waits for every locale's at its end (``close``)."""
+        build waits for every locale's at its end (``close``). A preview whose pages are
+        rendered after the build makes it once they all are (``helpsite.preview``)."""
         build = self.locale
+        if build.pages_deferred:
+            build.index_later = True
+            return
         self._indexing.append(
             search.start_bundle(self.search_pages(build), build.locale, Path(self.site_dir) / build.root)
         )

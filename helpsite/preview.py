@@ -17,6 +17,12 @@ What a body edit changes beside the pages (the search bundles of the locales who
 changed, the /l10n/ dashboard) is brought up to date after the browser has reloaded, in a
 thread of its own (``Background``); the old search bundle answers until the new one, made in a
 folder of its own, is moved into its place.
+
+A preview's build (its first, and every full rebuild) reads every page's source and front matter
+and builds every locale's navigation, but renders no page whose title it knows without
+converting it: a requested page is rendered before it is served (``Preview.requested``), and
+the rest in the background (``Remaining``), a few at a time between requests and saves. Once
+every page is, the anchors across them are validated and the search bundles made.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import contextlib
 import filecmp
 import logging
 import os
+import posixpath
 import shutil
 import subprocess
 import tempfile
@@ -44,6 +51,8 @@ log = logging.getLogger("mkdocs.hooks.helpsite.preview")
 # "verify": the differential preview, each settled save compared with a fresh build (slow).
 # How long the background waits for saves to stop before it re-indexes (s).
 QUIET = 0.3
+# Pages the background renders at a time before it lets a request or a save go first.
+BATCH = 8
 
 
 @dataclass(frozen=True)
@@ -62,6 +71,8 @@ class Engine(Protocol):
     site: Site
     site_dir: Path
     ready: bool  # False while a full rebuild runs, and after one failed
+    complete: bool  # every page of the build rendered (the anchors across them validated)
+    started: float  # when the build started (time.monotonic)
 
     def outputs(self) -> list[Output]: ...
     def files(self) -> set[str]: ...
@@ -72,6 +83,9 @@ class Engine(Protocol):
     def render_dashboard(self) -> int: ...
     def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None: ...
     def rebuild(self) -> None: ...
+    def pending(self, limit: int | None = None) -> list[Output]: ...  # not rendered yet
+    def pending_at(self, relative: str) -> Output | None: ...  # the page not rendered yet written there
+    def finish(self) -> int: ...  # every page rendered: validates their anchors; the number of pages
     def fresh_build(self, target: Path) -> tuple[list[str], dict]: ...  # the command and environment
 
 
@@ -124,7 +138,32 @@ class Preview:
         self.engine = engine
         self.lock = threading.RLock()  # one render at a time: they share the build's state
         self.background = Background(self)
+        self.remaining = Remaining(self)
         self.generation = 0  # a full rebuild's number: the background's work for an older one is dropped
+        self.requests = 0  # requests waiting to render their page: the remaining pages wait for them
+        self._counting = threading.Lock()
+
+    def start(self) -> None:
+        """The preview's first build is over: the pages it left are rendered in the background."""
+        self.remaining.begin(self.generation)
+
+    def requested(self, relative: str) -> None:
+        """A request for ``relative`` (a path in the site, as MkDocs' server reads it): a page the
+        build has not rendered yet is rendered first, with its locale's state."""
+        path = posixpath.normpath("/" + relative + ("index.html" if relative.endswith("/") else ""))
+        candidates = [path.lstrip("/"), posixpath.join(path, "index.html").lstrip("/")]
+        if not any(self.engine.pending_at(candidate) for candidate in candidates):
+            return
+        with self._counting:
+            self.requests += 1
+        try:
+            with self.lock:
+                outputs = [o for o in map(self.engine.pending_at, candidates) if o is not None]
+                if outputs and self.engine.ready:
+                    self.engine.render(outputs[:1])
+        finally:
+            with self._counting:
+                self.requests -= 1
 
     def saved(self, changed: set[str]) -> None:
         """Bring the preview up to date with the saved ``changed`` paths, the pages the browser
@@ -142,6 +181,7 @@ class Preview:
                 log.info(f"preview: full rebuild: {reason}")
                 self.generation += 1
                 self.engine.rebuild()
+                self.remaining.begin(self.generation)
                 return
         if not affected:
             return  # files that came and went
@@ -182,7 +222,68 @@ class Preview:
         return affected, None
 
     def stop(self) -> None:
+        self.remaining.stop()
         self.background.stop()
+
+
+class Remaining:
+    """The pages a build left, rendered in the background a few at a time (``BATCH``), each
+    batch after the requests waiting for theirs; once all are: the anchors across them validated,
+    ``preview: all N pages rendered in X s`` in the log, then search (``Background``)."""
+
+    def __init__(self, preview: Preview):
+        self.preview = preview
+        self._generation: int | None = None
+        self._cond = threading.Condition()
+        self._stopped = False
+        self._thread: threading.Thread | None = None
+
+    def begin(self, generation: int) -> None:
+        with self._cond:
+            self._generation = generation
+            self._cond.notify_all()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="preview-remaining", daemon=True)
+                self._thread.start()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._stopped or self._generation is not None)
+                if self._stopped:
+                    return
+                generation, self._generation = self._generation, None
+            try:
+                self._render_all(generation)
+            except Exception:  # the pages are still rendered on request
+                log.exception("preview: the pages left by the build could not be rendered")
+
+    def _render_all(self, generation: int) -> None:
+        preview, engine = self.preview, self.preview.engine
+        while not self._stopped:
+            while preview.requests and not self._stopped:
+                time.sleep(0.005)  # a request renders its page first
+            with preview.lock:
+                if generation != preview.generation or not engine.ready:
+                    return
+                batch = engine.pending(BATCH)
+                if batch:
+                    engine.render(batch)
+                    continue
+                if engine.complete:
+                    return
+                pages = engine.finish()
+                searched = {o.locale for o in engine.outputs()}
+            log.info(f"preview: all {pages} pages rendered in {time.monotonic() - engine.started:.1f} s")
+            preview.background.want(searched, generation, dashboard=False)
+            return
 
 
 class Background:
@@ -203,10 +304,10 @@ class Background:
         self.idle = threading.Event()
         self.idle.set()
 
-    def want(self, locales: set[str], generation: int) -> None:
+    def want(self, locales: set[str], generation: int, dashboard: bool = True) -> None:
         with self._cond:
             self._wanted |= locales
-            self._dashboard = True
+            self._dashboard = self._dashboard or dashboard
             self._generation = generation
             self.idle.clear()
             self._cond.notify_all()
@@ -260,8 +361,8 @@ class Background:
         for locale in sorted(wanted):
             started = time.monotonic()
             with preview.lock:
-                if generation != preview.generation:
-                    return
+                if generation != preview.generation or not engine.complete:
+                    return  # every locale is indexed once all pages are rendered (Remaining)
                 found = engine.search_pages(locale)
             if found is None:
                 continue
@@ -289,6 +390,8 @@ class Background:
         lower priority, compared file by file with the site the preview serves; every file that
         differs is logged as the preview's bug."""
         preview, engine = self.preview, self.preview.engine
+        if not engine.complete:
+            return  # compared once every page is rendered (Remaining)
         with tempfile.TemporaryDirectory(prefix=".preview-verify-", dir=engine.site_dir.parent) as temp:
             fresh = Path(temp) / "site"
             command, env = engine.fresh_build(fresh)
@@ -307,8 +410,8 @@ class Background:
                 if self._stopped or self._wanted or self._dashboard:
                     return  # saved again meanwhile: the next comparison counts
             with preview.lock:
-                if generation != preview.generation:
-                    return
+                if generation != preview.generation or not engine.complete:
+                    return  # compared once every page is rendered
                 if code:
                     log.warning(f"preview: --verify: the fresh build failed ({code}); nothing compared")
                     return
