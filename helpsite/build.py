@@ -176,6 +176,7 @@ class Build:
         self._unpublishable: dict[str, Finding | None] = {}
         self._reported: set[str] = set()
         self._sitemap_given = False
+        self.sitemap_later = False
         self._translations: tuple[list, list] | None = None  # statuses and diffs, once a build
         # A preview's build ends before the checks of its pages do: their findings are delivered
         # as they come (from another thread), unless a newer build has started (stale).
@@ -339,7 +340,11 @@ class Build:
 
     def sitemap(self) -> list | None:
         """The sitemap of every locale, to the first build that asks (the others would write
-        it again over it); None to the others."""
+        it again over it); None to the others. A preview that renders its pages after the build
+        sets ``sitemap_later`` and renders the sitemap once they are (it reads every page's
+        front matter, which the worker has read by then)."""
+        if self.sitemap_later:
+            return None
         given, self._sitemap_given = self._sitemap_given, True
         return None if given else self.localized.sitemap
 

@@ -37,7 +37,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -52,7 +52,7 @@ log = logging.getLogger("mkdocs.hooks.helpsite.preview")
 # How long the background waits for saves to stop before it re-indexes (s).
 QUIET = 0.3
 # Pages the background renders at a time before it lets a request or a save go first.
-BATCH = 8
+BATCH = 4
 
 
 @dataclass(frozen=True)
@@ -86,6 +86,7 @@ class Engine(Protocol):
     def pending(self, limit: int | None = None) -> list[Output]: ...  # not rendered yet
     def pending_at(self, relative: str) -> Output | None: ...  # the page not rendered yet written there
     def finish(self) -> int: ...  # every page rendered: validates their anchors; the number of pages
+    def render_sitemap(self) -> bool: ...  # the sitemap, when the build left it for after its pages
     def fresh_build(self, target: Path) -> tuple[list[str], dict]: ...  # the command and environment
 
 
@@ -140,7 +141,7 @@ class Preview:
         self.background = Background(self)
         self.remaining = Remaining(self)
         self.generation = 0  # a full rebuild's number: the background's work for an older one is dropped
-        self.requests = 0  # requests waiting to render their page: the remaining pages wait for them
+        self.waiting = 0  # requests and saves waiting for the lock: the remaining pages let them go first
         self._counting = threading.Lock()
 
     def start(self) -> None:
@@ -154,16 +155,24 @@ class Preview:
         candidates = [path.lstrip("/"), posixpath.join(path, "index.html").lstrip("/")]
         if not any(self.engine.pending_at(candidate) for candidate in candidates):
             return
-        with self._counting:
-            self.requests += 1
-        try:
+        with self._first():
             with self.lock:
                 outputs = [o for o in map(self.engine.pending_at, candidates) if o is not None]
                 if outputs and self.engine.ready:
                     self.engine.render(outputs[:1])
+                    if not self.engine.pending(1):  # the last one (HELPSITE_PREVIEW_BACKGROUND=off)
+                        self.remaining.begin(self.generation)
+
+    @contextlib.contextmanager
+    def _first(self) -> Iterator[None]:
+        """Ahead of the background's next batch of pages."""
+        with self._counting:
+            self.waiting += 1
+        try:
+            yield
         finally:
             with self._counting:
-                self.requests -= 1
+                self.waiting -= 1
 
     def saved(self, changed: set[str]) -> None:
         """Bring the preview up to date with the saved ``changed`` paths, the pages the browser
@@ -171,7 +180,7 @@ class Preview:
         if not changed:
             return
         started = time.monotonic()
-        with self.lock:
+        with self._first(), self.lock:
             try:
                 affected, reason = self._render_again(changed)
             except Exception as error:  # a preview that stops answering is worse than a slow save
@@ -228,7 +237,7 @@ class Preview:
 
 class Remaining:
     """The pages a build left, rendered in the background a few at a time (``BATCH``), each
-    batch after the requests waiting for theirs; once all are: the anchors across them validated,
+    batch after the requests and saves waiting; once all are: the anchors across them validated,
     ``preview: all N pages rendered in X s`` in the log, then search (``Background``)."""
 
     def __init__(self, preview: Preview):
@@ -267,19 +276,23 @@ class Remaining:
 
     def _render_all(self, generation: int) -> None:
         preview, engine = self.preview, self.preview.engine
+        background = settings.read().preview_background
         while not self._stopped:
-            while preview.requests and not self._stopped:
+            while preview.waiting and not self._stopped:
                 time.sleep(0.005)  # a request renders its page first
             with preview.lock:
                 if generation != preview.generation or not engine.ready:
                     return
                 batch = engine.pending(BATCH)
+                if batch and not background:
+                    return  # rendered as they are requested; the rest once the last one is
                 if batch:
                     engine.render(batch)
                     continue
                 if engine.complete:
                     return
                 pages = engine.finish()
+                engine.render_sitemap()
                 searched = {o.locale for o in engine.outputs()}
             log.info(f"preview: all {pages} pages rendered in {time.monotonic() - engine.started:.1f} s")
             preview.background.want(searched, generation, dashboard=False)

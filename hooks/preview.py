@@ -11,6 +11,14 @@ state back and renders its pages again through MkDocs' own ``_populate_page`` an
 MkDocs' polling watcher with native file events (helpsite.watch) and its rebuild with
 ``helpsite.preview.Preview.saved``. ``HELPSITE_PREVIEW=full`` leaves MkDocs' own preview.
 
+The preview's builds start lazily: ``on_startup`` puts ``_read_page`` and ``_write_page`` in the
+place of MkDocs' ``_populate_page`` and ``_build_page`` (``mkdocs build`` keeps them). A page is
+read (its source, through the check's ``page_read_source``, and its front matter: the
+navigation's title) and left unrendered when its front matter has a ``title`` (else MkDocs takes
+the title from its rendered H1, so it is rendered in the build); the sitemap waits too
+(``Build.sitemap_later``). ``Kept`` then renders a page when it is requested and the rest in the
+background (``helpsite.preview.Remaining``).
+
 The MkDocs and static-i18n internals used here are all named in ``PRIVATE_FUNCTIONS`` and
 ``PRIVATE_ATTRIBUTES``; tests/test_preview.py fails when an upgrade changes one of them.
 """
@@ -49,6 +57,10 @@ PRIVATE_FUNCTIONS = {
         "(page: 'Page', config: 'MkDocsConfig', doc_files: 'Sequence[File]', nav: 'Navigation', "
         "env: 'jinja2.Environment', dirty: 'bool' = False, excluded: 'bool' = False) -> 'None'"
     ),
+    "mkdocs.commands.build._build_theme_template": (
+        "(template_name: 'str', env: 'jinja2.Environment', files: 'Files', config: 'MkDocsConfig', "
+        "nav: 'Navigation') -> 'None'"
+    ),
 }
 PRIVATE_ATTRIBUTES = {
     # the rebuild MkDocs' server calls, how long it waits for more events, its watcher, and how
@@ -70,6 +82,7 @@ _MISSING = object()
 # MkDocs' own page pipeline: the preview renders through these, and in its builds MkDocs calls
 # the deferring versions below in their place.
 _populate_page, _build_page = mkdocs_build._populate_page, mkdocs_build._build_page
+_build_theme_template = mkdocs_build._build_theme_template
 
 
 # ----------------------------------------------------------------------------
@@ -193,7 +206,8 @@ class Kept:
         if not (build.serving() and self.config is not None) or "title" not in page.meta:
             return False
         self._deferred[id(page)] = page
-        build.current().locale.pages_deferred = True
+        context = build.current()
+        context.locale.pages_deferred = context.sitemap_later = True
         return True
 
     # -- while the build runs ----------------------------------------------------
@@ -272,7 +286,9 @@ class Kept:
 
     def known_front(self, path: str) -> tuple[bool, dict | None]:
         source = Path(path)
-        return self.context.localized.known_front(self.site.locale_of(source), self.site.page_path(source))
+        known = self.context.localized.known_front(self.site.locale_of(source), self.site.page_path(source))
+        # a page the build read and has not rendered yet: as its check read it
+        return known if known[0] else self.context.source_files.known_front(path)
 
     def forget(self, path: str) -> None:
         self.context.forget(path)
@@ -293,6 +309,16 @@ class Kept:
                     file.page.validate_anchor_links(files=state.files, log_level=log_level)
         self.complete = True
         return sum(len(state.doc_files()) for state in self.locales.values())
+
+    def render_sitemap(self) -> bool:
+        """The sitemap the build left for after its pages, in the outermost build's state."""
+        if not self.context.sitemap_later:
+            return False
+        self.context.sitemap_later = False
+        state = next(state for state in self.locales.values() if state.top)
+        with self._as(state):
+            _build_theme_template("sitemap.xml", state.env, state.files, self.config, state.nav)
+        return True
 
     def render(self, outputs: list[Output]) -> list[Output]:
         retitled = []
