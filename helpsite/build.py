@@ -24,7 +24,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
 .. event-order
 
     locale en
-        startup: build_context
+        startup: build_context, preview
         config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, shards
         files: check_pages, safe_sources, i18n, l10n_status, localized_site, preview
@@ -58,7 +58,8 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
 .. end-event-order
 
 So: ``startup`` (once a process, before the first ``config``) says whether the builds are a
-preview's (``serve``: they end without waiting for their pages' findings); ``config`` starts
+preview's (``serve``: they end without waiting for their pages' findings; a differential
+preview's builds read their pages and leave their rendering to it, ``hooks/preview.py``); ``config`` starts
 the build (``start``) the first time; the nested builds' ``config``
 finds it (the same configuration object), and a rebuild of ``mkdocs serve``, with a new one,
 starts a new build. ``pre_build`` starts a ``LocaleBuild`` (``start_locale``); ``post_build`` at
