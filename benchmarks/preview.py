@@ -5,7 +5,10 @@ full build of every built locale on each save) on the same generated site, in on
     python -m benchmarks.preview --articles 300 --locales 8 [--edits 3] [--out FILE]
 
 For each preview (all locales, and ``--locale``'s one locale at the root): start-up until the
-edited page is first served, then ``--edits`` body edits of one article (a paragraph with a new
+edited page is first served (``startup_seconds``: the differential preview renders it on
+request), until every page is rendered (``all_rendered_seconds``: the differential preview's
+log says ``preview: all N pages rendered``; MkDocs' own has rendered them all before it serves
+one) and until the search bundles the build left are made, then ``--edits`` body edits of one article (a paragraph with a new
 word appended), each timed from the write until a fetch of the page shows the word (polled every
 20 ms), then until its locale's search bundle was brought up to date (the differential
 preview's log), and the memory of the preview's processes (RSS, the server and its children)
@@ -80,6 +83,7 @@ def main(argv: list[str] | None = None) -> int:
                     dict(env, **MODES[mode]),
                     args.edits,
                     args.timeout,
+                    len(locales) if not env else 1,
                 )
                 report["runs"][f"{scope}, {mode}"] = run
                 print(f"  {json.dumps(run)}", flush=True)
@@ -91,9 +95,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def time_edits(project: Path, page: Path, url_path: str, env: dict, edits: int, timeout: float) -> dict:
+def time_edits(
+    project: Path, page: Path, url_path: str, env: dict, edits: int, timeout: float, bundles: int
+) -> dict:
     """One preview of ``project``: its start-up, then ``edits`` body edits of ``page`` (and, for
-    the differential preview, ``edits`` of each other kind)."""
+    the differential preview, ``edits`` of each other kind); ``bundles`` is the number of search
+    bundles it makes (one a locale)."""
     port = serving.free_port()
     log_path = project / "serve.log"
     log = open(log_path, "w+")
@@ -116,6 +123,23 @@ def time_edits(project: Path, page: Path, url_path: str, env: dict, edits: int, 
         if not serving.wait_for(lambda: "<h1" in serving.fetch(url, timeout=timeout), timeout, step=0.05):
             raise RuntimeError(f"the preview never served {url}:\n{log_path.read_text()[-3000:]}")
         run["startup_seconds"] = round(time.perf_counter() - started, 2)
+        if env.get("HELPSITE_PREVIEW"):  # MkDocs' own: every page is rendered before the first is served
+            run["all_rendered_seconds"] = run["startup_seconds"]
+        else:
+            rendered = serving.wait_for(
+                lambda: "preview: all " in log_path.read_text() and time.perf_counter(), timeout, step=0.1
+            )
+            if not rendered:
+                raise RuntimeError(f"the preview never rendered every page:\n{log_path.read_text()[-3000:]}")
+            run["all_rendered_seconds"] = round(rendered - started, 2)
+            run["memory_all_rendered_mb"] = round(_tree_rss(process.pid) / 1e6)
+            # the bundles left for after the pages: the edits' own are counted after them
+            indexed = serving.wait_for(
+                lambda: log_path.read_text().count("preview: search for") >= bundles and time.perf_counter(),
+                timeout,
+                step=0.1,
+            )
+            run["search_ready_seconds"] = round(indexed - started, 2) if indexed else None
         for _ in range(edits):
             marker = f"benchmarkedit{time.time_ns()}"
             searched = log_path.read_text().count("preview: search for")

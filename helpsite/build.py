@@ -24,7 +24,7 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
 .. event-order
 
     locale en
-        startup: build_context
+        startup: build_context, preview
         config: reproducible, build_context, i18n_alternates, shards, i18n
         pre_build: build_context, shards
         files: check_pages, safe_sources, i18n, l10n_status, localized_site, preview
@@ -58,7 +58,8 @@ are left out). The last lines are the rest of en's ``post_build``, after the nes
 .. end-event-order
 
 So: ``startup`` (once a process, before the first ``config``) says whether the builds are a
-preview's (``serve``: they end without waiting for their pages' findings); ``config`` starts
+preview's (``serve``: they end without waiting for their pages' findings; a differential
+preview's builds read their pages and leave their rendering to it, ``hooks/preview.py``); ``config`` starts
 the build (``start``) the first time; the nested builds' ``config``
 finds it (the same configuration object), and a rebuild of ``mkdocs serve``, with a new one,
 starts a new build. ``pre_build`` starts a ``LocaleBuild`` (``start_locale``); ``post_build`` at
@@ -126,6 +127,10 @@ class LocaleBuild:
     not_found: str | None = None  # this build's rendered 404 page
     # page URL -> the language of its file, for the pages shown from another locale's (fallbacks)
     fallbacks: dict[str, str] = field(default_factory=dict)
+    # A preview that renders its pages after the build (hooks/preview.py) sets ``pages_deferred``;
+    # its search bundle is then made once they are (``index_later``), not at the build's end.
+    pages_deferred: bool = False
+    index_later: bool = False
 
 
 # What receives a page's findings, once a build: the findings, and how the log names the file
@@ -163,6 +168,7 @@ class Build:
         self._unpublishable: dict[str, Finding | None] = {}
         self._reported: set[str] = set()
         self._sitemap_given = False
+        self.sitemap_later = False
         # A preview's build ends before the checks of its pages do: their findings are delivered
         # as they come (from another thread), unless a newer build has started (stale).
         self.serving = serving
@@ -368,7 +374,11 @@ class Build:
 
     def sitemap(self) -> list | None:
         """The sitemap of every locale, to the first build that asks (the others would write
-        it again over it); None to the others."""
+        it again over it); None to the others. A preview that renders its pages after the build
+        sets ``sitemap_later`` and renders the sitemap once they are (it reads every page's
+        front matter, which the worker has read by then)."""
+        if self.sitemap_later:
+            return None
         given, self._sitemap_given = self._sitemap_given, True
         return None if given else self.localized.sitemap
 

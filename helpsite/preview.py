@@ -17,6 +17,12 @@ What a body edit changes beside the pages (the search bundles of the locales who
 changed, the /l10n/ dashboard) is brought up to date after the browser has reloaded, in a
 thread of its own (``Background``); the old search bundle answers until the new one, made in a
 folder of its own, is moved into its place.
+
+A preview's build (its first, and every full rebuild) reads every page's source and front matter
+and builds every locale's navigation, but renders no page whose title it knows without
+converting it: a requested page is rendered before it is served (``Preview.requested``), and
+the rest in the background (``Remaining``), a few at a time between requests and saves. Once
+every page is, the anchors across them are validated and the search bundles made.
 """
 
 from __future__ import annotations
@@ -25,12 +31,13 @@ import contextlib
 import filecmp
 import logging
 import os
+import posixpath
 import shutil
 import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -59,6 +66,8 @@ SITEMAP_KEYS = ("ms.date",)
 # How long a save waits for the findings of the pages it checks again, so that the reload shows
 # them in the page (s); later ones are in the log, and in the page at its next load.
 FINDINGS_WAIT = 2.0
+# Pages the background renders at a time before it lets a request or a save go first.
+BATCH = 4
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,8 @@ class Engine(Protocol):
     site: Site
     site_dir: Path
     ready: bool  # False while a full rebuild runs, and after one failed
+    complete: bool  # every page of the build rendered (the anchors across them validated)
+    started: float  # when the build started (time.monotonic)
 
     def outputs(self) -> list[Output]: ...
     def files(self) -> set[str]: ...
@@ -92,9 +103,13 @@ class Engine(Protocol):
     def render(self, outputs: list[Output]) -> list[Output]: ...
     def title_readers(self, retitled: list[Output]) -> list[Output] | None: ...  # None: every page
     def render_dashboard(self) -> int: ...
-    def render_sitemap(self) -> None: ...
     def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None: ...
     def rebuild(self) -> None: ...
+    def pending(self, limit: int | None = None) -> list[Output]: ...  # not rendered yet
+    def pending_at(self, relative: str) -> Output | None: ...  # the page not rendered yet written there
+    def finish(self) -> int: ...  # every page rendered: validates their anchors; the number of pages
+    # the sitemap the build left for after its pages, or (again) written again after a save
+    def render_sitemap(self, again: bool = False) -> bool: ...
     def fresh_build(self, target: Path) -> tuple[list[str], dict]: ...  # the command and environment
 
 
@@ -154,9 +169,42 @@ class Preview:
         self.engine = engine
         self.lock = threading.RLock()  # one render at a time: they share the build's state
         self.background = Background(self)
+        self.remaining = Remaining(self)
         self.generation = 0  # a full rebuild's number: the background's work for an older one is dropped
         self.links = Links(engine.site)
         self._sitemap = False  # a save changed what the sitemap shows: written again after the reload
+        self.waiting = 0  # requests and saves waiting for the lock: the remaining pages let them go first
+        self._counting = threading.Lock()
+
+    def start(self) -> None:
+        """The preview's first build is over: the pages it left are rendered in the background."""
+        self.remaining.begin(self.generation)
+
+    def requested(self, relative: str) -> None:
+        """A request for ``relative`` (a path in the site, as MkDocs' server reads it): a page the
+        build has not rendered yet is rendered first, with its locale's state."""
+        path = posixpath.normpath("/" + relative + ("index.html" if relative.endswith("/") else ""))
+        candidates = [path.lstrip("/"), posixpath.join(path, "index.html").lstrip("/")]
+        if not any(self.engine.pending_at(candidate) for candidate in candidates):
+            return
+        with self._first():
+            with self.lock:
+                outputs = [o for o in map(self.engine.pending_at, candidates) if o is not None]
+                if outputs and self.engine.ready:
+                    self.engine.render(outputs[:1])
+                    if not self.engine.pending(1):  # the last one (HELPSITE_PREVIEW_BACKGROUND=off)
+                        self.remaining.begin(self.generation)
+
+    @contextlib.contextmanager
+    def _first(self) -> Iterator[None]:
+        """Ahead of the background's next batch of pages."""
+        with self._counting:
+            self.waiting += 1
+        try:
+            yield
+        finally:
+            with self._counting:
+                self.waiting -= 1
 
     def saved(self, changed: set[str]) -> None:
         """Bring the preview up to date with the saved ``changed`` paths, the pages the browser
@@ -164,8 +212,8 @@ class Preview:
         if not changed:
             return
         started = time.monotonic()
-        with self.lock:
-            linkers = self.links.update(changed)
+        linkers = self.links.update(changed)  # never waits: a graph still being made takes them later
+        with self._first(), self.lock:
             try:
                 affected, reason = self._render_again(changed)
             except Exception as error:  # a preview that stops answering is worse than a slow save
@@ -177,6 +225,7 @@ class Preview:
                 self.engine.rebuild()
                 if any(not is_below(path, os.path.abspath(self.engine.site.docs_dir)) for path in changed):
                     self.links = Links(self.engine.site)  # the locales or the Markdown settings may differ
+                self.remaining.begin(self.generation)
                 return
             if not affected:
                 return  # files that came and went
@@ -273,6 +322,7 @@ class Preview:
         return affected, None
 
     def stop(self) -> None:
+        self.remaining.stop()
         self.background.stop()
 
 
@@ -284,31 +334,107 @@ class Links:
     def __init__(self, site: Site):
         self.site = site
         self._graph: LinkGraph | None = None
-        self._made = threading.Event()
+        self._made = False
+        self._early: set[str] = set()  # saved while the graph was being made: told once it is
+        self._lock = threading.Lock()
         threading.Thread(target=self._make, name="preview-link-graph", daemon=True).start()
 
     def _make(self) -> None:
         started = time.monotonic()
         try:
-            self._graph = LinkGraph(self.site)
+            graph = LinkGraph(self.site)
             log.info(f"preview: link graph made in {time.monotonic() - started:.1f} s")
         except Exception:  # the saves still render; other pages' link findings wait for a full build
             log.exception("preview: the link graph could not be made")
-        finally:
-            self._made.set()
+            graph = None
+        with self._lock:
+            early, self._early = self._early, set()
+            if graph is not None:
+                self._tell(graph, early)  # it may have read them before or after the save: again
+            self._graph, self._made = graph, True
 
     def update(self, changed: Iterable[str]) -> set[str]:
         """The graph told of the changed paths: the pages whose link findings may have changed
-        (absolute paths; the changed pages among them)."""
-        self._made.wait()
-        if self._graph is None:
-            return set()
+        (absolute paths; the changed pages among them). A save while the graph is still being
+        made (a large site's first minute) does not wait for it: it is told once the graph is,
+        and the other pages' link findings of that save come with the next full check."""
+        with self._lock:
+            if not self._made:
+                self._early |= set(changed)
+                return set()
+            return set() if self._graph is None else self._tell(self._graph, changed)
+
+    def _tell(self, graph: LinkGraph, changed: Iterable[str]) -> set[str]:
         docs = os.path.abspath(self.site.docs_dir)
         found: set[str] = set()
         for path in sorted(changed):
             if is_below(path, docs):
-                found |= {str(page) for page in self._graph.update(Path(path))}
+                found |= {str(page) for page in graph.update(Path(path))}
         return found
+
+
+class Remaining:
+    """The pages a build left, rendered in the background a few at a time (``BATCH``), each
+    batch after the requests and saves waiting; once all are: the anchors across them validated,
+    ``preview: all N pages rendered in X s`` in the log, then search (``Background``)."""
+
+    def __init__(self, preview: Preview):
+        self.preview = preview
+        self._generation: int | None = None
+        self._cond = threading.Condition()
+        self._stopped = False
+        self._thread: threading.Thread | None = None
+
+    def begin(self, generation: int) -> None:
+        with self._cond:
+            self._generation = generation
+            self._cond.notify_all()
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="preview-remaining", daemon=True)
+                self._thread.start()
+
+    def stop(self) -> None:
+        with self._cond:
+            self._stopped = True
+            self._cond.notify_all()
+        if self._thread is not None:
+            self._thread.join(timeout=2)
+
+    def _run(self) -> None:
+        while True:
+            with self._cond:
+                self._cond.wait_for(lambda: self._stopped or self._generation is not None)
+                if self._stopped:
+                    return
+                generation, self._generation = self._generation, None
+            try:
+                self._render_all(generation)
+            except Exception:  # the pages are still rendered on request
+                log.exception("preview: the pages left by the build could not be rendered")
+
+    def _render_all(self, generation: int) -> None:
+        preview, engine = self.preview, self.preview.engine
+        background = settings.read().preview_background
+        while not self._stopped:
+            while preview.waiting and not self._stopped:
+                time.sleep(0.005)  # a request renders its page first
+            with preview.lock:
+                if generation != preview.generation or not engine.ready:
+                    return
+                batch = engine.pending(BATCH)
+                if batch and not background:
+                    return  # rendered as they are requested; the rest once the last one is
+                if batch:
+                    engine.render(batch)
+                    continue
+                if engine.complete:
+                    return
+                pages = engine.finish()
+                engine.render_sitemap()
+                searched = {o.locale for o in engine.outputs()}
+            log.info(f"preview: all {pages} pages rendered in {time.monotonic() - engine.started:.1f} s")
+            preview.background.want(searched, generation, dashboard=False)
+            return
 
 
 class Background:
@@ -330,10 +456,10 @@ class Background:
         self.idle = threading.Event()
         self.idle.set()
 
-    def want(self, locales: set[str], generation: int, sitemap: bool = False) -> None:
+    def want(self, locales: set[str], generation: int, sitemap: bool = False, dashboard: bool = True) -> None:
         with self._cond:
             self._wanted |= locales
-            self._dashboard = True
+            self._dashboard = self._dashboard or dashboard
             self._sitemap = self._sitemap or sitemap
             self._generation = generation
             self.idle.clear()
@@ -388,14 +514,13 @@ class Background:
                         log.info(f"preview: localization dashboard updated ({rendered} pages)")
         if sitemap:
             with preview.lock:
-                if generation == preview.generation:
-                    engine.render_sitemap()
+                if generation == preview.generation and engine.render_sitemap(again=True):
                     log.info("preview: sitemap updated")
         for locale in sorted(wanted):
             started = time.monotonic()
             with preview.lock:
-                if generation != preview.generation:
-                    return
+                if generation != preview.generation or not engine.complete:
+                    return  # every locale is indexed once all pages are rendered (Remaining)
                 found = engine.search_pages(locale)
             if found is None:
                 continue
@@ -423,6 +548,8 @@ class Background:
         lower priority, compared file by file with the site the preview serves; every file that
         differs is logged as the preview's bug."""
         preview, engine = self.preview, self.preview.engine
+        if not engine.complete:
+            return  # compared once every page is rendered (Remaining)
         with tempfile.TemporaryDirectory(prefix=".preview-verify-", dir=engine.site_dir.parent) as temp:
             fresh = Path(temp) / "site"
             command, env = engine.fresh_build(fresh)
@@ -441,8 +568,8 @@ class Background:
                 if self._stopped or self._wanted or self._dashboard:
                     return  # saved again meanwhile: the next comparison counts
             with preview.lock:
-                if generation != preview.generation:
-                    return
+                if generation != preview.generation or not engine.complete:
+                    return  # compared once every page is rendered
                 if code:
                     log.warning(f"preview: --verify: the fresh build failed ({code}); nothing compared")
                     return

@@ -51,6 +51,7 @@ class Settings:
     site_url: str | None = None
     source_date_epoch: str | None = None
     preview: str = "differential"
+    preview_background: bool = True
     force_polling: bool = False
 
 
@@ -101,6 +102,14 @@ DECLARED: dict[str, Setting] = {
         "fresh build and logs any file that differs; `full` is MkDocs' own preview (every page, "
         "every save).",
         lambda variable, value: _choice(variable, value, ("differential", "verify", "full")),
+    ),
+    "preview_background": Setting(
+        "HELPSITE_PREVIEW_BACKGROUND",
+        "on",
+        "`off`: the differential preview renders a page only when it is requested, none in the "
+        "background; anchors across pages, the sitemap and search wait until every page has been "
+        "requested (to spare a laptop's battery, and for the tests of render on request).",
+        lambda variable, value: _choice(variable, value, ("on", "off")) == "on",
     ),
     "force_polling": Setting(
         "WATCHFILES_FORCE_POLLING",

@@ -120,6 +120,12 @@ class SourceFiles:
         self._known[path] = known
         return known
 
+    def known_front(self, path: str) -> tuple[bool, dict | None]:
+        """A file's front matter as it was read (True and it), or (False, None) when it was not;
+        never reads it."""
+        known = self._known.get(os.path.abspath(path))
+        return (False, None) if known is None else (True, known.meta)
+
     def forget(self, path: str) -> None:
         """The file changed: its facts are worked out again when next asked for (or planned)."""
         path = os.path.abspath(path)

@@ -11,6 +11,14 @@ state back and renders its pages again through MkDocs' own ``_populate_page`` an
 MkDocs' polling watcher with native file events (helpsite.watch) and its rebuild with
 ``helpsite.preview.Preview.saved``. ``HELPSITE_PREVIEW=full`` leaves MkDocs' own preview.
 
+The preview's builds start lazily: ``on_startup`` puts ``_read_page`` and ``_write_page`` in the
+place of MkDocs' ``_populate_page`` and ``_build_page`` (``mkdocs build`` keeps them). A page is
+read (its source, through the check's ``page_read_source``, and its front matter: the
+navigation's title) and left unrendered when its front matter has a ``title`` (else MkDocs takes
+the title from its rendered H1, so it is rendered in the build); the sitemap waits too
+(``Build.sitemap_later``). ``Kept`` then renders a page when it is requested and the rest in the
+background (``helpsite.preview.Remaining``).
+
 The MkDocs and static-i18n internals used here are all named in ``PRIVATE_FUNCTIONS`` and
 ``PRIVATE_ATTRIBUTES``; tests/test_preview.py fails when an upgrade changes one of them.
 """
@@ -19,15 +27,18 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import itertools
 import logging
 import os
 import posixpath
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markupsafe import escape
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
@@ -77,10 +88,23 @@ _MISSING = object()
 # Material's): a change to one of these, as to the title, renders the pages that list it again.
 NAVIGATION_META = ("icon", "subtitle", "status")
 
+# MkDocs' own page pipeline: the preview renders through these, and in its builds MkDocs calls
+# the deferring versions below in their place.
+_populate_page, _build_page = mkdocs_build._populate_page, mkdocs_build._build_page
+_build_theme_template = mkdocs_build._build_theme_template
+
 
 # ----------------------------------------------------------------------------
 # Events
 # ----------------------------------------------------------------------------
+
+
+def on_startup(*, command, dirty):
+    # The preview's builds read every page's source and front matter (the navigation's titles)
+    # and leave the rest of each page to the preview: rendered when it is requested, or after
+    # the build (helpsite.preview.Remaining). `mkdocs build` renders every page as before.
+    if command == "serve" and serve_differentially() and not dirty:
+        mkdocs_build._populate_page, mkdocs_build._build_page = _read_page, _write_page
 
 
 @event_priority(-200)  # after static-i18n (-100) and the hooks that add files
@@ -114,6 +138,15 @@ def on_serve(server, *, config, builder):
         return server
     _kept.rebuild_with(builder)
     preview = Preview(_kept)
+    serve = server.get_app()
+
+    def rendering_first(environ, start_response):
+        path = environ.get("PATH_INFO", "/").encode("latin-1").decode("utf-8", "ignore")
+        if (path + "/").startswith(server.mount_path):
+            preview.requested(path[len(server.mount_path) :])
+        return serve(environ, start_response)
+
+    server.set_app(rendering_first)
     watcher = Watcher(lambda: _want_rebuild(server))
     for path in server._watched_paths:
         watcher.add(path)
@@ -121,6 +154,7 @@ def on_serve(server, *, config, builder):
     server.builder = lambda config=None: preview.saved(watcher.take())
     server.build_delay = 0.01  # watchfiles has already waited for the burst of events to end
     _serve_findings(server, preview)
+    preview.start()
     return server
 
 
@@ -146,6 +180,9 @@ class _LocaleState:
     i18n_alternate: object
     pages: dict[Output, object] = field(default_factory=dict)
     served: dict[str, Output] = field(default_factory=dict)  # by the file written, inside the site folder
+    # The last page with a source file in the build's order: the language links static-i18n
+    # leaves when it is rendered are those of the generated pages after it (they set none).
+    last_source: Output | None = None
     sources: set[str] = field(default_factory=set)  # every file it read from docs/
     outputs: dict[int, Output] = field(default_factory=dict)  # by the id of its page
 
@@ -164,6 +201,25 @@ class Kept:
         self._noted: dict[str, object] = {}
         self._rebuild = None
         self.ready = False
+        self.started = time.monotonic()  # when the kept build started
+        self._deferred: dict[int, object] = {}  # the pages the build read and left (by id)
+        self._pending: dict[Output, None] = {}  # those not rendered yet, in the build's order
+        self._pending_at: dict[str, Output] = {}  # by the file each writes (in the site folder)
+        self._generated: dict[Output, object] = {}  # the pages with no source file, by locale and path
+        self.complete = False  # every page rendered, the anchors of all of them validated
+
+    # -- the build, deferring each page's rendering --------------------------------
+
+    def defer(self, page) -> bool:
+        """Whether the build leaves ``page`` (read, its front matter known) to the preview. Not a
+        page whose navigation title is only known from its Markdown: MkDocs takes it from the
+        page's H1 as rendered (``Page.title``), so that one page is rendered in the build."""
+        if not (build.serving() and self.config is not None) or "title" not in page.meta:
+            return False
+        self._deferred[id(page)] = page
+        context = build.current()
+        context.locale.pages_deferred = context.sitemap_later = True
+        return True
 
     # -- while the build runs ----------------------------------------------------
 
@@ -172,6 +228,9 @@ class Kept:
             return
         if config is not self.config:  # a new build (the first, or a full rebuild)
             self.config, self.context, self.locales, self.ready = config, build.current(), {}, False
+            self.started, self._deferred, self._pending, self._pending_at = time.monotonic(), {}, {}, {}
+            self._generated = {}
+            self.complete = False
         self._noted[what] = value
 
     def keep_locale(self, config) -> None:
@@ -201,6 +260,21 @@ class Kept:
                     state.pages[Output(state.locale, page_path, source)] = file.page
         state.outputs = {id(page): output for output, page in state.pages.items()}
         state.served = {page.file.dest_uri: output for output, page in state.pages.items()}
+        # the generated pages (the /l10n/ dashboard) are rendered as they are left, not on a save
+        generated = {
+            Output(state.locale, file.src_uri, ""): file.page
+            for file in state.doc_files()
+            if file.page is not None and not file.abs_src_path
+        }
+        self._generated.update(generated)
+        state.last_source = next(
+            (state.outputs[id(f.page)] for f in reversed(state.doc_files()) if id(f.page) in state.outputs),
+            None,
+        )
+        for output, page in [*state.pages.items(), *generated.items()]:
+            if id(page) in self._deferred:
+                self._pending[output] = None
+                self._pending_at[os.path.relpath(page.file.abs_dest_path, self.context.site_dir)] = output
         state.sources = {os.path.abspath(file.abs_src_path) for file in state.files if file.abs_src_path}
         self.locales[state.locale] = state
         self._noted = {}
@@ -224,7 +298,9 @@ class Kept:
 
     def known_front(self, path: str) -> tuple[bool, dict | None]:
         source = Path(path)
-        return self.context.localized.known_front(self.site.locale_of(source), self.site.page_path(source))
+        known = self.context.localized.known_front(self.site.locale_of(source), self.site.page_path(source))
+        # a page the build read and has not rendered yet: as its check read it
+        return known if known[0] else self.context.source_files.known_front(path)
 
     def forget(self, path: str) -> None:
         self.context.forget(path)
@@ -247,19 +323,42 @@ class Kept:
                 return context.site.docs_path(output.source), context.findings.get(output.source, ())
         return None
 
+    def pending(self, limit: int | None = None) -> list[Output]:
+        return list(itertools.islice(self._pending, limit))
+
+    def pending_at(self, relative: str) -> Output | None:
+        output = self._pending_at.get(relative)
+        return output if output in self._pending else None
+
+    def finish(self) -> int:
+        """Every page rendered: MkDocs' anchor validation across them, as at a build's end."""
+        log_level = self.config.validation.links.anchors
+        for state in self.locales.values():
+            for file in state.doc_files():
+                if file.page is not None:
+                    file.page.validate_anchor_links(files=state.files, log_level=log_level)
+        self.complete = True
+        return sum(len(state.doc_files()) for state in self.locales.values())
+
     def render(self, outputs: list[Output]) -> list[Output]:
         retitled = []
         for state in self.locales.values():
             mine = [output for output in outputs if output.locale == state.locale]
             if not mine:
                 continue
+            if state.last_source in self._pending and any(not output.source for output in mine):
+                mine.insert(0, state.last_source)  # the language links the generated pages show
             with self._as(state):
                 doc_files = state.doc_files()
                 for output in mine:
-                    page = state.pages[output]
+                    page = state.pages[output] if output.source else self._generated[output]
                     shown = _shown_in_navigation(page)
                     self._render_page(state, page, doc_files)
-                    if _shown_in_navigation(page) != shown:
+                    self._pending.pop(output, None)
+                    if output == state.last_source:
+                        state.alternate = _copy(vars(self.config.extra).get("alternate", _MISSING))
+                    # a page read but not rendered has its front matter's title as text
+                    if output.source and _shown_in_navigation(page) != shown:
                         retitled.append(output)
         return retitled
 
@@ -289,19 +388,27 @@ class Kept:
                 self._render_page(state, page, doc_files)
         return len(pages)
 
-    def render_sitemap(self) -> None:
-        """The sitemap written again, by the build that writes it (the outermost)."""
+    def render_sitemap(self, again: bool = False) -> bool:
+        """The sitemap, by the build that writes it (the outermost): the one a lazy build left
+        for after its pages, or (``again``) written again after a save changed a date it shows.
+        While the build's is still left for later, a save's waits for it (it will show the date)."""
+        if self.context.sitemap_later == again:
+            return False
+        self.context.sitemap_later = False
+        if again:
+            self.context.sitemap_again()
         state = next(state for state in self.locales.values() if state.top)
-        self.context.sitemap_again()
         with self._as(state):
-            mkdocs_build._build_theme_template("sitemap.xml", state.env, state.files, self.config, state.nav)
+            _build_theme_template("sitemap.xml", state.env, state.files, self.config, state.nav)
+        return True
 
     def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None:
         state = self.locales.get(locale)
         if state is None:
             return None
         locale_dir = self.site_dir / state.locale_build.root
-        if not (locale_dir / search.BUNDLE).is_dir():  # built without search (or no pages)
+        # built without search (or no pages); a bundle left for after the pages is made then
+        if not (state.locale_build.index_later or (locale_dir / search.BUNDLE).is_dir()):
             return None
         return self.context.search.pages(locale), locale_dir
 
@@ -324,10 +431,11 @@ class Kept:
 
     def _render_page(self, state: _LocaleState, page, doc_files) -> None:
         config = self.config
-        mkdocs_build._populate_page(page, config, state.files)
+        _populate_page(page, config, state.files)
         excluded = page.file.inclusion.is_excluded()
-        mkdocs_build._build_page(page, config, doc_files, state.nav, state.env, excluded=excluded)
-        page.validate_anchor_links(files=state.files, log_level=config.validation.links.anchors)
+        _build_page(page, config, doc_files, state.nav, state.env, excluded=excluded)
+        if self.complete:  # else once every page is (finish): the anchors it links to are known then
+            page.validate_anchor_links(files=state.files, log_level=config.validation.links.anchors)
 
     @contextlib.contextmanager
     def _as(self, state: _LocaleState) -> Iterator[None]:
@@ -357,7 +465,27 @@ _kept = Kept()
 
 
 def _shown_in_navigation(page) -> tuple:
-    return (page.title, *((page.meta or {}).get(key) for key in NAVIGATION_META))
+    """What the navigation shows of a page: its title (as escaped text: a page read but not yet
+    rendered has its front matter's), and NAVIGATION_META."""
+    return (escape(page.title), *((page.meta or {}).get(key) for key in NAVIGATION_META))
+
+
+# In the preview's builds, in place of MkDocs' _populate_page and _build_page (on_startup).
+def _read_page(page, config, files, dirty=False) -> None:
+    config._current_page = page
+    try:
+        page.read_source(config)  # the check's notice stands in for a page that must not render
+    except Exception:  # reported as the build reports it
+        return _populate_page(page, config, files, dirty)
+    finally:
+        config._current_page = None
+    if not _kept.defer(page):
+        _populate_page(page, config, files, dirty)
+
+
+def _write_page(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
+    if id(page) not in _kept._deferred:
+        _build_page(page, config, doc_files, nav, env, dirty, excluded)
 
 
 # What a build leaves in the configuration, copied: the next locale's build changes it in place.

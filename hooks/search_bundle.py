@@ -17,4 +17,7 @@ from helpsite import build
 @event_priority(-90)  # before static-i18n's (-100): see the order of events in helpsite/build.py
 def on_post_build(config):
     current = build.current()
+    if current.locale.pages_deferred:  # a lazy preview's: made once its pages are (helpsite.preview)
+        current.locale.index_later = True
+        return
     current.search.start(current.locale)

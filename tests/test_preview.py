@@ -9,6 +9,7 @@ import importlib
 import importlib.util
 import inspect
 import os
+import random
 import re
 import shutil
 import subprocess
@@ -358,6 +359,8 @@ def test_a_renamed_heading_reports_the_pages_whose_links_to_it_now_miss(preview,
         for found in written.finditer(line)
     }
     assert len(linking) == 2
+    # a save before the graph is made does not wait for it (its other pages come with the next check)
+    assert wait_for(lambda: "preview: link graph made" in preview.log(), timeout=120), preview.log()
     log = preview.save(
         target, good.replace(b'name="report-policies-7"', b'name="report-policies-renamed"', 1)
     )
@@ -382,6 +385,37 @@ def test_a_renamed_heading_reports_the_pages_whose_links_to_it_now_miss(preview,
         in log
     )
     assert b"link-to-missing-anchor" not in preview.served("billing/cancel-payments-00003/")
+
+
+# ----------------------------------------------------------------------------
+# The lazy start: pages rendered on request, the rest after
+# ----------------------------------------------------------------------------
+
+
+def test_pages_requested_before_the_rest_are_rendered_are_what_a_fresh_build_writes(project, tmp_path):
+    # no background rendering: every page is rendered by its request, the sitemap, the anchors
+    # and search once the last one is
+    running = Preview(project, tmp_path / "serve.log", HELPSITE_PREVIEW_BACKGROUND="off")
+    try:
+        articles = sorted(running.site_dir.glob("*/*/index.html"))
+        assert articles == [] and not (running.site_dir / "sitemap.xml").exists(), articles
+        page = project / "docs" / "en" / UNTRANSLATED[0]
+        log = running.save(page, edited(page, "lazily"))
+        assert rendered_again(log) == {f"{locale}/{UNTRANSLATED[0]}" for locale in LOCALES}
+        fresh = running.fresh_build(tmp_path / "fresh")
+        pages = sorted(path.relative_to(fresh).as_posix() for path in fresh.rglob("*.html"))
+        seed = random.randrange(2**32)
+        random.Random(seed).shuffle(pages)
+        differing = [
+            relative
+            for relative in pages
+            if without_live_reload(running.served(relative)) != (fresh / relative).read_bytes()
+        ]
+        assert differing == [], f"order {pages} (seed {seed})"
+        assert wait_for(lambda: re.search(r"preview: all 24 pages rendered in \d", running.log()), 60)
+        assert settled(running, fresh) == []
+    finally:
+        running.close()
 
 
 # ----------------------------------------------------------------------------
