@@ -21,8 +21,8 @@ from benchmarks.l10n import l10n_run
 from benchmarks.linkcheck import REFERENCE_PAGES
 from benchmarks.pages import PAGE_LINKS, run_pages
 from benchmarks.sites import CONFIGS, DEFAULT_CONFIGS
-from helpsite import shards
-from helpsite.site import load_site
+from helpsite.building import shards
+from helpsite.core.site import load_site
 
 EXIT_CLEAN, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -28,8 +28,8 @@ from benchmarks.common import report_head, timed, version
 from benchmarks.linkcheck import REFERENCE_PAGES, time_linkcheck
 from benchmarks.search import time_indexing, time_search
 from benchmarks.sites import DEFAULT_CONFIGS, MACHINERY_HOOKS, SEARCH_HOOK, config_file, prepare
-from helpsite import shards
-from helpsite.site import CONFIG_FILE, load_site
+from helpsite.building import shards
+from helpsite.core.site import CONFIG_FILE, load_site
 
 
 @dataclass

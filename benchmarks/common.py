@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from helpsite import shards
+from helpsite.building import shards
 
 NOTE = (
     "Ratios from one run on one machine; absolute seconds drift on a shared machine, "

@@ -18,8 +18,9 @@ from pathlib import Path
 from benchmarks import synthetic
 from benchmarks.common import commit, git, git_version, report_head, timed
 from benchmarks.sites import prepare
-from helpsite import l10n, l10n_dashboard, l10n_diff, shards
-from helpsite.site import CONFIG_FILE, Language, Site, load_site
+from helpsite.building import shards
+from helpsite.core.site import CONFIG_FILE, Language, Site, load_site
+from helpsite.localization import l10n, l10n_dashboard, l10n_diff
 
 L10N_EDITS = 3  # commits after the translations, each changing a line of every English page
 

@@ -4,7 +4,7 @@ what the preview's ``LinkGraph`` costs to make and to update.
 On a generated site (``benchmarks.sites.prepare``: by default 3,000 articles in each of the 8
 locales, every article with ten relative links to #anchors of others), ``python -m helpsite
 check`` runs on the whole docs folder with every rule and with every rule but the two of
-``helpsite.link_graph`` (the catalogue without that module), taking turns, ``--repeat`` times
+``helpsite.linting.link_graph`` (the catalogue without that module), taking turns, ``--repeat`` times
 each; the report gives each run's wall and CPU seconds and the ratio of the medians. Then, in
 this process, a ``LinkGraph`` is made of the site and ``update`` is timed on a saved article.
 
@@ -24,12 +24,12 @@ from pathlib import Path
 
 from benchmarks import sites
 from benchmarks.common import report_head, timed
-from helpsite.site import find_root, load_site
+from helpsite.core.site import find_root, load_site
 
-# The check without the link rules: the same command, its catalogue less helpsite.link_graph.
+# The check without the link rules: the same command, its catalogue less helpsite.linting.link_graph.
 WITHOUT_LINK_RULES = (
     "import sys\n"
-    "from helpsite import catalogue, link_graph\n"
+    "from helpsite.linting import catalogue, link_graph\n"
     "catalogue.RULE_MODULES = tuple(m for m in catalogue.RULE_MODULES if m is not link_graph)\n"
     "from helpsite.cli import main\n"
     "raise SystemExit(main(sys.argv[1:]))\n"
@@ -79,7 +79,7 @@ def time_checks(project: Path, repeat: int) -> dict:
 
 
 def time_graph(project: Path) -> dict:
-    from helpsite.link_graph import LinkGraph
+    from helpsite.linting.link_graph import LinkGraph
 
     site = load_site(project)
     started, cpu = time.perf_counter(), time.process_time()

@@ -10,7 +10,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from helpsite.site import load_site
+from helpsite.core.site import load_site
 
 # LinkChecker reads a few pages a second: it runs on builds up to this size only.
 REFERENCE_PAGES = 500

@@ -21,9 +21,10 @@ from pathlib import Path
 from benchmarks import serving, synthetic
 from benchmarks.common import cpu_time, report_head, version
 from benchmarks.sites import prepare
-from helpsite import checks, markdown
-from helpsite import page as pages
-from helpsite.site import CONFIG_FILE, load_site
+from helpsite.core.site import CONFIG_FILE, load_site
+from helpsite.linting import checks
+from helpsite.text import markdown
+from helpsite.text import page as pages
 
 PAGE_LINKS = (8_000, 16_000, 32_000, 100_000)  # about 0.5, 1, 2 and 6 MB
 

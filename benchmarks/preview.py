@@ -37,7 +37,7 @@ from pathlib import Path
 from benchmarks import serving
 from benchmarks.common import report_head
 from benchmarks.sites import prepare
-from helpsite.site import CONFIG_FILE, load_site
+from helpsite.core.site import CONFIG_FILE, load_site
 
 ROOT = Path(__file__).resolve().parent.parent
 MODES = {"differential": {}, "stock": {"HELPSITE_PREVIEW": "full"}}

@@ -11,7 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from benchmarks import serving
-from helpsite.l10n_dashboard import LOCALE_PAGES
+from helpsite.localization.l10n_dashboard import LOCALE_PAGES
 
 
 def time_search(
@@ -53,7 +53,7 @@ def time_indexing(site_dir: Path, locales: Sequence[str], build_seconds: float) 
     another with nothing beside it, against the build's wall time: what indexing would add if
     the build did not overlap it with the next locale's build (the build's own cost is the
     ratio of ``project`` to ``project_without_search``)."""
-    from helpsite import search as site_search
+    from helpsite.published import search as site_search
 
     seconds = 0.0
     with tempfile.TemporaryDirectory(prefix="helpsite-bench-search-") as temp:

@@ -18,7 +18,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from helpsite.reader import not_found_page
+from helpsite.published.reader import not_found_page
 
 
 def free_port() -> int:

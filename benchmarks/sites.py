@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks import synthetic
-from helpsite.site import CONFIG_FILE
+from helpsite.core.site import CONFIG_FILE
 
 CONFIGS = ("project", "stock", "project_without_hooks", "project_without_search")
 
@@ -23,7 +23,7 @@ DEFAULT_CONFIGS = CONFIGS[:3]  # project_without_search comes with --search
 SEARCH_HOOK = "hooks/search_bundle.py"
 
 
-# strings/: each locale's own texts (helpsite/strings.py); without it every page's notice would be missing.
+# strings/: each locale's own texts (helpsite/localization/strings.py); without it every page's notice would be missing.
 PROJECT_FILES = ("hooks", "overrides", "hosting", "strings", "linkcheckerrc", "linkcheck-allow.txt")
 
 

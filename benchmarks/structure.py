@@ -6,7 +6,7 @@ is put in a git repository whose first commit holds those earlier English versio
 stale translations find their base in the history, as in a real repository. Then
 ``python -m helpsite check docs`` runs in a fresh process for each variant, alternately:
 
-- ``without``: the rule modules less ``helpsite.translation_structure`` (today's check);
+- ``without``: the rule modules less ``helpsite.linting.translation_structure`` (today's check);
 - ``with``: every rule module, as the command runs now.
 
 The figure that counts is the ratio of the medians (target: at most 1.2), measured side by side
@@ -36,7 +36,7 @@ from benchmarks import sites, synthetic
 
 LOCALES = ("en", "nb", "da", "sv", "fi", "de", "ja", "ar")
 VARIANTS = ("without", "with")
-STRUCTURE_MODULE = "helpsite.translation_structure"
+STRUCTURE_MODULE = "helpsite.linting.translation_structure"
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -126,8 +126,8 @@ def _child(project: Path, variant: str) -> dict:
 
 def _timed_check(project: Path, variant: str) -> int:
     """``python -m helpsite check docs``, in this process, as one variant; its figures as JSON."""
-    from helpsite import catalogue, checks
-    from helpsite.site import load_site
+    from helpsite.core.site import load_site
+    from helpsite.linting import catalogue, checks
 
     if variant == "without":
         catalogue.RULE_MODULES = tuple(m for m in catalogue.RULE_MODULES if m.__name__ != STRUCTURE_MODULE)
@@ -154,7 +154,7 @@ def _timed_check(project: Path, variant: str) -> int:
 
 def _told_by(site) -> dict[str, int]:
     """How many translations the quick skeleton, the line skeleton or the outlines told."""
-    from helpsite import checks, safety, translation_structure
+    from helpsite.linting import checks, safety, translation_structure
 
     config = translation_structure.settings(site)
     told = Counter()

@@ -10,25 +10,14 @@ import os
 import sys
 from pathlib import Path
 
-from helpsite import (
-    checks,
-    l10n,
-    l10n_diff,
-    linkcheck,
-    links,
-    report,
-    rules,
-    rules_doc,
-    settings,
-    shards,
-    source_files,
-    strings,
-    structure_repair,
-    theme_settings,
-)
-from helpsite.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, HelpsiteError, UsageError
-from helpsite.history import HistoryError
-from helpsite.site import CONFIG_FILE, is_below, load_site
+from helpsite.building import shards, source_files
+from helpsite.core import settings
+from helpsite.core.errors import EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE, HelpsiteError, UsageError
+from helpsite.core.site import CONFIG_FILE, is_below, load_site
+from helpsite.linting import checks, links, report, rules, rules_doc, structure_repair, theme_settings
+from helpsite.localization import l10n, l10n_diff, strings
+from helpsite.localization.history import HistoryError
+from helpsite.published import linkcheck
 
 FORMAT_HELP = (
     "text: PATH:LINE:COL: SEVERITY RULE: MESSAGE; json; github: workflow commands that "
@@ -305,8 +294,8 @@ def run_l10n_diff(args: argparse.Namespace) -> int:
 
 
 def _handoff_commands(what_changed) -> None:
-    """l10n export, import and words: the translation handoff (helpsite/handoff/)."""
-    from helpsite.handoff import FORMATS
+    """l10n export, import and words: the translation handoff (helpsite/localization/handoff/)."""
+    from helpsite.localization.handoff import FORMATS
 
     export = what_changed.add_parser(
         "export",
@@ -341,7 +330,7 @@ def _handoff_commands(what_changed) -> None:
 
 
 def _handoff_work(args: argparse.Namespace):
-    from helpsite.handoff import exchange
+    from helpsite.localization.handoff import exchange
 
     site = load_site(args.root)
     known_locale(site, args.locale)
@@ -351,7 +340,7 @@ def _handoff_work(args: argparse.Namespace):
 
 
 def run_l10n_export(args: argparse.Namespace) -> int:
-    from helpsite.handoff import exchange
+    from helpsite.localization.handoff import exchange
 
     site, work = _handoff_work(args)
     out = args.out or site.root / "handoff" / args.locale
@@ -365,7 +354,7 @@ def run_l10n_export(args: argparse.Namespace) -> int:
 
 
 def run_l10n_words(args: argparse.Namespace) -> int:
-    from helpsite.handoff import exchange
+    from helpsite.localization.handoff import exchange
 
     _, work = _handoff_work(args)
     report = exchange.word_count(work, args.locale)
@@ -377,7 +366,7 @@ def run_l10n_words(args: argparse.Namespace) -> int:
 
 
 def run_l10n_import(args: argparse.Namespace) -> int:
-    from helpsite.handoff import exchange
+    from helpsite.localization.handoff import exchange
 
     site = load_site(args.root)
     files, problems = exchange.read_files(args.files, site)
@@ -441,7 +430,7 @@ def run_stamp(args: argparse.Namespace) -> int:
 
 
 def run_schema_doc(args: argparse.Namespace) -> int:
-    from helpsite import metadata_doc
+    from helpsite.linting import metadata_doc
 
     sys.stdout.write(metadata_doc.markdown())
     return EXIT_CLEAN
@@ -497,7 +486,7 @@ def run_merge(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-    except ValueError as error:  # a setting that cannot be used (helpsite.settings)
+    except ValueError as error:  # a setting that cannot be used (helpsite.core.settings)
         print(error, file=sys.stderr)
         return EXIT_USAGE
     try:

@@ -1,7 +1,7 @@
-"""MkDocs hook: start and end the build context, ``helpsite.build``, that the other hooks use.
+"""MkDocs hook: start and end the build context, ``helpsite.building.build``, that the other hooks use.
 
 In mkdocs.yml it comes before the hooks that use the context: its ``on_config`` makes the
-context before any of them asks for it. The order of every event is written down in helpsite/build.py.
+context before any of them asks for it. The order of every event is written down in helpsite/building/build.py.
 """
 
 from __future__ import annotations
@@ -12,7 +12,9 @@ from pathlib import Path
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from helpsite import build, lifetime, search
+from helpsite.building import build
+from helpsite.core import lifetime
+from helpsite.published import search
 
 log = logging.getLogger("mkdocs.hooks.helpsite")
 

@@ -3,8 +3,8 @@
 Errors are logged as warnings, so ``mkdocs build --strict`` fails on them while
 ``mkdocs serve`` keeps serving; warnings are logged as info. Each source file is reported
 once per build (mkdocs-static-i18n reads a page again for every locale it falls back in).
-The checks run in helpsite.source_files' worker process while the build renders; the build
-context (helpsite.build) starts it on the files, in the order the build reads them. A page is
+The checks run in helpsite.building.source_files' worker process while the build renders; the build
+context (helpsite.building.build) starts it on the files, in the order the build reads them. A page is
 rendered without waiting for the checks of its links and headings: its findings are logged
 as they come, all of them before ``mkdocs build`` ends, and in a preview even after the
 rebuild is served (from another thread).
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from helpsite import build
+from helpsite.building import build
 
 log = logging.getLogger("mkdocs.hooks.helpsite")
 

@@ -1,11 +1,12 @@
-"""MkDocs hook: every page carries the site's Content-Security-Policy (helpsite.csp) in a
+"""MkDocs hook: every page carries the site's Content-Security-Policy (helpsite.published.csp) in a
 ``<meta http-equiv>`` element, for hosts that send no headers; in the preview, MkDocs' injected
 live-reload script is allowed by the preview's nonce, added to the pages as they are served.
 """
 
 from __future__ import annotations
 
-from helpsite import build, csp
+from helpsite.building import build
+from helpsite.published import csp
 
 # ----------------------------------------------------------------------------
 # Events

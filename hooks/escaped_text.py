@@ -1,4 +1,4 @@
-"""MkDocs hook: the templates escape what they print (helpsite.escaping); the page's body, the
+"""MkDocs hook: the templates escape what they print (helpsite.published.escaping); the page's body, the
 titles Python-Markdown made from headings and Material's copyright line (when it runs nothing)
 are the HTML they print as such. An unsafe copyright line is named in the build's log.
 """
@@ -10,7 +10,9 @@ import logging
 from markupsafe import Markup
 from mkdocs.plugins import event_priority
 
-from helpsite import build, escaping, reader, search, theme_settings
+from helpsite.building import build
+from helpsite.linting import theme_settings
+from helpsite.published import escaping, reader, search
 
 log = logging.getLogger("mkdocs.hooks.helpsite")
 

@@ -1,4 +1,4 @@
-"""MkDocs hook: the localization dashboard, /l10n/ and /l10n/<locale>/, from helpsite.l10n.
+"""MkDocs hook: the localization dashboard, /l10n/ and /l10n/<locale>/, from helpsite.localization.l10n.
 
 The pages exist only in the source locale's build. They are added after mkdocs-static-i18n
 has sorted the files by locale (its on_files runs at priority -100): a generated file has
@@ -6,8 +6,8 @@ no path in docs/, which the plugin cannot sort, and coming last keeps the pages 
 fallback copies and sitemap alternates. They are left out of the navigation.
 
 Their data is made when the build reads the first of them, the last pages of their locale: by
-then helpsite.source_files has read every translation's front matter beside the build. The data
-goes to overrides/l10n.html as `l10n_summary` or `l10n_work` (helpsite.l10n_dashboard.Dashboard,
+then helpsite.building.source_files has read every translation's front matter beside the build. The data
+goes to overrides/l10n.html as `l10n_summary` or `l10n_work` (helpsite.localization.l10n_dashboard.Dashboard,
 the build's `dashboard`).
 """
 
@@ -19,7 +19,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, InclusionLevel
 from mkdocs.utils import get_relative_url, meta
 
-from helpsite import build
+from helpsite.building import build
 
 log = logging.getLogger("mkdocs.hooks.helpsite")
 

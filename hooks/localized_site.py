@@ -1,11 +1,11 @@
-"""MkDocs hook: hand helpsite.reader's view of each page to the templates in overrides/, and
-give every locale its own search (helpsite.search) and 404 page.
+"""MkDocs hook: hand helpsite.published.reader's view of each page to the templates in overrides/, and
+give every locale its own search (helpsite.published.search) and 404 page.
 
 mkdocs-static-i18n builds the source locale, then (inside that build's post_build event) every
 other locale into the same site folder; each build would write search/search_index.json and
 404.html at the site root. So each build's own pages and 404 page are kept and its search
 settings and 404 page written under the locale's folder at the very end of that build, after
-the i18n plugin (priority -100): see the order of events in helpsite/build.py. The search
+the i18n plugin (priority -100): see the order of events in helpsite/building/build.py. The search
 bundle of those pages is started earlier, by hooks/search_bundle.py.
 """
 
@@ -17,7 +17,9 @@ from pathlib import Path
 import jinja2
 from mkdocs.plugins import event_priority
 
-from helpsite import build, lasting, reader, search
+from helpsite.building import build
+from helpsite.core import lasting
+from helpsite.published import reader, search
 
 # ----------------------------------------------------------------------------
 # Events

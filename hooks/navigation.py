@@ -1,5 +1,5 @@
 """MkDocs hook: each locale's navigation as one tree in the source locale's order
-(helpsite.navigation), its fallback pages marked with their language.
+(helpsite.published.navigation), its fallback pages marked with their language.
 
 mkdocs-static-i18n nests a locale's pages by their files' paths, so a locale with both its own
 pages and fallbacks gets every section twice, in two orders, and previous/next in a third. After
@@ -15,7 +15,9 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.nav import Section
 from mkdocs.utils import dirname_to_title
 
-from helpsite import build, lasting, navigation
+from helpsite.building import build
+from helpsite.core import lasting
+from helpsite.published import navigation
 
 # ----------------------------------------------------------------------------
 # Events

@@ -1,15 +1,15 @@
-"""MkDocs hook: the differential preview (helpsite.preview), and its one adapter to MkDocs and
+"""MkDocs hook: the differential preview (helpsite.building.preview), and its one adapter to MkDocs and
 mkdocs-static-i18n.
 
 While a preview builds, this hook keeps what each locale build knew when it ended: the
 configuration in that locale's state (static-i18n changes the one configuration object for
 every locale: site name, language, copyright, the language selector), the files as static-i18n
 arranged them (fallback copies included), the navigation, the template environment, the pages,
-and the build context's locale build (helpsite.build). On a save, ``Kept.render`` puts a locale's
+and the build context's locale build (helpsite.building.build). On a save, ``Kept.render`` puts a locale's
 state back and renders its pages again through MkDocs' own ``_populate_page`` and
 ``_build_page``, so that every hook and plugin runs as in the build. ``on_serve`` replaces
-MkDocs' polling watcher with native file events (helpsite.watch) and its rebuild with
-``helpsite.preview.Preview.saved``. ``HELPSITE_PREVIEW=full`` leaves MkDocs' own preview.
+MkDocs' polling watcher with native file events (helpsite.building.watch) and its rebuild with
+``helpsite.building.preview.Preview.saved``. ``HELPSITE_PREVIEW=full`` leaves MkDocs' own preview.
 
 The preview's builds start lazily: ``on_startup`` puts ``_read_page`` and ``_write_page`` in the
 place of MkDocs' ``_populate_page`` and ``_build_page`` (``mkdocs build`` keeps them). A page is
@@ -17,7 +17,7 @@ read (its source, through the check's ``page_read_source``, and its front matter
 navigation's title) and left unrendered when its front matter has a ``title`` (else MkDocs takes
 the title from its rendered H1, so it is rendered in the build); the sitemap waits too
 (``Build.sitemap_later``). ``Kept`` then renders a page when it is requested and the rest in the
-background (``helpsite.preview.Remaining``).
+background (``helpsite.building.preview.Remaining``).
 
 The MkDocs and static-i18n internals used here are all named in ``PRIVATE_FUNCTIONS`` and
 ``PRIVATE_ATTRIBUTES``; tests/test_preview.py fails when an upgrade changes one of them.
@@ -43,9 +43,10 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import InclusionLevel
 
-from helpsite import build, search
-from helpsite.preview import Output, Preview, serve_differentially
-from helpsite.watch import Watcher
+from helpsite.building import build
+from helpsite.building.preview import Output, Preview, serve_differentially
+from helpsite.building.watch import Watcher
+from helpsite.published import search
 
 log = logging.getLogger("mkdocs.hooks.helpsite.preview")
 
@@ -102,7 +103,7 @@ _build_theme_template = mkdocs_build._build_theme_template
 def on_startup(*, command, dirty):
     # The preview's builds read every page's source and front matter (the navigation's titles)
     # and leave the rest of each page to the preview: rendered when it is requested, or after
-    # the build (helpsite.preview.Remaining). `mkdocs build` renders every page as before.
+    # the build (helpsite.building.preview.Remaining). `mkdocs build` renders every page as before.
     if command == "serve" and serve_differentially() and not dirty:
         mkdocs_build._populate_page, mkdocs_build._build_page = _read_page, _write_page
 
@@ -192,7 +193,7 @@ class _LocaleState:
 
 
 class Kept:
-    """The preview's build, kept between saves (helpsite.preview.Engine)."""
+    """The preview's build, kept between saves (helpsite.building.preview.Engine)."""
 
     def __init__(self):
         self.config = None
@@ -280,7 +281,7 @@ class Kept:
         self._noted = {}
         self.ready = True
 
-    # -- on a save (helpsite.preview.Engine) ------------------------------------
+    # -- on a save (helpsite.building.preview.Engine) ------------------------------------
 
     @property
     def site(self):
@@ -499,7 +500,7 @@ def _copy(value):
 
 
 class _Observer:
-    """What MkDocs' server asks of its watcher (watchdog's observer), done by helpsite.watch."""
+    """What MkDocs' server asks of its watcher (watchdog's observer), done by helpsite.building.watch."""
 
     def __init__(self, watcher: Watcher, preview: Preview):
         self.watcher, self.preview = watcher, preview

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from helpsite import build
+from helpsite.building import build
 
 log = logging.getLogger("mkdocs.hooks.helpsite")
 

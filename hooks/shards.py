@@ -11,8 +11,8 @@ from __future__ import annotations
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
-from helpsite import settings
-from helpsite.shards import SHARD_VARIABLE
+from helpsite.building.shards import SHARD_VARIABLE
+from helpsite.core import settings
 
 # ----------------------------------------------------------------------------
 # Events

@@ -1,4 +1,4 @@
-"""MkDocs hook: helpsite.markup's corrections to what Material writes outside its template blocks
+"""MkDocs hook: helpsite.published.markup's corrections to what Material writes outside its template blocks
 (the root element's direction, attributes the Nu Html Checker refuses), on every page and on the
 404 page, before hooks/localized_site.py keeps that page for its locale folder.
 """
@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from mkdocs.plugins import event_priority
 
-from helpsite import markup, reader
+from helpsite.published import markup, reader
 
 # ----------------------------------------------------------------------------
 # Events

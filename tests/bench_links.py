@@ -17,8 +17,8 @@ from unittest import mock
 
 from conftest import ROOT
 
-from helpsite import catalogue, checks, rules
-from helpsite.site import load_site
+from helpsite.core.site import load_site
+from helpsite.linting import catalogue, checks, rules
 
 WORDS = ("lisens", "tenant", "abonnement", "kjøpe", "flytte", "data", "organisasjon")
 FRONT = (
@@ -75,7 +75,7 @@ def measure(folder: Path, site, locale: str | None) -> None:
     others = tuple(
         check
         for check in catalogue.page_checks()
-        if check.__module__ not in ("helpsite.links", "helpsite.structure")
+        if check.__module__ not in ("helpsite.linting.links", "helpsite.linting.structure")
     )
     with mock.patch.object(rules, "page_checks", lambda: others):
         without, _ = min(run() for _ in range(3))

@@ -18,8 +18,9 @@ import pytest
 from lxml import html as lxml_html
 
 from benchmarks.serving import free_port  # noqa: F401  (the tests' free port)
-from helpsite import lifetime, strings
-from helpsite.site import load_site
+from helpsite.core import lifetime
+from helpsite.core.site import load_site
+from helpsite.localization import strings
 
 ROOT = Path(__file__).resolve().parent.parent
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -84,7 +85,7 @@ def copy_site(target: Path) -> Path:
 def add_to_article(project: Path, english: str, norwegian: str) -> Path:
     """The article's English and Norwegian pages, each with text added at the end, the English
     one's new hash recorded in the translation: it stays a current translation with the English
-    structure (helpsite.translation_structure). The Norwegian page's path."""
+    structure (helpsite.linting.translation_structure). The Norwegian page's path."""
     source = project / "docs" / "en" / f"{ARTICLE}.md"
     data = (source.read_text(encoding="utf-8") + english).encode("utf-8")
     source.write_bytes(data)

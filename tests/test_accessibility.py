@@ -106,7 +106,7 @@ def test_no_axe_violation_console_error_or_foreign_request(browser, checked_site
     language menu open. Also: nothing logged as an error, nothing asked of another host."""
     base, locales = checked_site[1], checked_locales(palette, width)
     (viewport_width, viewport_height) = WIDTHS[width]
-    # bypass_csp: the pages' own policy (helpsite/csp.py) refuses the string predicates Playwright
+    # bypass_csp: the pages' own policy (helpsite/published/csp.py) refuses the string predicates Playwright
     # evaluates; tests/test_csp.py is where the policy is tested
     context = browser.new_context(
         viewport={"width": viewport_width, "height": viewport_height}, color_scheme=palette, bypass_csp=True

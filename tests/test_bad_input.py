@@ -27,8 +27,8 @@ from pathlib import Path
 import pytest
 from conftest import build_env, copy_site, parse_html
 
-from helpsite import checks, safety
-from helpsite.site import load_site
+from helpsite.core.site import load_site
+from helpsite.linting import checks, safety
 
 CATALOGUE = Path(__file__).parent / "fixtures" / "bad-input"
 CASES = sorted(p.name[: -len(".expected.json")] for p in CATALOGUE.glob("*.expected.json"))

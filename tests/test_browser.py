@@ -6,7 +6,7 @@ from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_url
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from benchmarks.serving import SiteServer
-from helpsite import page as pages
+from helpsite.text import page as pages
 
 
 def article_title(locale: str) -> str:

@@ -1,4 +1,4 @@
-"""helpsite.build: the build context, and the order of events it documents, as a real build runs them."""
+"""helpsite.building.build: the build context, and the order of events it documents, as a real build runs them."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ import pytest
 from conftest import ARTICLE, LOCALES, MKDOCS, ROOT, build_env, copy_site
 
 from benchmarks.serving import fetch, free_port, stop, wait_for
-from helpsite import build, checks, source_files
-from helpsite.site import load_site
+from helpsite.building import build, source_files
+from helpsite.core.site import load_site
+from helpsite.linting import checks
 
 # MkDocs logs every handler it runs at debug level; static-i18n names each locale it builds.
 _RUNNING = re.compile(r"Running `(\w+)` event from plugin '(hooks/(\w+)\.py|i18n)'")
@@ -169,7 +170,7 @@ def test_a_preview_rebuild_reads_the_markdown_extensions_the_strings_and_the_sch
     assert wait_for(lambda: "oversatt av en maskin" in fetch(url), timeout=90), log.read_text()
 
     # the schema no longer allows ms.topic: article
-    schema = project / "helpsite" / "schema" / "metadata.schema.json"
+    schema = project / "helpsite" / "linting" / "schema" / "metadata.schema.json"
     before = len(log.read_text())
     schema.write_text(
         schema.read_text(encoding="utf-8").replace('"article", "conceptual"', '"conceptual"'),

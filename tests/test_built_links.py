@@ -1,12 +1,12 @@
-"""helpsite.built_links: one pass over a built folder, every internal link and anchor resolved."""
+"""helpsite.published.built_links: one pass over a built folder, every internal link and anchor resolved."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from helpsite import built_links
-from helpsite.built_links import Broken, Link, Unreadable
+from helpsite.published import built_links
+from helpsite.published.built_links import Broken, Link, Unreadable
 
 SITE = Path(__file__).parent / "fixtures" / "built_links" / "site"
 BASE = "https://docs.example.com/help/"

@@ -184,7 +184,7 @@ def test_a_violation_would_be_seen(browser, serve_with, hosted_site):
 
 
 # ----------------------------------------------------------------------------
-# The policy travels with the pages: a <meta http-equiv> element (helpsite/csp.py)
+# The policy travels with the pages: a <meta http-equiv> element (helpsite/published/csp.py)
 # ----------------------------------------------------------------------------
 
 # What a <meta> element can carry of the host's policy: all but frame-ancestors, which the HTML

@@ -1,4 +1,4 @@
-"""Errors end a command once, with the exit status they carry (helpsite.errors), never a traceback."""
+"""Errors end a command once, with the exit status they carry (helpsite.core.errors), never a traceback."""
 
 from __future__ import annotations
 
@@ -8,8 +8,11 @@ import sys
 import pytest
 from conftest import ROOT
 
-from helpsite import history, l10n, linkcheck, search, shards, site
-from helpsite.errors import EXIT_USAGE, HelpsiteError
+from helpsite.building import shards
+from helpsite.core import site
+from helpsite.core.errors import EXIT_USAGE, HelpsiteError
+from helpsite.localization import history, l10n
+from helpsite.published import linkcheck, search
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""Every text reaches the reader as text (helpsite/escaping.py, issue 28), in a real browser.
+"""Every text reaches the reader as text (helpsite/published/escaping.py, issue 28), in a real browser.
 
 A copy of the site gets a payload in every field that reaches a page: front matter (title,
 description, author), mkdocs.yml (site_name, site_description, a locale's site_name, copyright
@@ -21,8 +21,9 @@ from conftest import ROOT, copy_site, mkdocs_build
 from markupsafe import escape
 
 from benchmarks.serving import SiteServer
-from helpsite import cli, escaping
-from helpsite.site import markup_settings
+from helpsite import cli
+from helpsite.core.site import markup_settings
+from helpsite.published import escaping
 
 # field -> payload; each calls pwned() with the field's name if it ever runs
 TITLE = 'Licenses <script>pwned("en title")</script>'
@@ -230,7 +231,7 @@ def _texts(page) -> dict:
         ("da/no-such-page/", {"copyright": DA_COPYRIGHT, "description": SITE_DESCRIPTION}),
         ("fi/", {"copyright": FI_COPYRIGHT}),
         # the home page, then the Licenses section's one link (navigation.prune): sv's own article
-        # and the English fallbacks are one section (helpsite/navigation.py)
+        # and the English fallbacks are one section (helpsite/published/navigation.py)
         ("sv/", {"nav": ["Hjälp för Microsoft 365-administratörer", SV_NAV]}),
         ("de/licenses/hostile-fields/", {"title": f"{TITLE} - Microsoft 365-Administratorhilfe"}),
         ("de/no-such-page/", {"h1": DE_STRINGS["not_found_title"]}),

@@ -6,7 +6,7 @@ import markdown
 import pytest
 from conftest import LOCALES, page_file, parse_html
 
-EXTENSIONS = ["attr_list", "md_in_html", "helpsite.external_links"]
+EXTENSIONS = ["attr_list", "md_in_html", "helpsite.text.external_links"]
 
 
 def render(text: str) -> str:

@@ -1,10 +1,10 @@
-"""The preview's findings banner (helpsite/findings_banner.py): text stays text, the banner goes
+"""The preview's findings banner (helpsite/building/findings_banner.py): text stays text, the banner goes
 first in <body>, and its <style> is allowed by the nonce in the page's policy."""
 
 from __future__ import annotations
 
-from helpsite import findings_banner
-from helpsite.findings import Finding
+from helpsite.building import findings_banner
+from helpsite.core.findings import Finding
 
 PAGE = (
     b'<html><head><meta http-equiv="Content-Security-Policy" content="default-src &#39;none&#39;; '

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from helpsite import frontmatter
-from helpsite import page as pages
+from helpsite.text import frontmatter
+from helpsite.text import page as pages
 
 NOT_ALLOWED = "which is not allowed: metadata is plain text, numbers, lists and key: value pairs"
 

@@ -1,4 +1,4 @@
-"""The translation handoff (helpsite/handoff/): segments, XLIFF 2.1 and PO out, pages back in.
+"""The translation handoff (helpsite/localization/handoff/): segments, XLIFF 2.1 and PO out, pages back in.
 
 The oracles are written here, not taken from the code: the English bytes a page must come
 back as, the pseudo-translation of every text, the built HTML's links, code and anchors.
@@ -21,9 +21,9 @@ from history_repo import commit, git
 from lxml import etree
 
 from helpsite import cli
-from helpsite import page as pages
-from helpsite.handoff import exchange, segments
-from helpsite.site import load_site
+from helpsite.core.site import load_site
+from helpsite.localization.handoff import exchange, segments
+from helpsite.text import page as pages
 
 FIXTURE = Path(__file__).parent / "fixtures" / "handoff" / "every-construct.md"
 ARTICLE = "licenses/transfer-licenses-between-tenants.md"
@@ -461,7 +461,7 @@ def test_a_po_entry_with_a_wrong_msgctxt_is_refused(site, tmp_path, capsys):
 
 
 # ----------------------------------------------------------------------------
-# The export's record of the segments (helpsite/handoff/record.py)
+# The export's record of the segments (helpsite/localization/handoff/record.py)
 # ----------------------------------------------------------------------------
 
 

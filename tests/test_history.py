@@ -1,4 +1,4 @@
-"""The source folder's git history (helpsite/history.py), on the repository of tests/history_repo.py."""
+"""The source folder's git history (helpsite/localization/history.py), on the repository of tests/history_repo.py."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import subprocess
 import pytest
 from history_repo import DATES, build, git, version
 
-from helpsite.history import History, HistoryError, Version
+from helpsite.localization.history import History, HistoryError, Version
 
 
 @pytest.fixture(scope="module")

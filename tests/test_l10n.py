@@ -1,4 +1,4 @@
-"""Translation freshness (helpsite/l10n.py): statuses, the l10n and stamp commands, /l10n/."""
+"""Translation freshness (helpsite/localization/l10n.py): statuses, the l10n and stamp commands, /l10n/."""
 
 from __future__ import annotations
 
@@ -25,9 +25,11 @@ from conftest import (
     searched_urls,
 )
 
-from helpsite import checks, cli, l10n
-from helpsite import page as pages
-from helpsite.site import load_site
+from helpsite import cli
+from helpsite.core.site import load_site
+from helpsite.linting import checks
+from helpsite.localization import l10n
+from helpsite.text import page as pages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "l10n"
 STATUS_SITE = FIXTURES / "status-site"  # one translation in every status, see its mkdocs.yml

@@ -1,4 +1,4 @@
-"""The localization dashboard's data (helpsite/l10n_dashboard.py) and the built /l10n/ pages."""
+"""The localization dashboard's data (helpsite/localization/l10n_dashboard.py) and the built /l10n/ pages."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from conftest import ARTICLE, copy_site, mkdocs_build, page_file, parse_html
 from history_repo import commit, git
 from test_l10n import STATUS_SITE
 
-from helpsite import l10n, l10n_dashboard
-from helpsite.l10n_dashboard import DiffLine, Piece, Segment
-from helpsite.site import load_site
+from helpsite.core.site import load_site
+from helpsite.localization import l10n, l10n_dashboard
+from helpsite.localization.l10n_dashboard import DiffLine, Piece, Segment
 
 ARTICLE_FILE = f"docs/en/{ARTICLE}.md"
 

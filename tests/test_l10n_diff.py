@@ -1,4 +1,4 @@
-"""The base and diff of stale translations, and the pull request check (helpsite/l10n_diff.py),
+"""The base and diff of stale translations, and the pull request check (helpsite/localization/l10n_diff.py),
 on real git repositories built by tests/history_repo.py."""
 
 from __future__ import annotations
@@ -10,8 +10,9 @@ import subprocess
 import pytest
 from history_repo import DATES, HISTORY, OUTSIDE_HASH, build, commit, git, sha1, translation, version, write
 
-from helpsite import cli, l10n
-from helpsite.site import load_site
+from helpsite import cli
+from helpsite.core.site import load_site
+from helpsite.localization import l10n
 
 # The English changes of the repository as `diff -u` shows them, written out by hand.
 GUIDE_DIFF = "".join(

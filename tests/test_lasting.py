@@ -1,4 +1,4 @@
-"""What outlives a build is in helpsite/lasting.py: bounded, and emptied when a build starts unless
+"""What outlives a build is in helpsite/core/lasting.py: bounded, and emptied when a build starts unless
 it is kept for a reason; no other module keeps a cache of its own."""
 
 from __future__ import annotations
@@ -8,20 +8,33 @@ from pathlib import Path
 
 from conftest import ARTICLE, ROOT
 
-from helpsite import build, lasting, links, page, safety, strings
-from helpsite.site import load_site
+from helpsite.building import build
+from helpsite.core import lasting
+from helpsite.core.site import load_site
+from helpsite.linting import links, safety
+from helpsite.localization import strings
+from helpsite.text import page
 
 PRODUCT = ("helpsite", "hooks")
 # Module-level state that is not a cache, each with what it is and when it ends. Anything else
 # that looks like a cache fails the test below: make it with lasting.cache or lasting.memo.
 NOT_CACHES = {
-    ("helpsite/lasting.py", "_caches"): "the registry of every cache",
-    ("helpsite/lasting.py", "_memos"): "the registry of every memoized function",
-    ("helpsite/rules.py", "RETIRED"): "a table of retired rule ids, written by hand",
-    ("helpsite/build.py", "global"): "the build under way (start, end) and how the builds run (serve)",
-    ("helpsite/source_files.py", "global"): "a preview's checks worker, kept from one rebuild to the "
+    ("helpsite/core/lasting.py", "_caches"): "the registry of every cache",
+    ("helpsite/core/lasting.py", "_memos"): "the registry of every memoized function",
+    ("helpsite/linting/rules.py", "RETIRED"): "a table of retired rule ids, written by hand",
+    (
+        "helpsite/building/build.py",
+        "global",
+    ): "the build under way (start, end) and how the builds run (serve)",
+    (
+        "helpsite/building/source_files.py",
+        "global",
+    ): "a preview's checks worker, kept from one rebuild to the "
     "next, stopped with the preview (stop_kept_worker)",
-    ("helpsite/built_links.py", "global"): "a link-check worker process's own settings, set as it starts",
+    (
+        "helpsite/published/built_links.py",
+        "global",
+    ): "a link-check worker process's own settings, set as it starts",
 }
 MUTABLE = {"dict", "list", "set", "OrderedDict", "defaultdict", "deque", "Counter"}
 MEMOS = {"cache", "lru_cache"}
@@ -114,13 +127,13 @@ def test_a_new_build_empties_what_it_must_read_again_and_keeps_the_rest(tmp_path
     safety._real_folder(str(site.docs_dir))
     strings.for_site(site)
     before = lasting.sizes()
-    assert (before["links.source_texts"], before["helpsite.safety._real_folder"]) >= (1, 1)
+    assert (before["links.source_texts"], before["helpsite.linting.safety._real_folder"]) >= (1, 1)
 
     context = build.Build(ROOT, site_url="https://help.example.com/", site_dir=str(tmp_path), workers=0)
     context.close()
     after = lasting.sizes()
-    assert (after["links.source_texts"], after["helpsite.safety._real_folder"]) == (0, 0)
+    assert (after["links.source_texts"], after["helpsite.linting.safety._real_folder"]) == (0, 0)
     # kept: the strings of the site, refreshed from their files; the schema, compiled again when
     # its file changes; pure functions of their arguments
     assert after["strings.sites"] >= 1 and after["metadata.schema"] == 1
-    assert after["helpsite.frontmatter._parse"] >= before["helpsite.frontmatter._parse"]
+    assert after["helpsite.text.frontmatter._parse"] >= before["helpsite.text.frontmatter._parse"]

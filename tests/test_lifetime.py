@@ -1,4 +1,4 @@
-"""Every process the preview starts stops with it (helpsite/lifetime.py, issue 28).
+"""Every process the preview starts stops with it (helpsite/core/lifetime.py, issue 28).
 
 The README's preview command, ``python3 dev.py serve`` (dev.py becomes ``mkdocs serve``), runs
 on a copy of the site; once it serves, and its checks worker runs, the preview process alone
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from conftest import ARTICLE, ROOT, build_env, copy_site, free_port  # noqa: E402
 
 from benchmarks.serving import fetch, wait_for  # noqa: E402
-from helpsite import lifetime  # noqa: E402
+from helpsite.core import lifetime
 
 LIMIT = 2.0  # seconds from the signal to every process gone and the port free
 
@@ -199,7 +199,7 @@ def test_a_child_dies_with_its_parent_even_by_sigkill(tmp_path):
         [
             sys.executable,
             "-c",
-            "import sys, time; from helpsite import lifetime;"
+            "import sys, time; from helpsite.core import lifetime;"
             "child = lifetime.popen(['sleep', '600']); print(child.pid, flush=True); time.sleep(600)",
         ],
         stdout=subprocess.PIPE,

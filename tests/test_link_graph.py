@@ -1,4 +1,4 @@
-"""helpsite.link_graph: anchors as the build writes them, internal links checked from the source,
+"""helpsite.linting.link_graph: anchors as the build writes them, internal links checked from the source,
 and the graph a preview keeps between saves."""
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ import pytest
 from conftest import CORPUS, ROOT, build_env, copy_site, mkdocs_build, page_file, parse_html
 
 from benchmarks import synthetic
-from helpsite import checks, link_graph, markdown, rules
-from helpsite.link_graph import LinkGraph
-from helpsite.site import load_site
+from helpsite.core.site import load_site
+from helpsite.linting import checks, link_graph, rules
+from helpsite.linting.link_graph import LinkGraph
+from helpsite.text import markdown
 
 FIXTURES = ROOT / "tests" / "fixtures" / "link_graph"
 EVERY_HEADING = FIXTURES / "every-heading.md"

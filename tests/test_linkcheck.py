@@ -1,4 +1,4 @@
-"""helpsite.linkcheck: the built site's links, each broken one named once on what wrote it;
+"""helpsite.published.linkcheck: the built site's links, each broken one named once on what wrote it;
 LinkChecker, the reference, finds the same."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from conftest import ARTICLE, ROOT, build_env, copy_site, mkdocs_build
 
-from helpsite import built_links, linkcheck
 from helpsite.cli import main
-from helpsite.site import load_site
+from helpsite.core.site import load_site
+from helpsite.published import built_links, linkcheck
 
 FIXTURES = Path(__file__).parent / "fixtures" / "linkcheck"
 NB_ARTICLE = f"docs/nb/{ARTICLE}.md"
@@ -433,10 +433,10 @@ def test_the_strict_build_already_refuses_a_broken_relative_link_and_anchor(tmp_
 
 def test_linkchecker_has_its_plugins_listed_before_it_drops_root():
     # Run as root, LinkChecker lists its plugins as the user nobody, who may not read a 0700
-    # checkout: without them it checks no anchor. helpsite.linkchecker_run lists them first.
+    # checkout: without them it checks no anchor. helpsite.published.linkchecker_run lists them first.
     from linkcheck import plugins
 
-    from helpsite import linkchecker_run
+    from helpsite.published import linkchecker_run
 
     listed = {plugin.__name__ for plugin in plugins.get_plugin_classes(linkchecker_run._PLUGINS)}
     assert "AnchorCheck" in listed

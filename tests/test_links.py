@@ -11,9 +11,10 @@ import pytest
 from conftest import ARTICLE, ROOT, SEED, build_env, copy_site, mkdocs_build
 from expectations import expected
 
-from helpsite import checks, links, markdown
 from helpsite.cli import main
-from helpsite.site import load_site
+from helpsite.core.site import load_site
+from helpsite.linting import checks, links
+from helpsite.text import markdown
 
 FIXTURES = ROOT / "tests" / "fixtures" / "links"
 SITE = load_site(ROOT)

@@ -1,5 +1,5 @@
 """The localized site on the built HTML: alternates, robots, sitemap, notices, dates, per-locale
-search and 404 pages, stable anchors (hooks/localized_site.py, helpsite/reader.py, overrides/)."""
+search and 404 pages, stable anchors (hooks/localized_site.py, helpsite/published/reader.py, overrides/)."""
 
 from __future__ import annotations
 
@@ -25,8 +25,8 @@ from conftest import (
 )
 from lxml import etree
 
-from helpsite import page as pages
-from helpsite import reader
+from helpsite.published import reader
+from helpsite.text import page as pages
 
 SITE_URL = os.environ.get("HELPSITE_SITE_URL") or "http://127.0.0.1:8000/"
 SITE_PATH = urlsplit(SITE_URL).path

@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from helpsite import markdown
-from helpsite import page as pages
-from helpsite.site import load_site
+from helpsite.core.site import load_site
+from helpsite.text import markdown
+from helpsite.text import page as pages
 
 FIXTURES = ROOT / "tests" / "fixtures" / "links"
 # the shared folder next to the repository (or next to the folder of its worktrees)

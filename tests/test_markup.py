@@ -1,11 +1,11 @@
-"""helpsite.markup on the markup Material 9.8.1's base.html and toc.html write
+"""helpsite.published.markup on the markup Material 9.8.1's base.html and toc.html write
 (tests/fixtures/accessibility/material-base.html, copied from a built page)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from helpsite.markup import corrected
+from helpsite.published.markup import corrected
 
 FIXTURE = Path(__file__).parent / "fixtures" / "accessibility" / "material-base.html"
 PAGE = FIXTURE.read_text(encoding="utf-8")

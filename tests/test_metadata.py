@@ -17,9 +17,10 @@ import pytest
 from conftest import ARTICLE, ROOT, SEED, build_env, copy_site, mkdocs_build, pin_today
 from jsonschema import Draft202012Validator
 
-from helpsite import catalogue, checks, cli, metadata, metadata_doc
-from helpsite import page as pages
-from helpsite.site import load_site
+from helpsite import cli
+from helpsite.core.site import load_site
+from helpsite.linting import catalogue, checks, metadata, metadata_doc
+from helpsite.text import page as pages
 
 SITE = load_site(ROOT)
 FIXTURES = Path(__file__).parent / "fixtures" / "metadata"

@@ -1,4 +1,4 @@
-"""One navigation per locale (helpsite/navigation.py, hooks/navigation.py), on real built pages.
+"""One navigation per locale (helpsite/published/navigation.py, hooks/navigation.py), on real built pages.
 
 The site is the repository's, with the articles of tests/fixtures/navigation/ added (a section
 index page, a nested section, a second section): nb has some of them translated (its section
@@ -17,7 +17,7 @@ from urllib.parse import urljoin
 import pytest
 from conftest import ROOT, copy_site, mkdocs_build, parse_html
 
-from helpsite import navigation
+from helpsite.published import navigation
 
 FIXTURES = ROOT / "tests" / "fixtures" / "navigation"
 
@@ -95,7 +95,7 @@ def site(tmp_path_factory) -> Path:
 
 
 # ----------------------------------------------------------------------------
-# helpsite.navigation
+# helpsite.published.navigation
 # ----------------------------------------------------------------------------
 
 

@@ -1,10 +1,10 @@
-"""helpsite.positions: offsets to the line and column a finding names."""
+"""helpsite.text.positions: offsets to the line and column a finding names."""
 
 from __future__ import annotations
 
 import pytest
 
-from helpsite.positions import line_column, line_starts
+from helpsite.text.positions import line_column, line_starts
 
 TEXT = "ab\ncd\n\nxé\n"
 

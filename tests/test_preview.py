@@ -1,4 +1,4 @@
-"""The differential preview (helpsite/preview.py, hooks/preview.py, helpsite/watch.py): what it
+"""The differential preview (helpsite/building/preview.py, hooks/preview.py, helpsite/building/watch.py): what it
 serves after any sequence of saves is byte for byte what a fresh ``mkdocs build`` of the same tree
 writes (the live-reload script aside), a body edit renders exactly the pages it changes, bad
 input on save keeps it serving, and the MkDocs internals it relies on are still there."""
@@ -27,8 +27,8 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from benchmarks import sites, synthetic
 from benchmarks.serving import free_port, stop, wait_for
-from helpsite.preview import differences as folder_differences
-from helpsite.watch import Watcher
+from helpsite.building.preview import differences as folder_differences
+from helpsite.building.watch import Watcher
 
 LOCALES = ("en", "nb", "ja")
 ARTICLES = 6
@@ -132,7 +132,7 @@ class Preview:
 def without_live_reload(page: bytes) -> bytes:
     """A served page as built: MkDocs' server puts one <script> before the last </body>, the
     preview a findings banner first in <body> when the page has findings, and it allows them by
-    a nonce in the script, the banner's <style> and the page's policy (helpsite.csp)."""
+    a nonce in the script, the banner's <style> and the page's policy (helpsite.published.csp)."""
     end = page.rindex(b"</body>")
     start = page.rindex(b"<script nonce=", 0, end)
     assert b"livereload(" in page[start:end]

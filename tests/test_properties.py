@@ -12,9 +12,10 @@ from conftest import ROOT, copy_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from helpsite import checks, links, markdown
-from helpsite import page as pages
-from helpsite.site import load_site
+from helpsite.core.site import load_site
+from helpsite.linting import checks, links
+from helpsite.text import markdown
+from helpsite.text import page as pages
 
 SITE = load_site(ROOT)
 BOUNDED = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,4 @@
-"""helpsite.reader on its own: strings, dates, robots, URLs, alternates and notices from the files."""
+"""helpsite.published.reader on its own: strings, dates, robots, URLs, alternates and notices from the files."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from history_repo import build, commit, sha1, translation, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpsite import reader, strings
-from helpsite.site import load_site
+from helpsite.core.site import load_site
+from helpsite.localization import strings
+from helpsite.published import reader
 
 PAGE = ARTICLE + ".md"
 

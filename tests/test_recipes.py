@@ -20,7 +20,7 @@ from pathlib import Path
 from conftest import LOCALES, ROOT, build_env, copy_site, mkdocs_build, parse_html
 from ruamel.yaml import YAML
 
-from helpsite import rules
+from helpsite.linting import rules
 
 CONTRIBUTING = ROOT / "handbook" / "contributing.md"
 
@@ -110,7 +110,7 @@ def helpsite(project, *args: str) -> subprocess.CompletedProcess:
 def test_add_a_rule(tmp_path):
     steps = recipe("Add a rule")
     module_text = code_blocks(steps)[0]
-    (module_path,) = re.findall(r"a new one such as `(helpsite/\w+\.py)`", steps)
+    (module_path,) = re.findall(r"a new one such as `(helpsite/linting/\w+\.py)`", steps)
     module = Path(module_path).stem
     project = project_with_package(tmp_path)
     page = project / "docs" / "en" / "gallery.md"
@@ -121,9 +121,11 @@ def test_add_a_rule(tmp_path):
     # 1. the module
     (project / module_path).write_text(module_text, encoding="utf-8")
     # 2. listed in the catalogue
-    catalogue = project / "helpsite" / "catalogue.py"
+    catalogue = project / "helpsite" / "linting" / "catalogue.py"
     text = catalogue.read_text(encoding="utf-8")
-    text = text.replace("from helpsite import (\n", f"from helpsite import (\n    {module},\n", 1)
+    text = text.replace(
+        "from helpsite.linting import (\n", f"from helpsite.linting import (\n    {module},\n", 1
+    )
     text = re.sub(r"^(RULE_MODULES = \(.*?)\n\)", rf"\1\n    {module},\n)", text, count=1, flags=re.M | re.S)
     catalogue.write_text(text, encoding="utf-8")
 
@@ -159,7 +161,7 @@ def test_add_a_metadata_key(tmp_path):
     )
 
     # 1. the key in the schema, under $defs.metadata.properties
-    schema_path = project / "helpsite" / "schema" / "metadata.schema.json"
+    schema_path = project / "helpsite" / "linting" / "schema" / "metadata.schema.json"
     schema = json.loads(schema_path.read_text(encoding="utf-8"))
     schema["$defs"]["metadata"]["properties"][key] = definition
     schema_path.write_text(json.dumps(schema, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

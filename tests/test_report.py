@@ -7,9 +7,9 @@ import json
 import jsonschema
 from conftest import ARTICLE, ROOT, copy_site
 
-from helpsite import report
 from helpsite.cli import build_parser, main
-from helpsite.findings import Finding
+from helpsite.core.findings import Finding
+from helpsite.linting import report
 
 FIXTURES = ROOT / "tests" / "fixtures"
 SCHEMA = json.loads((FIXTURES / "sarif" / "sarif-2.1.0-rtm.5.json").read_text())

@@ -1,4 +1,4 @@
-"""A plain ``mkdocs build`` of one commit is byte-identical every time (helpsite.reproducible)."""
+"""A plain ``mkdocs build`` of one commit is byte-identical every time (helpsite.published.reproducible)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from conftest import ROOT, build_env, copy_site, mkdocs_build
 
-from helpsite import reproducible
+from helpsite.published import reproducible
 
 
 def snapshot(folder: Path) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""helpsite.rules and helpsite.rules_doc: the one registry, every rule documented, every example true."""
+"""helpsite.linting.rules and helpsite.linting.rules_doc: the one registry, every rule documented, every example true."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build_env, copy_site, mkdocs_build
 
-from helpsite import catalogue, checks, linkcheck, rules, rules_doc
-from helpsite.site import load_site
+from helpsite.core.site import load_site
+from helpsite.linting import catalogue, checks, rules, rules_doc
+from helpsite.published import linkcheck
 
 PAGE_RULES = [rule for rule in catalogue.all_rules() if "site" not in rule.tags and not rule.no_example]
 SITE_RULES = [rule for rule in catalogue.all_rules() if "site" in rule.tags and not rule.no_example]
@@ -110,7 +111,7 @@ def test_every_rule_a_module_defines_is_in_the_catalogue():
             continue
         module = importlib.import_module(name)
         defined = {id(value) for value in vars(module).values() if isinstance(value, rules.Rule)}
-        assert defined <= listed, f"{name} defines rules that helpsite/catalogue.py does not list"
+        assert defined <= listed, f"{name} defines rules that helpsite/linting/catalogue.py does not list"
     assert {rule.id for rule in rules.FILE_RULES} == {
         "encoding",
         "yaml-invalid",
@@ -120,21 +121,25 @@ def test_every_rule_a_module_defines_is_in_the_catalogue():
 
 
 def test_a_module_left_out_of_the_catalogue_is_found(monkeypatch):
-    left_out = tuple(module for module in catalogue.RULE_MODULES if module.__name__ != "helpsite.links")
+    left_out = tuple(
+        module for module in catalogue.RULE_MODULES if module.__name__ != "helpsite.linting.links"
+    )
     monkeypatch.setattr(catalogue, "RULE_MODULES", left_out)
     monkeypatch.setattr(catalogue, "_made", {})
-    with pytest.raises(AssertionError, match="helpsite.links defines rules that helpsite/catalogue.py"):
+    with pytest.raises(
+        AssertionError, match="helpsite.linting.links defines rules that helpsite/linting/catalogue.py"
+    ):
         test_every_rule_a_module_defines_is_in_the_catalogue()
 
 
 def test_page_checks_run_in_the_order_of_the_module_list():
     assert [check.__module__ for check in catalogue.page_checks()] == [
-        "helpsite.metadata",
-        "helpsite.translation_structure",
-        "helpsite.links",
-        "helpsite.link_graph",
-        "helpsite.structure",
-        "helpsite.safety",
+        "helpsite.linting.metadata",
+        "helpsite.linting.translation_structure",
+        "helpsite.linting.links",
+        "helpsite.linting.link_graph",
+        "helpsite.linting.structure",
+        "helpsite.linting.safety",
     ]
 
 

@@ -1,4 +1,4 @@
-"""helpsite.safety: nesting depth as Python-Markdown sees it, and the notice that replaces a page."""
+"""helpsite.linting.safety: nesting depth as Python-Markdown sees it, and the notice that replaces a page."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import dataclasses
 import pytest
 from conftest import ROOT
 
-from helpsite import checks, safety
-from helpsite import page as pages
-from helpsite.site import Limits, load_site
+from helpsite.core.site import Limits, load_site
+from helpsite.linting import checks, safety
+from helpsite.text import page as pages
 
 SITE = load_site(ROOT)
 HEAD = "---\ntitle: Nesting\n---\n# Nesting\n\n"  # the body starts on line 6

@@ -1,4 +1,4 @@
-"""Site search (helpsite/search.py, the worker in overrides/, hooks/localized_site.py) in Chromium
+"""Site search (helpsite/published/search.py, the worker in overrides/, hooks/localized_site.py) in Chromium
 on the real build served from 127.0.0.1: each locale finds its own pages, inflected, unspaced and
 Latin-script words among others, through Material's search box and keyboard; the bundle is
 fetched only by a query; bad pages and a locale without pages of its own still answer."""
@@ -14,7 +14,7 @@ from test_browser import search
 from test_serve import serving
 
 from benchmarks.serving import SiteServer, wait_for
-from helpsite import search as site_search
+from helpsite.published import search as site_search
 
 HOME = ""
 

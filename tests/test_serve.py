@@ -17,8 +17,8 @@ import pytest
 from conftest import ARTICLE, ROOT, add_to_article, build_env, copy_site, free_port, mkdocs_build
 
 from benchmarks.serving import fetch, stop, wait_for
-from helpsite import checks
-from helpsite.site import load_site
+from helpsite.core.site import load_site
+from helpsite.linting import checks
 
 
 @pytest.fixture

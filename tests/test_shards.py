@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import LOCALES, build_env, copy_site, mkdocs_build, page_file, page_url, parse_html
 
-from helpsite import shards
-from helpsite.site import load_site
+from helpsite.building import shards
+from helpsite.core.site import load_site
 
 # Any fixed date: the sitemap carries the build date, and shards may be built on other days.
 EPOCH = {"SOURCE_DATE_EPOCH": "1764028800"}

@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 import pytest
 from conftest import ARTICLE, LOCALES, ROOT, build_env, mkdocs_build, page_file, page_url, parse_html
 
-from helpsite.site import Limits, load_site
+from helpsite.core.site import Limits, load_site
 
 
 def test_strict_build_logs_no_warning(real_build):
@@ -100,7 +100,7 @@ def test_build_with_a_broken_page_fails_strict(tmp_path):
 
 
 # ----------------------------------------------------------------------------
-# helpsite.site: the limits set in mkdocs.yml
+# helpsite.core.site: the limits set in mkdocs.yml
 # ----------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""helpsite.source_files: the checks and front matter of a build, worked out in a worker process."""
+"""helpsite.building.source_files: the checks and front matter of a build, worked out in a worker process."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, build_env, copy_site, mkdocs_build
 
-from helpsite import checks, source_files
-from helpsite.site import load_site
+from helpsite.building import source_files
+from helpsite.core.site import load_site
+from helpsite.linting import checks
 
 CATALOGUE = ROOT / "tests" / "fixtures" / "bad-input"
 
@@ -196,7 +197,7 @@ def test_a_worker_that_cannot_start_leaves_the_work_to_the_build_process(tmp_pat
 
     monkeypatch.setattr(source_files, "ProcessPoolExecutor", no_semaphores)
     known = source_files.SourceFiles(site, workers=1)
-    with caplog.at_level("INFO", logger="helpsite.source_files"):
+    with caplog.at_level("INFO", logger="helpsite.building.source_files"):
         known.plan([(path, True) for path in paths])
     assert known._pool is None and known._planned == {}
     assert "cannot start a worker (ImportError: This platform lacks" in caplog.text

@@ -1,4 +1,4 @@
-"""Which sections of the English changed since a stale translation's base (helpsite/stale_sections.py),
+"""Which sections of the English changed since a stale translation's base (helpsite/localization/stale_sections.py),
 on the English of tests/fixtures/structure/ and on the built pages: the translation's notice and
 the /l10n/ dashboard.
 
@@ -18,8 +18,8 @@ from conftest import ROOT, mkdocs_build, page_file, parse_html, reader_strings
 from history_repo import commit
 from test_translation_structure import FIXTURES, build_repo, translation
 
-from helpsite.site import load_site
-from helpsite.stale_sections import ADDED, CHANGED, REMOVED, SectionChange, changed_sections
+from helpsite.core.site import load_site
+from helpsite.localization.stale_sections import ADDED, CHANGED, REMOVED, SectionChange, changed_sections
 
 V1 = (FIXTURES / "en" / "assign-admin-roles.v1.md").read_bytes()
 SHOWN = "docs/en/assign-admin-roles.md"

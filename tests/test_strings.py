@@ -1,4 +1,4 @@
-"""helpsite.strings: each locale's strings file, read again when it changes, and the finding for a
+"""helpsite.localization.strings: each locale's strings file, read again when it changes, and the finding for a
 locale without its file or strings."""
 
 from __future__ import annotations
@@ -8,9 +8,11 @@ import os
 import pytest
 from conftest import ROOT, copy_site
 
-from helpsite import cli, reader, strings
-from helpsite.findings import Finding
-from helpsite.site import load_site
+from helpsite import cli
+from helpsite.core.findings import Finding
+from helpsite.core.site import load_site
+from helpsite.localization import strings
+from helpsite.published import reader
 
 EN = strings.for_site(load_site(ROOT)).table("en")
 

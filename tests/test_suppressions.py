@@ -6,9 +6,9 @@ import json
 
 from conftest import ARTICLE, ROOT, copy_site, mkdocs_build, page_file, parse_html
 
-from helpsite import checks, safety
 from helpsite.cli import main
-from helpsite.site import load_site
+from helpsite.core.site import load_site
+from helpsite.linting import checks, safety
 
 FIXTURE = ROOT / "tests" / "fixtures" / "suppressions" / "suppressed.md"
 SITE = load_site(ROOT)

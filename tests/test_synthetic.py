@@ -7,8 +7,9 @@ from collections import Counter
 from pathlib import Path
 
 from benchmarks import synthetic
-from helpsite import checks, l10n
-from helpsite.site import Language, Site
+from helpsite.core.site import Language, Site
+from helpsite.linting import checks
+from helpsite.localization import l10n
 
 LOCALES = ("en", "nb", "ja")
 

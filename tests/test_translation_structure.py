@@ -1,4 +1,4 @@
-"""helpsite.translation_structure: translations keep the structure of their exact English base.
+"""helpsite.linting.translation_structure: translations keep the structure of their exact English base.
 
 The corpus (tests/fixtures/structure/) is two Microsoft Learn-style pages written for these
 tests, with nb and de translations. It goes into a real git repository: commit 1 has the first
@@ -28,11 +28,11 @@ import pytest
 from conftest import ROOT, build_env, copy_site, mkdocs_build
 from history_repo import commit, git, write
 
-from helpsite import catalogue, checks, safety, translation_structure
-from helpsite import page as pages
 from helpsite.cli import main
-from helpsite.findings import ERROR, WARNING
-from helpsite.site import ConfigError, load_site
+from helpsite.core.findings import ERROR, WARNING
+from helpsite.core.site import ConfigError, load_site
+from helpsite.linting import catalogue, checks, safety, translation_structure
+from helpsite.text import page as pages
 
 FIXTURES = Path(__file__).parent / "fixtures" / "structure"
 PAGES = ("assign-admin-roles.md", "assign-licenses-powershell.md")
@@ -99,7 +99,7 @@ def structure_findings(root: Path, *paths: str) -> list:
 
 
 # Learn's content tabs are headings that link to #tab/NAME: this site renders no tabs, so the link
-# graph rightly finds no such anchor (helpsite.link_graph); the structure check reads them as tabs.
+# graph rightly finds no such anchor (helpsite.linting.link_graph); the structure check reads them as tabs.
 LEARN_TABS = "#tab/"
 
 

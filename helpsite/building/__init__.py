@@ -1,0 +1,1 @@
+"""The build context and what runs beside it: the source files' worker, shards, the preview."""

@@ -1,0 +1,1 @@
+"""Translation status, history, diffs, the dashboard, the reader's strings, the handoff."""
