@@ -206,13 +206,18 @@ class Indexing:
 
     def __init__(self, locale: str, output: Path, work, process: subprocess.Popen | None):
         self.locale, self.output, self._work, self._process = locale, output, work, process
+        self.stopped = False
 
     def wait(self) -> None:
-        """Until the bundle is written; ``SearchError`` with Pagefind's own output if it failed."""
-        if self._process is None:
+        """Until the bundle is written; ``SearchError`` with Pagefind's own output if it failed.
+        A bundle stopped meanwhile (from another thread: a preview that stops) is no error."""
+        process = self._process
+        if process is None:
             return
         try:
-            code = self._process.wait()
+            code = process.wait()
+            if self.stopped:
+                return
             said = Path(self._work.name, "pagefind.log").read_text(encoding="utf-8", errors="replace")
         finally:
             self._forget()
@@ -223,14 +228,16 @@ class Indexing:
 
     def stop(self) -> None:
         """End Pagefind (the build failed; its bundle is not wanted)."""
-        if self._process is not None:
-            self._process.kill()
-            self._process.wait()
+        self.stopped = True
+        process = self._process
+        if process is not None:
+            process.kill()
+            process.wait()
             self._forget()
 
     def _forget(self) -> None:
         self._process = None
-        self._work.cleanup()
+        self._work.cleanup()  # a second call (wait and stop both ending it) finds nothing to do
 
 
 def wait_all(indexings: Iterable[Indexing]) -> None:
