@@ -37,6 +37,11 @@ SITE_FILES = (
 # The site's locales as mkdocs.yml lists them, source first: a locale added there is tested everywhere.
 LOCALES = load_site(ROOT).locales
 ARTICLE = "licenses/transfer-licenses-between-tenants"
+# The languages written right to left (Unicode CLDR's "right-to-left" character order), written
+# out here as the tests' oracle: the product asks Babel (helpsite.reader.direction).
+RIGHT_TO_LEFT = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "lrc", "mzn", "ps", "sd", "syr", "ug", "ur", "yi"}
+)
 # The project's seed as Microsoft published it (tests/fixtures/l10n/README.md says where from).
 SEED = ROOT / "tests" / "fixtures" / "l10n" / "seed-nb.md"
 # The optional corpus of Microsoft Learn pages: beside the repository, or beside the folder of
@@ -50,6 +55,11 @@ CORPUS = SHARED / "corpus" / "sv-SE" / "AlchemyInsights"
 def reader_strings(locale: str) -> dict:
     """The site's own texts in a locale's language, as the repository's strings/ has them."""
     return strings.for_site(load_site(ROOT)).table(locale)
+
+
+def is_right_to_left(locale: str) -> bool:
+    """Whether a locale's pages read right to left: its language subtag ("he" of "he-IL")."""
+    return locale.replace("_", "-").split("-")[0].lower() in RIGHT_TO_LEFT
 
 
 def build_env(**extra: str) -> dict:

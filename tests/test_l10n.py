@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
+import yaml
 from conftest import (
     ARTICLE,
     LOCALES,
@@ -85,7 +86,17 @@ def test_every_translation_of_the_site_is_current():
         (page, locale) for page in ("index.md", ARTICLE_MD) for locale in TRANSLATIONS
     }
     assert {s.status for s in statuses} == {l10n.CURRENT}
-    assert {s.translationtype for s in statuses} == {"MT"}
+    # each one's type is its front matter's, read here with PyYAML alone
+    assert {(s.page, s.locale): s.translationtype for s in statuses} == {
+        (s.page, s.locale): _front_matter(ROOT / "docs" / s.locale / s.page)["ms.translationtype"]
+        for s in statuses
+    }
+    assert {s.translationtype for s in statuses} <= {"MT", "HT"}
+
+
+def _front_matter(path: Path) -> dict:
+    _, front, _ = path.read_text(encoding="utf-8").split("---\n", 2)
+    return yaml.safe_load(front)
 
 
 @pytest.mark.skipif(shutil.which("git") is None or not (ROOT / ".git").exists(), reason="not a git checkout")
@@ -470,13 +481,13 @@ def test_stamp_uncommitted_records_the_file_as_it_is_and_no_commit(site_copy, ca
             "docs/en/index.md",
             None,
             "docs/en/index.md: not a translation: stamp takes pages under docs/<locale>/ for the locales "
-            "nb, da, sv, fi, de, ja, ar",
+            + ", ".join(TRANSLATIONS),
         ),
         (
             "notes.md",
             "# Notes\n",
             "notes.md: not a translation: stamp takes pages under docs/<locale>/ for the locales "
-            "nb, da, sv, fi, de, ja, ar",
+            + ", ".join(TRANSLATIONS),
         ),
         (
             "docs/nb/only-in-norwegian.md",

@@ -139,7 +139,9 @@ def test_alternates_leave_out_missing_and_noindex_versions(localized):
     base = "https://help.example.org/docs/"
     assert localized.alternates("index.md") == tuple(
         reader.Alternate(locale, base + ("" if locale == "en" else locale + "/"))
-        for locale in ("en", "nb", "fi", "de", "ja", "ar")
+        # every locale with the page, in the order of mkdocs.yml, but the noindex one
+        for locale in LOCALES
+        if (docs / locale / "index.md").is_file() and locale != "sv"
     ) + (reader.Alternate("x-default", base),)
     assert localized.alternates(PAGE) == ()
 

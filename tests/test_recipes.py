@@ -51,7 +51,9 @@ def test_add_an_article_and_a_new_section(tmp_path):
     (article_path,) = re.findall(r"at `(docs/en/[^`]+\.md)`:", steps)
     (section,) = re.findall(r"add a line `(\w+): TITLE`", steps)
     titles = table(steps)
-    assert sorted(titles) == sorted(LOCALES[1:]), "the recipe gives a title for every other locale"
+    # The table names the locales the site had when it was written; a locale added since (by
+    # handbook/add-a-locale.md) has no line and shows the English title, as the recipe says.
+    assert set(titles) <= set(LOCALES[1:]), "the recipe gives titles only for locales of the site"
     project = copy_site(tmp_path / "project")
 
     # 1. the article

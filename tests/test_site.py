@@ -8,7 +8,17 @@ import sys
 from urllib.parse import urljoin
 
 import pytest
-from conftest import ARTICLE, LOCALES, ROOT, build_env, mkdocs_build, page_file, page_url, parse_html
+from conftest import (
+    ARTICLE,
+    LOCALES,
+    ROOT,
+    build_env,
+    is_right_to_left,
+    mkdocs_build,
+    page_file,
+    page_url,
+    parse_html,
+)
 
 from helpsite.core.site import Limits, load_site
 
@@ -28,7 +38,7 @@ def test_article_page_exists_in_every_locale(built_site, locale):
 def test_html_lang_and_direction(built_site, locale):
     tree = parse_html(page_file(built_site, locale))
     assert tree.get("lang") == locale
-    assert tree.find("body").get("dir") == ("rtl" if locale == "ar" else "ltr")
+    assert tree.find("body").get("dir") == ("rtl" if is_right_to_left(locale) else "ltr")
 
 
 @pytest.mark.parametrize("locale", LOCALES)
