@@ -198,7 +198,7 @@ def test_a_worker_that_cannot_start_leaves_the_work_to_the_build_process(tmp_pat
 
     monkeypatch.setattr(source_files, "ProcessPoolExecutor", no_semaphores)
     known = source_files.SourceFiles(site, workers=1)
-    with caplog.at_level("INFO", logger="helpsite.building.source_files"):
+    with caplog.at_level("INFO", logger="helpsite.source_files"):
         known.plan([(path, True) for path in paths])
     assert known._pool is None and known._planned == {}
     assert "cannot start a worker (ImportError: This platform lacks" in caplog.text
