@@ -40,10 +40,10 @@ from benchmarks.l10n import MORE_LOCALES
 from benchmarks.linkcheck import linkcheck_command
 from benchmarks.sites import PROJECT_FILES, prepare
 from helpsite.building import shards
-from helpsite.building.build import LOCALE_PAGES
 from helpsite.building.preview import differences
 from helpsite.core.site import CONFIG_FILE, find_root, load_site
 from helpsite.localization import strings
+from helpsite.localization.l10n_dashboard import LOCALE_PAGES
 
 DEFAULT_OUT = Path("bench-results") / "locales-37.json"
 # The added locales' entries go after the last entry of mkdocs.yml's language list, which ends at
