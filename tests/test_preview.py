@@ -283,6 +283,39 @@ def test_a_title_edit_renders_exactly_the_pages_whose_bytes_it_changes(preview, 
     assert settled(preview, after) == []
 
 
+@pytest.mark.parametrize("change", ["added", "deleted"])
+def test_a_translation_added_or_deleted_renders_exactly_the_pages_whose_bytes_it_changes(
+    preview, project, tmp_path, change
+):
+    # ja shows the English copy of UNTRANSLATED[0] (billing's first page), nb its translation
+    locale = "ja" if change == "added" else "nb"
+    page_path = UNTRANSLATED[0]
+    page = project / "docs" / locale / page_path
+    assert wait_for(lambda: re.search(r"preview: all \d+ pages rendered in", preview.log()), 120)
+    before = preview.fresh_build(tmp_path / "before")
+    if change == "added":
+        log = preview.save(page, (project / "docs" / "en" / page_path).read_bytes())
+    else:
+        offset, reloads = len(preview.log()), preview.log().count("Reloading browsers")
+        page.unlink()
+        assert wait_for(lambda: preview.log().count("Reloading browsers") > reloads, timeout=120)
+        log = preview.log()[offset:]
+    after = preview.fresh_build(tmp_path / "after")
+    # the oracle: the pages a fresh build writes differently (the page in that locale, its
+    # section's navigation and the footers beside it with or without the fallback marker, the
+    # other versions' hreflang alternates)
+    changed = {
+        page_of(name)
+        for name in folder_differences(before, after)
+        if name.endswith("index.html") and not name.startswith(("l10n/", "pagefind/", f"{locale}/pagefind/"))
+    }
+    assert f"{locale}/{page_path}" in changed and f"en/{page_path}" in changed
+    assert f"preview: {locale}/{page_path}: a translation {change}, {locale} swapped" in log
+    assert rendered_again(log) == changed
+    assert "full rebuild" not in log
+    assert settled(preview, after) == []
+
+
 # ----------------------------------------------------------------------------
 # The saved page's findings in the page served, never in the page written
 # ----------------------------------------------------------------------------
@@ -466,8 +499,8 @@ def test_bad_input_keeps_the_preview_serving_and_the_next_good_save_recovers(pre
 
 
 class Saves(RuleBasedStateMachine):
-    """Body edits (differential), title and front-matter edits, new and deleted translations
-    (full rebuilds), in any order; after each, every page served and the output folder equal a
+    """Body edits, title and front-matter edits, new and deleted translations (differential;
+    ROBOTS a full rebuild), in any order; after each, every page served and the output folder equal a
     fresh build of the tree."""
 
     preview: Preview
@@ -518,11 +551,13 @@ class Saves(RuleBasedStateMachine):
     def translation_comes_or_goes(self, locale, index):
         page = self._page(locale, index)
         if page.is_file():
-            before = self.preview.log().count("Reloading browsers")
+            offset, before = len(self.preview.log()), self.preview.log().count("Reloading browsers")
             page.unlink()
             assert wait_for(lambda: self.preview.log().count("Reloading browsers") > before, timeout=120)
+            log = self.preview.log()[offset:]
         else:
-            self.preview.save(page, self._page("en", index).read_bytes())
+            log = self.preview.save(page, self._page("en", index).read_bytes())
+        assert "full rebuild" not in log, log  # the locale build swaps the page's file
 
     @invariant()
     def same_as_a_fresh_build(self):
