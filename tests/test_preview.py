@@ -316,6 +316,20 @@ def test_a_translation_added_or_deleted_renders_exactly_the_pages_whose_bytes_it
     assert settled(preview, after) == []
 
 
+def test_a_translation_of_a_page_at_the_top_of_the_navigation_rebuilds_everything_and_says_why(
+    preview, project, tmp_path
+):
+    page = project / "docs" / "ja" / "index.md"
+    offset, reloads = len(preview.log()), preview.log().count("Reloading browsers")
+    page.unlink()
+    assert wait_for(lambda: preview.log().count("Reloading browsers") > reloads, timeout=120)
+    assert (
+        "preview: full rebuild: ja shows docs/en/index.md in place of another file now, and every page's"
+        " navigation shows it (with its fallback marker or without)" in preview.log()[offset:]
+    )
+    assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
+
+
 # ----------------------------------------------------------------------------
 # The saved page's findings in the page served, never in the page written
 # ----------------------------------------------------------------------------
@@ -555,8 +569,10 @@ class Saves(RuleBasedStateMachine):
             page.unlink()
             assert wait_for(lambda: self.preview.log().count("Reloading browsers") > before, timeout=120)
             log = self.preview.log()[offset:]
-        else:
-            log = self.preview.save(page, self._page("en", index).read_bytes())
+        else:  # the English page, under a title of its own (the navigation shows it)
+            english = self._page("en", index).read_text(encoding="utf-8")
+            translated = re.sub(r"(?m)^(title: .*)$", rf"\1 ({locale})", english, count=1)
+            log = self.preview.save(page, translated.encode())
         assert "full rebuild" not in log, log  # the locale build swaps the page's file
 
     @invariant()

@@ -340,8 +340,14 @@ class Preview:
             retitled = engine.render(affected)
             if retitled or marked:  # the pages whose navigation or footer names them, now that they have it
                 readers = engine.title_readers(marked + retitled)
-                if readers is None:
-                    shown = os.path.relpath((marked + retitled)[0].source, engine.site.root)
+                if readers is None:  # the page is at the top of the navigation
+                    first = (marked + retitled)[0]
+                    shown = os.path.relpath(first.source, engine.site.root)
+                    if first in marked:
+                        return affected, (
+                            f"{first.locale} shows {shown} in place of another file now, and every page's"
+                            " navigation shows it (with its fallback marker or without)"
+                        )
                     return affected, f"the title of {shown} changed, and every page's navigation shows it"
                 more = [o for o in readers if o not in affected]
                 engine.render(more)
