@@ -35,6 +35,7 @@ ARTICLES = 6
 # Two sections of three articles: billing/ (block-devices-00004, cancel-payments-00003,
 # verify-domains-00005) and licenses/ (add-subscriptions-00001 and -00002, reset-groups-00000).
 PER_SECTION = 3
+LICENSES = ("add-subscriptions-00001", "add-subscriptions-00002", "reset-groups-00000")
 # ja has no translation of these: its pages are fallback copies of the English ones.
 UNTRANSLATED = ("billing/block-devices-00004.md", "billing/verify-domains-00005.md")
 EPOCH = "1700000000"  # one build time for the preview and the fresh builds (sitemap)
@@ -499,9 +500,16 @@ def test_bad_input_keeps_the_preview_serving_and_the_next_good_save_recovers(pre
     preview.save(page, good[: len(good) // 3])
     assert preview.process.poll() is None
     assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
-    # a whole folder deleted, then the page saved again
+    # a whole folder of translations deleted: ja shows the English copies (each page swapped)
+    offset = len(preview.log())
     shutil.rmtree(project / "docs" / "ja" / "licenses")
-    assert wait_for(lambda: "full rebuild" in preview.log(), 60)
+    swapped = [f"preview: ja/licenses/{name}.md: a translation deleted, ja swapped" for name in LICENSES]
+    assert wait_for(lambda: all(line in preview.log()[offset:] for line in swapped), 60), preview.log()[
+        offset:
+    ]
+    assert "full rebuild" not in preview.log()[offset:]
+    assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
+    # then the page saved again
     preview.save(page, good + b"\nRecovered.\n")
     assert preview.process.poll() is None
     assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []

@@ -349,8 +349,13 @@ class Preview:
                             " navigation shows it (with its fallback marker or without)"
                         )
                     return affected, f"the title of {shown} changed, and every page's navigation shows it"
-                more = [o for o in readers if o not in affected]
-                engine.render(more)
+                more = list(dict.fromkeys(o for o in readers if o not in affected))  # each once
+                # A page of this save rendered before another's title changed shows the old one (a
+                # folder of translations deleted: each page's section shows the others): again,
+                # but a locale's one retitled page itself (it had its title when it was rendered).
+                alone = {o for o in retitled if sum(other.locale == o.locale for other in retitled) == 1}
+                again = [o for o in readers if o in affected and o not in alone] if retitled else []
+                engine.render(list(dict.fromkeys(again)) + more)
                 affected += more
         except Exception as error:  # the full build reports it as it would on its own
             return affected, f"rendering pages again failed ({type(error).__name__}: {error})"
