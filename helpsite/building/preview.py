@@ -142,6 +142,7 @@ def full_rebuild_reason(
     """Why these changed paths need a full rebuild (None: each is a body edit of a built page,
     or a file that came and went, as an editor's temporary file does). ``sources`` are the
     Markdown files the kept build rendered, ``files`` every file it read from docs/."""
+    changed = set(changed)
     for path in sorted(changed):
         shown = os.path.relpath(path, site.root)
         if not is_below(path, os.path.abspath(site.docs_dir)):
@@ -152,6 +153,10 @@ def full_rebuild_reason(
             if path in files or known:
                 return f"{shown} was deleted or renamed"
             continue
+        if os.path.isdir(path) and all(
+            str(file) in changed for file in Path(path).rglob("*") if not file.is_dir()
+        ):
+            continue  # a folder made with its files (a locale's translations of a section): each is a change
         if path not in sources and not known:
             return f"{shown} is new, or is no page" if path.endswith(".md") else f"{shown} changed"
         if not os.path.isfile(path):
