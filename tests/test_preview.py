@@ -583,20 +583,6 @@ class Saves(RuleBasedStateMachine):
             log = self.preview.save(page, translated.encode())
         assert "full rebuild" not in log, log  # the locale build swaps the page's file
 
-    @rule(locale=st.sampled_from(LOCALES[1:]), section=st.sampled_from(("billing", "licenses")))
-    def section_of_translations_comes_or_goes(self, locale, section):
-        """A locale's whole folder of a section deleted, or its translations saved at once."""
-        folder = self.docs / locale / section
-        before = self.preview.log().count("Reloading browsers")
-        if folder.is_dir():
-            shutil.rmtree(folder)
-        else:
-            for english in sorted((self.docs / "en" / section).glob("*.md")):
-                text = re.sub(r"(?m)^(title: .*)$", rf"\1 ({locale})", english.read_text(encoding="utf-8"))
-                (folder / english.name).parent.mkdir(parents=True, exist_ok=True)
-                (folder / english.name).write_text(text, encoding="utf-8")
-        assert wait_for(lambda: self.preview.log().count("Reloading browsers") > before, timeout=120)
-
     @invariant()
     def same_as_a_fresh_build(self):
         assert settled(self.preview, self.preview.fresh_build(self.fresh)) == []

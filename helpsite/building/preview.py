@@ -153,10 +153,12 @@ def full_rebuild_reason(
             if path in files or known:
                 return f"{shown} was deleted or renamed"
             continue
+        # a folder made with its files (a locale's translations of a section, saved in one burst of
+        # events or more): each file is a change of its own, or was one before
         if os.path.isdir(path) and all(
-            str(file) in changed for file in Path(path).rglob("*") if not file.is_dir()
+            str(file) in changed or str(file) in files for file in Path(path).rglob("*") if not file.is_dir()
         ):
-            continue  # a folder made with its files (a locale's translations of a section): each is a change
+            continue
         if path not in sources and not known:
             return f"{shown} is new, or is no page" if path.endswith(".md") else f"{shown} changed"
         if not os.path.isfile(path):
