@@ -17,7 +17,10 @@ shows: an empty link saved until the page is served with the findings banner nam
 ``empty-link`` (and the fix until the banner is gone), a front-matter edit (the description)
 until the page is served with it (every page the edit affects is rendered before the reload),
 and a heading's anchor renamed until a page that links to it is served with
-``link-to-missing-anchor`` in its banner (the link graph). The ratios are stock / differential of the medians. Absolute times drift on a
+``link-to-missing-anchor`` in its banner (the link graph); in the all-locales preview, a
+translation of the page deleted until that locale serves the English copy with its fallback
+notice, and saved again until it serves the translation (the locale build swaps the page's
+file; every page the save affects is rendered before the reload). The ratios are stock / differential of the medians. Absolute times drift on a
 shared machine; the ratios, measured in the same run, are the figures to compare.
 """
 
@@ -168,7 +171,7 @@ def time_edits(
                 run["search_seconds"].append(run["served_seconds"][-1])
         run["served_median"] = statistics.median(run["served_seconds"])
         if not env.get("HELPSITE_PREVIEW"):
-            run.update(_other_saves(project, page, url, edits, timeout))
+            run.update(_other_saves(project, page, url, edits, timeout, translations=bundles > 1))
         run["memory_mb"] = round(_tree_rss(process.pid) / 1e6)
     finally:
         serving.stop(process, timeout=20, group=True)
@@ -176,10 +179,13 @@ def time_edits(
     return run
 
 
-def _other_saves(project: Path, page: Path, url: str, edits: int, timeout: float) -> dict:
+def _other_saves(
+    project: Path, page: Path, url: str, edits: int, timeout: float, translations: bool = False
+) -> dict:
     """The seconds from each save until the page served shows what it should: the findings
-    banner of an empty link and the page without it once fixed, a front-matter edit, and a
-    linking page's banner once the anchor it links to is renamed."""
+    banner of an empty link and the page without it once fixed, a front-matter edit, a
+    linking page's banner once the anchor it links to is renamed and (``translations``: ``page``
+    is a source page with translations) a translation deleted and added again."""
 
     def timed(path: Path, data: bytes, fetched: str, shows) -> float:
         path.write_bytes(data)
@@ -231,10 +237,41 @@ def _other_saves(project: Path, page: Path, url: str, edits: int, timeout: float
             timed(target, renamed, linking_url, lambda html: "link-to-missing-anchor" in html)
         )
         timed(target, good, linking_url, lambda html: "<h1" in html and "link-to-missing-anchor" not in html)
+    if translations:
+        times.update(_translation_saves(page, url, edits, timed))
     return {
         **times,
         **{name.replace("_seconds", "_median"): statistics.median(values) for name, values in times.items()},
     }
+
+
+def _translation_saves(page: Path, url: str, edits: int, timed) -> dict[str, list[float]]:
+    """A translation of the source ``page`` deleted, until its locale serves the English copy
+    (its fallback notice), then saved again, until it serves the translation."""
+    docs, page_path = page.parent.parent.parent, page.relative_to(page.parent.parent)
+    locale = next(
+        d.name for d in sorted(docs.iterdir()) if d != page.parent.parent and (d / page_path).is_file()
+    )
+    translation = docs / locale / page_path
+    translated_url = url.rsplit("/", 3)[0] + f"/{locale}/" + page_path.with_suffix("").as_posix() + "/"
+    times: dict[str, list[float]] = {"translation_deleted_seconds": [], "translation_added_seconds": []}
+    fallback = 'data-notice="fallback"'
+    for _ in range(edits):
+        good = translation.read_bytes()
+        deleted = time.perf_counter()
+        translation.unlink()
+        shown = serving.wait_for(
+            lambda: fallback in serving.fetch(translated_url, timeout=60) and time.perf_counter(),
+            120,
+            step=0.02,
+        )
+        if not shown:
+            raise RuntimeError(f"the deletion of {translation} was never served ({translated_url})")
+        times["translation_deleted_seconds"].append(round(shown - deleted, 3))
+        times["translation_added_seconds"].append(
+            timed(translation, good, translated_url, lambda html: "<h1" in html and fallback not in html)
+        )
+    return times
 
 
 def _ratios(report: dict, scope: str) -> None:

@@ -42,7 +42,8 @@ from pathlib import Path
 from markupsafe import escape
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import InclusionLevel
+from mkdocs.structure.files import File, InclusionLevel
+from mkdocs_static_i18n.folder import create_i18n_file
 
 from helpsite.building import build
 from helpsite.building.preview import Output, Preview, serve_differentially
@@ -68,6 +69,11 @@ PRIVATE_FUNCTIONS = {
     # what the server serves (the path asked for), and the HTML it adds the live-reload script to
     "mkdocs.livereload.LiveReloadServer._serve_request": "(self, environ, start_response) -> 'Iterable[bytes] | None'",
     "mkdocs.livereload.LiveReloadServer._inject_js_into_html": "(self, content, epoch)",
+    # the file static-i18n makes of a page for a locale build (a translation, or a fallback copy)
+    "mkdocs_static_i18n.folder.create_i18n_file": (
+        "(file: mkdocs.structure.files.File, current_language: str, default_language: str, "
+        "all_languages: list, config: mkdocs.config.defaults.MkDocsConfig) -> mkdocs.structure.files.File"
+    ),
 }
 PRIVATE_ATTRIBUTES = {
     # the rebuild MkDocs' server calls, how long it waits for more events, its watcher, and how
@@ -370,6 +376,96 @@ class Kept:
                     if output.source and _shown_in_navigation(page) != shown:
                         retitled.append(output)
         return retitled
+
+    def translation_swap(self, path: str) -> Output | None:
+        """The page a new or deleted translation changes (as it is now: the fallback copy, or
+        the translation), when its locale build can swap its file (``swap``): a locale of a
+        build with the source locale (static-i18n makes fallback copies), whose page is there,
+        the source page still there. None: it takes a full rebuild."""
+        site, path = self.site, os.path.abspath(path)
+        locale, page_path = site.locale_of(Path(path)), site.page_path(Path(path))
+        state = self.locales.get(locale)
+        i18n = self.config.plugins.get("i18n")
+        if (
+            state is None
+            or not page_path
+            or not path.endswith(".md")
+            or locale == site.source_locale
+            or site.source_locale not in self.locales
+            or i18n is None
+            or i18n.config.fallback_to_default is not True
+        ):
+            return None
+        source = os.path.abspath(site.file_for(site.source_locale, page_path))
+        if not os.path.isfile(source):
+            return None
+        if os.path.isfile(path):
+            shown = Output(locale, page_path, source)
+        elif not os.path.lexists(path):
+            shown = Output(locale, page_path, path)
+        else:
+            return None
+        return shown if shown in state.pages else None
+
+    def swap(self, shown: Output, path: str) -> tuple[Output, list[Output]]:
+        """The locale build's page ``shown`` from the translation ``path`` added, or from the
+        source page's copy in its place once it is deleted: the file static-i18n makes for it
+        put in place of the old one (the same page, so the navigation stays), its fallback
+        marker, what the build knows of the file. Returns the page as it is now, and the other
+        locales' versions whose hreflang alternates it changes (they list the real translations)."""
+        site, context, config = self.site, self.context, self.config
+        state = self.locales[shown.locale]
+        page, old = state.pages[shown], state.pages[shown].file
+        added = os.path.isfile(path)
+        source = os.path.abspath(path if added else site.file_for(site.source_locale, shown.page_path))
+        now = Output(shown.locale, shown.page_path, source)
+        with self._as(state):
+            i18n = config.plugins["i18n"]
+            src_uri = Path(os.path.relpath(source, config.docs_dir)).as_posix()
+            plain = File(
+                src_uri, config.docs_dir, config.site_dir, config.use_directory_urls, inclusion=old.inclusion
+            )
+            new = create_i18n_file(plain, state.locale, i18n.default_language, i18n.all_languages, config)
+        if new.dest_uri != old.dest_uri:
+            raise ValueError(f"{src_uri} would be written to {new.dest_uri}, not {old.dest_uri}")
+        new.alternates = {**old.alternates, state.locale: new}  # each version lists itself
+        new.page, page.file = page, new
+        # in the build's order: static-i18n puts the translation where the copy was
+        kept = list(state.files)
+        for file in kept:
+            state.files.remove(file)
+        for file in kept:
+            state.files.append(new if file is old else file)
+        state.sources = {os.path.abspath(f.abs_src_path) for f in state.files if f.abs_src_path}
+        state.pages = {(now if output == shown else output): p for output, p in state.pages.items()}
+        state.outputs[id(page)] = now
+        state.served[new.dest_uri] = now
+        if state.last_source == shown:
+            state.last_source = now
+        if shown in self._pending:
+            self._pending = {(now if output == shown else output): None for output in self._pending}
+        self._pending_at = {
+            at: (now if output == shown else output) for at, output in self._pending_at.items()
+        }
+        fallbacks = state.locale_build.fallbacks  # the navigation's and footer's language marker
+        if added:
+            fallbacks.pop(page.url, None)
+        else:
+            fallbacks[page.url] = site.source_locale
+        localized = context.localized
+        before = localized.known_alternates(shown.page_path)
+        context.came_or_went(path)
+        versions = []
+        if before is not None and localized.alternates(shown.page_path) != before:
+            versions = [
+                output
+                for other in self.locales.values()
+                for output in other.pages
+                if output.page_path == shown.page_path
+                and output != now
+                and localized.is_indexable(site.locale_of(Path(output.source)), shown.page_path)
+            ]
+        return now, versions
 
     def title_readers(self, retitled: list[Output]) -> list[Output] | None:
         """The pages whose navigation or footer shows these pages' titles: with Material's

@@ -35,6 +35,7 @@ ARTICLES = 6
 # Two sections of three articles: billing/ (block-devices-00004, cancel-payments-00003,
 # verify-domains-00005) and licenses/ (add-subscriptions-00001 and -00002, reset-groups-00000).
 PER_SECTION = 3
+LICENSES = ("add-subscriptions-00001", "add-subscriptions-00002", "reset-groups-00000")
 # ja has no translation of these: its pages are fallback copies of the English ones.
 UNTRANSLATED = ("billing/block-devices-00004.md", "billing/verify-domains-00005.md")
 EPOCH = "1700000000"  # one build time for the preview and the fresh builds (sitemap)
@@ -283,6 +284,53 @@ def test_a_title_edit_renders_exactly_the_pages_whose_bytes_it_changes(preview, 
     assert settled(preview, after) == []
 
 
+@pytest.mark.parametrize("change", ["added", "deleted"])
+def test_a_translation_added_or_deleted_renders_exactly_the_pages_whose_bytes_it_changes(
+    preview, project, tmp_path, change
+):
+    # ja shows the English copy of UNTRANSLATED[0] (billing's first page), nb its translation
+    locale = "ja" if change == "added" else "nb"
+    page_path = UNTRANSLATED[0]
+    page = project / "docs" / locale / page_path
+    assert wait_for(lambda: re.search(r"preview: all \d+ pages rendered in", preview.log()), 120)
+    before = preview.fresh_build(tmp_path / "before")
+    if change == "added":
+        log = preview.save(page, (project / "docs" / "en" / page_path).read_bytes())
+    else:
+        offset, reloads = len(preview.log()), preview.log().count("Reloading browsers")
+        page.unlink()
+        assert wait_for(lambda: preview.log().count("Reloading browsers") > reloads, timeout=120)
+        log = preview.log()[offset:]
+    after = preview.fresh_build(tmp_path / "after")
+    # the oracle: the pages a fresh build writes differently (the page in that locale, its
+    # section's navigation and the footers beside it with or without the fallback marker, the
+    # other versions' hreflang alternates)
+    changed = {
+        page_of(name)
+        for name in folder_differences(before, after)
+        if name.endswith("index.html") and not name.startswith(("l10n/", "pagefind/", f"{locale}/pagefind/"))
+    }
+    assert f"{locale}/{page_path}" in changed and f"en/{page_path}" in changed
+    assert f"preview: {locale}/{page_path}: a translation {change}, {locale} swapped" in log
+    assert rendered_again(log) == changed
+    assert "full rebuild" not in log
+    assert settled(preview, after) == []
+
+
+def test_a_translation_of_a_page_at_the_top_of_the_navigation_rebuilds_everything_and_says_why(
+    preview, project, tmp_path
+):
+    page = project / "docs" / "ja" / "index.md"
+    offset, reloads = len(preview.log()), preview.log().count("Reloading browsers")
+    page.unlink()
+    assert wait_for(lambda: preview.log().count("Reloading browsers") > reloads, timeout=120)
+    assert (
+        "preview: full rebuild: ja shows docs/en/index.md in place of another file now, and every page's"
+        " navigation shows it (with its fallback marker or without)" in preview.log()[offset:]
+    )
+    assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
+
+
 # ----------------------------------------------------------------------------
 # The saved page's findings in the page served, never in the page written
 # ----------------------------------------------------------------------------
@@ -452,9 +500,16 @@ def test_bad_input_keeps_the_preview_serving_and_the_next_good_save_recovers(pre
     preview.save(page, good[: len(good) // 3])
     assert preview.process.poll() is None
     assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
-    # a whole folder deleted, then the page saved again
+    # a whole folder of translations deleted: ja shows the English copies (each page swapped)
+    offset = len(preview.log())
     shutil.rmtree(project / "docs" / "ja" / "licenses")
-    assert wait_for(lambda: "full rebuild" in preview.log(), 60)
+    swapped = [f"preview: ja/licenses/{name}.md: a translation deleted, ja swapped" for name in LICENSES]
+    assert wait_for(lambda: all(line in preview.log()[offset:] for line in swapped), 60), preview.log()[
+        offset:
+    ]
+    assert "full rebuild" not in preview.log()[offset:]
+    assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
+    # then the page saved again
     preview.save(page, good + b"\nRecovered.\n")
     assert preview.process.poll() is None
     assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
@@ -466,8 +521,8 @@ def test_bad_input_keeps_the_preview_serving_and_the_next_good_save_recovers(pre
 
 
 class Saves(RuleBasedStateMachine):
-    """Body edits (differential), title and front-matter edits, new and deleted translations
-    (full rebuilds), in any order; after each, every page served and the output folder equal a
+    """Body edits, title and front-matter edits, new and deleted translations (differential;
+    ROBOTS a full rebuild), in any order; after each, every page served and the output folder equal a
     fresh build of the tree."""
 
     preview: Preview
@@ -518,11 +573,15 @@ class Saves(RuleBasedStateMachine):
     def translation_comes_or_goes(self, locale, index):
         page = self._page(locale, index)
         if page.is_file():
-            before = self.preview.log().count("Reloading browsers")
+            offset, before = len(self.preview.log()), self.preview.log().count("Reloading browsers")
             page.unlink()
             assert wait_for(lambda: self.preview.log().count("Reloading browsers") > before, timeout=120)
-        else:
-            self.preview.save(page, self._page("en", index).read_bytes())
+            log = self.preview.log()[offset:]
+        else:  # the English page, under a title of its own (the navigation shows it)
+            english = self._page("en", index).read_text(encoding="utf-8")
+            translated = re.sub(r"(?m)^(title: .*)$", rf"\1 ({locale})", english, count=1)
+            log = self.preview.save(page, translated.encode())
+        assert "full rebuild" not in log, log  # the locale build swaps the page's file
 
     @invariant()
     def same_as_a_fresh_build(self):

@@ -319,6 +319,21 @@ class Build:
             self.localized.forget(locale, page_path)
         self.source_files.plan([(path, True)])
 
+    def came_or_went(self, path: str) -> None:
+        """A translation was added or deleted (a preview's save, its locale showing the source
+        page's copy in its place or no more): what this build knows of the file is forgotten, and a
+        new one is checked (its findings reported as a saved page's)."""
+        path = os.path.abspath(path)
+        with self._lock:
+            self._notices.pop(path, None)
+            self._delivered.discard(path)
+            self.findings.pop(path, None)
+        self.dashboard.forget()
+        self.source_files.forget(path)
+        self.localized.came_or_went(self.site.locale_of(Path(path)), self.site.page_path(Path(path)))
+        if os.path.isfile(path):
+            self.source_files.plan([(path, True)])
+
     def check_again(self, path: str) -> None:
         """A page whose text is the same but whose findings may not be (a page it links to was
         saved, or its English base): checked again, its findings reported again (a preview's)."""

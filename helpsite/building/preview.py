@@ -9,7 +9,12 @@ what a save needs, with no MkDocs in it:
   renders again that page in every locale where it appears: its own page, its fallback copies in
   the locales without a translation and, for a source-locale page, its translations (their "out
   of date" notice hashes the source's bytes): ``body_edit_outputs``;
-- **anything else** (a title or front-matter edit, a new, deleted or renamed file, mkdocs.yml,
+- a **translation added or deleted** (``docs/nb/x.md`` where nb showed the English page's copy,
+  or gone so that nb shows the copy again) swaps the file of that page in that locale build
+  (``Engine.swap``) and renders it again, with the pages whose navigation or footer shows its
+  fallback marker (``title_readers``) and the other locales' versions whose hreflang alternates
+  list it; the sitemap, the dashboard and that locale's search follow after the reload;
+- **anything else** (a new source page, a new folder, a renamed file, mkdocs.yml,
   overrides/, a data file, text that cannot be read) rebuilds everything, as ``mkdocs serve``
   does, and the log says why: ``full_rebuild_reason``.
 
@@ -106,6 +111,10 @@ class Engine(Protocol):
     # returns those whose title, or what the navigation shows of them, changed
     def render(self, outputs: list[Output]) -> list[Output]: ...
     def title_readers(self, retitled: list[Output]) -> list[Output] | None: ...  # None: every page
+    # a new or deleted translation: the page it changes, when its locale build can swap its file
+    def translation_swap(self, path: str) -> Output | None: ...
+    # the page as it is now, and the other locales' versions whose language links changed
+    def swap(self, shown: Output, path: str) -> tuple[Output, list[Output]]: ...
     def render_dashboard(self) -> int: ...
     def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None: ...
     def rebuild(self) -> None: ...
@@ -133,6 +142,7 @@ def full_rebuild_reason(
     """Why these changed paths need a full rebuild (None: each is a body edit of a built page,
     or a file that came and went, as an editor's temporary file does). ``sources`` are the
     Markdown files the kept build rendered, ``files`` every file it read from docs/."""
+    changed = set(changed)
     for path in sorted(changed):
         shown = os.path.relpath(path, site.root)
         if not is_below(path, os.path.abspath(site.docs_dir)):
@@ -142,6 +152,12 @@ def full_rebuild_reason(
         if not os.path.lexists(path):
             if path in files or known:
                 return f"{shown} was deleted or renamed"
+            continue
+        # a folder made with its files (a locale's translations of a section, saved in one burst of
+        # events or more): each file is a change of its own, or was one before
+        if os.path.isdir(path) and all(
+            str(file) in changed or str(file) in files for file in Path(path).rglob("*") if not file.is_dir()
+        ):
             continue
         if path not in sources and not known:
             return f"{shown} is new, or is no page" if path.endswith(".md") else f"{shown} changed"
@@ -177,6 +193,7 @@ class Preview:
         self.generation = 0  # a full rebuild's number: the background's work for an older one is dropped
         self.links = Links(engine.site)
         self._sitemap = False  # a save changed what the sitemap shows: written again after the reload
+        self._searched: set[str] = set()  # locales whose search a translation added or deleted changes
         self.waiting = 0  # requests and saves waiting for the lock: the remaining pages let them go first
         self._counting = threading.Lock()
 
@@ -240,7 +257,8 @@ class Preview:
         if checked:
             shown = ", ".join(sorted(self.engine.site.docs_path(path) for path in checked))
             log.info(f"preview: {len(checked)} pages checked again, their links' targets changed: {shown}")
-        searched = {o.locale for o in affected if o.source in changed}
+        searched = {o.locale for o in affected if o.source in changed} | self._searched
+        self._searched = set()
         sitemap, self._sitemap = self._sitemap, False
         self.background.want(searched, self.generation, sitemap)
 
@@ -297,25 +315,54 @@ class Preview:
         changed = changed - self._held(changed, {o.source for o in outputs})
         if not changed:
             return [], None
+        swaps = {path: engine.translation_swap(path) for path in changed}
+        swaps = {path: shown for path, shown in swaps.items() if shown is not None}
+        edited = changed - swaps.keys()
         reason = _data_changed(engine.site) or full_rebuild_reason(
-            engine.site, changed, engine, {o.source for o in outputs}, engine.files()
+            engine.site, edited, engine, {o.source for o in outputs}, engine.files()
         )
         if reason is not None:
             return [], reason
         affected: list[Output] = []
-        before = {path: engine.known_front(path)[1] for path in changed if path.endswith(".md")}
-        for path in sorted(changed):
+        marked: list[Output] = []  # their fallback marker (or its absence) is new
+        before = {path: engine.known_front(path)[1] for path in edited if path.endswith(".md")}
+        try:
+            for path, shown in sorted(swaps.items()):
+                now, versions = engine.swap(shown, path)
+                what = "added" if os.path.isfile(path) else "deleted"
+                log.info(
+                    f"preview: {engine.site.docs_path(path)}: a translation {what}, {now.locale} swapped"
+                )
+                marked.append(now)
+                affected += [o for o in [now, *versions] if o not in affected]
+                self._searched.add(now.locale)
+                self._sitemap = True
+        except Exception as error:  # the full build reports it as it would on its own
+            return affected, f"swapping a translation failed ({type(error).__name__}: {error})"
+        outputs = engine.outputs() if swaps else outputs
+        for path in sorted(edited):
             engine.forget(path)
             affected += [o for o in body_edit_outputs(engine.site, path, outputs) if o not in affected]
         try:
             retitled = engine.render(affected)
-            if retitled:  # the pages whose navigation or footer names them, now that they have it
-                readers = engine.title_readers(retitled)
-                if readers is None:
-                    shown = os.path.relpath(retitled[0].source, engine.site.root)
+            if retitled or marked:  # the pages whose navigation or footer names them, now that they have it
+                readers = engine.title_readers(marked + retitled)
+                if readers is None:  # the page is at the top of the navigation
+                    first = (marked + retitled)[0]
+                    shown = os.path.relpath(first.source, engine.site.root)
+                    if first in marked:
+                        return affected, (
+                            f"{first.locale} shows {shown} in place of another file now, and every page's"
+                            " navigation shows it (with its fallback marker or without)"
+                        )
                     return affected, f"the title of {shown} changed, and every page's navigation shows it"
-                more = [o for o in readers if o not in affected]
-                engine.render(more)
+                more = list(dict.fromkeys(o for o in readers if o not in affected))  # each once
+                # A page of this save rendered before another's title changed shows the old one (a
+                # folder of translations deleted: each page's section shows the others): again,
+                # but a locale's one retitled page itself (it had its title when it was rendered).
+                alone = {o for o in retitled if sum(other.locale == o.locale for other in retitled) == 1}
+                again = [o for o in readers if o in affected and o not in alone] if retitled else []
+                engine.render(list(dict.fromkeys(again)) + more)
                 affected += more
         except Exception as error:  # the full build reports it as it would on its own
             return affected, f"rendering pages again failed ({type(error).__name__}: {error})"

@@ -344,6 +344,18 @@ class LocalizedSite:
         if key in self._front:
             self._front[key] = self._meta_of(os.fspath(self.site.file_for(locale, page_path)))
 
+    def came_or_went(self, locale: str, page_path: str) -> None:
+        """A translation was added or deleted (a preview's save): whether the locale has the
+        page, its front matter, the page's language versions and the sitemap are worked out again."""
+        self._has.pop((locale, page_path), None)
+        self._front.pop((locale, page_path), None)
+        self._alternates.pop(page_path, None)
+        self.forget_sitemap()
+
+    def known_alternates(self, page_path: str) -> tuple[Alternate, ...] | None:
+        """The page's language versions as its pages were rendered with (None: none was yet)."""
+        return self._alternates.get(page_path)
+
     # The source page's bytes, read once for all its translations' status.
     def _source_bytes(self, page_path: str) -> bytes | None:
         if page_path not in self._sources:
