@@ -912,6 +912,17 @@ def _value(value) -> str:
 
 
 # Block kinds that a lost or added block is reported as, by rule and noun.
+def _described(block) -> str:
+    """How a message names a block the other document lacks (one of ``_LOST``'s kinds)."""
+    noun = _LOST[block.kind][1]
+    if block.kind == "code":
+        return f"{noun} {_quote_code(block.code or '')}"
+    if block.kind in ("alert", "admonition", "tab"):
+        return f"{noun} {_marker(block)}"
+    what = f'{noun} "{block.text}"' if block.text else noun
+    return f"{what} ({block.detail})" if block.kind == "heading" else what
+
+
 _LOST = {
     "heading": (HEADING, "the heading"),
     "item": (LIST, "the list item"),
@@ -995,14 +1006,7 @@ class Comparison:
     def _lost(self, block, place, merged: bool = False) -> Iterator[Finding]:
         line, column = (place.line, place.column) if place is not None else (1, 1)
         if block.kind in _LOST:
-            rule, noun = _LOST[block.kind]
-            what = f'{noun} "{block.text}"' if block.text else noun
-            if block.kind == "code":
-                what = f"{noun} {_quote_code(block.code or '')}"
-            elif block.kind in ("alert", "admonition", "tab"):
-                what = f"{noun} {_marker(block)}"
-            elif block.kind == "heading":
-                what += f" ({block.detail})"
+            rule, what = _LOST[block.kind][0], _described(block)
             how = "merged into the item before it" if merged else "missing"
             if block.kind == "item" and not merged:
                 how = "missing (or merged into the item before it)"
@@ -1016,14 +1020,7 @@ class Comparison:
 
     def _added(self, block) -> Iterator[Finding]:
         if block.kind in _LOST:
-            rule, noun = _LOST[block.kind]
-            what = f'{noun} "{block.text}"' if block.text else noun
-            if block.kind == "code":
-                what = f"{noun} {_quote_code(block.code or '')}"
-            elif block.kind in ("alert", "admonition", "tab"):
-                what = f"{noun} {_marker(block)}"
-            elif block.kind == "heading":
-                what += f" ({block.detail})"
+            rule, what = _LOST[block.kind][0], _described(block)
             split = " (an English item split in two?)" if block.kind == "item" else ""
             yield rule.at(
                 self.display,
