@@ -60,6 +60,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scopes", default="all,locale", help="all: every locale; locale: --locale alone")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument(
+        "--first-page-only",
+        action="store_true",
+        help="time the start-up alone: the edited page first served, then (all locales) its "
+        "version in the second locale",
+    )
     args = parser.parse_args(argv)
     locales = load_site(ROOT).locales[: args.locales]
     report = report_head(
@@ -87,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
                     args.edits,
                     args.timeout,
                     len(locales) if not env else 1,
+                    second=locales[1] if not env and len(locales) > 1 else None,
+                    first_page_only=args.first_page_only,
                 )
                 report["runs"][f"{scope}, {mode}"] = run
                 print(f"  {json.dumps(run)}", flush=True)
@@ -99,11 +107,20 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def time_edits(
-    project: Path, page: Path, url_path: str, env: dict, edits: int, timeout: float, bundles: int
+    project: Path,
+    page: Path,
+    url_path: str,
+    env: dict,
+    edits: int,
+    timeout: float,
+    bundles: int,
+    second: str | None = None,
+    first_page_only: bool = False,
 ) -> dict:
     """One preview of ``project``: its start-up, then ``edits`` body edits of ``page`` (and, for
     the differential preview, ``edits`` of each other kind); ``bundles`` is the number of search
-    bundles it makes (one a locale)."""
+    bundles it makes (one a locale). ``first_page_only``: the start-up alone, until the page is
+    served, then until its version in the locale ``second`` is."""
     port = serving.free_port()
     log_path = project / "serve.log"
     log = open(log_path, "w+")
@@ -126,6 +143,16 @@ def time_edits(
         if not serving.wait_for(lambda: "<h1" in serving.fetch(url, timeout=timeout), timeout, step=0.05):
             raise RuntimeError(f"the preview never served {url}:\n{log_path.read_text()[-3000:]}")
         run["startup_seconds"] = round(time.perf_counter() - started, 2)
+        if first_page_only:
+            if second is not None:
+                other = f"http://127.0.0.1:{port}/{second}/{url_path}"
+                if not serving.wait_for(
+                    lambda: "<h1" in serving.fetch(other, timeout=timeout), timeout, 0.05
+                ):
+                    raise RuntimeError(f"the preview never served {other}:\n{log_path.read_text()[-3000:]}")
+                run[f"{second}_first_seconds"] = round(time.perf_counter() - started, 2)
+            run["memory_mb"] = round(_tree_rss(process.pid) / 1e6)
+            return run
         if env.get("HELPSITE_PREVIEW"):  # MkDocs' own: every page is rendered before the first is served
             run["all_rendered_seconds"] = run["startup_seconds"]
         else:
@@ -278,11 +305,13 @@ def _ratios(report: dict, scope: str) -> None:
     runs = report["runs"]
     differential, stock = runs.get(f"{scope}, differential"), runs.get(f"{scope}, stock")
     if differential and stock:
-        report.setdefault("stock_to_differential", {})[scope] = {
-            "served": round(stock["served_median"] / differential["served_median"], 1),
+        ratios = {
             "startup": round(stock["startup_seconds"] / differential["startup_seconds"], 2),
             "memory": round(stock["memory_mb"] / differential["memory_mb"], 2),
         }
+        if "served_median" in differential:  # not with --first-page-only
+            ratios["served"] = round(stock["served_median"] / differential["served_median"], 1)
+        report.setdefault("stock_to_differential", {})[scope] = ratios
 
 
 def _tree_rss(pid: int) -> int:
