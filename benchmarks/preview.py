@@ -43,7 +43,14 @@ from benchmarks.sites import prepare
 from helpsite.core.site import CONFIG_FILE, load_site
 
 ROOT = Path(__file__).resolve().parent.parent
-MODES = {"differential": {}, "stock": {"HELPSITE_PREVIEW": "full"}}
+DIRTY = "BENCHMARK_SERVE_DIRTY"  # in a mode's environment: `mkdocs serve --dirty`
+# Each preview compared: its environment, and (dirty) MkDocs' own --dirty, which renders again
+# only the pages whose files changed (and leaves "None" in the other pages' navigation).
+MODES = {
+    "differential": {},
+    "stock": {"HELPSITE_PREVIEW": "full"},
+    "dirty": {"HELPSITE_PREVIEW": "full", DIRTY: "1"},
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -56,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--locale", default="nb", help="the one-locale preview's locale (--locale of dev.py serve)"
     )
-    parser.add_argument("--modes", default=",".join(MODES), help="differential,stock")
+    parser.add_argument("--modes", default="differential,stock", help="of differential,stock,dirty")
     parser.add_argument("--scopes", default="all,locale", help="all: every locale; locale: --locale alone")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--timeout", type=float, default=1800)
@@ -127,7 +134,8 @@ def time_edits(
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(project / CONFIG_FILE)]
-        + ["--dev-addr", f"127.0.0.1:{port}"],
+        + ["--dev-addr", f"127.0.0.1:{port}"]
+        + (["--dirty"] if env.get(DIRTY) else []),
         cwd=project,
         env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **env),
         stdout=log,
@@ -302,16 +310,20 @@ def _translation_saves(page: Path, url: str, edits: int, timed) -> dict[str, lis
 
 
 def _ratios(report: dict, scope: str) -> None:
+    """Each of MkDocs' own previews measured (stock, dirty) against the differential one."""
     runs = report["runs"]
-    differential, stock = runs.get(f"{scope}, differential"), runs.get(f"{scope}, stock")
-    if differential and stock:
+    differential = runs.get(f"{scope}, differential")
+    for baseline in ("stock", "dirty"):
+        other = runs.get(f"{scope}, {baseline}")
+        if not (differential and other):
+            continue
         ratios = {
-            "startup": round(stock["startup_seconds"] / differential["startup_seconds"], 2),
-            "memory": round(stock["memory_mb"] / differential["memory_mb"], 2),
+            "startup": round(other["startup_seconds"] / differential["startup_seconds"], 2),
+            "memory": round(other["memory_mb"] / differential["memory_mb"], 2),
         }
         if "served_median" in differential:  # not with --first-page-only
-            ratios["served"] = round(stock["served_median"] / differential["served_median"], 1)
-        report.setdefault("stock_to_differential", {})[scope] = ratios
+            ratios["served"] = round(other["served_median"] / differential["served_median"], 1)
+        report.setdefault(f"{baseline}_to_differential", {})[scope] = ratios
 
 
 def _tree_rss(pid: int) -> int:
