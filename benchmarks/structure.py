@@ -153,7 +153,8 @@ def _timed_check(project: Path, variant: str) -> int:
 
 
 def _told_by(site) -> dict[str, int]:
-    """How many translations the quick skeleton, the line skeleton or the outlines told."""
+    """How many translations the verbatim or the default quick skeleton, the line skeleton or the
+    outlines told."""
     from helpsite.linting import checks, safety, translation_structure
 
     config = translation_structure.settings(site)
@@ -164,6 +165,10 @@ def _told_by(site) -> dict[str, int]:
             base = translation_structure.base_of(site, page)
             if base is None or base.page is None:
                 told["no base"] += 1
+            elif base.english.verbatim(config)[1] and base.english.verbatim(config)[
+                0
+            ] == translation_structure.quick_skeleton(page.body, config, verbatim=True):
+                told["verbatim quick skeleton"] += 1
             elif base.english.quick(config) == translation_structure.quick_skeleton(page.body, config):
                 told["quick skeleton"] += 1
             elif translation_structure.same_skeleton(page.body, base.english, config):

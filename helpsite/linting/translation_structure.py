@@ -565,12 +565,22 @@ class _English:
         self.problem = "; ".join(f.message for f in loaded.findings) or "it cannot be read"
         self._skeleton: tuple[Settings, tuple | None] | None = None
         self._quick: tuple[Settings, str | None] | None = None
+        self._verbatim: tuple[str | None, bool] | None = None
         self._outline: markdown.Outline | None = None
 
     def quick(self, config: Settings) -> str | None:
         if self._quick is None or self._quick[0] is not config:
             self._quick = (config, quick_skeleton(self.page.body, config))
         return self._quick[1]
+
+    def verbatim(self, config: Settings) -> tuple[str | None, bool]:
+        """The verbatim quick form, and whether it is worth trying on a translation: only where
+        it equals the quick form (no link of this English has a locale part, no tag an
+        attribute a translator translates), else translations would differ from it and pay both."""
+        if self._verbatim is None:
+            found = quick_skeleton(self.page.body, config, verbatim=True)
+            self._verbatim = (found, found is not None and found == self.quick(config))
+        return self._verbatim
 
     def skeleton(self, config: Settings) -> tuple | None:
         if self._skeleton is None or self._skeleton[0] is not config:
@@ -617,7 +627,7 @@ _SKELETON_PREFIX = re.compile(
 FENCE_LINE = re.compile(r"[ \t>]*(?:[-*+]|\d+[.)])?[ \t]*(`{3,}|~{3,})")
 
 
-def quick_skeleton(body: str, config: Settings) -> str | None:
+def quick_skeleton(body: str, config: Settings, verbatim: bool = False) -> str | None:
     """The skeleton's first, cheaper form: the body with its prose deleted by regular
     expressions alone (no Python per line), which is what makes the check cheap on a large site.
 
@@ -627,7 +637,12 @@ def quick_skeleton(body: str, config: Settings) -> str | None:
     written, attribute lists, alert markers, image marks and table pipes; a setext underline or
     thematic break as its character. Blank lines, and the paragraphs of plain prose between
     them, count as one blank line. None: a body this form cannot vouch
-    for (a code span over lines, a reference definition, a fence left open).
+    for (a code span over lines, a reference definition, a fence left open, a line that starts
+    with a tag with attributes: its source or target would be lost with the line's start).
+
+    ``verbatim``: link targets and tags kept as they are written (one capturing group: the
+    engine hands back strings, not a tuple of groups per match, at less than half the cost).
+    Stricter than the default form, so that equal verbatim forms are equal default forms.
     """
     if "]:" in body and _REFERENCE_DEFINITION.search(body):
         return None
@@ -641,25 +656,34 @@ def quick_skeleton(body: str, config: Settings) -> str | None:
         if closing is None:
             return None
         pieces += [
-            _quick_text(body[position : fence.start()], config),
+            _quick_text(body[position : fence.start()], config, verbatim),
             "\0",
             body[fence.start() : closing.end()],
             "\0",
         ]
         position = closing.end()
-    pieces.append(_quick_text(body[position:], config))
+    pieces.append(_quick_text(body[position:], config, verbatim))
     if None in pieces:
         return None
     return "".join(pieces)
 
 
-def _quick_text(text: str, config: Settings) -> str | None:
+def _quick_text(text: str, config: Settings, verbatim: bool = False) -> str | None:
     if "`" in text and any(line.count("`") % 2 for line in text.split("\n") if "`" in line):
         return None  # a code span over lines (or one of two backticks: let the next form tell)
+    if "<" in text and _TAG_LINE.search(text):
+        return None  # the line's start keeps only its "<": let the line by line form tell
     marked = _NON_BLANK.sub("\n\x01", "\n\n" + text)
     # findall and join: a template substitution would expand each match in Python (3.11)
-    canonical = "".join(map("".join, config.quick.findall(marked)))
+    if verbatim:
+        canonical = "".join(_VERBATIM.findall(marked))
+    else:
+        canonical = "".join(map("".join, config.quick.findall(marked)))
     return _BLANK_RUN.sub("\n\n", canonical)
+
+
+# A line that starts (after its containers and list marker) with a tag that has attributes.
+_TAG_LINE = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?<[A-Za-z][\w-]*\s", re.M)
 
 
 _FENCE_OPEN = re.compile(r"^[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]+)?(`{3,}|~{3,})", re.M)
@@ -667,6 +691,26 @@ _NON_BLANK = re.compile(r"\n(?=[ \t]*\S)")  # a line break before a line that is
 # A blank line, with the blank lines and the paragraphs of plain prose that follow it (only a
 # whole paragraph: a plain line next to a table row or a list item may be part of it).
 _BLANK_RUN = re.compile(r"\n\n(?:\n|(?:\x01\n)+(?:\n|\Z))*")
+
+
+# ``quick_skeleton``'s verbatim pattern: the default one's alternatives, with link targets and
+# tags as written, all kept in one group.
+_VERBATIM = re.compile(
+    "|".join(
+        (
+            r"[^\n\x01\]`<{!|]+",
+            r"(\n|(?<=\n\n)\x01(?:[ \t]{0,3}>[ \t]?)*(?: {4}|\t)[^\n]*"
+            r"(?:\n\x01(?:[ \t]{0,3}>[ \t]?)*(?: {4}|\t)[^\n]*)*"
+            r"|\x01[ \t>]*[-=*_](?:[ \t]*[-=*_])*[ \t]*$"
+            r"|\x01[ \t>]*(?:(?:[-*+]|\d+[.)])(?=[ \t]|$))?[ \t]*"
+            r"(?:#{1,6}(?=[ \t]|$)|(?:!!!|\?\?\?\+?)[ \t]*[\w-]*|<)?"
+            r"|``[^\n]*?``|`[^`\n]*`|<[^>\n]*>|\{[^}\n]*\}|!\[|![A-Za-z][\w-]*\]|\]\[[^\]\n]*\]|\|"
+            r"|\]\([^)\n]*\)?)",
+            r"[\]`<{!]",
+        )
+    ),
+    re.M,
+)
 
 
 def _quick_pattern(locales: list[str]) -> re.Pattern:
@@ -862,6 +906,9 @@ def _compare(page: Page, base: Base, site: Site, config: Settings) -> Iterator[F
 def same_skeleton(body: str, english: _English, config: Settings) -> bool:
     """Whether a translation's body has its English's skeleton: by the quick form, else by the
     line by line one (see ``quick_skeleton`` and ``skeleton``)."""
+    verbatim, worth_it = english.verbatim(config)
+    if worth_it and verbatim == quick_skeleton(body, config, verbatim=True):
+        return True
     quick = english.quick(config)
     if quick is not None and quick == quick_skeleton(body, config):
         return True
