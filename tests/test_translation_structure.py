@@ -423,6 +423,26 @@ def test_a_changed_target_at_a_line_start_is_not_told_equal_by_a_skeleton(repo, 
     assert [(f.line, f.rule) for f in found] == [(5, rule)]
 
 
+def test_the_verbatim_skeleton_falls_back_to_the_locale_free_one(repo):
+    """The verbatim form is tried only where the English holds no locale part and no translated
+    attribute; a translation whose link gains a locale part then differs from it verbatim, and
+    the locale-free form still tells the pair equal (no outline, no finding)."""
+    site = load_site(repo)
+    config = translation_structure.settings(site)
+    data = b"# Title\n\nSee [the center](https://example.org/admin/) and ![The center](media/a.png).\n"
+    english = translation_structure.english_version(site, "docs/en/y.md", data)
+    assert english.verbatim(config) == (english.quick(config), True)
+    body = "# Tittel\n\nSe [senteret](https://example.org/nb-no/admin/) og ![Senteret](media/a.png).\n"
+    assert translation_structure.quick_skeleton(body, config, verbatim=True) != english.verbatim(config)[0]
+    assert translation_structure.same_skeleton(body, english, config)
+    # an English with a locale part: the verbatim form is not tried
+    localized = translation_structure.english_version(
+        site, "docs/en/z.md", data.replace(b"/admin/", b"/en-us/admin/")
+    )
+    assert localized.verbatim(config)[1] is False
+    assert translation_structure.same_skeleton(body, localized, config)
+
+
 def test_the_clean_translations_are_told_by_their_skeleton_alone(repo):
     """The shortcut is what makes the check cheap: every clean pair takes it."""
     site = load_site(repo)
