@@ -50,6 +50,7 @@ from mkdocs_static_i18n.utils import I18nLoggingFilter
 from helpsite.building import build
 from helpsite.building.preview import Output, Preview, serve_differentially
 from helpsite.building.watch import Watcher
+from helpsite.core import lifetime
 from helpsite.core.site import is_below
 from helpsite.published import search
 
@@ -174,6 +175,7 @@ def on_serve(server, *, config, builder):
     server.builder = lambda config=None: preview.saved(watcher.take())
     server.build_delay = 0.01  # watchfiles has already waited for the burst of events to end
     _serve_findings(server, preview)
+    lifetime.at_stop(_kept.stopped)
     preview.start()
     return server
 
@@ -237,6 +239,7 @@ class Kept:
         # The locales static-i18n's loop left to the preview (build_later), in the loop's order
         self._later: list[str] = []
         self._loop: list[str] = []  # every locale of that loop, in its order
+        self.stopping = False  # the preview stops: a build under way ends at its next page (_read_page)
 
     # -- the build, deferring each page's rendering --------------------------------
 
@@ -416,11 +419,27 @@ class Kept:
         except Exception as error:  # as a failed build: the next save builds everything again
             self.ready = False
             self._later = []
+            if self.stopping:
+                return None
             log.error(f"preview: the {locale} build failed ({type(error).__name__}: {error})")
             return locale
         pages = len(self.locales[locale].pages)
         log.info(f"preview: {locale} read ({pages} pages) in {time.monotonic() - started:.1f} s")
         return locale
+
+    def stopped(self) -> None:
+        """A stop signal came (``lifetime.at_stop``: in the handler, no lock): a locale build
+        under way ends at its next page, and no finding still to come is reported (a large
+        site's build would log for a second more, until the server has shut down)."""
+        self.stopping = True
+        if self.context is not None:
+            self.context.stop_reporting()
+
+    def stop(self) -> None:
+        """The preview stops (its server has shut down)."""
+        self.stopped()
+        if self.context is not None:
+            self.context.close(failed=True)
 
     def rendered(self, source: str) -> bool:
         """Whether a page made of the file ``source`` has been rendered since the build read it."""
@@ -657,7 +676,13 @@ def _shown_in_navigation(page) -> tuple:
 
 
 # In the preview's builds, in place of MkDocs' _populate_page and _build_page (on_startup).
+class _Stopping(Exception):
+    """Ends a locale build under way when the preview stops."""
+
+
 def _read_page(page, config, files, dirty=False) -> None:
+    if _kept.stopping:
+        raise _Stopping("the preview is stopping")
     config._current_page = page
     try:
         page.read_source(config)  # the check's notice stands in for a page that must not render

@@ -127,6 +127,7 @@ class Engine(Protocol):
     def later_at(self, relative: str) -> str | None: ...
     def later_locales(self) -> list[str]: ...
     def build_later(self, locale: str | None = None) -> str | None: ...
+    def stop(self) -> None: ...  # the preview stops: the build under way ends, its findings dropped
     def finish(self) -> int: ...  # every page rendered: validates their anchors; the number of pages
     # the sitemap the build left for after its pages, or (again) written again after a save
     def render_sitemap(self, again: bool = False) -> bool: ...
@@ -396,6 +397,7 @@ class Preview:
         return affected, None
 
     def stop(self) -> None:
+        self.engine.stop()
         self.remaining.stop()
         self.background.stop()
 
@@ -484,7 +486,8 @@ class Remaining:
             try:
                 self._render_all(generation)
             except Exception:  # the pages are still rendered on request
-                log.exception("preview: the pages left by the build could not be rendered")
+                if not self._stopped:  # (a stop ends the build under way)
+                    log.exception("preview: the pages left by the build could not be rendered")
 
     def _render_all(self, generation: int) -> None:
         preview, engine = self.preview, self.preview.engine
