@@ -543,6 +543,20 @@ def test_bad_input_keeps_the_preview_serving_and_the_next_good_save_recovers(pre
     ]
     assert "full rebuild" not in preview.log()[offset:]
     assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
+    # a translation moved into another locale's folder: nb shows the English copy, ja the page
+    offset = len(preview.log())
+    moved = project / "docs" / "ja" / "licenses" / page.name
+    moved.parent.mkdir()
+    page.rename(moved)
+    renamed = [
+        f"preview: nb/{page_path}.md: a translation deleted, nb swapped",
+        f"preview: ja/{page_path}.md: a translation added, ja swapped",
+    ]
+    assert wait_for(lambda: all(line in preview.log()[offset:] for line in renamed), 60), preview.log()[
+        offset:
+    ]
+    assert "full rebuild" not in preview.log()[offset:]
+    assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
     # then the page saved again
     preview.save(page, good + b"\nRecovered.\n")
     assert preview.process.poll() is None

@@ -331,6 +331,13 @@ class Preview:
         engine = self.engine
         if not engine.ready:
             return [], "the last build did not finish"
+        # A folder made with files in it: each file is a change of this save (its own event may
+        # come in a later burst: then the file is known, and that save renders it again), and the
+        # folder itself nothing to render.
+        folders = {path for path in changed if os.path.isdir(path)}
+        changed = (changed - folders) | {
+            os.path.abspath(file) for path in folders for file in Path(path).rglob("*") if file.is_file()
+        }
         # a locale still to be built reads its files as they are then
         later = {path for path in changed if engine.later(path)}
         for path in later:
@@ -351,8 +358,10 @@ class Preview:
         marked: list[Output] = []  # their fallback marker (or its absence) is new
         before = {path: engine.known_front(path)[1] for path in edited if path.endswith(".md")}
         try:
+            swapped: dict[Output, Output] = {}  # each page swapped, as it was and as it is now
             for path, shown in sorted(swaps.items()):
                 now, versions = engine.swap(shown, path)
+                swapped[shown] = now
                 what = "added" if os.path.isfile(path) else "deleted"
                 log.info(
                     f"preview: {engine.site.docs_path(path)}: a translation {what}, {now.locale} swapped"
@@ -361,6 +370,9 @@ class Preview:
                 affected += [o for o in [now, *versions] if o not in affected]
                 self._searched.add(now.locale)
                 self._sitemap = True
+            # a version another swap listed before its own swap (a translation moved to another
+            # locale: the page in both), as it is now
+            affected = list(dict.fromkeys(swapped.get(o, o) for o in affected))
         except Exception as error:  # the full build reports it as it would on its own
             return affected, f"swapping a translation failed ({type(error).__name__}: {error})"
         outputs = engine.outputs() if swaps else outputs
