@@ -569,8 +569,8 @@ def test_bad_input_keeps_the_preview_serving_and_the_next_good_save_recovers(pre
 
 
 class Saves(RuleBasedStateMachine):
-    """Body edits, title and front-matter edits, new and deleted translations (differential;
-    ROBOTS a full rebuild), in any order; after each, every page served and the output folder equal a
+    """Body edits, renamed headings, title and front-matter edits, new and deleted translations
+    (differential; ROBOTS a full rebuild), in any order; after each, every page served and the output folder equal a
     fresh build of the tree."""
 
     preview: Preview
@@ -591,6 +591,18 @@ class Saves(RuleBasedStateMachine):
         page = self._page(locale, index)
         if page.is_file():
             log = self.preview.save(page, edited(page, words))
+            assert "full rebuild" not in log, log
+
+    @rule(locale=st.sampled_from(LOCALES), index=st.integers(0, ARTICLES - 1), words=st.sampled_from(WORDS))
+    def heading_renamed(self, locale, index, words):
+        # its anchor changes: the page's table of contents, its translations' notices (the
+        # English sections that changed), the link findings of the pages that link to it
+        page = self._page(locale, index)
+        if page.is_file():
+            text = page.read_text(encoding="utf-8")
+            renamed = re.sub(r"(?m)^## .*$", f"## All about {words}", text, count=1)
+            assert renamed != text or f"## All about {words}" in text
+            log = self.preview.save(page, renamed.encode())
             assert "full rebuild" not in log, log
 
     @rule(index=st.integers(0, ARTICLES - 1), words=st.sampled_from(WORDS))
