@@ -77,6 +77,10 @@ SITEMAP_KEYS = ("ms.date",)
 FINDINGS_WAIT = 2.0
 # Pages the background renders at a time before it lets a request or a save go first.
 BATCH = 4
+# How long a save of a page that came or went waits for the link graph (made once the preview is
+# up): the pages that link to the page are rendered again (their links to it change), and only
+# the graph knows them. A full rebuild when it is not made by then (s).
+LINK_GRAPH_WAIT = 30.0
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,11 @@ class Engine(Protocol):
     def translation_swap(self, path: str) -> Output | None: ...
     # the page as it is now, and the other locales' versions whose language links changed
     def swap(self, shown: Output, path: str) -> tuple[Output, list[Output]]: ...
+    # a page of a locale folder that is new to the kept build, or gone from it
+    def came_or_went(self, path: str) -> bool: ...
+    # that page put in every locale build, or taken out: the pages rendered from it now and the
+    # pages whose navigation or footer shows it; or why it takes a full rebuild
+    def place_page(self, page_path: str, changed: list[str]) -> tuple[list[Output], list[Output]] | str: ...
     def render_dashboard(self) -> int: ...
     def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None: ...
     def rebuild(self) -> None: ...
@@ -233,10 +242,13 @@ class Preview:
         if not changed:
             return
         started = time.monotonic()
+        # a page that came or went: the pages linking to it are rendered again, and the graph knows them
+        came = self.engine.ready and any(self.engine.came_or_went(path) for path in changed)
+        graph = self.links.wait(LINK_GRAPH_WAIT) if came else True
         linkers = self.links.update(changed)  # never waits: a graph still being made takes them later
         with self._first(), self.lock:
             try:
-                affected, reason = self._render_again(changed)
+                affected, reason = self._render_again(changed, linkers if graph else None)
             except Exception as error:  # a preview that stops answering is worse than a slow save
                 log.exception("preview: the differential preview failed")
                 affected, reason = [], f"the differential preview failed ({type(error).__name__}: {error})"
@@ -306,8 +318,9 @@ class Preview:
         nonce = csp.PREVIEW_NONCE
         return findings_banner.with_banner(html, findings_banner.banner(shown, findings, nonce), nonce)
 
-    def _render_again(self, changed: set[str]) -> tuple[list[Output], str | None]:
-        """The pages rendered again, or why it takes a full rebuild."""
+    def _render_again(self, changed: set[str], linkers: set[str] | None) -> tuple[list[Output], str | None]:
+        """The pages rendered again, or why it takes a full rebuild. ``linkers``: the pages whose
+        link findings the save changed (None: not known, the link graph is not made)."""
         engine = self.engine
         if not engine.ready:
             return [], "the last build did not finish"
@@ -317,10 +330,13 @@ class Preview:
             return [], None
         swaps = {path: engine.translation_swap(path) for path in changed}
         swaps = {path: shown for path, shown in swaps.items() if shown is not None}
-        edited = changed - swaps.keys()
+        came = sorted(path for path in changed - swaps.keys() if engine.came_or_went(path))
+        edited = changed - swaps.keys() - set(came)
         reason = _data_changed(engine.site) or full_rebuild_reason(
-            engine.site, edited, engine, {o.source for o in outputs}, engine.files()
+            engine.site, edited, engine, {o.source for o in outputs}, engine.files() | set(came)
         )
+        if reason is None and came and linkers is None:
+            reason = f"{engine.site.docs_path(came[0])} came or went before the link graph was made"
         if reason is not None:
             return [], reason
         affected: list[Output] = []
@@ -339,14 +355,24 @@ class Preview:
                 self._sitemap = True
         except Exception as error:  # the full build reports it as it would on its own
             return affected, f"swapping a translation failed ({type(error).__name__}: {error})"
-        outputs = engine.outputs() if swaps else outputs
+        placed = self._place_pages(came, affected)
+        if isinstance(placed, str):
+            return affected, placed
+        outputs = engine.outputs() if swaps or came else outputs
+        placed += [  # their links to a page that came or went lead to it now, or no more
+            o
+            for o in outputs
+            if o.source in (linkers or ()) and o not in affected and _links_moved(engine.site, o, came)
+        ]
         for path in sorted(edited):
             engine.forget(path)
             affected += [o for o in body_edit_outputs(engine.site, path, outputs) if o not in affected]
         try:
             retitled = engine.render(affected)
-            if retitled or marked:  # the pages whose navigation or footer names them, now that they have it
+            if retitled or marked or placed:  # the pages whose navigation or footer names them, now
                 readers = engine.title_readers(marked + retitled)
+                if readers is not None:
+                    readers += placed
                 if readers is None:  # the page is at the top of the navigation
                     first = (marked + retitled)[0]
                     shown = os.path.relpath(first.source, engine.site.root)
@@ -372,6 +398,34 @@ class Preview:
         )
         return affected, None
 
+    def _place_pages(self, came: list[str], affected: list[Output]) -> list[Output] | str:
+        """The pages that came or went (new, deleted, or renamed: both) put in every locale build
+        or taken out; ``affected`` gets the pages rendered from them. Returns the pages whose
+        navigation or footer shows them, or why it takes a full rebuild."""
+        engine, site = self.engine, self.engine.site
+        by_page: dict[str, list[str]] = {}
+        for path in came:
+            by_page.setdefault(site.page_path(Path(path)), []).append(path)
+        readers: list[Output] = []
+        try:
+            for page_path, paths in by_page.items():
+                placed = engine.place_page(page_path, paths)
+                if isinstance(placed, str):
+                    return placed
+                own, near = placed
+                what = ", ".join(
+                    f"{site.docs_path(path)} {'added' if os.path.isfile(path) else 'deleted'}"
+                    for path in paths
+                )
+                log.info(f"preview: {what}: {page_path} placed in {len(own)} locale builds")
+                affected += [o for o in own if o not in affected]
+                readers += near
+                self._searched |= {o.locale for o in [*own, *near]}
+                self._sitemap = True
+        except Exception as error:  # the full build reports it as it would on its own
+            return f"placing a page that came or went failed ({type(error).__name__}: {error})"
+        return readers
+
     def stop(self) -> None:
         self.remaining.stop()
         self.background.stop()
@@ -388,6 +442,7 @@ class Links:
         self._made = False
         self._early: set[str] = set()  # saved while the graph was being made: told once it is
         self._lock = threading.Lock()
+        self._ready = threading.Event()
         threading.Thread(target=self._make, name="preview-link-graph", daemon=True).start()
 
     def _make(self) -> None:
@@ -403,6 +458,11 @@ class Links:
             if graph is not None:
                 self._tell(graph, early)  # it may have read them before or after the save: again
             self._graph, self._made = graph, True
+        self._ready.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Whether the graph is made (waiting up to ``timeout`` for it) and could be."""
+        return self._ready.wait(timeout) and self._graph is not None
 
     def update(self, changed: Iterable[str]) -> set[str]:
         """The graph told of the changed paths: the pages whose link findings may have changed
@@ -667,6 +727,16 @@ def _data_changed(site) -> str | None:
         if refresh()
     ]
     return f"{' and '.join(changed)} changed" if changed else None
+
+
+def _links_moved(site: Site, output: Output, came: list[str]) -> bool:
+    """Whether the links of ``output`` (a page linking to one that came or went) may lead
+    elsewhere now: a locale build resolves a link to its own file of the page first, then the
+    source locale's (static-i18n), so the links of a fallback copy to a page its locale has a
+    file of lead to that file before and after."""
+    if site.locale_of(Path(output.source)) == output.locale:
+        return bool(came)
+    return any(not site.file_for(output.locale, site.page_path(Path(path))).is_file() for path in came)
 
 
 def serve_differentially() -> bool:
