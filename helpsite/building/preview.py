@@ -14,9 +14,13 @@ what a save needs, with no MkDocs in it:
   (``Engine.swap``) and renders it again, with the pages whose navigation or footer shows its
   fallback marker (``title_readers``) and the other locales' versions whose hreflang alternates
   list it; the sitemap, the dashboard and that locale's search follow after the reload;
-- **anything else** (a new source page, a new folder, a renamed file, mkdocs.yml,
-  overrides/, a data file, text that cannot be read) rebuilds everything, as ``mkdocs serve``
-  does, and the log says why: ``full_rebuild_reason``.
+- a **page added or deleted** (a new English page, one deleted, a rename: both in one save; a
+  translation whose English page is not there) puts the page in each locale build, or takes it
+  out (``Engine.place_page``): its versions are rendered, with the pages whose navigation or
+  footer shows it and those whose links to it now lead to it or no more (the link graph);
+- **anything else** (a new folder, the first page of a section, mkdocs.yml, overrides/, a data
+  file, text that cannot be read) rebuilds everything, as ``mkdocs serve`` does, and the log
+  says why: ``full_rebuild_reason``, ``place_page``.
 
 What a body edit changes beside the pages (the search bundles of the locales whose article text
 changed, the /l10n/ dashboard) is brought up to date after the browser has reloaded, in a
@@ -242,8 +246,10 @@ class Preview:
         if not changed:
             return
         started = time.monotonic()
+        ready = self.engine.ready
+        changed = changed | (self._pages_below(changed) if ready else set())
         # a page that came or went: the pages linking to it are rendered again, and the graph knows them
-        came = self.engine.ready and any(self.engine.came_or_went(path) for path in changed)
+        came = ready and any(self.engine.came_or_went(path) for path in changed)
         graph = self.links.wait(LINK_GRAPH_WAIT) if came else True
         linkers = self.links.update(changed)  # never waits: a graph still being made takes them later
         with self._first(), self.lock:
@@ -273,6 +279,17 @@ class Preview:
         self._searched = set()
         sitemap, self._sitemap = self._sitemap, False
         self.background.want(searched, self.generation, sitemap)
+
+    def _pages_below(self, changed: set[str]) -> set[str]:
+        """The new pages in a folder of this save: the watcher may name the folder before its
+        files are written (a folder made, then its files), or alone (a folder moved in)."""
+        return {
+            str(path)
+            for folder in changed
+            if os.path.isdir(folder)
+            for path in Path(folder).rglob("*.md")
+            if str(path) not in changed and self.engine.came_or_went(str(path))
+        }
 
     def _check_again(self, changed: set[str], linkers: set[str]) -> set[str]:
         """Check again the pages whose findings the save may have changed without changing their
@@ -417,7 +434,8 @@ class Preview:
                     f"{site.docs_path(path)} {'added' if os.path.isfile(path) else 'deleted'}"
                     for path in paths
                 )
-                log.info(f"preview: {what}: {page_path} placed in {len(own)} locale builds")
+                where = ", ".join(o.locale for o in own) or "no locale build"
+                log.info(f"preview: {what}: {page_path} is in {where} now")
                 affected += [o for o in own if o not in affected]
                 readers += near
                 self._searched |= {o.locale for o in [*own, *near]}
