@@ -342,6 +342,14 @@ class Kept:
     def pending(self, limit: int | None = None) -> list[Output]:
         return list(itertools.islice(self._pending, limit))
 
+    def render_later(self, outputs: list[Output]) -> None:
+        """These pages rendered on request or in the background, as a build's pages are."""
+        for output in outputs:
+            page = self.locales[output.locale].pages.get(output)
+            if page is not None:
+                self._pending[output] = None
+                self._pending_at[os.path.relpath(page.file.abs_dest_path, self.context.site_dir)] = output
+
     def pending_at(self, relative: str) -> Output | None:
         output = self._pending_at.get(relative)
         return output if output in self._pending else None

@@ -195,8 +195,13 @@ def page_of(built: str) -> str:
 
 
 def rendered_again(log: str) -> set[str]:
-    line = next(line for line in log.splitlines() if "pages rendered again" in line)
-    return set(line.split(": ", 2)[2].split(", "))
+    """The pages the log names as rendered again by a save: before the reload, or (the pages
+    that show a page that came or went) on request and in the background."""
+    lines = [
+        line for line in log.splitlines() if "pages rendered again" in line or "pages to render again" in line
+    ]
+    assert lines, log
+    return {page for line in lines for page in line.split(": ", 2)[2].split(", ")}
 
 
 # ----------------------------------------------------------------------------

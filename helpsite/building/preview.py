@@ -132,6 +132,7 @@ class Engine(Protocol):
     def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None: ...
     def rebuild(self) -> None: ...
     def pending(self, limit: int | None = None) -> list[Output]: ...  # not rendered yet
+    def render_later(self, outputs: list[Output]) -> None: ...  # on request and in the background
     def pending_at(self, relative: str) -> Output | None: ...  # the page not rendered yet written there
     def finish(self) -> int: ...  # every page rendered: validates their anchors; the number of pages
     # the sitemap the build left for after its pages, or (again) written again after a save
@@ -167,9 +168,12 @@ def full_rebuild_reason(
                 return f"{shown} was deleted or renamed"
             continue
         # a folder made with its files (a locale's translations of a section, saved in one burst of
-        # events or more): each file is a change of its own, or was one before
+        # events or more): each file is a change of its own, or was one before, or is a new page
+        # (its own event comes: it was written after its folder was made)
         if os.path.isdir(path) and all(
-            str(file) in changed or str(file) in files for file in Path(path).rglob("*") if not file.is_dir()
+            str(file) in changed or str(file) in files or engine.came_or_went(str(file))
+            for file in Path(path).rglob("*")
+            if not file.is_dir()
         ):
             continue
         if path not in sources and not known:
@@ -207,6 +211,7 @@ class Preview:
         self.links = Links(engine.site)
         self._sitemap = False  # a save changed what the sitemap shows: written again after the reload
         self._searched: set[str] = set()  # locales whose search a translation added or deleted changes
+        self._later: list[Output] = []  # pages a save left to render on request and in the background
         self.waiting = 0  # requests and saves waiting for the lock: the remaining pages let them go first
         self._counting = threading.Lock()
 
@@ -272,6 +277,13 @@ class Preview:
             checked = self._check_again(changed, linkers)
         pages = ", ".join(sorted({f"{o.locale}/{o.page_path}" for o in affected}))
         log.info(f"preview: {len(affected)} pages rendered again in {rendered:.3f} s: {pages}")
+        later, self._later = self._later, []
+        if later:
+            pages = ", ".join(sorted({f"{o.locale}/{o.page_path}" for o in later}))
+            log.info(
+                f"preview: {len(later)} pages to render again, on request and in the background: {pages}"
+            )
+            self.remaining.begin(self.generation)
         if checked:
             shown = ", ".join(sorted(self.engine.site.docs_path(path) for path in checked))
             log.info(f"preview: {len(checked)} pages checked again, their links' targets changed: {shown}")
@@ -372,9 +384,11 @@ class Preview:
                 self._sitemap = True
         except Exception as error:  # the full build reports it as it would on its own
             return affected, f"swapping a translation failed ({type(error).__name__}: {error})"
-        placed = self._place_pages(came, affected)
+        placed = self._place_pages(came)
         if isinstance(placed, str):
             return affected, placed
+        own, placed = placed
+        affected = own + [o for o in affected if o not in own]  # first: the others' navigation shows them
         outputs = engine.outputs() if swaps or came else outputs
         placed += [  # their links to a page that came or went lead to it now, or no more
             o
@@ -386,10 +400,10 @@ class Preview:
             affected += [o for o in body_edit_outputs(engine.site, path, outputs) if o not in affected]
         try:
             retitled = engine.render(affected)
-            if retitled or marked or placed:  # the pages whose navigation or footer names them, now
+            # a page that came has a title now: its section and neighbours are among ``placed``
+            retitled = [o for o in retitled if o not in own]
+            if retitled or marked:  # the pages whose navigation or footer names them, now that they have it
                 readers = engine.title_readers(marked + retitled)
-                if readers is not None:
-                    readers += placed
                 if readers is None:  # the page is at the top of the navigation
                     first = (marked + retitled)[0]
                     shown = os.path.relpath(first.source, engine.site.root)
@@ -407,6 +421,14 @@ class Preview:
                 again = [o for o in readers if o in affected and o not in alone] if retitled else []
                 engine.render(list(dict.fromkeys(again)) + more)
                 affected += more
+            # The pages that show a page that came or went: rendered on request and in the background.
+            # Those of this save too, in a locale where two came or went (a rename): the first was
+            # rendered before the second had its title.
+            alone = {o for o in own if sum(other.locale == o.locale for other in own) == 1}
+            self._later = [
+                o for o in dict.fromkeys(placed) if o not in affected or (o in own and o not in alone)
+            ]
+            engine.render_later(self._later)
         except Exception as error:  # the full build reports it as it would on its own
             return affected, f"rendering pages again failed ({type(error).__name__}: {error})"
         self._sitemap = self._sitemap or any(
@@ -415,15 +437,16 @@ class Preview:
         )
         return affected, None
 
-    def _place_pages(self, came: list[str], affected: list[Output]) -> list[Output] | str:
+    def _place_pages(self, came: list[str]) -> tuple[list[Output], list[Output]] | str:
         """The pages that came or went (new, deleted, or renamed: both) put in every locale build
-        or taken out; ``affected`` gets the pages rendered from them. Returns the pages whose
-        navigation or footer shows them, or why it takes a full rebuild."""
+        or taken out. Returns the pages rendered from them now and the pages whose navigation or
+        footer shows them, or why it takes a full rebuild."""
         engine, site = self.engine, self.engine.site
         by_page: dict[str, list[str]] = {}
         for path in came:
             by_page.setdefault(site.page_path(Path(path)), []).append(path)
         readers: list[Output] = []
+        now: list[Output] = []
         try:
             for page_path, paths in by_page.items():
                 placed = engine.place_page(page_path, paths)
@@ -436,13 +459,13 @@ class Preview:
                 )
                 where = ", ".join(o.locale for o in own) or "no locale build"
                 log.info(f"preview: {what}: {page_path} is in {where} now")
-                affected += [o for o in own if o not in affected]
+                now += [o for o in own if o not in now]
                 readers += near
                 self._searched |= {o.locale for o in [*own, *near]}
                 self._sitemap = True
         except Exception as error:  # the full build reports it as it would on its own
             return f"placing a page that came or went failed ({type(error).__name__}: {error})"
-        return readers
+        return now, readers
 
     def stop(self) -> None:
         self.remaining.stop()
@@ -556,7 +579,8 @@ class Remaining:
                 if batch:
                     engine.render(batch)
                     continue
-                if engine.complete:
+                if engine.complete:  # pages a save left for later: search may index them now
+                    preview.background.pages_rendered(generation)
                     return
                 pages = engine.finish()
                 engine.render_sitemap()
@@ -579,6 +603,7 @@ class Background:
         self._generation = 0
         self._cond = threading.Condition()
         self._stopped = False
+        self._after_pages: set[str] = set()  # locales to index once the pages left for later are rendered
         self._indexing: search.Indexing | None = None
         self._shadow: subprocess.Popen | None = None  # --verify's fresh build
         self._thread: threading.Thread | None = None
@@ -596,6 +621,13 @@ class Background:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="preview-background", daemon=True)
                 self._thread.start()
+
+    def pages_rendered(self, generation: int) -> None:
+        """The pages a save left for later are rendered: the locales that waited for them are indexed."""
+        with self._cond:
+            locales, self._after_pages = self._after_pages, set()
+        if locales:
+            self.want(locales, generation, dashboard=False)
 
     def stop(self) -> None:
         with self._cond:
@@ -650,6 +682,10 @@ class Background:
             with preview.lock:
                 if generation != preview.generation or not engine.complete:
                     return  # every locale is indexed once all pages are rendered (Remaining)
+                if engine.pending(1):  # pages a save left for later: indexed once they are (Remaining)
+                    with self._cond:
+                        self._after_pages |= {o for o in wanted if o >= locale}
+                    return
                 found = engine.search_pages(locale)
             if found is None:
                 continue
@@ -677,7 +713,7 @@ class Background:
         lower priority, compared file by file with the site the preview serves; every file that
         differs is logged as the preview's bug."""
         preview, engine = self.preview, self.preview.engine
-        if not engine.complete:
+        if not engine.complete or engine.pending(1):
             return  # compared once every page is rendered (Remaining)
         with tempfile.TemporaryDirectory(prefix=".preview-verify-", dir=engine.site_dir.parent) as temp:
             fresh = Path(temp) / "site"
