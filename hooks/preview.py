@@ -73,6 +73,12 @@ PRIVATE_FUNCTIONS = {
     # what the server serves (the path asked for), and the HTML it adds the live-reload script to
     "mkdocs.livereload.LiveReloadServer._serve_request": "(self, environ, start_response) -> 'Iterable[bytes] | None'",
     "mkdocs.livereload.LiveReloadServer._inject_js_into_html": "(self, content, epoch)",
+    # the files static-i18n keeps for a locale build, with their language versions (a page that
+    # came or went: Kept.place_page)
+    "mkdocs_static_i18n.reconfigure.ExtendedPlugin.reconfigure_files": (
+        "(self, files: mkdocs.structure.files.Files, mkdocs_config: mkdocs.config.defaults.MkDocsConfig)"
+        " -> Union[mkdocs_static_i18n.suffix.I18nFiles, mkdocs_static_i18n.folder.I18nFiles]"
+    ),
     # the file static-i18n makes of a page for a locale build (a translation, or a fallback copy)
     "mkdocs_static_i18n.folder.create_i18n_file": (
         "(file: mkdocs.structure.files.File, current_language: str, default_language: str, "
