@@ -168,12 +168,9 @@ def full_rebuild_reason(
                 return f"{shown} was deleted or renamed"
             continue
         # a folder made with its files (a locale's translations of a section, saved in one burst of
-        # events or more): each file is a change of its own, or was one before, or is a new page
-        # (its own event comes: it was written after its folder was made)
+        # events or more): each file is a change of its own, or was one before
         if os.path.isdir(path) and all(
-            str(file) in changed or str(file) in files or engine.came_or_went(str(file))
-            for file in Path(path).rglob("*")
-            if not file.is_dir()
+            str(file) in changed or str(file) in files for file in Path(path).rglob("*") if not file.is_dir()
         ):
             continue
         if path not in sources and not known:
@@ -271,12 +268,13 @@ class Preview:
                     self.links = Links(self.engine.site)  # the locales or the Markdown settings may differ
                 self.remaining.begin(self.generation)
                 return
-            if not affected:
+            if not affected and not self._later:
                 return  # files that came and went
             rendered = time.monotonic() - started
             checked = self._check_again(changed, linkers)
-        pages = ", ".join(sorted({f"{o.locale}/{o.page_path}" for o in affected}))
-        log.info(f"preview: {len(affected)} pages rendered again in {rendered:.3f} s: {pages}")
+        if affected:  # else only pages that show a page that went (one no locale build has now)
+            pages = ", ".join(sorted({f"{o.locale}/{o.page_path}" for o in affected}))
+            log.info(f"preview: {len(affected)} pages rendered again in {rendered:.3f} s: {pages}")
         later, self._later = self._later, []
         if later:
             pages = ", ".join(sorted({f"{o.locale}/{o.page_path}" for o in later}))
@@ -351,6 +349,7 @@ class Preview:
         """The pages rendered again, or why it takes a full rebuild. ``linkers``: the pages whose
         link findings the save changed (None: not known, the link graph is not made)."""
         engine = self.engine
+        self._later = []
         if not engine.ready:
             return [], "the last build did not finish"
         outputs = engine.outputs()
