@@ -46,7 +46,14 @@ from benchmarks.sites import prepare
 from helpsite.core.site import CONFIG_FILE, load_site
 
 ROOT = Path(__file__).resolve().parent.parent
-MODES = {"differential": {}, "stock": {"HELPSITE_PREVIEW": "full"}}
+DIRTY = "BENCHMARK_SERVE_DIRTY"  # in a mode's environment: `mkdocs serve --dirty`
+# Each preview compared: its environment, and (dirty) MkDocs' own --dirty, which renders again
+# only the pages whose files changed (and leaves "None" in the other pages' navigation).
+MODES = {
+    "differential": {},
+    "stock": {"HELPSITE_PREVIEW": "full"},
+    "dirty": {"HELPSITE_PREVIEW": "full", DIRTY: "1"},
+}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -59,10 +66,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--locale", default="nb", help="the one-locale preview's locale (--locale of dev.py serve)"
     )
-    parser.add_argument("--modes", default=",".join(MODES), help="differential,stock")
+    parser.add_argument("--modes", default="differential,stock", help="of differential,stock,dirty")
     parser.add_argument("--scopes", default="all,locale", help="all: every locale; locale: --locale alone")
     parser.add_argument("--out", type=Path)
     parser.add_argument("--timeout", type=float, default=1800)
+    parser.add_argument(
+        "--first-page-only",
+        action="store_true",
+        help="time the start-up alone: the edited page first served, then (all locales) its "
+        "version in the second locale",
+    )
     args = parser.parse_args(argv)
     locales = load_site(ROOT).locales[: args.locales]
     report = report_head(
@@ -90,6 +103,8 @@ def main(argv: list[str] | None = None) -> int:
                     args.edits,
                     args.timeout,
                     len(locales) if not env else 1,
+                    second=locales[1] if not env and len(locales) > 1 else None,
+                    first_page_only=args.first_page_only,
                 )
                 report["runs"][f"{scope}, {mode}"] = run
                 print(f"  {json.dumps(run)}", flush=True)
@@ -102,18 +117,28 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def time_edits(
-    project: Path, page: Path, url_path: str, env: dict, edits: int, timeout: float, bundles: int
+    project: Path,
+    page: Path,
+    url_path: str,
+    env: dict,
+    edits: int,
+    timeout: float,
+    bundles: int,
+    second: str | None = None,
+    first_page_only: bool = False,
 ) -> dict:
     """One preview of ``project``: its start-up, then ``edits`` body edits of ``page`` (and, for
     the differential preview, ``edits`` of each other kind); ``bundles`` is the number of search
-    bundles it makes (one a locale)."""
+    bundles it makes (one a locale). ``first_page_only``: the start-up alone, until the page is
+    served, then until its version in the locale ``second`` is."""
     port = serving.free_port()
     log_path = project / "serve.log"
     log = open(log_path, "w+")
     started = time.perf_counter()
     process = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--livereload", "-f", str(project / CONFIG_FILE)]
-        + ["--dev-addr", f"127.0.0.1:{port}"],
+        + ["--dev-addr", f"127.0.0.1:{port}"]
+        + (["--dirty"] if env.get(DIRTY) else []),
         cwd=project,
         env=dict(os.environ, NO_MKDOCS_2_WARNING="1", **env),
         stdout=log,
@@ -129,6 +154,16 @@ def time_edits(
         if not serving.wait_for(lambda: "<h1" in serving.fetch(url, timeout=timeout), timeout, step=0.05):
             raise RuntimeError(f"the preview never served {url}:\n{log_path.read_text()[-3000:]}")
         run["startup_seconds"] = round(time.perf_counter() - started, 2)
+        if first_page_only:
+            if second is not None:
+                other = f"http://127.0.0.1:{port}/{second}/{url_path}"
+                if not serving.wait_for(
+                    lambda: "<h1" in serving.fetch(other, timeout=timeout), timeout, 0.05
+                ):
+                    raise RuntimeError(f"the preview never served {other}:\n{log_path.read_text()[-3000:]}")
+                run[f"{second}_first_seconds"] = round(time.perf_counter() - started, 2)
+            run["memory_mb"] = round(_tree_rss(process.pid) / 1e6)
+            return run
         if env.get("HELPSITE_PREVIEW"):  # MkDocs' own: every page is rendered before the first is served
             run["all_rendered_seconds"] = run["startup_seconds"]
         else:
@@ -336,14 +371,20 @@ def _not_found(url: str, timeout: float) -> bool:
 
 
 def _ratios(report: dict, scope: str) -> None:
+    """Each of MkDocs' own previews measured (stock, dirty) against the differential one."""
     runs = report["runs"]
-    differential, stock = runs.get(f"{scope}, differential"), runs.get(f"{scope}, stock")
-    if differential and stock:
-        report.setdefault("stock_to_differential", {})[scope] = {
-            "served": round(stock["served_median"] / differential["served_median"], 1),
-            "startup": round(stock["startup_seconds"] / differential["startup_seconds"], 2),
-            "memory": round(stock["memory_mb"] / differential["memory_mb"], 2),
+    differential = runs.get(f"{scope}, differential")
+    for baseline in ("stock", "dirty"):
+        other = runs.get(f"{scope}, {baseline}")
+        if not (differential and other):
+            continue
+        ratios = {
+            "startup": round(other["startup_seconds"] / differential["startup_seconds"], 2),
+            "memory": round(other["memory_mb"] / differential["memory_mb"], 2),
         }
+        if "served_median" in differential:  # not with --first-page-only
+            ratios["served"] = round(other["served_median"] / differential["served_median"], 1)
+        report.setdefault(f"{baseline}_to_differential", {})[scope] = ratios
 
 
 def _tree_rss(pid: int) -> int:

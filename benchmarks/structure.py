@@ -153,7 +153,8 @@ def _timed_check(project: Path, variant: str) -> int:
 
 
 def _told_by(site) -> dict[str, int]:
-    """How many translations the quick skeleton, the line skeleton or the outlines told."""
+    """How many translations the verbatim or the default quick skeleton, the line skeleton or the
+    outlines told."""
     from helpsite.linting import checks, safety, translation_structure
 
     config = translation_structure.settings(site)
@@ -164,6 +165,8 @@ def _told_by(site) -> dict[str, int]:
             base = translation_structure.base_of(site, page)
             if base is None or base.page is None:
                 told["no base"] += 1
+            elif _told_verbatim(page, base.english, config):
+                told["verbatim quick skeleton"] += 1
             elif base.english.quick(config) == translation_structure.quick_skeleton(page.body, config):
                 told["quick skeleton"] += 1
             elif translation_structure.same_skeleton(page.body, base.english, config):
@@ -171,6 +174,13 @@ def _told_by(site) -> dict[str, int]:
             else:
                 told["outlines"] += 1
     return dict(told)
+
+
+def _told_verbatim(page, english, config) -> bool:
+    from helpsite.linting import translation_structure
+
+    verbatim, worth_it = english.verbatim(config)
+    return worth_it and verbatim == translation_structure.quick_skeleton(page.body, config, verbatim=True)
 
 
 def _report(corpus: synthetic.Corpus, runs: list[dict], prepared: float) -> dict:

@@ -41,15 +41,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from markupsafe import escape
+from mkdocs import utils as mkdocs_utils
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
 from mkdocs.structure.pages import Page
 from mkdocs_static_i18n.folder import create_i18n_file
+from mkdocs_static_i18n.utils import I18nLoggingFilter
 
 from helpsite.building import build
 from helpsite.building.preview import Output, Preview, serve_differentially
 from helpsite.building.watch import Watcher
+from helpsite.core import lifetime
 from helpsite.core.site import is_below
 from helpsite.published import search
 from helpsite.published.navigation import order_key
@@ -84,6 +87,12 @@ PRIVATE_FUNCTIONS = {
         "(file: mkdocs.structure.files.File, current_language: str, default_language: str, "
         "all_languages: list, config: mkdocs.config.defaults.MkDocsConfig) -> mkdocs.structure.files.File"
     ),
+    # what static-i18n's post_build does around and after its nested builds (the preview's
+    # builds of the other locales do the same: Kept.build_later)
+    "mkdocs.utils.clean_directory": "(directory: 'str') -> 'None'",
+    "mkdocs_static_i18n.reconfigure.ExtendedPlugin.reconfigure_search_index": (
+        "(self, config: mkdocs.config.defaults.MkDocsConfig)"
+    ),
 }
 PRIVATE_ATTRIBUTES = {
     # the rebuild MkDocs' server calls, how long it waits for more events, its watcher, and how
@@ -97,8 +106,11 @@ PRIVATE_ATTRIBUTES = {
         "_want_rebuild",
         "mount_path",
     ),
-    # the locale being built, and the language links it keeps for that locale's pages
-    "mkdocs_static_i18n.reconfigure.ExtendedPlugin": ("current_language", "extra_alternate"),
+    # the locale being built, the language links it keeps for that locale's pages, and whether
+    # its post_build is inside its loop of nested builds (it then builds no other locale)
+    "mkdocs_static_i18n.reconfigure.ExtendedPlugin": ("current_language", "extra_alternate", "building"),
+    # the prefixes of the log lines static-i18n's nested builds leave out
+    "mkdocs_static_i18n.utils.I18nLoggingFilter": ("filtered_prefixes",),
 }
 
 _MISSING = object()
@@ -172,6 +184,7 @@ def on_serve(server, *, config, builder):
     server.builder = lambda config=None: preview.saved(watcher.take())
     server.build_delay = 0.01  # watchfiles has already waited for the burst of events to end
     _serve_findings(server, preview)
+    lifetime.at_stop(_kept.stopped)
     preview.start()
     return server
 
@@ -232,6 +245,10 @@ class Kept:
         self._pending_at: dict[str, Output] = {}  # by the file each writes (in the site folder)
         self._generated: dict[Output, object] = {}  # the pages with no source file, by locale and path
         self.complete = False  # every page rendered, the anchors of all of them validated
+        # The locales static-i18n's loop left to the preview (build_later), in the loop's order
+        self._later: list[str] = []
+        self._loop: list[str] = []  # every locale of that loop, in its order
+        self.stopping = False  # the preview stops: a build under way ends at its next page (_read_page)
 
     # -- the build, deferring each page's rendering --------------------------------
 
@@ -254,7 +271,7 @@ class Kept:
         if config is not self.config:  # a new build (the first, or a full rebuild)
             self.config, self.context, self.locales, self.ready = config, build.current(), {}, False
             self.started, self._deferred, self._pending, self._pending_at = time.monotonic(), {}, {}, {}
-            self._generated = {}
+            self._generated, self._later, self._loop = {}, [], []
             self.complete = False
         self._noted[what] = value
 
@@ -301,6 +318,13 @@ class Kept:
         self.locales[state.locale] = state
         self._noted = {}
         self.ready = True
+        if state.top and i18n is not None and mkdocs_build._build_page is _write_page:
+            # static-i18n's post_build (-100), next, would build every other locale before the
+            # preview serves a page: it is told it is inside its loop already, so it builds none,
+            # and the preview builds each one when a page of it is asked for, or in the background.
+            self._loop = [locale for locale in i18n.build_languages if locale != state.locale]
+            self._later = list(self._loop)
+            i18n.building = bool(self._later)
 
     # -- on a save (helpsite.building.preview.Engine) ------------------------------------
 
@@ -359,6 +383,81 @@ class Kept:
     def pending_at(self, relative: str) -> Output | None:
         output = self._pending_at.get(relative)
         return output if output in self._pending else None
+
+    def later(self, path: str) -> bool:
+        """Whether ``path`` is a file of a locale whose build is still to come (``build_later``
+        reads it as it is then)."""
+        if not self._later:
+            return False
+        locale = self.site.locale_of(Path(path))
+        return locale in self._later and is_below(
+            os.path.abspath(path), os.path.abspath(self.site.docs_dir / locale)
+        )
+
+    def later_at(self, relative: str) -> str | None:
+        """The locale still to be built that serves ``relative`` (a path in the site folder)."""
+        first = relative.lstrip("/").split("/", 1)[0]
+        return first if first in self._later else None
+
+    def later_locales(self) -> list[str]:
+        return list(self._later)
+
+    def build_later(self, locale: str | None = None) -> str | None:
+        """The build of a locale static-i18n's loop left (``locale``, else the next in the loop's
+        order), as its loop makes it: from the configuration as the source locale's build left
+        it, with the same nested ``build`` and the same log. After the last one, what the loop's
+        post_build does after it (the search index of the last locale); after each one, the outer
+        build's own handlers after static-i18n's (the source locale's search settings and 404
+        page at the site root, which each nested build overwrites). Returns the locale built (None: none left)."""
+        if not self._later or not self.ready:
+            return None
+        locale = locale if locale in self._later else self._later[0]
+        config = self.config
+        i18n = config.plugins["i18n"]
+        top = next(state for state in self.locales.values() if state.top)
+        started = time.monotonic()
+        self._later.remove(locale)
+        try:
+            with self._as(top), _static_i18n_loop(i18n):
+                i18n.current_language = locale
+                mkdocs_build.build(config, dirty=False)
+            if not self._later:
+                with self._as(self.locales[self._loop[-1]]), _static_i18n_loop(i18n):
+                    i18n.reconfigure_search_index(config)
+            # after each one: what it wrote at the site root (its 404 page, its search settings)
+            # is the source locale's again, as the outer build's end leaves it
+            with self._as(top):
+                for handler in config.plugins.events["post_build"]:
+                    if -200 < getattr(handler, "mkdocs_priority", 0) < -100:
+                        handler(config=config)
+        except Exception as error:  # as a failed build: the next save builds everything again
+            self.ready = False
+            self._later = []
+            if self.stopping:
+                return None
+            log.error(f"preview: the {locale} build failed ({type(error).__name__}: {error})")
+            return locale
+        pages = len(self.locales[locale].pages)
+        log.info(f"preview: {locale} read ({pages} pages) in {time.monotonic() - started:.1f} s")
+        return locale
+
+    def stopped(self) -> None:
+        """A stop signal came (``lifetime.at_stop``: in the handler, no lock): a locale build
+        under way ends at its next page, and no finding still to come is reported (a large
+        site's build would log for a second more, until the server has shut down)."""
+        self.stopping = True
+        if self.context is not None:
+            self.context.stop_reporting()
+
+    def stop(self) -> None:
+        """The preview stops (its server has shut down)."""
+        self.stopped()
+        if self.context is not None:
+            self.context.close(failed=True)
+
+    def rendered(self, source: str) -> bool:
+        """Whether a page made of the file ``source`` has been rendered since the build read it."""
+        return any(output.source == source and output not in self._pending for output in self.outputs())
 
     def finish(self) -> int:
         """Every page rendered: MkDocs' anchor validation across them, as at a build's end."""
@@ -796,7 +895,13 @@ def _shown_in_navigation(page) -> tuple:
 
 
 # In the preview's builds, in place of MkDocs' _populate_page and _build_page (on_startup).
+class _Stopping(Exception):
+    """Ends a locale build under way when the preview stops."""
+
+
 def _read_page(page, config, files, dirty=False) -> None:
+    if _kept.stopping:
+        raise _Stopping("the preview is stopping")
     config._current_page = page
     try:
         page.read_source(config)  # the check's notice stands in for a page that must not render
@@ -840,6 +945,25 @@ def _delete_written(path: str, site_dir: str) -> None:
         except OSError:  # not empty
             return
         folder = os.path.dirname(folder)
+
+
+@contextlib.contextmanager
+def _static_i18n_loop(i18n) -> Iterator[None]:
+    """What static-i18n's post_build sets around its nested builds: it is inside its loop (their
+    post_build builds no other locale), the site folder is not emptied, and their "Building
+    documentation" and "Documentation built" lines are left out of the log."""
+    quiet = I18nLoggingFilter()
+    quiet.filtered_prefixes |= {"Documentation built in", "Building documentation to directory"}
+    build_log = logging.getLogger("mkdocs.commands.build")
+    clean, mkdocs_utils.clean_directory = mkdocs_utils.clean_directory, lambda directory: directory
+    build_log.addFilter(quiet)
+    i18n.building = True
+    try:
+        yield
+    finally:
+        i18n.building = False
+        mkdocs_utils.clean_directory = clean
+        build_log.removeFilter(quiet)
 
 
 # What a build leaves in the configuration, copied: the next locale's build changes it in place.

@@ -536,7 +536,10 @@ def test_pages_requested_before_the_rest_are_rendered_are_what_a_fresh_build_wri
         assert articles == [] and not (running.site_dir / "sitemap.xml").exists(), articles
         page = project / "docs" / "en" / UNTRANSLATED[0]
         log = running.save(page, edited(page, "lazily"))
-        assert rendered_again(log) == {f"{locale}/{UNTRANSLATED[0]}" for locale in LOCALES}
+        # The other locales are built when a page of theirs is first requested, and read the
+        # saved file then: the save renders the source locale's page alone.
+        assert rendered_again(log) == {f"{LOCALES[0]}/{UNTRANSLATED[0]}"}
+        assert [locale for locale in LOCALES[1:] if (running.site_dir / locale).exists()] == []
         fresh = running.fresh_build(tmp_path / "fresh")
         pages = sorted(path.relative_to(fresh).as_posix() for path in fresh.rglob("*.html"))
         seed = random.randrange(2**32)
@@ -556,6 +559,37 @@ def test_pages_requested_before_the_rest_are_rendered_are_what_a_fresh_build_wri
 # ----------------------------------------------------------------------------
 # Bad input on save
 # ----------------------------------------------------------------------------
+
+
+def test_a_page_saved_bad_before_it_was_first_rendered_is_served_as_a_build_writes_it(project, tmp_path):
+    # No background rendering: when the pages are saved with front matter that is no YAML, en's
+    # has been read and not rendered, nb's locale not even built. Neither has a last good
+    # version: each is served as a fresh build of the tree writes it, the checks' notice in its
+    # place, and the banner names the problem at its line.
+    running = Preview(project, tmp_path / "serve.log", HELPSITE_PREVIEW_BACKGROUND="off")
+    try:
+        page_path = "licenses/reset-groups-00000"
+        logs = {}
+        for locale in LOCALES[:2]:
+            page = project / "docs" / locale / f"{page_path}.md"
+            bad = page.read_bytes().replace(b"ms.author: cmcatee", b"ms.author: [cmcatee", 1)
+            assert bad != page.read_bytes()
+            logs[locale] = running.save(page, bad)
+        line = (
+            f"preview: {LOCALES[0]}/{page_path}.md cannot be rendered; the preview serves the checks' notice"
+        )
+        assert line in logs[LOCALES[0]]
+        assert "cannot be rendered" not in logs[LOCALES[1]]  # read when its locale is built
+        fresh = running.fresh_build(tmp_path / "fresh")
+        for locale, root in zip(LOCALES[:2], ("", f"{LOCALES[1]}/"), strict=True):
+            relative = f"{root}{page_path}/index.html"
+            served = running.served(relative)
+            assert without_live_reload(served) == (fresh / relative).read_bytes(), locale
+            assert wait_for(
+                lambda relative=relative: b"<strong>yaml-invalid</strong>" in running.served(relative), 30
+            ), locale
+    finally:
+        running.close()
 
 
 def test_bad_input_keeps_the_preview_serving_and_the_next_good_save_recovers(preview, project, tmp_path):

@@ -90,7 +90,7 @@ def test_findings_are_logged_while_the_preview_keeps_serving(preview):
     source = project / "docs" / "nb" / f"{ARTICLE}.md"
     text = source.read_text(encoding="utf-8")
     # The page has a last good version once the lazy start has rendered it (a page saved bad
-    # before it was ever rendered is rendered from the bad file: handbook/preview.md, limits).
+    # before it was ever rendered is served as the checks' notice: tests/test_preview.py).
     assert wait_for(lambda: re.search(r"preview: all \d+ pages rendered", log.read_text()), 120)
     # A duplicate front-matter key (an error) and a visible edit, saved together.
     source.write_text(

@@ -380,9 +380,67 @@ def test_the_skeleton_shortcut_misses_no_seeded_corruption(repo, corrupt):
             assert not translation_structure.same_skeleton(page.body, base.english, config), found
             quick = translation_structure.quick_skeleton(page.body, config)
             assert quick is None or quick != base.english.quick(config), found
+            verbatim = translation_structure.quick_skeleton(page.body, config, verbatim=True)
+            assert verbatim is None or verbatim != base.english.verbatim(config)[0], found
         else:  # a change of the front matter only
             assert page.body == pages.load(clean.encode("utf-8"), corrupt).body
     assert in_body >= len(variants) - 2  # at most the two changes of the front matter
+
+
+@pytest.mark.parametrize(
+    "english, translated, rule",
+    [
+        (
+            '<img src="media/a.png" alt="The center">',
+            '<img src="media/b.png" alt="Senteret">',
+            "structure-image",
+        ),
+        (
+            '<a href="https://example.org/a">Sign in</a>',
+            '<a href="https://example.org/b">Logg inn</a>',
+            "structure-link-target",
+        ),
+        (
+            "[Sign in](https://example.org/en-us/a)",
+            "[Logg inn](https://example.org/nb-no/b)",
+            "structure-link-target",
+        ),
+    ],
+)
+def test_a_changed_target_at_a_line_start_is_not_told_equal_by_a_skeleton(repo, english, translated, rule):
+    """A raw HTML line's start once kept only its "<" in the quick form: a changed source was
+    told equal. Neither quick form may call such a pair equal, and the outlines find it."""
+    site = load_site(repo)
+    config = translation_structure.settings(site)
+    data = f"# Title\n\nText.\n\n{english}\n\nMore text.\n".encode()
+    english_page = translation_structure.english_version(site, "docs/en/x.md", data)
+    page = pages.load(
+        f"# Tittel\n\nTekst.\n\n{translated}\n\nMer tekst.\n".encode(), "docs/nb/x.md", "nb", "x.md"
+    )
+    assert not translation_structure.same_skeleton(page.body, english_page, config)
+    base = translation_structure.Base("docs/en/x.md", english_page.page, True, english=english_page)
+    found = list(translation_structure.outline_findings(page, base, site, config))
+    assert [(f.line, f.rule) for f in found] == [(5, rule)]
+
+
+def test_the_verbatim_skeleton_falls_back_to_the_locale_free_one(repo):
+    """The verbatim form is tried only where the English holds no locale part and no translated
+    attribute; a translation whose link gains a locale part then differs from it verbatim, and
+    the locale-free form still tells the pair equal (no outline, no finding)."""
+    site = load_site(repo)
+    config = translation_structure.settings(site)
+    data = b"# Title\n\nSee [the center](https://example.org/admin/) and ![The center](media/a.png).\n"
+    english = translation_structure.english_version(site, "docs/en/y.md", data)
+    assert english.verbatim(config) == (english.quick(config), True)
+    body = "# Tittel\n\nSe [senteret](https://example.org/nb-no/admin/) og ![Senteret](media/a.png).\n"
+    assert translation_structure.quick_skeleton(body, config, verbatim=True) != english.verbatim(config)[0]
+    assert translation_structure.same_skeleton(body, english, config)
+    # an English with a locale part: the verbatim form is not tried
+    localized = translation_structure.english_version(
+        site, "docs/en/z.md", data.replace(b"/admin/", b"/en-us/admin/")
+    )
+    assert localized.verbatim(config)[1] is False
+    assert translation_structure.same_skeleton(body, localized, config)
 
 
 def test_the_clean_translations_are_told_by_their_skeleton_alone(repo):

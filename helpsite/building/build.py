@@ -401,6 +401,11 @@ class Build:
             with open(path, "w", encoding="utf-8") as handle:
                 handle.write(build.not_found)
 
+    def stop_reporting(self) -> None:
+        """The process is stopping: no finding still to come is reported. Safe in a signal
+        handler: a flag the deliveries read, no lock taken."""
+        self._stale = True
+
     def close(self, failed: bool = False) -> None:
         """The build is over: its search bundles made, every finding delivered, and the worker
         stopped; when it failed (or a newer build replaces it), its search bundles still being

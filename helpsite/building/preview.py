@@ -134,6 +134,14 @@ class Engine(Protocol):
     def pending(self, limit: int | None = None) -> list[Output]: ...  # not rendered yet
     def render_later(self, outputs: list[Output]) -> None: ...  # on request and in the background
     def pending_at(self, relative: str) -> Output | None: ...  # the page not rendered yet written there
+    def rendered(self, source: str) -> bool: ...  # a page of that file rendered since the build read it
+    # The locales whose build the first build left for later (read when a page of one is asked
+    # for, or in the background): their files, the locale serving a path, the build of one
+    def later(self, path: str) -> bool: ...
+    def later_at(self, relative: str) -> str | None: ...
+    def later_locales(self) -> list[str]: ...
+    def build_later(self, locale: str | None = None) -> str | None: ...
+    def stop(self) -> None: ...  # the preview stops: the build under way ends, its findings dropped
     def finish(self) -> int: ...  # every page rendered: validates their anchors; the number of pages
     # the sitemap the build left for after its pages, or (again) written again after a save
     def render_sitemap(self, again: bool = False) -> bool: ...
@@ -219,16 +227,23 @@ class Preview:
     def requested(self, relative: str) -> None:
         """A request for ``relative`` (a path in the site, as MkDocs' server reads it): a page the
         build has not rendered yet is rendered first, with its locale's state."""
+        engine = self.engine
         path = posixpath.normpath("/" + relative + ("index.html" if relative.endswith("/") else ""))
         candidates = [path.lstrip("/"), posixpath.join(path, "index.html").lstrip("/")]
-        if not any(self.engine.pending_at(candidate) for candidate in candidates):
+        locale = engine.later_at(path)
+        if locale is not None:  # its locale's build first
+            with self._first(), self.lock:
+                if engine.ready:
+                    engine.build_later(locale)
+        if not any(engine.pending_at(candidate) for candidate in candidates):
             return
         with self._first():
             with self.lock:
-                outputs = [o for o in map(self.engine.pending_at, candidates) if o is not None]
-                if outputs and self.engine.ready:
-                    self.engine.render(outputs[:1])
-                    if not self.engine.pending(1):  # the last one (HELPSITE_PREVIEW_BACKGROUND=off)
+                outputs = [o for o in map(engine.pending_at, candidates) if o is not None]
+                if outputs and engine.ready:
+                    engine.render(outputs[:1])
+                    # the last one (HELPSITE_PREVIEW_BACKGROUND=off)
+                    if not engine.pending(1) and not engine.later_locales():
                         self.remaining.begin(self.generation)
 
     @contextlib.contextmanager
@@ -320,7 +335,8 @@ class Preview:
     def _held(self, changed: set[str], built: set[str]) -> set[str]:
         """The saved pages that cannot be rendered (front matter that is no YAML, text that is not
         UTF-8, ...): each keeps its last good page, with the problem in its banner and the log,
-        until a save it can render. A fresh build would publish the checks' notice in its place."""
+        until a save it can render (a fresh build would publish the checks' notice in its place,
+        as the preview does for a page it has not rendered yet)."""
         held = set()
         for path in sorted(changed & built):
             if not os.path.isfile(path):
@@ -329,9 +345,13 @@ class Preview:
                 safety.load_file(path, self.engine.site), self.engine.site
             )
             if found:
+                rendered = self.engine.rendered(path)
+                if not rendered:  # no last good version: what a build writes, the checks' notice
+                    self.engine.forget(path)  # (the save that fixes it then rebuilds everything)
                 self.engine.hold(path, tuple(found))
                 shown = self.engine.site.docs_path(path)
-                log.warning(f"preview: {shown} cannot be rendered; the preview serves its last good version")
+                kept = "its last good version" if rendered else "the checks' notice"
+                log.warning(f"preview: {shown} cannot be rendered; the preview serves {kept}")
                 held.add(path)
         return held
 
@@ -352,8 +372,12 @@ class Preview:
         self._later = []
         if not engine.ready:
             return [], "the last build did not finish"
+        # a locale still to be built reads its files as they are then
+        later = {path for path in changed if engine.later(path)}
+        for path in later:
+            engine.forget(path)
         outputs = engine.outputs()
-        changed = changed - self._held(changed, {o.source for o in outputs})
+        changed = changed - later - self._held(changed - later, {o.source for o in outputs})
         if not changed:
             return [], None
         swaps = {path: engine.translation_swap(path) for path in changed}
@@ -467,6 +491,7 @@ class Preview:
         return now, readers
 
     def stop(self) -> None:
+        self.engine.stop()
         self.remaining.stop()
         self.background.stop()
 
@@ -561,7 +586,8 @@ class Remaining:
             try:
                 self._render_all(generation)
             except Exception:  # the pages are still rendered on request
-                log.exception("preview: the pages left by the build could not be rendered")
+                if not self._stopped:  # (a stop ends the build under way)
+                    log.exception("preview: the pages left by the build could not be rendered")
 
     def _render_all(self, generation: int) -> None:
         preview, engine = self.preview, self.preview.engine
@@ -572,6 +598,11 @@ class Remaining:
             with preview.lock:
                 if generation != preview.generation or not engine.ready:
                     return
+                if engine.later_locales():  # the locales still to be built first, one at a time
+                    if not background:
+                        return  # built when a page of one is requested
+                    engine.build_later()
+                    continue
                 batch = engine.pending(BATCH)
                 if batch and not background:
                     return  # rendered as they are requested; the rest once the last one is

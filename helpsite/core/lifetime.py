@@ -32,6 +32,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 
 GRACE = 1.0  # seconds a stopping process has for its clean-up (its children die with it: 2 s in all)
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -76,6 +77,12 @@ def stop_on_signals(log: logging.Logger | None = None) -> None:
             signal.signal(number, _stop)
 
 
+def at_stop(callback: Callable[[], None]) -> None:
+    """Call ``callback`` as soon as a stop signal comes, before the clean-up starts: in the signal
+    handler, so it must be quick and take no lock (set a flag)."""
+    _stop.callbacks = (*getattr(_stop, "callbacks", ()), callback)
+
+
 def leave_signals_to_parent() -> None:
     """In a worker process: SIGTERM, SIGHUP and SIGINT are ignored; the parent that started the
     worker stops it (and it dies with the parent: ``die_with_parent``)."""
@@ -89,6 +96,8 @@ def _stop(number, frame):
         _stop.stopping = True
         if getattr(_stop, "log", None) is not None:
             _stop.log.info(f"stopping: {signal.Signals(number).name} received")
+        for callback in getattr(_stop, "callbacks", ()):
+            callback()
         deadline = threading.Timer(GRACE, os._exit, (128 + number,))
         deadline.daemon = True  # the process ends as soon as its clean-up does, not at the deadline
         deadline.start()

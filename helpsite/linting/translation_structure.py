@@ -262,6 +262,7 @@ class Settings:
     locale_url_parts: re.Pattern  # a whole path segment that names a locale
     translatable_keys: frozenset[str]
     quick: re.Pattern  # the canonical form's pattern (``quick_skeleton``), with these locale parts
+    verbatim_differs: re.Pattern  # what the quick form takes out of the verbatim one
 
 
 _SETTINGS = lasting.cache("translation_structure.settings", 64)
@@ -295,7 +296,7 @@ def settings(site: Site) -> Settings:
         pattern = re.compile("/(?:" + "|".join(f"(?:{p})" for p in alternatives) + ")(?=/|$)", re.I)
     except re.error as error:
         raise ConfigError(f"{where}.locale_url_parts: not a regular expression: {error}")
-    found = Settings(pattern, frozenset(keys), _quick_pattern(alternatives))
+    found = Settings(pattern, frozenset(keys), _quick_pattern(alternatives), _verbatim_differs(alternatives))
     _SETTINGS[id(site)] = (site, found)
     return found
 
@@ -565,12 +566,22 @@ class _English:
         self.problem = "; ".join(f.message for f in loaded.findings) or "it cannot be read"
         self._skeleton: tuple[Settings, tuple | None] | None = None
         self._quick: tuple[Settings, str | None] | None = None
+        self._verbatim: tuple[Settings, str | None, bool] | None = None
         self._outline: markdown.Outline | None = None
 
     def quick(self, config: Settings) -> str | None:
         if self._quick is None or self._quick[0] is not config:
             self._quick = (config, quick_skeleton(self.page.body, config))
         return self._quick[1]
+
+    def verbatim(self, config: Settings) -> tuple[str | None, bool]:
+        """The verbatim quick form, and whether it is worth trying on a translation: only where
+        it is the quick form (no locale part, no attribute a translator translates: then a
+        translation that differs from it need not be the same in the quick form)."""
+        if self._verbatim is None or self._verbatim[0] is not config:
+            found = quick_skeleton(self.page.body, config, verbatim=True)
+            self._verbatim = (config, found, found is not None and not config.verbatim_differs.search(found))
+        return self._verbatim[1:]
 
     def skeleton(self, config: Settings) -> tuple | None:
         if self._skeleton is None or self._skeleton[0] is not config:
@@ -617,7 +628,7 @@ _SKELETON_PREFIX = re.compile(
 FENCE_LINE = re.compile(r"[ \t>]*(?:[-*+]|\d+[.)])?[ \t]*(`{3,}|~{3,})")
 
 
-def quick_skeleton(body: str, config: Settings) -> str | None:
+def quick_skeleton(body: str, config: Settings, verbatim: bool = False) -> str | None:
     """The skeleton's first, cheaper form: the body with its prose deleted by regular
     expressions alone (no Python per line), which is what makes the check cheap on a large site.
 
@@ -627,7 +638,12 @@ def quick_skeleton(body: str, config: Settings) -> str | None:
     written, attribute lists, alert markers, image marks and table pipes; a setext underline or
     thematic break as its character. Blank lines, and the paragraphs of plain prose between
     them, count as one blank line. None: a body this form cannot vouch
-    for (a code span over lines, a reference definition, a fence left open).
+    for (a code span over lines, a reference definition, a fence left open, a line that starts
+    with a tag with attributes: its source or target would be lost with the line's start).
+
+    ``verbatim``: link targets and tags kept as they are written (one capturing group: the
+    engine hands back strings, not a tuple of groups per match, at less than half the cost).
+    Stricter than the default form, so that equal verbatim forms are equal default forms.
     """
     if "]:" in body and _REFERENCE_DEFINITION.search(body):
         return None
@@ -641,24 +657,29 @@ def quick_skeleton(body: str, config: Settings) -> str | None:
         if closing is None:
             return None
         pieces += [
-            _quick_text(body[position : fence.start()], config),
+            _quick_text(body[position : fence.start()], config, verbatim),
             "\0",
             body[fence.start() : closing.end()],
             "\0",
         ]
         position = closing.end()
-    pieces.append(_quick_text(body[position:], config))
+    pieces.append(_quick_text(body[position:], config, verbatim))
     if None in pieces:
         return None
     return "".join(pieces)
 
 
-def _quick_text(text: str, config: Settings) -> str | None:
+def _quick_text(text: str, config: Settings, verbatim: bool = False) -> str | None:
     if "`" in text and any(line.count("`") % 2 for line in text.split("\n") if "`" in line):
         return None  # a code span over lines (or one of two backticks: let the next form tell)
     marked = _NON_BLANK.sub("\n\x01", "\n\n" + text)
     # findall and join: a template substitution would expand each match in Python (3.11)
-    canonical = "".join(map("".join, config.quick.findall(marked)))
+    if verbatim:
+        canonical = "".join(_VERBATIM.findall(marked))
+    else:
+        canonical = "".join(map("".join, config.quick.findall(marked)))
+    if "<" in canonical and _TAG_LINE.search(canonical):
+        return None  # a tag's source or target at a line's start is not in this form
     return _BLANK_RUN.sub("\n\n", canonical)
 
 
@@ -669,37 +690,59 @@ _NON_BLANK = re.compile(r"\n(?=[ \t]*\S)")  # a line break before a line that is
 _BLANK_RUN = re.compile(r"\n\n(?:\n|(?:\x01\n)+(?:\n|\Z))*")
 
 
+# ``quick_skeleton``'s patterns, in pieces. Prose: dropped.
+_PROSE = r"[^\n\x01\]`<{!|]+"
+# A line break; a line indented like code after a blank line, and the indented lines after it; a
+# setext underline or thematic break; else a line's start: containers, list marker, heading,
+# admonition and its type, HTML (with its tag's name where attributes follow: ``_TAG_LINE``).
+_LINE = (
+    r"\n|(?<=\n\n)\x01(?:[ \t]{0,3}>[ \t]?)*(?: {4}|\t)[^\n]*"
+    r"(?:\n\x01(?:[ \t]{0,3}>[ \t]?)*(?: {4}|\t)[^\n]*)*"
+    r"|\x01[ \t>]*[-=*_](?:[ \t]*[-=*_])*[ \t]*$"
+    r"|\x01[ \t>]*(?:(?:[-*+]|\d+[.)])(?=[ \t]|$))?[ \t]*"
+    r"(?:#{1,6}(?=[ \t]|$)|(?:!!!|\?\?\?\+?)[ \t]*[\w-]*|<(?:[A-Za-z][\w-]*(?=[ \t]))?)?"
+)
+# Tokens written as they are (a "[" is prose: an alert marker is kept from its "!", an image
+# from "![").
+_TOKENS = r"``[^\n]*?``|`[^`\n]*`|<[^>\n]*>|\{[^}\n]*\}|!\[|![A-Za-z][\w-]*\]|\]\[[^\]\n]*\]|\|"
+_DROPPED = r"[\]`<{!]"  # marks that make nothing here
+# The verbatim form: link targets and tags as written, everything kept in one group.
+_VERBATIM = re.compile(rf"{_PROSE}|({_LINE}|{_TOKENS}|\]\([^)\n]*\)?)|{_DROPPED}", re.M)
+# A line that starts with a tag with attributes (its name kept by ``_LINE``, the rest dropped
+# with the prose), or whose first token is such a tag: the line by line form tells.
+_TAG_LINE = re.compile(r"\x01[ \t>]*(?:(?:[-*+]|\d+[.)])[ \t]*)?<[A-Za-z][\w-]*(?![\w>-])")
+_TRANSLATED_ATTRIBUTE = r"""\s(?:alt|title|aria-label)\s*=\s*(?:"[^"\n]*"|'[^'\n]*')"""
+
+
+def _locale_part(locales: list[str]) -> str:
+    return "/(?:" + "|".join(f"(?:{p})" for p in locales) + ")(?=[/)#?])"
+
+
 def _quick_pattern(locales: list[str]) -> re.Pattern:
     """``quick_skeleton``'s one pattern: each alternative keeps what its groups capture and
     drops the rest of its match; prose matches no group and goes. Prose is tried first: most
     matches are prose, and each alternative tried in vain costs as much as a run of prose."""
-    locale = "/(?:" + "|".join(f"(?:{p})" for p in locales) + ")(?=[/)#?])"
     return re.compile(
         "|".join(
             (
-                # prose: dropped
-                r"[^\n\x01\]`<{!|]+",
-                # a line break; a line indented like code after a blank line, and the indented
-                # lines after it; a setext underline or thematic break; else a line's start:
-                # containers, list marker, heading, admonition and its type, HTML
-                r"(\n|(?<=\n\n)\x01(?:[ \t]{0,3}>[ \t]?)*(?: {4}|\t)[^\n]*"
-                r"(?:\n\x01(?:[ \t]{0,3}>[ \t]?)*(?: {4}|\t)[^\n]*)*"
-                r"|\x01[ \t>]*[-=*_](?:[ \t]*[-=*_])*[ \t]*$"
-                r"|\x01[ \t>]*(?:(?:[-*+]|\d+[.)])(?=[ \t]|$))?[ \t]*"
-                r"(?:#{1,6}(?=[ \t]|$)|(?:!!!|\?\?\?\+?)[ \t]*[\w-]*|<)?)",
+                _PROSE,
+                f"({_LINE})",
                 # a tag less the one attribute a translator translates
-                r"""(<[^>\n]*?)\s(?:alt|title|aria-label)\s*=\s*(?:"[^"\n]*"|'[^'\n]*')([^>\n]*>)""",
-                # tokens written as they are
-                # (a "[" is prose: an alert marker is kept from its "!", an image from "![")
-                r"(``[^\n]*?``|`[^`\n]*`|<[^>\n]*>|\{[^}\n]*\}|!\[|![A-Za-z][\w-]*\]|\]\[[^\]\n]*\]|\|)",
+                rf"(<[^>\n]*?){_TRANSLATED_ATTRIBUTE}([^>\n]*>)",
+                f"({_TOKENS})",
                 # a link target without its locale part, else as it is
-                rf"(\]\()(?:([^)\n]*?){locale}([^)\n]*\)?)|([^)\n]*\)?))",
-                # marks that make nothing here: dropped
-                r"[\]`<{!]",
+                rf"(\]\()(?:([^)\n]*?){_locale_part(locales)}([^)\n]*\)?)|([^)\n]*\)?))",
+                _DROPPED,
             )
         ),
         re.M,
     )
+
+
+def _verbatim_differs(locales: list[str]) -> re.Pattern:
+    """What the default form takes out of a verbatim one: where a verbatim form has neither, it
+    is the default form."""
+    return re.compile(f"{_locale_part(locales)}|{_TRANSLATED_ATTRIBUTE}")
 
 
 def skeleton(body: str, config: Settings) -> tuple | None:
@@ -862,6 +905,9 @@ def _compare(page: Page, base: Base, site: Site, config: Settings) -> Iterator[F
 def same_skeleton(body: str, english: _English, config: Settings) -> bool:
     """Whether a translation's body has its English's skeleton: by the quick form, else by the
     line by line one (see ``quick_skeleton`` and ``skeleton``)."""
+    verbatim, worth_it = english.verbatim(config)
+    if worth_it and verbatim == quick_skeleton(body, config, verbatim=True):
+        return True
     quick = english.quick(config)
     if quick is not None and quick == quick_skeleton(body, config):
         return True
