@@ -20,7 +20,9 @@ and a heading's anchor renamed until a page that links to it is served with
 ``link-to-missing-anchor`` in its banner (the link graph); in the all-locales preview, a
 translation of the page deleted until that locale serves the English copy with its fallback
 notice, and saved again until it serves the translation (the locale build swaps the page's
-file; every page the save affects is rendered before the reload). The ratios are stock / differential of the medians. Absolute times drift on a
+file; every page the save affects is rendered before the reload), and a new English page beside
+the edited one until it is served and until the edited page shows it in its navigation, then
+deleted until its URL answers 404 and the edited page's navigation no longer shows it. The ratios are stock / differential of the medians. Absolute times drift on a
 shared machine; the ratios, measured in the same run, are the figures to compare.
 """
 
@@ -35,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 from pathlib import Path
 
 from benchmarks import serving
@@ -274,6 +277,7 @@ def _other_saves(
         timed(target, good, linking_url, lambda html: "<h1" in html and "link-to-missing-anchor" not in html)
     if translations:
         times.update(_translation_saves(page, url, edits, timed))
+        times.update(_page_saves(page, url, edits, timeout))
     return {
         **times,
         **{name.replace("_seconds", "_median"): statistics.median(values) for name, values in times.items()},
@@ -307,6 +311,63 @@ def _translation_saves(page: Path, url: str, edits: int, timed) -> dict[str, lis
             timed(translation, good, translated_url, lambda html: "<h1" in html and fallback not in html)
         )
     return times
+
+
+def _page_saves(page: Path, url: str, edits: int, timeout: float) -> dict[str, list[float]]:
+    """A new source page beside ``page`` (next to it in its section, under a title of its own),
+    until it is served and until ``page`` shows its title in its navigation; then deleted, until
+    its URL answers 404 and ``page``'s navigation no longer shows it."""
+    times: dict[str, list[float]] = {
+        "page_added_seconds": [],
+        "page_added_sibling_seconds": [],
+        "page_deleted_seconds": [],
+        "page_deleted_sibling_seconds": [],
+    }
+    for number in range(edits):
+        title = f"Benchmark page {time.time_ns()}"
+        new = page.with_name(f"{page.stem}-new-{number}.md")
+        new_url = url.rsplit("/", 2)[0] + f"/{new.stem}/"
+        text = re.sub(r"(?m)^title: .*$", f"title: {title}", page.read_text(encoding="utf-8"), count=1)
+        new.write_text(text, encoding="utf-8")
+        added, sibling = _until_both(
+            lambda title=title, new_url=new_url: title in serving.fetch(new_url, timeout=timeout),
+            lambda title=title: title in serving.fetch(url, timeout=timeout),
+            timeout,
+        )
+        times["page_added_seconds"].append(added)
+        times["page_added_sibling_seconds"].append(sibling)
+        new.unlink()
+        gone, sibling = _until_both(
+            lambda new_url=new_url: _not_found(new_url, timeout),
+            lambda title=title: title not in serving.fetch(url, timeout=timeout),
+            timeout,
+        )
+        times["page_deleted_seconds"].append(gone)
+        times["page_deleted_sibling_seconds"].append(sibling)
+    return times
+
+
+def _until_both(first, second, timeout: float) -> tuple[float, float]:
+    """The seconds until each predicate is first true, both polled every 20 ms from now."""
+    started, found = time.perf_counter(), [None, None]
+
+    def both() -> bool:
+        for index, predicate in enumerate((first, second)):
+            if found[index] is None and predicate():
+                found[index] = round(time.perf_counter() - started, 3)
+        return None not in found
+
+    if not serving.wait_for(both, timeout, step=0.02):
+        raise RuntimeError(f"a page added or deleted was never served as expected ({found})")
+    return found[0], found[1]
+
+
+def _not_found(url: str, timeout: float) -> bool:
+    try:
+        serving.fetch(url, timeout=timeout)
+    except urllib.error.HTTPError as error:
+        return error.code == 404
+    return False
 
 
 def _ratios(report: dict, scope: str) -> None:

@@ -25,6 +25,7 @@ The MkDocs and static-i18n internals used here are all named in ``PRIVATE_FUNCTI
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import copy
 import gc
@@ -43,7 +44,8 @@ from markupsafe import escape
 from mkdocs import utils as mkdocs_utils
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import File, InclusionLevel
+from mkdocs.structure.files import File, Files, InclusionLevel, set_exclusions
+from mkdocs.structure.pages import Page
 from mkdocs_static_i18n.folder import create_i18n_file
 from mkdocs_static_i18n.utils import I18nLoggingFilter
 
@@ -53,6 +55,7 @@ from helpsite.building.watch import Watcher
 from helpsite.core import lifetime
 from helpsite.core.site import is_below
 from helpsite.published import search
+from helpsite.published.navigation import order_key
 
 log = logging.getLogger("mkdocs.hooks.helpsite.preview")
 
@@ -73,6 +76,12 @@ PRIVATE_FUNCTIONS = {
     # what the server serves (the path asked for), and the HTML it adds the live-reload script to
     "mkdocs.livereload.LiveReloadServer._serve_request": "(self, environ, start_response) -> 'Iterable[bytes] | None'",
     "mkdocs.livereload.LiveReloadServer._inject_js_into_html": "(self, content, epoch)",
+    # the files static-i18n keeps for a locale build, with their language versions (a page that
+    # came or went: Kept.place_page)
+    "mkdocs_static_i18n.reconfigure.ExtendedPlugin.reconfigure_files": (
+        "(self, files: mkdocs.structure.files.Files, mkdocs_config: mkdocs.config.defaults.MkDocsConfig)"
+        " -> Union[mkdocs_static_i18n.suffix.I18nFiles, mkdocs_static_i18n.folder.I18nFiles]"
+    ),
     # the file static-i18n makes of a page for a locale build (a translation, or a fallback copy)
     "mkdocs_static_i18n.folder.create_i18n_file": (
         "(file: mkdocs.structure.files.File, current_language: str, default_language: str, "
@@ -300,10 +309,7 @@ class Kept:
             if file.page is not None and not file.abs_src_path
         }
         self._generated.update(generated)
-        state.last_source = next(
-            (state.outputs[id(f.page)] for f in reversed(state.doc_files()) if id(f.page) in state.outputs),
-            None,
-        )
+        state.last_source = _last_source(state)
         for output, page in [*state.pages.items(), *generated.items()]:
             if id(page) in self._deferred:
                 self._pending[output] = None
@@ -365,6 +371,14 @@ class Kept:
 
     def pending(self, limit: int | None = None) -> list[Output]:
         return list(itertools.islice(self._pending, limit))
+
+    def render_later(self, outputs: list[Output]) -> None:
+        """These pages rendered on request or in the background, as a build's pages are."""
+        for output in outputs:
+            page = self.locales[output.locale].pages.get(output)
+            if page is not None:
+                self._pending[output] = None
+                self._pending_at[os.path.relpath(page.file.abs_dest_path, self.context.site_dir)] = output
 
     def pending_at(self, relative: str) -> Output | None:
         output = self._pending_at.get(relative)
@@ -531,22 +545,9 @@ class Kept:
         new.alternates = {**old.alternates, state.locale: new}  # each version lists itself
         new.page, page.file = page, new
         # in the build's order: static-i18n puts the translation where the copy was
-        kept = list(state.files)
-        for file in kept:
-            state.files.remove(file)
-        for file in kept:
-            state.files.append(new if file is old else file)
+        _reorder(state.files, [new if file is old else file for file in state.files])
         state.sources = {os.path.abspath(f.abs_src_path) for f in state.files if f.abs_src_path}
-        state.pages = {(now if output == shown else output): p for output, p in state.pages.items()}
-        state.outputs[id(page)] = now
-        state.served[new.dest_uri] = now
-        if state.last_source == shown:
-            state.last_source = now
-        if shown in self._pending:
-            self._pending = {(now if output == shown else output): None for output in self._pending}
-        self._pending_at = {
-            at: (now if output == shown else output) for at, output in self._pending_at.items()
-        }
+        self._rekey(state, shown, now)
         fallbacks = state.locale_build.fallbacks  # the navigation's and footer's language marker
         if added:
             fallbacks.pop(page.url, None)
@@ -566,6 +567,224 @@ class Kept:
                 and localized.is_indexable(site.locale_of(Path(output.source)), shown.page_path)
             ]
         return now, versions
+
+    def came_or_went(self, path: str) -> bool:
+        """Whether ``path`` is a page of a locale folder that is new to the kept build, or gone from
+        it: a new, deleted or renamed file (``place_page``)."""
+        path = os.path.abspath(path)
+        if not path.endswith(".md") or self.site.page_path(Path(path)) is None:
+            return False
+        # known: read by the build (in a one-locale preview, the source locale's pages too)
+        return os.path.isfile(path) != (path in self.files() or self.known_front(path)[0])
+
+    def place_page(self, page_path: str, changed: list[str]) -> tuple[list[Output], list[Output]] | str:
+        """The page ``page_path`` in every locale build as a fresh build has it, now that its files
+        ``changed`` came or went: the file static-i18n makes of it (``reconfigure_files``, with its
+        language versions) added, put in place of the old one, or removed, where the build has it
+        in the files and in the navigation (its section, previous and next). Returns the pages
+        rendered from it now, and the pages whose navigation or footer shows it; or why it takes
+        a full rebuild."""
+        site, config = self.site, self.config
+        i18n = config.plugins.get("i18n")
+        if (
+            i18n is None
+            or i18n.config.docs_structure != "folder"
+            or i18n.config.fallback_to_default is not True
+            or site.source_locale not in self.locales
+        ):
+            return f"{page_path} came or went in a build without the source locale's fallback copies"
+        if "/" not in page_path:
+            return f"{page_path} came or went at the top of the navigation, which every page shows"
+        for path in changed:
+            self.context.came_or_went(path)
+        plain = [
+            File(f"{locale}/{page_path}", config.docs_dir, config.site_dir, config.use_directory_urls)
+            for locale in site.locales
+            if site.file_for(locale, page_path).is_file()
+        ]
+        set_exclusions(plain, config)
+        own: list[Output] = []
+        readers: list[Output] = []
+        # the source locale's first: where a translation comes in the others' files depends on its
+        for state in sorted(self.locales.values(), key=lambda state: state.locale != site.source_locale):
+            old = next((output for output in state.pages if output.page_path == page_path), None)
+            with self._as(state):
+                made = i18n.reconfigure_files(Files(plain), config).documentation_pages()
+            last = state.last_source
+            if not made and old is None:
+                continue
+            if not made:
+                placed = self._remove_page(state, old)
+            elif old is None:
+                placed = self._add_page(state, made[0], page_path)
+            else:
+                placed = self._replace_page(state, old, made[0])
+            if isinstance(placed, str):
+                return placed
+            now, near = placed
+            own += [now] if now is not None else []
+            state.last_source = _last_source(state)
+            # the language links the generated pages show are those the last page left
+            readers += near + ([state.last_source] if state.last_source not in (last, None) else [])
+        return own, list(dict.fromkeys(readers))
+
+    def _add_page(self, state: _LocaleState, file: File, page_path: str) -> tuple[Output, list[Output]] | str:
+        """A page the locale build did not have: in its section, between its previous and next."""
+        section = self._section_of(state, posixpath.dirname(page_path))
+        if section is None:
+            return f"{state.locale}/{page_path} is in a new folder (a section the navigation does not have)"
+        key = order_key(page_path)
+        at = next(
+            (
+                index
+                for index, item in enumerate(section.children)
+                if not isinstance(item, Page) or order_key(state.outputs[id(item)].page_path) > key
+            ),
+            len(section.children),
+        )
+        if at == 0:
+            return self._first_in_section(state, page_path)
+        with self._as(state):
+            page = Page(None, file, self.config)
+        page.parent = section
+        section.children.insert(at, page)
+        pages = state.nav.pages
+        at = bisect.bisect([order_key(state.outputs[id(other)].page_path) for other in pages], key)
+        pages.insert(at, page)
+        before, after = (pages[at - 1] if at else None), (pages[at + 1] if at + 1 < len(pages) else None)
+        page.previous_page, page.next_page = before, after
+        if before is not None:
+            before.next_page = page
+        if after is not None:
+            after.previous_page = page
+        content = self.site.locale_of(Path(file.abs_src_path))
+        if content != state.locale:  # the navigation's and footer's language marker
+            state.locale_build.fallbacks[page.url] = content
+        self._place(state, file)
+        output = Output(state.locale, page_path, os.path.abspath(file.abs_src_path))
+        state.pages[output], state.outputs[id(page)], state.served[file.dest_uri] = page, output, output
+        searched = self.context.search.of(state.locale_build).pages
+        searched[file.dest_uri] = file.url
+        # in the build's order of its files, as a fresh build lists them to Pagefind
+        order = {f.dest_uri: index for index, f in enumerate(state.files.documentation_pages())}
+        ordered = sorted(searched.items(), key=lambda item: order.get(item[0], len(order)))
+        searched.clear()
+        searched.update(ordered)
+        return output, self._section_readers(state, section, [before, after])
+
+    def _remove_page(self, state: _LocaleState, output: Output) -> tuple[None, list[Output]] | str:
+        """A page the locale build has no more: out of its section and from between its previous
+        and next; its written file deleted."""
+        page = state.pages[output]
+        section = page.parent
+        if section is None or section.children[0] is page:
+            return self._first_in_section(state, output.page_path)
+        section.children.remove(page)
+        state.nav.pages.remove(page)
+        before, after = page.previous_page, page.next_page
+        if before is not None:
+            before.next_page = after
+        if after is not None:
+            after.previous_page = before
+        state.locale_build.fallbacks.pop(page.url, None)
+        state.files.remove(page.file)
+        state.sources = {os.path.abspath(f.abs_src_path) for f in state.files if f.abs_src_path}
+        del state.pages[output], state.outputs[id(page)]
+        state.served.pop(page.file.dest_uri, None)
+        self._pending.pop(output, None)
+        self._pending_at = {at: other for at, other in self._pending_at.items() if other != output}
+        self._deferred.pop(id(page), None)
+        self.context.search.of(state.locale_build).pages.pop(page.file.dest_uri, None)
+        _delete_written(page.file.abs_dest_path, self.context.site_dir)
+        return None, self._section_readers(state, section, [before, after])
+
+    def _replace_page(self, state: _LocaleState, old: Output, file: File) -> tuple[Output, list[Output]]:
+        """A page the locale build keeps, from another file or with other language versions (a
+        translation whose English page came or went): its file replaced, in its new place."""
+        page = state.pages[old]
+        replaced, page.file, file.page = page.file, file, page
+        self._place(state, file, replaced)
+        now = Output(state.locale, old.page_path, os.path.abspath(file.abs_src_path))
+        self._rekey(state, old, now)
+        content, fallbacks = self.site.locale_of(Path(file.abs_src_path)), state.locale_build.fallbacks
+        marked = fallbacks.get(page.url)
+        if content != state.locale:
+            fallbacks[page.url] = content
+        else:
+            fallbacks.pop(page.url, None)
+        if fallbacks.get(page.url) == marked:
+            return now, []
+        return now, self._section_readers(state, page.parent, [page.previous_page, page.next_page])
+
+    def _place(self, state: _LocaleState, file: File, replaced: File | None = None) -> None:
+        """``file`` where static-i18n puts it in the locale build's files: the theme's files
+        first, then those of docs/ in the order of the walk (MkDocs' ``get_files``) of the first
+        of each page's files it keeps (a translation where the English page is, if there is one),
+        then the generated pages."""
+        source, docs = self.site.source_locale, os.path.abspath(self.config.docs_dir)
+        english = self.locales[source].sources
+
+        def key(other: File) -> tuple:
+            locale, _, page_path = other.src_uri.partition("/")
+            first = order_key(other.src_uri)
+            if locale != source and locale in self.site.locales:
+                if os.path.join(docs, source, *page_path.split("/")) in english:
+                    return min(first, order_key(f"{source}/{page_path}"))
+            return first
+
+        files = [other for other in state.files if other is not file and other is not replaced]
+        below = [
+            index
+            for index, other in enumerate(files)
+            if other.abs_src_path and is_below(os.path.abspath(other.abs_src_path), docs)
+        ]
+        mine = key(file)
+        at = next((index for index in below if key(files[index]) > mine), below[-1] + 1 if below else 0)
+        files.insert(at, file)
+        _reorder(state.files, files)
+        state.sources = {os.path.abspath(f.abs_src_path) for f in state.files if f.abs_src_path}
+
+    def _rekey(self, state: _LocaleState, old: Output, now: Output) -> None:
+        """The page written from ``old`` is now written from ``now`` (another source file)."""
+        page = state.pages[old]
+        state.pages = {(now if output == old else output): p for output, p in state.pages.items()}
+        state.outputs[id(page)] = now
+        state.served[page.file.dest_uri] = now
+        if state.last_source == old:
+            state.last_source = now
+        if old in self._pending:
+            self._pending = {(now if output == old else output): None for output in self._pending}
+        self._pending_at = {at: (now if output == old else output) for at, output in self._pending_at.items()}
+
+    def _section_of(self, state: _LocaleState, folder: str):
+        """The navigation's section of ``folder`` in the locale build (None: it has none)."""
+        for output, page in state.pages.items():
+            if output.page_path.startswith(folder + "/"):
+                section = page.parent
+                for _ in range(output.page_path.count("/") - folder.count("/") - 1):
+                    section = section.parent
+                return section
+        return None
+
+    def _section_readers(self, state: _LocaleState, section, near: list) -> list[Output]:
+        """The pages whose navigation lists ``section``'s pages (with Material's navigation.prune,
+        the pages of the section and of the sections inside it) and the ``near`` ones (their
+        footer names a page of it)."""
+        pages, items = [], list(section.children)
+        while items:
+            item = items.pop(0)
+            if isinstance(item, Page):
+                pages.append(item)
+            else:
+                items += item.children
+        pages += [page for page in near if page is not None]
+        return [state.outputs[id(page)] for page in pages if id(page) in state.outputs]
+
+    def _first_in_section(self, state: _LocaleState, page_path: str) -> str:
+        return (
+            f"{state.locale}/{page_path} comes or goes first in its section, which every other"
+            " section's pages link to in their navigation"
+        )
 
     def title_readers(self, retitled: list[Output]) -> list[Output] | None:
         """The pages whose navigation or footer shows these pages' titles: with Material's
@@ -697,6 +916,35 @@ def _read_page(page, config, files, dirty=False) -> None:
 def _write_page(page, config, doc_files, nav, env, dirty=False, excluded=False) -> None:
     if id(page) not in _kept._deferred:
         _build_page(page, config, doc_files, nav, env, dirty, excluded)
+
+
+def _last_source(state: _LocaleState) -> Output | None:
+    """The last page with a source file in the build's order (``_LocaleState.last_source``)."""
+    return next(
+        (state.outputs[id(f.page)] for f in reversed(state.doc_files()) if id(f.page) in state.outputs),
+        None,
+    )
+
+
+def _reorder(files: Files, ordered: list[File]) -> None:
+    """The build's files as ``ordered`` (MkDocs' ``Files`` appends only)."""
+    for file in list(files):
+        files.remove(file)
+    for file in ordered:
+        files.append(file)
+
+
+def _delete_written(path: str, site_dir: str) -> None:
+    """A page's written file, and the folders it leaves empty (a fresh build has none)."""
+    with contextlib.suppress(FileNotFoundError):
+        os.remove(path)
+    folder, site_dir = os.path.dirname(path), os.path.abspath(site_dir)
+    while is_below(folder, site_dir) and folder != site_dir:
+        try:
+            os.rmdir(folder)
+        except OSError:  # not empty
+            return
+        folder = os.path.dirname(folder)
 
 
 @contextlib.contextmanager

@@ -38,6 +38,8 @@ PER_SECTION = 3
 LICENSES = ("add-subscriptions-00001", "add-subscriptions-00002", "reset-groups-00000")
 # ja has no translation of these: its pages are fallback copies of the English ones.
 UNTRANSLATED = ("billing/block-devices-00004.md", "billing/verify-domains-00005.md")
+# The first page of each section: the navigation of every other section's pages links to it.
+FIRST_IN_SECTION = ("billing/block-devices-00004.md", "licenses/add-subscriptions-00001.md")
 EPOCH = "1700000000"  # one build time for the preview and the fresh builds (sitemap)
 WORDS = ("licence", "tenant", "mailbox", "domain", "payment", "renew", "policy")
 # Front-matter edits of the state machine: the reader's date (and the sitemap's), a description,
@@ -193,8 +195,13 @@ def page_of(built: str) -> str:
 
 
 def rendered_again(log: str) -> set[str]:
-    line = next(line for line in log.splitlines() if "pages rendered again" in line)
-    return set(line.split(": ", 2)[2].split(", "))
+    """The pages the log names as rendered again by a save: before the reload, or (the pages
+    that show a page that came or went) on request and in the background."""
+    lines = [
+        line for line in log.splitlines() if "pages rendered again" in line or "pages to render again" in line
+    ]
+    assert lines, log
+    return {page for line in lines for page in line.split(": ", 2)[2].split(", ")}
 
 
 # ----------------------------------------------------------------------------
@@ -315,6 +322,86 @@ def test_a_translation_added_or_deleted_renders_exactly_the_pages_whose_bytes_it
     assert rendered_again(log) == changed
     assert "full rebuild" not in log
     assert settled(preview, after) == []
+
+
+def fresh_differences(before: Path, after: Path, locales: tuple[str, ...] = LOCALES) -> set[str]:
+    """The pages (locale/path.md) two fresh builds write differently, written by the second (the
+    dashboard and the search bundles aside: they follow after the reload)."""
+    searched = tuple(f"{locale}/pagefind/" for locale in locales[1:])
+    return {
+        page_of(name)
+        for name in (path.relative_to(after).as_posix() for path in after.rglob("index.html"))
+        if not name.startswith(("l10n/", "pagefind/", *searched))
+        and (not (before / name).is_file() or (before / name).read_bytes() != (after / name).read_bytes())
+    }
+
+
+def saved_or_deleted(preview: Preview, saves: dict[Path, bytes | None]) -> str:
+    """Write (bytes) or delete (None) these files at once and wait until the preview has served
+    the result: the log part of this save."""
+    offset, reloads = len(preview.log()), preview.log().count("Reloading browsers")
+    for path, data in saves.items():
+        if data is None:
+            path.unlink()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    assert wait_for(lambda: preview.log().count("Reloading browsers") > reloads, timeout=120), preview.log()[
+        offset:
+    ]
+    return preview.log()[offset:]
+
+
+def new_article(project: Path, title: str) -> bytes:
+    """An English article made from billing's, under a title of its own (the navigation shows it)."""
+    english = (project / "docs" / "en" / FIRST_IN_SECTION[0]).read_text(encoding="utf-8")
+    return re.sub(r"(?m)^title: .*$", f"title: {title}", english, count=1).encode()
+
+
+@pytest.mark.parametrize("change", ["added", "deleted", "renamed"])
+def test_an_english_page_added_deleted_or_renamed_renders_exactly_the_pages_whose_bytes_it_changes(
+    preview, project, tmp_path, change
+):
+    # added: billing's second of four, a fallback copy in nb and ja; deleted: billing's second,
+    # whose nb and ja translations are then pages of their own (no English base); renamed: both
+    docs = project / "docs"
+    old, new = (
+        docs / "en" / "billing" / "cancel-payments-00003.md",
+        docs / "en" / "billing" / "dispute-00006.md",
+    )
+    saves = {
+        "added": {new: new_article(project, "Dispute a charge")},
+        "deleted": {old: None},
+        "renamed": {old: None, new: old.read_bytes()},
+    }[change]
+    assert wait_for(lambda: re.search(r"preview: all \d+ pages rendered in", preview.log()), 120)
+    before = preview.fresh_build(tmp_path / "before")
+    log = saved_or_deleted(preview, saves)
+    after = preview.fresh_build(tmp_path / "after")
+    changed = fresh_differences(before, after)
+    for path, data in saves.items():
+        page_path = path.relative_to(docs / "en").as_posix()
+        # added: in every locale (nb and ja show the English page); deleted: nb's and ja's translations
+        what, where = ("deleted", "nb, ja") if data is None else ("added", "en, nb, ja")
+        assert f"preview: en/{page_path} {what}: {page_path} is in {where} now" in log
+    assert "full rebuild" not in log, log
+    assert rendered_again(log) == changed
+    assert settled(preview, after) == []
+
+
+def test_an_english_page_in_a_new_folder_rebuilds_everything_and_says_why(preview, project, tmp_path):
+    page = project / "docs" / "en" / "domains" / "add-00006.md"
+    # the folder first, and the page once the preview has seen it: a file written into a folder
+    # before the watcher watches it has no event of its own (handbook/preview.md, "Limits")
+    reloads = preview.log().count("Reloading browsers")
+    page.parent.mkdir()
+    assert wait_for(lambda: preview.log().count("Reloading browsers") > reloads, timeout=120)
+    log = saved_or_deleted(preview, {page: new_article(project, "Add a domain")})
+    assert (
+        "preview: full rebuild: en/domains/add-00006.md is in a new folder (a section the navigation does"
+        " not have)" in log
+    )
+    assert settled(preview, preview.fresh_build(tmp_path / "fresh")) == []
 
 
 def test_a_translation_of_a_page_at_the_top_of_the_navigation_rebuilds_everything_and_says_why(
@@ -568,10 +655,22 @@ def test_bad_input_keeps_the_preview_serving_and_the_next_good_save_recovers(pre
 # ----------------------------------------------------------------------------
 
 
+# English pages the state machine adds, deletes and renames (besides the generated ones, never the
+# first of a section: FIRST_IN_SECTION).
+NEW_PAGES = ("billing/dispute-00006.md", "licenses/renew-00007.md")
+GENERATED = (
+    "billing/block-devices-00004.md",
+    "billing/cancel-payments-00003.md",
+    "billing/verify-domains-00005.md",
+    *(f"licenses/{name}.md" for name in LICENSES),
+)
+PAGES = ARTICLES + len(NEW_PAGES)
+
+
 class Saves(RuleBasedStateMachine):
-    """Body edits, renamed headings, title and front-matter edits, new and deleted translations
-    (differential; ROBOTS a full rebuild), in any order; after each, every page served and the output folder equal a
-    fresh build of the tree."""
+    """Body edits, renamed headings, title and front-matter edits, new and deleted translations,
+    new, deleted and renamed English pages (differential; ROBOTS a full rebuild), in any order;
+    after each, every page served and the output folder equal a fresh build of the tree."""
 
     preview: Preview
     fresh: Path
@@ -579,21 +678,20 @@ class Saves(RuleBasedStateMachine):
     def __init__(self):
         super().__init__()
         self.docs = self.preview.project / "docs"
-        self.articles = sorted(
-            path.relative_to(self.docs / "en") for path in (self.docs / "en").glob("*/*.md")
-        )
+        # the same list in every example (the tree is the last example's)
+        self.articles = [Path(page_path) for page_path in (*GENERATED, *NEW_PAGES)]
 
     def _page(self, locale: str, index: int) -> Path:
         return self.docs / locale / self.articles[index]
 
-    @rule(locale=st.sampled_from(LOCALES), index=st.integers(0, ARTICLES - 1), words=st.sampled_from(WORDS))
+    @rule(locale=st.sampled_from(LOCALES), index=st.integers(0, PAGES - 1), words=st.sampled_from(WORDS))
     def body_edit(self, locale, index, words):
         page = self._page(locale, index)
         if page.is_file():
             log = self.preview.save(page, edited(page, words))
             assert "full rebuild" not in log, log
 
-    @rule(locale=st.sampled_from(LOCALES), index=st.integers(0, ARTICLES - 1), words=st.sampled_from(WORDS))
+    @rule(locale=st.sampled_from(LOCALES), index=st.integers(0, PAGES - 1), words=st.sampled_from(WORDS))
     def heading_renamed(self, locale, index, words):
         # its anchor changes: the page's table of contents, its translations' notices (the
         # English sections that changed), the link findings of the pages that link to it
@@ -605,18 +703,42 @@ class Saves(RuleBasedStateMachine):
             log = self.preview.save(page, renamed.encode())
             assert "full rebuild" not in log, log
 
-    @rule(index=st.integers(0, ARTICLES - 1), words=st.sampled_from(WORDS))
+    @rule(index=st.integers(0, PAGES - 1), words=st.sampled_from(WORDS))
     def title_edit(self, index, words):
         page = self._page("en", index)
-        text = re.sub(
-            r"(?m)^title: .*$", f"title: All about {words}", page.read_text(encoding="utf-8"), count=1
-        )
-        log = self.preview.save(page, text.encode())
+        if page.is_file():
+            text = re.sub(
+                r"(?m)^title: .*$", f"title: All about {words}", page.read_text(encoding="utf-8"), count=1
+            )
+            log = self.preview.save(page, text.encode())
+            assert "full rebuild" not in log, log
+
+    @rule(index=st.integers(0, PAGES - 1), words=st.sampled_from(WORDS))
+    def english_page_comes_or_goes(self, index, words):
+        page = self._page("en", index)
+        if self.articles[index].as_posix() in FIRST_IN_SECTION:
+            return
+        if page.is_file():  # its translations are pages of their own then
+            log = saved_or_deleted(self.preview, {page: None})
+        else:
+            log = saved_or_deleted(self.preview, {page: new_article(self.preview.project, f"On {words}")})
+        assert "full rebuild" not in log, log
+
+    @rule(index=st.integers(0, PAGES - 1), to=st.integers(0, PAGES - 1))
+    def english_page_renamed(self, index, to):
+        page, target = self._page("en", index), self._page("en", to)
+        moved = {self.articles[index].as_posix(), self.articles[to].as_posix()}
+        if not page.is_file() or target.exists() or moved & set(FIRST_IN_SECTION):
+            return
+        offset, reloads = len(self.preview.log()), self.preview.log().count("Reloading browsers")
+        page.rename(target)
+        assert wait_for(lambda: self.preview.log().count("Reloading browsers") > reloads, timeout=120)
+        log = self.preview.log()[offset:]
         assert "full rebuild" not in log, log
 
     @rule(
         locale=st.sampled_from(LOCALES),
-        index=st.integers(0, ARTICLES - 1),
+        index=st.integers(0, PAGES - 1),
         edit=st.sampled_from(FRONT_MATTER_EDITS),
         word=st.sampled_from(WORDS),
         day=st.integers(1, 28),
@@ -629,9 +751,11 @@ class Saves(RuleBasedStateMachine):
             log = self.preview.save(page, edited_page)
             assert ("full rebuild" in log) == (key == "ROBOTS"), log
 
-    @rule(locale=st.sampled_from(LOCALES[1:]), index=st.integers(0, ARTICLES - 1))
+    @rule(locale=st.sampled_from(LOCALES[1:]), index=st.integers(0, PAGES - 1))
     def translation_comes_or_goes(self, locale, index):
         page = self._page(locale, index)
+        if not page.is_file() and not self._page("en", index).is_file():
+            return
         if page.is_file():
             offset, before = len(self.preview.log()), self.preview.log().count("Reloading browsers")
             page.unlink()

@@ -320,9 +320,9 @@ class Build:
         self.source_files.plan([(path, True)])
 
     def came_or_went(self, path: str) -> None:
-        """A translation was added or deleted (a preview's save, its locale showing the source
-        page's copy in its place or no more): what this build knows of the file is forgotten, and a
-        new one is checked (its findings reported as a saved page's)."""
+        """A page was added or deleted (a preview's save: a translation, its locale showing the
+        source page's copy in its place or no more; a new or deleted page): what this build knows
+        of the file is forgotten, and a new one is checked (its findings reported as a saved page's)."""
         path = os.path.abspath(path)
         with self._lock:
             self._notices.pop(path, None)

@@ -14,9 +14,13 @@ what a save needs, with no MkDocs in it:
   (``Engine.swap``) and renders it again, with the pages whose navigation or footer shows its
   fallback marker (``title_readers``) and the other locales' versions whose hreflang alternates
   list it; the sitemap, the dashboard and that locale's search follow after the reload;
-- **anything else** (a new source page, a new folder, a renamed file, mkdocs.yml,
-  overrides/, a data file, text that cannot be read) rebuilds everything, as ``mkdocs serve``
-  does, and the log says why: ``full_rebuild_reason``.
+- a **page added or deleted** (a new English page, one deleted, a rename: both in one save; a
+  translation whose English page is not there) puts the page in each locale build, or takes it
+  out (``Engine.place_page``): its versions are rendered, with the pages whose navigation or
+  footer shows it and those whose links to it now lead to it or no more (the link graph);
+- **anything else** (a new folder, the first page of a section, mkdocs.yml, overrides/, a data
+  file, text that cannot be read) rebuilds everything, as ``mkdocs serve`` does, and the log
+  says why: ``full_rebuild_reason``, ``place_page``.
 
 What a body edit changes beside the pages (the search bundles of the locales whose article text
 changed, the /l10n/ dashboard) is brought up to date after the browser has reloaded, in a
@@ -77,6 +81,10 @@ SITEMAP_KEYS = ("ms.date",)
 FINDINGS_WAIT = 2.0
 # Pages the background renders at a time before it lets a request or a save go first.
 BATCH = 4
+# How long a save of a page that came or went waits for the link graph (made once the preview is
+# up): the pages that link to the page are rendered again (their links to it change), and only
+# the graph knows them. A full rebuild when it is not made by then (s).
+LINK_GRAPH_WAIT = 30.0
 
 
 @dataclass(frozen=True)
@@ -115,10 +123,16 @@ class Engine(Protocol):
     def translation_swap(self, path: str) -> Output | None: ...
     # the page as it is now, and the other locales' versions whose language links changed
     def swap(self, shown: Output, path: str) -> tuple[Output, list[Output]]: ...
+    # a page of a locale folder that is new to the kept build, or gone from it
+    def came_or_went(self, path: str) -> bool: ...
+    # that page put in every locale build, or taken out: the pages rendered from it now and the
+    # pages whose navigation or footer shows it; or why it takes a full rebuild
+    def place_page(self, page_path: str, changed: list[str]) -> tuple[list[Output], list[Output]] | str: ...
     def render_dashboard(self) -> int: ...
     def search_pages(self, locale: str) -> tuple[list[search.Page], Path] | None: ...
     def rebuild(self) -> None: ...
     def pending(self, limit: int | None = None) -> list[Output]: ...  # not rendered yet
+    def render_later(self, outputs: list[Output]) -> None: ...  # on request and in the background
     def pending_at(self, relative: str) -> Output | None: ...  # the page not rendered yet written there
     def rendered(self, source: str) -> bool: ...  # a page of that file rendered since the build read it
     # The locales whose build the first build left for later (read when a page of one is asked
@@ -149,7 +163,8 @@ def full_rebuild_reason(
 ) -> str | None:
     """Why these changed paths need a full rebuild (None: each is a body edit of a built page,
     or a file that came and went, as an editor's temporary file does). ``sources`` are the
-    Markdown files the kept build rendered, ``files`` every file it read from docs/."""
+    Markdown files the kept build rendered, ``files`` every file it read from docs/. A folder is
+    not among ``changed``: its files are (``Preview._render_again``)."""
     changed = set(changed)
     for path in sorted(changed):
         shown = os.path.relpath(path, site.root)
@@ -160,12 +175,6 @@ def full_rebuild_reason(
         if not os.path.lexists(path):
             if path in files or known:
                 return f"{shown} was deleted or renamed"
-            continue
-        # a folder made with its files (a locale's translations of a section, saved in one burst of
-        # events or more): each file is a change of its own, or was one before
-        if os.path.isdir(path) and all(
-            str(file) in changed or str(file) in files for file in Path(path).rglob("*") if not file.is_dir()
-        ):
             continue
         if path not in sources and not known:
             return f"{shown} is new, or is no page" if path.endswith(".md") else f"{shown} changed"
@@ -202,6 +211,7 @@ class Preview:
         self.links = Links(engine.site)
         self._sitemap = False  # a save changed what the sitemap shows: written again after the reload
         self._searched: set[str] = set()  # locales whose search a translation added or deleted changes
+        self._later: list[Output] = []  # pages a save left to render on request and in the background
         self.waiting = 0  # requests and saves waiting for the lock: the remaining pages let them go first
         self._counting = threading.Lock()
 
@@ -248,10 +258,15 @@ class Preview:
         if not changed:
             return
         started = time.monotonic()
+        ready = self.engine.ready
+        changed = changed | (self._pages_below(changed) if ready else set())
+        # a page that came or went: the pages linking to it are rendered again, and the graph knows them
+        came = ready and any(self.engine.came_or_went(path) for path in changed)
+        graph = self.links.wait(LINK_GRAPH_WAIT) if came else True
         linkers = self.links.update(changed)  # never waits: a graph still being made takes them later
         with self._first(), self.lock:
             try:
-                affected, reason = self._render_again(changed)
+                affected, reason = self._render_again(changed, linkers if graph else None)
             except Exception as error:  # a preview that stops answering is worse than a slow save
                 log.exception("preview: the differential preview failed")
                 affected, reason = [], f"the differential preview failed ({type(error).__name__}: {error})"
@@ -263,12 +278,20 @@ class Preview:
                     self.links = Links(self.engine.site)  # the locales or the Markdown settings may differ
                 self.remaining.begin(self.generation)
                 return
-            if not affected:
+            if not affected and not self._later:
                 return  # files that came and went
             rendered = time.monotonic() - started
             checked = self._check_again(changed, linkers)
-        pages = ", ".join(sorted({f"{o.locale}/{o.page_path}" for o in affected}))
-        log.info(f"preview: {len(affected)} pages rendered again in {rendered:.3f} s: {pages}")
+        if affected:  # else only pages that show a page that went (one no locale build has now)
+            pages = ", ".join(sorted({f"{o.locale}/{o.page_path}" for o in affected}))
+            log.info(f"preview: {len(affected)} pages rendered again in {rendered:.3f} s: {pages}")
+        later, self._later = self._later, []
+        if later:
+            pages = ", ".join(sorted({f"{o.locale}/{o.page_path}" for o in later}))
+            log.info(
+                f"preview: {len(later)} pages to render again, on request and in the background: {pages}"
+            )
+            self.remaining.begin(self.generation)
         if checked:
             shown = ", ".join(sorted(self.engine.site.docs_path(path) for path in checked))
             log.info(f"preview: {len(checked)} pages checked again, their links' targets changed: {shown}")
@@ -276,6 +299,17 @@ class Preview:
         self._searched = set()
         sitemap, self._sitemap = self._sitemap, False
         self.background.want(searched, self.generation, sitemap)
+
+    def _pages_below(self, changed: set[str]) -> set[str]:
+        """The new pages in a folder of this save: the watcher may name the folder before its
+        files are written (a folder made, then its files), or alone (a folder moved in)."""
+        return {
+            str(path)
+            for folder in changed
+            if os.path.isdir(folder)
+            for path in Path(folder).rglob("*.md")
+            if str(path) not in changed and self.engine.came_or_went(str(path))
+        }
 
     def _check_again(self, changed: set[str], linkers: set[str]) -> set[str]:
         """Check again the pages whose findings the save may have changed without changing their
@@ -326,9 +360,11 @@ class Preview:
         nonce = csp.PREVIEW_NONCE
         return findings_banner.with_banner(html, findings_banner.banner(shown, findings, nonce), nonce)
 
-    def _render_again(self, changed: set[str]) -> tuple[list[Output], str | None]:
-        """The pages rendered again, or why it takes a full rebuild."""
+    def _render_again(self, changed: set[str], linkers: set[str] | None) -> tuple[list[Output], str | None]:
+        """The pages rendered again, or why it takes a full rebuild. ``linkers``: the pages whose
+        link findings the save changed (None: not known, the link graph is not made)."""
         engine = self.engine
+        self._later = []
         if not engine.ready:
             return [], "the last build did not finish"
         # A folder made with files in it: each file is a change of this save (its own event may
@@ -348,10 +384,13 @@ class Preview:
             return [], None
         swaps = {path: engine.translation_swap(path) for path in changed}
         swaps = {path: shown for path, shown in swaps.items() if shown is not None}
-        edited = changed - swaps.keys()
+        came = sorted(path for path in changed - swaps.keys() if engine.came_or_went(path))
+        edited = changed - swaps.keys() - set(came)
         reason = _data_changed(engine.site) or full_rebuild_reason(
-            engine.site, edited, engine, {o.source for o in outputs}, engine.files()
+            engine.site, edited, engine, {o.source for o in outputs}, engine.files() | set(came)
         )
+        if reason is None and came and linkers is None:
+            reason = f"{engine.site.docs_path(came[0])} came or went before the link graph was made"
         if reason is not None:
             return [], reason
         affected: list[Output] = []
@@ -375,12 +414,24 @@ class Preview:
             affected = list(dict.fromkeys(swapped.get(o, o) for o in affected))
         except Exception as error:  # the full build reports it as it would on its own
             return affected, f"swapping a translation failed ({type(error).__name__}: {error})"
-        outputs = engine.outputs() if swaps else outputs
+        placed = self._place_pages(came)
+        if isinstance(placed, str):
+            return affected, placed
+        own, placed = placed
+        affected = own + [o for o in affected if o not in own]  # first: the others' navigation shows them
+        outputs = engine.outputs() if swaps or came else outputs
+        placed += [  # their links to a page that came or went lead to it now, or no more
+            o
+            for o in outputs
+            if o.source in (linkers or ()) and o not in affected and _links_moved(engine.site, o, came)
+        ]
         for path in sorted(edited):
             engine.forget(path)
             affected += [o for o in body_edit_outputs(engine.site, path, outputs) if o not in affected]
         try:
             retitled = engine.render(affected)
+            # a page that came has a title now: its section and neighbours are among ``placed``
+            retitled = [o for o in retitled if o not in own]
             if retitled or marked:  # the pages whose navigation or footer names them, now that they have it
                 readers = engine.title_readers(marked + retitled)
                 if readers is None:  # the page is at the top of the navigation
@@ -400,6 +451,14 @@ class Preview:
                 again = [o for o in readers if o in affected and o not in alone] if retitled else []
                 engine.render(list(dict.fromkeys(again)) + more)
                 affected += more
+            # The pages that show a page that came or went: rendered on request and in the background.
+            # Those of this save too, in a locale where two came or went (a rename): the first was
+            # rendered before the second had its title.
+            alone = {o for o in own if sum(other.locale == o.locale for other in own) == 1}
+            self._later = [
+                o for o in dict.fromkeys(placed) if o not in affected or (o in own and o not in alone)
+            ]
+            engine.render_later(self._later)
         except Exception as error:  # the full build reports it as it would on its own
             return affected, f"rendering pages again failed ({type(error).__name__}: {error})"
         self._sitemap = self._sitemap or any(
@@ -407,6 +466,36 @@ class Preview:
             for path, front in before.items()
         )
         return affected, None
+
+    def _place_pages(self, came: list[str]) -> tuple[list[Output], list[Output]] | str:
+        """The pages that came or went (new, deleted, or renamed: both) put in every locale build
+        or taken out. Returns the pages rendered from them now and the pages whose navigation or
+        footer shows them, or why it takes a full rebuild."""
+        engine, site = self.engine, self.engine.site
+        by_page: dict[str, list[str]] = {}
+        for path in came:
+            by_page.setdefault(site.page_path(Path(path)), []).append(path)
+        readers: list[Output] = []
+        now: list[Output] = []
+        try:
+            for page_path, paths in by_page.items():
+                placed = engine.place_page(page_path, paths)
+                if isinstance(placed, str):
+                    return placed
+                own, near = placed
+                what = ", ".join(
+                    f"{site.docs_path(path)} {'added' if os.path.isfile(path) else 'deleted'}"
+                    for path in paths
+                )
+                where = ", ".join(o.locale for o in own) or "no locale build"
+                log.info(f"preview: {what}: {page_path} is in {where} now")
+                now += [o for o in own if o not in now]
+                readers += near
+                self._searched |= {o.locale for o in [*own, *near]}
+                self._sitemap = True
+        except Exception as error:  # the full build reports it as it would on its own
+            return f"placing a page that came or went failed ({type(error).__name__}: {error})"
+        return now, readers
 
     def stop(self) -> None:
         self.engine.stop()
@@ -425,6 +514,7 @@ class Links:
         self._made = False
         self._early: set[str] = set()  # saved while the graph was being made: told once it is
         self._lock = threading.Lock()
+        self._ready = threading.Event()
         threading.Thread(target=self._make, name="preview-link-graph", daemon=True).start()
 
     def _make(self) -> None:
@@ -440,6 +530,11 @@ class Links:
             if graph is not None:
                 self._tell(graph, early)  # it may have read them before or after the save: again
             self._graph, self._made = graph, True
+        self._ready.set()
+
+    def wait(self, timeout: float) -> bool:
+        """Whether the graph is made (waiting up to ``timeout`` for it) and could be."""
+        return self._ready.wait(timeout) and self._graph is not None
 
     def update(self, changed: Iterable[str]) -> set[str]:
         """The graph told of the changed paths: the pages whose link findings may have changed
@@ -521,7 +616,8 @@ class Remaining:
                 if batch:
                     engine.render(batch)
                     continue
-                if engine.complete:
+                if engine.complete:  # pages a save left for later: search may index them now
+                    preview.background.pages_rendered(generation)
                     return
                 pages = engine.finish()
                 engine.render_sitemap()
@@ -544,6 +640,7 @@ class Background:
         self._generation = 0
         self._cond = threading.Condition()
         self._stopped = False
+        self._after_pages: set[str] = set()  # locales to index once the pages left for later are rendered
         self._indexing: search.Indexing | None = None
         self._shadow: subprocess.Popen | None = None  # --verify's fresh build
         self._thread: threading.Thread | None = None
@@ -561,6 +658,13 @@ class Background:
             if self._thread is None:
                 self._thread = threading.Thread(target=self._run, name="preview-background", daemon=True)
                 self._thread.start()
+
+    def pages_rendered(self, generation: int) -> None:
+        """The pages a save left for later are rendered: the locales that waited for them are indexed."""
+        with self._cond:
+            locales, self._after_pages = self._after_pages, set()
+        if locales:
+            self.want(locales, generation, dashboard=False)
 
     def stop(self) -> None:
         with self._cond:
@@ -615,6 +719,10 @@ class Background:
             with preview.lock:
                 if generation != preview.generation or not engine.complete:
                     return  # every locale is indexed once all pages are rendered (Remaining)
+                if engine.pending(1):  # pages a save left for later: indexed once they are (Remaining)
+                    with self._cond:
+                        self._after_pages |= {o for o in wanted if o >= locale}
+                    return
                 found = engine.search_pages(locale)
             if found is None:
                 continue
@@ -642,7 +750,7 @@ class Background:
         lower priority, compared file by file with the site the preview serves; every file that
         differs is logged as the preview's bug."""
         preview, engine = self.preview, self.preview.engine
-        if not engine.complete:
+        if not engine.complete or engine.pending(1):
             return  # compared once every page is rendered (Remaining)
         with tempfile.TemporaryDirectory(prefix=".preview-verify-", dir=engine.site_dir.parent) as temp:
             fresh = Path(temp) / "site"
@@ -710,6 +818,16 @@ def _data_changed(site) -> str | None:
         if refresh()
     ]
     return f"{' and '.join(changed)} changed" if changed else None
+
+
+def _links_moved(site: Site, output: Output, came: list[str]) -> bool:
+    """Whether the links of ``output`` (a page linking to one that came or went) may lead
+    elsewhere now: a locale build resolves a link to its own file of the page first, then the
+    source locale's (static-i18n), so the links of a fallback copy to a page its locale has a
+    file of lead to that file before and after."""
+    if site.locale_of(Path(output.source)) == output.locale:
+        return bool(came)
+    return any(not site.file_for(output.locale, site.page_path(Path(path))).is_file() for path in came)
 
 
 def serve_differentially() -> bool:

@@ -345,11 +345,13 @@ class LocalizedSite:
             self._front[key] = self._meta_of(os.fspath(self.site.file_for(locale, page_path)))
 
     def came_or_went(self, locale: str, page_path: str) -> None:
-        """A translation was added or deleted (a preview's save): whether the locale has the
-        page, its front matter, the page's language versions and the sitemap are worked out again."""
+        """A page was added or deleted (a preview's save): whether the locale has the page, its
+        front matter, the page's language versions, its source bytes and the sitemap are worked
+        out again."""
         self._has.pop((locale, page_path), None)
         self._front.pop((locale, page_path), None)
         self._alternates.pop(page_path, None)
+        self._sources.pop(page_path, None)  # a source page that came or went: its translations' notices
         self.forget_sitemap()
 
     def known_alternates(self, page_path: str) -> tuple[Alternate, ...] | None:
