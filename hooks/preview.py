@@ -224,6 +224,10 @@ class _LocaleState:
     sources: set[str] = field(default_factory=set)  # every file it read from docs/
     outputs: dict[int, Output] = field(default_factory=dict)  # by the id of its page
 
+    def note_sources(self) -> None:
+        """``sources`` as the files are now (after the build, and after a file came, went or moved)."""
+        self.sources = {os.path.abspath(file.abs_src_path) for file in self.files if file.abs_src_path}
+
     def doc_files(self):
         inclusion = InclusionLevel.is_in_serve if self.top else InclusionLevel.is_included
         return self.files.documentation_pages(inclusion=inclusion)
@@ -314,7 +318,7 @@ class Kept:
             if id(page) in self._deferred:
                 self._pending[output] = None
                 self._pending_at[os.path.relpath(page.file.abs_dest_path, self.context.site_dir)] = output
-        state.sources = {os.path.abspath(file.abs_src_path) for file in state.files if file.abs_src_path}
+        state.note_sources()
         self.locales[state.locale] = state
         self._noted = {}
         self.ready = True
@@ -546,7 +550,7 @@ class Kept:
         new.page, page.file = page, new
         # in the build's order: static-i18n puts the translation where the copy was
         _reorder(state.files, [new if file is old else file for file in state.files])
-        state.sources = {os.path.abspath(f.abs_src_path) for f in state.files if f.abs_src_path}
+        state.note_sources()
         self._rekey(state, shown, now)
         fallbacks = state.locale_build.fallbacks  # the navigation's and footer's language marker
         if added:
@@ -688,7 +692,7 @@ class Kept:
             after.previous_page = before
         state.locale_build.fallbacks.pop(page.url, None)
         state.files.remove(page.file)
-        state.sources = {os.path.abspath(f.abs_src_path) for f in state.files if f.abs_src_path}
+        state.note_sources()
         del state.pages[output], state.outputs[id(page)]
         state.served.pop(page.file.dest_uri, None)
         self._pending.pop(output, None)
@@ -742,7 +746,7 @@ class Kept:
         at = next((index for index in below if key(files[index]) > mine), below[-1] + 1 if below else 0)
         files.insert(at, file)
         _reorder(state.files, files)
-        state.sources = {os.path.abspath(f.abs_src_path) for f in state.files if f.abs_src_path}
+        state.note_sources()
 
     def _rekey(self, state: _LocaleState, old: Output, now: Output) -> None:
         """The page written from ``old`` is now written from ``now`` (another source file)."""
@@ -894,11 +898,11 @@ def _shown_in_navigation(page) -> tuple:
     return (escape(page.title), *((page.meta or {}).get(key) for key in NAVIGATION_META))
 
 
-# In the preview's builds, in place of MkDocs' _populate_page and _build_page (on_startup).
 class _Stopping(Exception):
     """Ends a locale build under way when the preview stops."""
 
 
+# In the preview's builds, in place of MkDocs' _populate_page and _build_page (on_startup).
 def _read_page(page, config, files, dirty=False) -> None:
     if _kept.stopping:
         raise _Stopping("the preview is stopping")

@@ -164,7 +164,7 @@ def full_rebuild_reason(
     """Why these changed paths need a full rebuild (None: each is a body edit of a built page,
     or a file that came and went, as an editor's temporary file does). ``sources`` are the
     Markdown files the kept build rendered, ``files`` every file it read from docs/. A folder is
-    not among ``changed``: its files are (``Preview._render_again``)."""
+    not among ``changed``: its files are (``_files_for_folders``)."""
     changed = set(changed)
     for path in sorted(changed):
         shown = os.path.relpath(path, site.root)
@@ -259,7 +259,7 @@ class Preview:
             return
         started = time.monotonic()
         ready = self.engine.ready
-        changed = changed | (self._pages_below(changed) if ready else set())
+        changed = _files_for_folders(changed)
         # a page that came or went: the pages linking to it are rendered again, and the graph knows them
         came = ready and any(self.engine.came_or_went(path) for path in changed)
         graph = self.links.wait(LINK_GRAPH_WAIT) if came else True
@@ -299,17 +299,6 @@ class Preview:
         self._searched = set()
         sitemap, self._sitemap = self._sitemap, False
         self.background.want(searched, self.generation, sitemap)
-
-    def _pages_below(self, changed: set[str]) -> set[str]:
-        """The new pages in a folder of this save: the watcher may name the folder before its
-        files are written (a folder made, then its files), or alone (a folder moved in)."""
-        return {
-            str(path)
-            for folder in changed
-            if os.path.isdir(folder)
-            for path in Path(folder).rglob("*.md")
-            if str(path) not in changed and self.engine.came_or_went(str(path))
-        }
 
     def _check_again(self, changed: set[str], linkers: set[str]) -> set[str]:
         """Check again the pages whose findings the save may have changed without changing their
@@ -367,13 +356,6 @@ class Preview:
         self._later = []
         if not engine.ready:
             return [], "the last build did not finish"
-        # A folder made with files in it: each file is a change of this save (its own event may
-        # come in a later burst: then the file is known, and that save renders it again), and the
-        # folder itself nothing to render.
-        folders = {path for path in changed if os.path.isdir(path)}
-        changed = (changed - folders) | {
-            os.path.abspath(file) for path in folders for file in Path(path).rglob("*") if file.is_file()
-        }
         # a locale still to be built reads its files as they are then
         later = {path for path in changed if engine.later(path)}
         for path in later:
@@ -818,6 +800,18 @@ def _data_changed(site) -> str | None:
         if refresh()
     ]
     return f"{' and '.join(changed)} changed" if changed else None
+
+
+def _files_for_folders(changed: set[str]) -> set[str]:
+    """The changed paths with each folder among them replaced by the files below it. The watcher
+    may name a folder before its files are written (a folder made, then its files) or alone (a
+    folder moved in): each file is a change of this save (its own event may come in a later
+    burst: then the file is known, and that save renders it again); the folder itself has
+    nothing to render."""
+    folders = {path for path in changed if os.path.isdir(path)}
+    return (changed - folders) | {
+        os.path.abspath(file) for path in folders for file in Path(path).rglob("*") if file.is_file()
+    }
 
 
 def _links_moved(site: Site, output: Output, came: list[str]) -> bool:
